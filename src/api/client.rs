@@ -1,0 +1,323 @@
+//! The typed HTTP client of a coordinator: used by the CLI, the dashboard, the agent (remote or
+//! local worker alike) and the tests, so there is one way to talk to the API.
+
+use super::*;
+use reqwest::Method;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::time::Duration;
+
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("coordinator at {url} not reachable: {reason}")]
+    Unreachable { url: String, reason: String },
+    #[error("{message} ({code}, HTTP {status})")]
+    Api {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    #[error("the coordinator at {url} answered something that is not edgecoder's API: {reason}")]
+    Garbage { url: String, reason: String },
+}
+
+impl ClientError {
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ClientError::Api { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ClientError::Api { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Client {
+    base: String,
+    token: Option<String>,
+    mesh_token: Option<String>,
+    http: reqwest::Client,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print the token.
+        f.debug_struct("Client").field("base", &self.base).finish()
+    }
+}
+
+impl Client {
+    pub fn new(base: &str, token: Option<String>) -> Result<Client, ClientError> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .pool_max_idle_per_host(64)
+            .build()
+            .map_err(|e| ClientError::Unreachable {
+                url: base.to_string(),
+                reason: e.to_string(),
+            })?;
+        Ok(Client {
+            base: base.trim_end_matches('/').to_string(),
+            token,
+            mesh_token: None,
+            http,
+        })
+    }
+
+    pub fn with_mesh_token(mut self, mesh: Option<String>) -> Self {
+        self.mesh_token = mesh;
+        self
+    }
+
+    pub fn with_token(mut self, token: Option<String>) -> Self {
+        self.token = token;
+        self
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    async fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&(impl Serialize + ?Sized)>,
+        timeout: Duration,
+    ) -> Result<T, ClientError> {
+        let url = format!("{}{}", self.base, path);
+        let mut req = self.http.request(method, &url).timeout(timeout);
+        if let Some(token) = &self.token {
+            req = req.bearer_auth(token);
+        }
+        if let Some(mesh) = &self.mesh_token {
+            req = req.header("x-mesh-token", mesh);
+        }
+        if let Some(body) = body {
+            req = req.json(body);
+        }
+        let resp = req.send().await.map_err(|e| ClientError::Unreachable {
+            url: self.base.clone(),
+            reason: describe(&e),
+        })?;
+        let status = resp.status();
+        let bytes = resp.bytes().await.map_err(|e| ClientError::Unreachable {
+            url: self.base.clone(),
+            reason: describe(&e),
+        })?;
+        if !status.is_success() {
+            return Err(match serde_json::from_slice::<ErrorBody>(&bytes) {
+                Ok(body) => ClientError::Api {
+                    status: status.as_u16(),
+                    code: body.error.code,
+                    message: body.error.message,
+                },
+                Err(_) => ClientError::Garbage {
+                    url: self.base.clone(),
+                    reason: format!(
+                        "HTTP {status} with a body that is not an edgecoder error: {}",
+                        String::from_utf8_lossy(&bytes[..bytes.len().min(200)])
+                    ),
+                },
+            });
+        }
+        serde_json::from_slice(&bytes).map_err(|e| ClientError::Garbage {
+            url: self.base.clone(),
+            reason: e.to_string(),
+        })
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
+        self.call(Method::GET, path, None::<&()>, DEFAULT_TIMEOUT)
+            .await
+    }
+
+    async fn post<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &(impl Serialize + ?Sized),
+    ) -> Result<T, ClientError> {
+        self.call(Method::POST, path, Some(body), DEFAULT_TIMEOUT)
+            .await
+    }
+
+    pub async fn health(&self) -> Result<serde_json::Value, ClientError> {
+        self.get("/health").await
+    }
+
+    pub async fn status(&self) -> Result<ServerStatus, ClientError> {
+        self.get("/api/v1/status").await
+    }
+
+    pub async fn whoami(&self) -> Result<WhoAmI, ClientError> {
+        self.get("/api/v1/whoami").await
+    }
+
+    pub async fn create_token(
+        &self,
+        req: &TokenCreateRequest,
+    ) -> Result<TokenCreated, ClientError> {
+        self.post("/api/v1/tokens", req).await
+    }
+
+    pub async fn tokens(&self) -> Result<Vec<TokenInfo>, ClientError> {
+        self.get("/api/v1/tokens").await
+    }
+
+    pub async fn revoke_token(&self, id: &str) -> Result<TokenInfo, ClientError> {
+        self.call(
+            Method::DELETE,
+            &format!("/api/v1/tokens/{}", seg(id)),
+            None::<&()>,
+            DEFAULT_TIMEOUT,
+        )
+        .await
+    }
+
+    pub async fn register(&self, req: &RegisterRequest) -> Result<RegisterResponse, ClientError> {
+        self.post("/api/v1/nodes/register", req).await
+    }
+
+    pub async fn nodes(&self) -> Result<NodeList, ClientError> {
+        self.get("/api/v1/nodes").await
+    }
+
+    pub async fn node(&self, id: &str) -> Result<NodeInfo, ClientError> {
+        self.get(&format!("/api/v1/nodes/{}", seg(id))).await
+    }
+
+    /// `action` is approve, reject, drain or undrain.
+    pub async fn node_action(&self, id: &str, action: &str) -> Result<NodeInfo, ClientError> {
+        self.post(&format!("/api/v1/nodes/{}/{action}", seg(id)), &())
+            .await
+    }
+
+    pub async fn remove_node(&self, id: &str) -> Result<NodeInfo, ClientError> {
+        self.call(
+            Method::DELETE,
+            &format!("/api/v1/nodes/{}", seg(id)),
+            None::<&()>,
+            DEFAULT_TIMEOUT,
+        )
+        .await
+    }
+
+    pub async fn submit(&self, req: &SubmitRequest) -> Result<SubmitResponse, ClientError> {
+        self.post("/api/v1/tasks", req).await
+    }
+
+    /// `query` is a ready query string without `?` (e.g. `state=queued&limit=10`).
+    pub async fn tasks(&self, query: &str) -> Result<TaskList, ClientError> {
+        self.get(&format!("/api/v1/tasks?{query}")).await
+    }
+
+    pub async fn task(&self, id: &str) -> Result<TaskInfo, ClientError> {
+        self.get(&format!("/api/v1/tasks/{}", seg(id))).await
+    }
+
+    pub async fn cancel(&self, id: &str) -> Result<TaskInfo, ClientError> {
+        self.post(&format!("/api/v1/tasks/{}/cancel", seg(id)), &())
+            .await
+    }
+
+    pub async fn logs(&self, id: &str, offset: u64) -> Result<LogPage, ClientError> {
+        self.get(&format!("/api/v1/tasks/{}/logs?offset={offset}", seg(id)))
+            .await
+    }
+
+    pub async fn queue(&self) -> Result<QueueSummary, ClientError> {
+        self.get("/api/v1/queue").await
+    }
+
+    // --- agent side: the token is the node credential ---
+
+    pub async fn reregister(&self, req: &ReregisterRequest) -> Result<NodeInfo, ClientError> {
+        self.post("/api/v1/agent/register", req).await
+    }
+
+    pub async fn heartbeat(
+        &self,
+        req: &HeartbeatRequest,
+    ) -> Result<HeartbeatResponse, ClientError> {
+        self.post("/api/v1/agent/heartbeat", req).await
+    }
+
+    pub async fn claim(&self, wait: Duration) -> Result<ClaimResponse, ClientError> {
+        let req = ClaimRequest {
+            wait_ms: Some(wait.as_millis() as u64),
+        };
+        self.call(
+            Method::POST,
+            "/api/v1/agent/claim",
+            Some(&req),
+            wait + Duration::from_secs(15),
+        )
+        .await
+    }
+
+    pub async fn start(&self, task_id: &str, lease_id: &str) -> Result<TaskInfo, ClientError> {
+        let req = LeaseRef {
+            lease_id: lease_id.to_string(),
+        };
+        self.post(&format!("/api/v1/agent/tasks/{}/start", seg(task_id)), &req)
+            .await
+    }
+
+    pub async fn upload_log(
+        &self,
+        task_id: &str,
+        req: &LogUpload,
+    ) -> Result<LogUploadResponse, ClientError> {
+        self.post(&format!("/api/v1/agent/tasks/{}/logs", seg(task_id)), req)
+            .await
+    }
+
+    pub async fn complete(
+        &self,
+        task_id: &str,
+        req: &CompleteRequest,
+    ) -> Result<CompleteResponse, ClientError> {
+        self.post(
+            &format!("/api/v1/agent/tasks/{}/complete", seg(task_id)),
+            req,
+        )
+        .await
+    }
+}
+
+/// Escapes an id for use as one path segment, so no id can reach another route.
+fn seg(id: &str) -> String {
+    id.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.' {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+fn describe(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        "the request timed out".to_string()
+    } else if e.is_connect() {
+        "connection refused or failed".to_string()
+    } else {
+        let mut msg = e.to_string();
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            msg.push_str(&format!(": {s}"));
+            source = s.source();
+        }
+        msg
+    }
+}

@@ -1,0 +1,16 @@
+//! The one contract between the parts: wire types and the typed HTTP client.
+
+pub mod client;
+mod tasks;
+mod types;
+
+pub use tasks::*;
+pub use types::*;
+
+/// Milliseconds since the Unix epoch: the one time format on the wire and in the store.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}

@@ -1,0 +1,359 @@
+//! Wire types of tasks: submission, listing, the agent's claim/start/log/complete calls, events.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskCommand {
+    /// Run a program with arguments, no shell involved.
+    Argv(Vec<String>),
+    /// Run a POSIX shell script.
+    Script(String),
+}
+
+impl TaskCommand {
+    /// One line a person can read in a table.
+    pub fn display(&self) -> String {
+        match self {
+            TaskCommand::Argv(argv) => argv.join(" "),
+            TaskCommand::Script(s) => s.lines().next().unwrap_or("").to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Placement {
+    /// Only nodes this coordinator's owner trusts (labelled `trusted` or `local`).
+    LocalOnly,
+    /// Any approved node.
+    #[default]
+    Mesh,
+}
+
+impl Placement {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Placement::LocalOnly => "local-only",
+            Placement::Mesh => "mesh",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Requirements {
+    pub gpu: bool,
+    pub min_memory_mib: Option<u64>,
+    pub os: Option<String>,
+    pub arch: Option<String>,
+    /// Every label here must be on the node with the same value.
+    pub labels: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct TaskFile {
+    /// Relative to the task's working directory; `..` and absolute paths are refused.
+    pub path: String,
+    pub content: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitRequest {
+    pub command: TaskCommand,
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    #[serde(default)]
+    pub files: Vec<TaskFile>,
+    /// Wall-clock limit; the coordinator's default when absent.
+    #[serde(default)]
+    pub timeout_secs: Option<u64>,
+    #[serde(default)]
+    pub requirements: Requirements,
+    #[serde(default)]
+    pub placement: Placement,
+    #[serde(default)]
+    pub priority: i32,
+    #[serde(default)]
+    pub max_attempts: Option<u32>,
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+    /// `false` asks the sandbox to cut the task off the network where the platform allows it.
+    #[serde(default = "default_true")]
+    pub network: bool,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+impl SubmitRequest {
+    pub fn argv(argv: Vec<String>) -> Self {
+        SubmitRequest {
+            command: TaskCommand::Argv(argv),
+            env: BTreeMap::new(),
+            files: Vec::new(),
+            timeout_secs: None,
+            requirements: Requirements::default(),
+            placement: Placement::Mesh,
+            priority: 0,
+            max_attempts: None,
+            idempotency_key: None,
+            network: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskState {
+    Queued,
+    Leased,
+    Running,
+    Succeeded,
+    Failed,
+    Cancelled,
+    TimedOut,
+}
+
+impl TaskState {
+    pub const ALL: [TaskState; 7] = [
+        TaskState::Queued,
+        TaskState::Leased,
+        TaskState::Running,
+        TaskState::Succeeded,
+        TaskState::Failed,
+        TaskState::Cancelled,
+        TaskState::TimedOut,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskState::Queued => "queued",
+            TaskState::Leased => "leased",
+            TaskState::Running => "running",
+            TaskState::Succeeded => "succeeded",
+            TaskState::Failed => "failed",
+            TaskState::Cancelled => "cancelled",
+            TaskState::TimedOut => "timed_out",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TaskState> {
+        TaskState::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    pub fn is_terminal(self) -> bool {
+        matches!(
+            self,
+            TaskState::Succeeded | TaskState::Failed | TaskState::Cancelled | TaskState::TimedOut
+        )
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Attempt {
+    pub number: u32,
+    pub node_id: String,
+    pub lease_id: String,
+    pub claimed_at: i64,
+    pub started_at: Option<i64>,
+    pub finished_at: Option<i64>,
+    /// `running`, `succeeded`, `failed`, `timed_out`, `cancelled` or `lost`.
+    pub outcome: String,
+    pub exit_code: Option<i32>,
+    pub error: Option<String>,
+    pub duration_ms: Option<u64>,
+    pub cpu_ms: Option<u64>,
+    pub peak_rss_kib: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TaskInfo {
+    pub id: String,
+    pub state: TaskState,
+    pub command: TaskCommand,
+    pub env: BTreeMap<String, String>,
+    pub timeout_secs: u64,
+    pub requirements: Requirements,
+    pub placement: Placement,
+    pub priority: i32,
+    pub max_attempts: u32,
+    pub attempts: u32,
+    pub idempotency_key: Option<String>,
+    pub submitted_by: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub finished_at: Option<i64>,
+    pub node_id: Option<String>,
+    pub exit_code: Option<i32>,
+    pub error: Option<String>,
+    pub cancel_requested: bool,
+    pub network: bool,
+    /// Filled by `show`; empty in listings.
+    #[serde(default)]
+    pub attempt_history: Vec<Attempt>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SubmitResponse {
+    pub task: TaskInfo,
+    /// False when an earlier submission with the same idempotency key was returned instead.
+    pub created: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TaskList {
+    pub tasks: Vec<TaskInfo>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LogChunk {
+    pub attempt: u32,
+    pub offset: u64,
+    pub stream: String,
+    pub data: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LogPage {
+    pub task_id: String,
+    pub attempt: u32,
+    pub chunks: Vec<LogChunk>,
+    /// Ask again from here for more.
+    pub next_offset: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimRequest {
+    /// How long to wait for work, at most the coordinator's claim wait.
+    #[serde(default)]
+    pub wait_ms: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Lease {
+    pub lease_id: String,
+    pub attempt: u32,
+    /// Unix ms by which the agent must call start, or the task goes back to the queue.
+    pub accept_by: i64,
+    /// Unix ms after which the coordinator ends the attempt as timed out.
+    pub deadline: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ClaimedTask {
+    pub task: TaskInfo,
+    pub files: Vec<TaskFile>,
+    pub lease: Lease,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ClaimResponse {
+    /// None when the wait ended with no eligible work.
+    pub claimed: Option<ClaimedTask>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeaseRef {
+    pub lease_id: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogUpload {
+    pub lease_id: String,
+    /// Byte offset of `data` within this attempt's log; a resend of a known offset is ignored.
+    pub offset: u64,
+    #[serde(default = "default_stream")]
+    pub stream: String,
+    pub data: String,
+}
+
+fn default_stream() -> String {
+    "stdout".to_string()
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LogUploadResponse {
+    pub next_offset: u64,
+    /// The task was cancelled: stop it now.
+    pub cancel: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Succeeded,
+    Failed,
+    TimedOut,
+    Cancelled,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompleteRequest {
+    pub lease_id: String,
+    pub outcome: Outcome,
+    #[serde(default)]
+    pub exit_code: Option<i32>,
+    #[serde(default)]
+    pub error: Option<String>,
+    #[serde(default)]
+    pub duration_ms: Option<u64>,
+    #[serde(default)]
+    pub cpu_ms: Option<u64>,
+    #[serde(default)]
+    pub peak_rss_kib: Option<u64>,
+    #[serde(default)]
+    pub stdout_tail: Option<String>,
+    #[serde(default)]
+    pub stderr_tail: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CompleteResponse {
+    pub task: TaskInfo,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RequirementBacklog {
+    pub requirements: Requirements,
+    pub queued: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct QueueSummary {
+    pub counts: BTreeMap<String, u64>,
+    pub oldest_queued_age_ms: Option<i64>,
+    pub backlog: Vec<RequirementBacklog>,
+    pub nodes_online: u64,
+    pub nodes_pending: u64,
+}
+
+/// One entry of the coordinator's event log; `id` is what SSE clients resume from.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Event {
+    pub id: i64,
+    pub at: i64,
+    pub kind: String,
+    pub task_id: Option<String>,
+    pub node_id: Option<String>,
+    pub data: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ServerStatus {
+    pub version: String,
+    pub mode: String,
+    pub started_at: i64,
+    pub uptime_secs: u64,
+    pub queue: QueueSummary,
+}

@@ -1,0 +1,35 @@
+//! The command line: parse, dispatch to one module per command family, map errors to exit codes.
+
+pub mod args;
+mod config_cmd;
+pub mod exit;
+mod logging;
+mod serve;
+
+use args::{Cli, Command};
+use clap::Parser;
+pub use exit::CliError;
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> u8 {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve(args) => serve::run(args),
+        Command::Config(cmd) => config_cmd::run(cmd),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {}", e.message);
+            e.code
+        }
+    }
+}
+
+/// A multi-threaded tokio runtime for commands that need one.
+pub fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::error(format!("cannot start the async runtime: {e}")))
+}

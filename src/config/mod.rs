@@ -1,0 +1,10 @@
+//! Configuration: where files are, how they are found, and which value wins.
+//!
+//! Precedence, highest first: command-line flag > environment variable > env file > config file >
+//! default. A file that exists but does not parse stops start-up; it never falls back silently.
+
+pub mod envfile;
+pub mod paths;
+mod settings;
+
+pub use settings::{ConfigError, Discovery, Resolved, SETTINGS, SettingDef, Source, resolve};

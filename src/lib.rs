@@ -1,0 +1,8 @@
+//! edgecoder: one binary that turns machines people own or volunteer into a swarm for coding and
+//! compute work. See DESIGN.md for the shape; each module's doc says its part.
+
+pub mod agent;
+pub mod api;
+pub mod cli;
+pub mod config;
+pub mod server;

@@ -1,0 +1,161 @@
+//! Who is calling: API tokens with roles, node credentials, the optional mesh token.
+//!
+//! Secrets are random and long, so a SHA-256 hash is enough at rest; lookups go by hash and the
+//! final comparison is constant-time. No secret is ever logged.
+
+use crate::api::Role;
+use crate::server::AppState;
+use crate::server::error::ApiError;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+pub const API_TOKEN_PREFIX: &str = "eca_";
+pub const ENROLL_TOKEN_PREFIX: &str = "ece_";
+pub const NODE_SECRET_PREFIX: &str = "ecn_";
+
+pub fn hash_secret(secret: &str) -> [u8; 32] {
+    Sha256::digest(secret.as_bytes()).into()
+}
+
+pub fn hashes_equal(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && bool::from(a.ct_eq(b))
+}
+
+/// Random lowercase hex of `bytes` bytes from the OS generator.
+pub fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    if getrandom::fill(&mut buf).is_err() {
+        // The OS generator failing is not recoverable: refusing to mint weak secrets is the only
+        // safe answer, and it happens before any request is served.
+        panic!("the operating system's random number generator failed");
+    }
+    hex::encode(buf)
+}
+
+pub fn new_api_token() -> String {
+    format!("{API_TOKEN_PREFIX}{}", random_hex(24))
+}
+
+pub fn new_enroll_token() -> String {
+    format!("{ENROLL_TOKEN_PREFIX}{}", random_hex(24))
+}
+
+/// A node's credential names its node so the coordinator can find the hash to compare with.
+pub fn new_node_secret(node_id: &str) -> String {
+    format!("{NODE_SECRET_PREFIX}{node_id}.{}", random_hex(24))
+}
+
+/// The node id inside a node credential, if it has the right shape.
+pub fn node_id_of_secret(secret: &str) -> Option<&str> {
+    let rest = secret.strip_prefix(NODE_SECRET_PREFIX)?;
+    let (id, _) = rest.split_once('.')?;
+    (!id.is_empty()).then_some(id)
+}
+
+fn bearer(parts: &Parts) -> Result<&str, ApiError> {
+    let value = parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)
+        .ok_or_else(|| {
+            ApiError::unauthorized(
+                "missing Authorization header: send `Authorization: Bearer <token>` \
+                 (make one with `edgecoder server tokens create`)",
+            )
+        })?
+        .to_str()
+        .map_err(|_| ApiError::unauthorized("the Authorization header is not valid text"))?;
+    value
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| ApiError::unauthorized("the Authorization header must be `Bearer <token>`"))
+}
+
+/// A caller holding an API token.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub token_id: String,
+    pub role: Role,
+    pub name: String,
+}
+
+impl Caller {
+    /// Admin may do everything an owner may, and an owner everything a user may.
+    pub fn require(&self, needed: Role) -> Result<(), ApiError> {
+        let rank = |r: Role| match r {
+            Role::User => 0,
+            Role::Owner => 1,
+            Role::Admin => 2,
+        };
+        if rank(self.role) >= rank(needed) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(format!(
+                "this needs the {} role; your token has {}",
+                needed.as_str(),
+                self.role.as_str()
+            )))
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(parts)?;
+        app.auth.api_caller(&app.store, token).await
+    }
+}
+
+/// An enrolled node calling with its credential (and the mesh token, when one is configured).
+#[derive(Debug, Clone)]
+pub struct NodeCaller {
+    pub node_id: String,
+}
+
+impl FromRequestParts<AppState> for NodeCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, ApiError> {
+        check_mesh_token(parts, app)?;
+        let secret = bearer(parts)?;
+        let node_id = app.auth.node_caller(&app.store, secret).await?;
+        Ok(NodeCaller { node_id })
+    }
+}
+
+/// Agent routes that take no node credential yet (registration) still need the mesh token.
+pub struct MeshChecked;
+
+impl FromRequestParts<AppState> for MeshChecked {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, ApiError> {
+        check_mesh_token(parts, app)?;
+        Ok(MeshChecked)
+    }
+}
+
+fn check_mesh_token(parts: &Parts, app: &AppState) -> Result<(), ApiError> {
+    let Some(expected) = app.settings.mesh_token_hash else {
+        return Ok(());
+    };
+    let given = parts
+        .headers
+        .get("x-mesh-token")
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| {
+            ApiError::unauthorized(
+                "this coordinator requires the mesh token: send it in the x-mesh-token header \
+                 (MESH_AUTH_TOKEN in the agent's env file)",
+            )
+        })?;
+    if hashes_equal(&hash_secret(given), &expected) {
+        Ok(())
+    } else {
+        Err(ApiError::unauthorized("wrong mesh token (x-mesh-token)"))
+    }
+}

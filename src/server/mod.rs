@@ -1,0 +1,286 @@
+//! The coordinator: HTTP API, store, scheduler and the background sweeper.
+//!
+//! `server` never imports `cli` or `tui`; it is started by `cli::serve` with resolved settings.
+
+pub mod auth;
+mod bind;
+mod credentials;
+pub mod error;
+mod extract;
+mod metrics;
+pub mod openapi;
+mod routes;
+pub mod store;
+
+use crate::api::{Intervals, TokenCreateRequest, TokenKind};
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use store::Store;
+use store::tasks::SubmitLimits;
+use tokio::sync::watch;
+
+pub use bind::{BindError, BindRequest};
+
+pub type AppState = Arc<App>;
+
+/// Everything the coordinator needs to know, resolved by `cli::serve` from flags, env and files.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub mode: String,
+    pub data_dir: PathBuf,
+    pub bind: BindRequest,
+    pub intervals: Intervals,
+    pub submit_limits: SubmitLimits,
+    pub max_body_bytes: usize,
+    /// A node is offline, and its leases lost, after this long without a heartbeat.
+    pub offline_after_ms: i64,
+    pub mesh_token_hash: Option<[u8; 32]>,
+    /// ADMIN_API_TOKEN: makes this secret an admin token instead of minting one.
+    pub admin_token: Option<String>,
+}
+
+impl Settings {
+    pub fn intervals_for(heartbeat: Duration, claim_wait: Duration, accept: Duration) -> Intervals {
+        let hb = heartbeat.as_millis().max(100) as u64;
+        Intervals {
+            heartbeat_ms: hb,
+            active_heartbeat_ms: hb.min(1000),
+            claim_wait_ms: claim_wait.as_millis() as u64,
+            accept_window_ms: accept.as_millis().max(100) as u64,
+            lease_ttl_ms: hb * 3,
+        }
+    }
+}
+
+pub struct App {
+    pub store: Store,
+    pub settings: Settings,
+    auth: credentials::AuthCache,
+    metrics: metrics::Metrics,
+    pub started_at: i64,
+    /// Nodes that sent their capabilities since this process started.
+    known_nodes: Mutex<HashSet<String>>,
+    /// True once shutdown began: long-polls and streams end, readiness fails.
+    pub shutdown: watch::Sender<bool>,
+}
+
+impl App {
+    pub fn mark_known(&self, node_id: &str) {
+        if let Ok(mut known) = self.known_nodes.lock() {
+            known.insert(node_id.to_string());
+        }
+    }
+
+    pub fn is_known(&self, node_id: &str) -> bool {
+        self.known_nodes
+            .lock()
+            .map(|k| k.contains(node_id))
+            .unwrap_or(true)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("{0}")]
+    Bind(#[from] BindError),
+    #[error("{0}")]
+    Store(#[from] store::StoreOpenError),
+    #[error("{0}")]
+    Setup(String),
+}
+
+/// What a running coordinator tells its starter: where it listens, and the admin token if it made
+/// one on this (first) start.
+pub struct Started {
+    pub url: String,
+    pub addr: SocketAddr,
+    pub new_admin_token: Option<String>,
+    pub app: AppState,
+}
+
+/// A bound, ready coordinator; `run` serves until `shutdown` resolves.
+pub struct Coordinator {
+    listener: tokio::net::TcpListener,
+    started: Started,
+    _lock: bind::DataDirLock,
+}
+
+impl Coordinator {
+    pub async fn start(settings: Settings) -> Result<Coordinator, ServeError> {
+        std::fs::create_dir_all(&settings.data_dir).map_err(|e| {
+            ServeError::Setup(format!(
+                "cannot create data dir {}: {e}",
+                settings.data_dir.display()
+            ))
+        })?;
+        let lock = bind::DataDirLock::acquire(&settings.data_dir)?;
+        let store = Store::open(&settings.data_dir.join("edgecoder.db"))?;
+        let (shutdown, _) = watch::channel(false);
+        let app = Arc::new(App {
+            store,
+            settings: settings.clone(),
+            auth: credentials::AuthCache::default(),
+            metrics: metrics::Metrics::default(),
+            started_at: crate::api::now_ms(),
+            known_nodes: Mutex::new(HashSet::new()),
+            shutdown,
+        });
+        let new_admin_token = bootstrap_admin(&app).await?;
+        let ttl = settings.intervals.lease_ttl_ms as i64;
+        app.store
+            .write(move |ctx| store::nodes::restart_grace(ctx, ttl))
+            .await
+            .map_err(|e| ServeError::Setup(e.message))?;
+        let listener = bind::bind(&settings.bind).await?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| ServeError::Setup(format!("cannot read the bound address: {e}")))?;
+        let url = format!("http://{}", display_addr(addr));
+        bind::write_server_json(&settings.data_dir, &url)
+            .map_err(|e| ServeError::Setup(format!("cannot write server.json: {e}")))?;
+        Ok(Coordinator {
+            listener,
+            started: Started {
+                url,
+                addr,
+                new_admin_token,
+                app,
+            },
+            _lock: lock,
+        })
+    }
+
+    pub fn started(&self) -> &Started {
+        &self.started
+    }
+
+    /// Serves until `stop` resolves, then drains: stops accepting, ends long-polls and streams,
+    /// finishes in-flight requests, checkpoints SQLite and removes server.json.
+    pub async fn run(self, stop: impl std::future::Future<Output = ()> + Send + 'static) {
+        let app = self.started.app.clone();
+        let sweeper = tokio::spawn(sweep_loop(app.clone()));
+        let router = routes::router(app.clone());
+        let shutdown_app = app.clone();
+        let graceful = async move {
+            stop.await;
+            tracing::info!("shutting down: no new connections; finishing requests in flight");
+            shutdown_app.shutdown.send_replace(true);
+        };
+        let served = axum::serve(
+            self.listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(graceful)
+        .await;
+        if let Err(e) = served {
+            tracing::error!("server error: {e}");
+        }
+        sweeper.abort();
+        if let Err(e) = app.store.checkpoint().await {
+            tracing::warn!("final checkpoint failed: {e}");
+        }
+        bind::remove_server_json(&app.settings.data_dir);
+        tracing::info!("coordinator stopped");
+    }
+}
+
+fn display_addr(addr: SocketAddr) -> String {
+    match addr {
+        SocketAddr::V4(v4) => v4.to_string(),
+        SocketAddr::V6(v6) => format!("[{}]:{}", v6.ip(), v6.port()),
+    }
+}
+
+/// Makes the first admin token (returned to be shown once), or installs ADMIN_API_TOKEN's.
+async fn bootstrap_admin(app: &AppState) -> Result<Option<String>, ServeError> {
+    let setup = |e: error::ApiError| ServeError::Setup(format!("admin token setup: {}", e.message));
+    if let Some(secret) = app.settings.admin_token.clone() {
+        if secret.len() < 16 {
+            return Err(ServeError::Setup(
+                "ADMIN_API_TOKEN is shorter than 16 characters: use a long random value \
+                 (for example `openssl rand -hex 24`)"
+                    .into(),
+            ));
+        }
+        app.store
+            .write(move |ctx| {
+                match store::tokens::by_secret(ctx.conn, &secret)? {
+                    Some(t)
+                        if t.revoked_at.is_none() && t.role == Some(crate::api::Role::Admin) => {}
+                    Some(_) => {
+                        return Err(error::ApiError::conflict(
+                            "admin_token_taken",
+                            "ADMIN_API_TOKEN matches a token that is revoked or not an admin \
+                             token: choose another value",
+                        ));
+                    }
+                    None => {
+                        let req = admin_request("admin (ADMIN_API_TOKEN)");
+                        store::tokens::create(ctx, &req, None, Some(secret))?;
+                    }
+                }
+                Ok(())
+            })
+            .await
+            .map_err(setup)?;
+        return Ok(None);
+    }
+    app.store
+        .write(|ctx| {
+            if store::tokens::has_admin(ctx.conn)? {
+                return Ok(None);
+            }
+            let (_, token) = store::tokens::create(ctx, &admin_request("admin"), None, None)?;
+            Ok(Some(token))
+        })
+        .await
+        .map_err(setup)
+}
+
+fn admin_request(name: &str) -> TokenCreateRequest {
+    TokenCreateRequest {
+        kind: Some(TokenKind::Api),
+        role: Some(crate::api::Role::Admin),
+        name: Some(name.to_string()),
+        ..Default::default()
+    }
+}
+
+/// Ends leases whose time is up and marks silent nodes offline, a few times a second.
+async fn sweep_loop(app: AppState) {
+    let period = Duration::from_millis((app.settings.intervals.heartbeat_ms / 4).clamp(100, 1000));
+    let mut tick = tokio::time::interval(period);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let offline_after = app.settings.offline_after_ms;
+        match app
+            .store
+            .write(move |ctx| store::leases::sweep(ctx, offline_after))
+            .await
+        {
+            Ok(report) => {
+                let expired = report.not_accepted + report.lost + report.timed_out;
+                if expired > 0 {
+                    app.metrics
+                        .lease_expiries
+                        .fetch_add(expired, Ordering::Relaxed);
+                    tracing::info!(
+                        not_accepted = report.not_accepted,
+                        lost = report.lost,
+                        timed_out = report.timed_out,
+                        "leases ended by the coordinator"
+                    );
+                }
+                if report.nodes_offline > 0 {
+                    tracing::info!(count = report.nodes_offline, "nodes went offline");
+                }
+            }
+            Err(e) => tracing::warn!("sweep failed: {e}"),
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! `/api/v1/agent/*`: what an enrolled node calls, authenticated by its own credential.
+
+use crate::api::{
+    ClaimRequest, ClaimResponse, CompleteRequest, CompleteResponse, HeartbeatRequest,
+    HeartbeatResponse, LeaseRef, LogUpload, LogUploadResponse, NodeInfo, ReregisterRequest,
+    TaskInfo,
+};
+use crate::server::AppState;
+use crate::server::auth::NodeCaller;
+use crate::server::error::ApiError;
+use crate::server::extract::ApiJson;
+use crate::server::store::{leases, nodes};
+use axum::extract::{ConnectInfo, Path, State};
+use axum::routing::post;
+use axum::{Json, Router};
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+use tokio::time::Instant;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/agent/register", post(reregister))
+        .route("/api/v1/agent/heartbeat", post(heartbeat))
+        .route("/api/v1/agent/claim", post(claim))
+        .route("/api/v1/agent/tasks/{id}/start", post(start))
+        .route("/api/v1/agent/tasks/{id}/logs", post(upload_log))
+        .route("/api/v1/agent/tasks/{id}/complete", post(complete))
+}
+
+async fn reregister(
+    State(app): State<AppState>,
+    node: NodeCaller,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ApiJson(req): ApiJson<ReregisterRequest>,
+) -> Result<Json<NodeInfo>, ApiError> {
+    let id = node.node_id.clone();
+    let info = app
+        .store
+        .write(move |ctx| {
+            nodes::reregister(
+                ctx,
+                &id,
+                req.name,
+                req.labels,
+                &req.capabilities,
+                Some(peer.ip().to_string()),
+            )
+        })
+        .await?;
+    app.mark_known(&node.node_id);
+    Ok(Json(info))
+}
+
+async fn heartbeat(
+    State(app): State<AppState>,
+    node: NodeCaller,
+    ApiJson(req): ApiJson<HeartbeatRequest>,
+) -> Result<Json<HeartbeatResponse>, ApiError> {
+    let id = node.node_id.clone();
+    let ttl = app.settings.intervals.lease_ttl_ms as i64;
+    let outcome = app
+        .store
+        .write(move |ctx| nodes::heartbeat(ctx, &id, req.load, &req.running, ttl))
+        .await?;
+    Ok(Json(HeartbeatResponse {
+        state: outcome.node.state,
+        draining: outcome.node.draining,
+        intervals: app.settings.intervals,
+        cancel: outcome.cancel,
+        reregister: !app.is_known(&node.node_id),
+    }))
+}
+
+/// Long-polls for work: answers at once when an eligible task is queued, else waits for one up to
+/// the claim wait, then answers with nothing.
+async fn claim(
+    State(app): State<AppState>,
+    node: NodeCaller,
+    ApiJson(req): ApiJson<ClaimRequest>,
+) -> Result<Json<ClaimResponse>, ApiError> {
+    let intervals = app.settings.intervals;
+    let wait = req
+        .wait_ms
+        .unwrap_or(intervals.claim_wait_ms)
+        .min(intervals.claim_wait_ms);
+    let deadline = Instant::now() + Duration::from_millis(wait);
+    let mut queue = app.store.signals().queue;
+    let mut shutdown = app.shutdown.subscribe();
+    loop {
+        queue.borrow_and_update();
+        let id = node.node_id.clone();
+        let claimed = app
+            .store
+            .write(move |ctx| leases::claim(ctx, &id, &intervals))
+            .await?;
+        if claimed.is_some() {
+            app.metrics.claims.fetch_add(1, Ordering::Relaxed);
+            return Ok(Json(ClaimResponse { claimed }));
+        }
+        let now = Instant::now();
+        if now >= deadline || *shutdown.borrow() {
+            return Ok(Json(ClaimResponse { claimed: None }));
+        }
+        // Wake on new work; look again every second anyway for retries whose backoff ended.
+        let nap = (deadline - now).min(Duration::from_secs(1));
+        tokio::select! {
+            _ = queue.changed() => {}
+            _ = shutdown.changed() => {}
+            _ = tokio::time::sleep(nap) => {}
+        }
+    }
+}
+
+async fn start(
+    State(app): State<AppState>,
+    node: NodeCaller,
+    Path(task_id): Path<String>,
+    ApiJson(req): ApiJson<LeaseRef>,
+) -> Result<Json<TaskInfo>, ApiError> {
+    let intervals = app.settings.intervals;
+    let task = app
+        .store
+        .write(move |ctx| leases::start(ctx, &node.node_id, &task_id, &req.lease_id, &intervals))
+        .await?;
+    Ok(Json(task))
+}
+
+async fn upload_log(
+    State(app): State<AppState>,
+    node: NodeCaller,
+    Path(task_id): Path<String>,
+    ApiJson(req): ApiJson<LogUpload>,
+) -> Result<Json<LogUploadResponse>, ApiError> {
+    let intervals = app.settings.intervals;
+    let (next_offset, cancel) = app
+        .store
+        .write(move |ctx| leases::append_log(ctx, &node.node_id, &task_id, &req, &intervals))
+        .await?;
+    Ok(Json(LogUploadResponse {
+        next_offset,
+        cancel,
+    }))
+}
+
+async fn complete(
+    State(app): State<AppState>,
+    node: NodeCaller,
+    Path(task_id): Path<String>,
+    ApiJson(req): ApiJson<CompleteRequest>,
+) -> Result<Json<CompleteResponse>, ApiError> {
+    let task = app
+        .store
+        .write(move |ctx| leases::complete(ctx, &node.node_id, &task_id, &req))
+        .await?;
+    Ok(Json(CompleteResponse { task }))
+}

@@ -1,0 +1,79 @@
+//! The coordinator's HTTP surface: one small router per area, merged here with the layers every
+//! route shares (body limit, request id, metrics, the JSON 404).
+
+mod agent;
+mod events;
+mod nodes;
+mod system;
+mod tasks;
+mod tokens;
+
+use crate::server::AppState;
+use crate::server::error::ApiError;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use std::time::Instant;
+
+pub fn router(app: AppState) -> Router {
+    let max_body = app.settings.max_body_bytes;
+    Router::new()
+        .merge(system::router())
+        .merge(tokens::router())
+        .merge(nodes::router())
+        .merge(agent::router())
+        .merge(tasks::router())
+        .merge(events::router())
+        .fallback(no_route)
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(middleware::from_fn_with_state(app.clone(), observe))
+        .with_state(app)
+}
+
+async fn no_route() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "no_route",
+        "no such route: see /api/v1/openapi.json for the routes this coordinator serves",
+    )
+}
+
+/// Gives every response a request id (the caller's, when it sent a sane one) and records latency.
+async fn observe(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".to_string());
+    let method = req.method().as_str().to_string();
+    let request_id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 64
+                && v.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+        .map(str::to_string)
+        .unwrap_or_else(|| crate::server::auth::random_hex(8));
+    let mut response = next.run(req).await;
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    let elapsed = started.elapsed();
+    app.metrics.observe_request(&method, &route, elapsed);
+    tracing::debug!(
+        request_id,
+        method,
+        route,
+        status = response.status().as_u16(),
+        elapsed_ms = elapsed.as_secs_f64() * 1000.0,
+        "request"
+    );
+    response
+}

@@ -1,0 +1,150 @@
+//! `/api/v1/nodes`: enrollment and the owner's view and decisions.
+
+use crate::api::{NodeInfo, NodeList, NodeState, RegisterRequest, RegisterResponse, Role};
+use crate::server::AppState;
+use crate::server::auth::{Caller, MeshChecked};
+use crate::server::error::ApiError;
+use crate::server::extract::{ApiJson, ApiQuery};
+use crate::server::store::nodes::{self, NewNode, NodeAction};
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/nodes", get(list))
+        .route("/api/v1/nodes/register", post(register))
+        .route("/api/v1/nodes/{id}", get(show).delete(remove))
+        .route("/api/v1/nodes/{id}/approve", post(approve))
+        .route("/api/v1/nodes/{id}/reject", post(reject))
+        .route("/api/v1/nodes/{id}/drain", post(drain))
+        .route("/api/v1/nodes/{id}/undrain", post(undrain))
+}
+
+async fn register(
+    State(app): State<AppState>,
+    _mesh: MeshChecked,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ApiJson(req): ApiJson<RegisterRequest>,
+) -> Result<(StatusCode, Json<RegisterResponse>), ApiError> {
+    let new = NewNode {
+        enrollment_token: req.enrollment_token,
+        name: req.name,
+        labels: req.labels,
+        capabilities: req.capabilities,
+        address: Some(peer.ip().to_string()),
+        local: false,
+    };
+    let (node, secret) = app
+        .store
+        .write(move |ctx| nodes::register(ctx, new))
+        .await?;
+    app.mark_known(&node.id);
+    Ok((
+        StatusCode::CREATED,
+        Json(RegisterResponse {
+            node_id: node.id,
+            node_secret: secret,
+            state: node.state,
+            intervals: app.settings.intervals,
+        }),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    state: Option<String>,
+}
+
+async fn list(
+    State(app): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Json<NodeList>, ApiError> {
+    caller.require(Role::User)?;
+    let state = match q.state.as_deref() {
+        None => None,
+        Some(s) => Some(NodeState::parse(s).ok_or_else(|| {
+            ApiError::bad_request("state must be pending, approved, rejected or removed")
+        })?),
+    };
+    let nodes = app.store.read(move |c| nodes::list(c, state)).await?;
+    Ok(Json(NodeList { nodes }))
+}
+
+async fn show(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<NodeInfo>, ApiError> {
+    caller.require(Role::User)?;
+    let node = app
+        .store
+        .read(move |c| nodes::get(c, &nodes::resolve_id(c, &id)?))
+        .await?;
+    Ok(Json(node))
+}
+
+async fn act(
+    app: AppState,
+    caller: Caller,
+    id: String,
+    action: NodeAction,
+) -> Result<Json<NodeInfo>, ApiError> {
+    caller.require(Role::Owner)?;
+    let id = app.store.read(move |c| nodes::resolve_id(c, &id)).await?;
+    let actor = caller.token_id.clone();
+    let node_id = id.clone();
+    let node = app
+        .store
+        .write(move |ctx| nodes::act(ctx, &node_id, action, &actor))
+        .await?;
+    if matches!(action, NodeAction::Remove) {
+        app.auth.forget_node(&id);
+    }
+    Ok(Json(node))
+}
+
+async fn approve(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<NodeInfo>, ApiError> {
+    act(app, caller, id, NodeAction::Approve).await
+}
+
+async fn reject(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<NodeInfo>, ApiError> {
+    act(app, caller, id, NodeAction::Reject).await
+}
+
+async fn drain(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<NodeInfo>, ApiError> {
+    act(app, caller, id, NodeAction::Drain).await
+}
+
+async fn undrain(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<NodeInfo>, ApiError> {
+    act(app, caller, id, NodeAction::Undrain).await
+}
+
+async fn remove(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<NodeInfo>, ApiError> {
+    act(app, caller, id, NodeAction::Remove).await
+}

@@ -1,0 +1,216 @@
+//! `/api/v1/tasks` and `/api/v1/queue`: submitting work and watching it.
+
+use crate::api::{
+    LogPage, QueueSummary, RequirementBacklog, Role, SubmitRequest, SubmitResponse, TaskInfo,
+    TaskList, TaskState,
+};
+use crate::server::AppState;
+use crate::server::auth::Caller;
+use crate::server::error::ApiError;
+use crate::server::extract::{ApiJson, ApiQuery};
+use crate::server::store::{nodes, tasks};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use rusqlite::Connection;
+use serde::Deserialize;
+use std::sync::atomic::Ordering;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/tasks", get(list).post(submit))
+        .route("/api/v1/tasks/{id}", get(show))
+        .route("/api/v1/tasks/{id}/cancel", post(cancel))
+        .route("/api/v1/tasks/{id}/logs", get(logs))
+        .route("/api/v1/queue", get(queue))
+}
+
+async fn submit(
+    State(app): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<SubmitRequest>,
+) -> Result<(StatusCode, Json<SubmitResponse>), ApiError> {
+    caller.require(Role::User)?;
+    let limits = app.settings.submit_limits;
+    let by = caller.token_id.clone();
+    let (task, created) = app
+        .store
+        .write(move |ctx| tasks::submit(ctx, req, &by, limits))
+        .await?;
+    let status = if created {
+        app.metrics.tasks_submitted.fetch_add(1, Ordering::Relaxed);
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(SubmitResponse { task, created })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    state: Option<String>,
+    node: Option<String>,
+    limit: Option<u32>,
+    cursor: Option<String>,
+}
+
+async fn list(
+    State(app): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Json<TaskList>, ApiError> {
+    caller.require(Role::User)?;
+    let state = match q.state.as_deref() {
+        None => None,
+        Some(s) => Some(TaskState::parse(s).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "unknown state {s:?}: use one of {}",
+                TaskState::ALL.map(TaskState::as_str).join(", ")
+            ))
+        })?),
+    };
+    let before_seq =
+        match q.cursor.as_deref() {
+            None => None,
+            Some(c) => Some(c.parse::<i64>().map_err(|_| {
+                ApiError::bad_request("cursor must be a next_cursor from a listing")
+            })?),
+        };
+    let (tasks, next) = app
+        .store
+        .read(move |c| {
+            let node_id = q.node.map(|n| nodes::resolve_id(c, &n)).transpose()?;
+            let filter = tasks::ListFilter {
+                state,
+                node_id,
+                limit: q.limit.unwrap_or(50),
+                before_seq,
+            };
+            tasks::list(c, &filter)
+        })
+        .await?;
+    Ok(Json(TaskList {
+        tasks,
+        next_cursor: next.map(|s| s.to_string()),
+    }))
+}
+
+async fn show(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<TaskInfo>, ApiError> {
+    caller.require(Role::User)?;
+    let task = app
+        .store
+        .read(move |c| {
+            let id = tasks::resolve_id(c, &id)?;
+            let mut task = tasks::get(c, &id)?;
+            task.attempt_history = tasks::attempts(c, &id)?;
+            Ok(task)
+        })
+        .await?;
+    Ok(Json(task))
+}
+
+async fn cancel(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<TaskInfo>, ApiError> {
+    caller.require(Role::User)?;
+    let (id, submitted_by) = app
+        .store
+        .read(move |c| {
+            let id = tasks::resolve_id(c, &id)?;
+            let task = tasks::get(c, &id)?;
+            Ok((id, task.submitted_by))
+        })
+        .await?;
+    if submitted_by != caller.token_id {
+        caller.require(Role::Owner).map_err(|_| {
+            ApiError::forbidden("only the submitter, an owner or an admin may cancel this task")
+        })?;
+    }
+    let task = app.store.write(move |ctx| tasks::cancel(ctx, &id)).await?;
+    Ok(Json(task))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LogsQuery {
+    attempt: Option<u32>,
+    offset: Option<u64>,
+    limit: Option<u32>,
+}
+
+async fn logs(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<LogsQuery>,
+) -> Result<Json<LogPage>, ApiError> {
+    caller.require(Role::User)?;
+    let page = app
+        .store
+        .read(move |c| {
+            let id = tasks::resolve_id(c, &id)?;
+            tasks::logs(
+                c,
+                &id,
+                q.attempt,
+                q.offset.unwrap_or(0),
+                q.limit.unwrap_or(1000),
+            )
+        })
+        .await?;
+    Ok(Json(page))
+}
+
+async fn queue(
+    State(app): State<AppState>,
+    caller: Caller,
+) -> Result<Json<QueueSummary>, ApiError> {
+    caller.require(Role::User)?;
+    Ok(Json(app.store.read(queue_summary).await?))
+}
+
+pub fn queue_summary(c: &Connection) -> Result<QueueSummary, ApiError> {
+    let counts = tasks::counts_by_state(c)?;
+    let oldest: Option<i64> = c.query_row(
+        "SELECT MIN(created_at) FROM tasks WHERE state = 'queued'",
+        [],
+        |r| r.get(0),
+    )?;
+    let mut stmt = c.prepare_cached(
+        "SELECT requirements, placement, COUNT(*) FROM tasks WHERE state = 'queued' \
+         GROUP BY requirements ORDER BY COUNT(*) DESC LIMIT 20",
+    )?;
+    let backlog = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .map(|(req, _placement, n)| {
+            Ok(RequirementBacklog {
+                requirements: serde_json::from_str(&req)?,
+                queued: n as u64,
+            })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    let (online, pending) = nodes::counts(c)?;
+    Ok(QueueSummary {
+        counts,
+        oldest_queued_age_ms: oldest.map(|t| crate::api::now_ms() - t),
+        backlog,
+        nodes_online: online,
+        nodes_pending: pending,
+    })
+}

@@ -1,0 +1,589 @@
+//! The life of an attempt: claim, start (accept), log upload, completion, and the sweeper that
+//! re-queues work whose node went quiet, never started it, or overran its deadline.
+
+use super::WriteCtx;
+use super::tasks::{TASK_COLUMNS, files, get, task_from_row};
+use crate::api::{
+    Capabilities, ClaimedTask, CompleteRequest, Intervals, Lease, LogUpload, Outcome, Placement,
+    Requirements, TaskInfo,
+};
+use crate::server::auth::random_hex;
+use crate::server::error::ApiError;
+use rusqlite::{OptionalExtension, params};
+use std::collections::BTreeMap;
+
+/// Slack past a task's timeout before the coordinator gives up on the agent enforcing it.
+const DEADLINE_GRACE_MS: i64 = 30_000;
+/// How many queued tasks one claim looks at for one that fits the node.
+const CLAIM_SCAN: usize = 64;
+
+/// What the scheduler knows of a node when it offers work.
+pub struct NodeView {
+    pub capabilities: Capabilities,
+    pub labels: BTreeMap<String, String>,
+}
+
+impl NodeView {
+    /// Nodes the coordinator's owner vouches for: its own local worker, or labelled trusted/owned.
+    pub fn trusted(&self) -> bool {
+        ["local", "trusted", "owned"]
+            .iter()
+            .any(|k| self.labels.contains_key(*k))
+    }
+
+    pub fn meets(&self, req: &Requirements, placement: Placement) -> bool {
+        let caps = &self.capabilities;
+        if placement == Placement::LocalOnly && !self.trusted() {
+            return false;
+        }
+        if req.gpu && caps.gpus.is_empty() {
+            return false;
+        }
+        if let Some(min) = req.min_memory_mib {
+            let usable = caps
+                .memory_limit_mib
+                .map_or(caps.memory_total_mib, |l| l.min(caps.memory_total_mib));
+            if usable < min {
+                return false;
+            }
+        }
+        if req
+            .os
+            .as_ref()
+            .is_some_and(|os| !os.eq_ignore_ascii_case(&caps.os))
+        {
+            return false;
+        }
+        if req
+            .arch
+            .as_ref()
+            .is_some_and(|a| !a.eq_ignore_ascii_case(&caps.arch))
+        {
+            return false;
+        }
+        req.labels
+            .iter()
+            .all(|(k, v)| self.labels.get(k).is_some_and(|have| have == v))
+    }
+}
+
+/// Hands the best eligible queued task to the node: priority first, then age.
+pub fn claim(
+    ctx: &mut WriteCtx<'_>,
+    node_id: &str,
+    intervals: &Intervals,
+) -> Result<Option<ClaimedTask>, ApiError> {
+    let node = ctx
+        .conn
+        .prepare_cached("SELECT state, draining, labels, capabilities FROM nodes WHERE id = ?1")?
+        .query_row([node_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, bool>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })
+        .optional()?
+        .ok_or_else(|| ApiError::not_found("node", node_id))?;
+    let (state, draining, labels, caps) = node;
+    match state.as_str() {
+        "approved" => {}
+        "pending" => {
+            return Err(ApiError::forbidden(
+                "this node is waiting for approval: an admin runs `edgecoder server nodes approve`",
+            ));
+        }
+        other => {
+            return Err(ApiError::forbidden(format!(
+                "this node is {other} and may not claim work"
+            )));
+        }
+    }
+    if draining {
+        return Ok(None);
+    }
+    let view = NodeView {
+        labels: serde_json::from_str(&labels)?,
+        capabilities: serde_json::from_str(&caps)?,
+    };
+    let max = view.capabilities.max_concurrent_tasks;
+    if max > 0 {
+        let held: i64 = ctx
+            .conn
+            .prepare_cached("SELECT COUNT(*) FROM leases WHERE node_id = ?1")?
+            .query_row([node_id], |r| r.get(0))?;
+        if held >= max as i64 {
+            return Ok(None);
+        }
+    }
+    let mut stmt = ctx.conn.prepare_cached(&format!(
+        "SELECT {TASK_COLUMNS}, plain FROM tasks WHERE state = 'queued' AND not_before <= ?1 \
+         ORDER BY priority DESC, seq LIMIT {CLAIM_SCAN}"
+    ))?;
+    let mut chosen: Option<TaskInfo> = None;
+    let mut rows = stmt.query([ctx.now])?;
+    while let Some(row) = rows.next()? {
+        let plain: bool = row.get(20)?;
+        let task = task_from_row(row)?;
+        if (plain && task.placement == Placement::Mesh)
+            || view.meets(&task.requirements, task.placement)
+        {
+            chosen = Some(task);
+            break;
+        }
+    }
+    drop(rows);
+    let Some(task) = chosen else {
+        return Ok(None);
+    };
+    let lease_id = random_hex(12);
+    let attempt = task.attempts + 1;
+    let accept_by = ctx.now + intervals.accept_window_ms as i64;
+    let deadline = accept_by + task.timeout_secs as i64 * 1000 + DEADLINE_GRACE_MS;
+    let expires_at = ctx.now + intervals.lease_ttl_ms as i64;
+    ctx.conn
+        .prepare_cached(
+            "UPDATE tasks SET state = 'leased', attempts = ?2, node_id = ?3, updated_at = ?4 \
+             WHERE id = ?1",
+        )?
+        .execute(params![task.id, attempt, node_id, ctx.now])?;
+    ctx.conn
+        .prepare_cached(
+            "INSERT INTO leases (id, task_id, node_id, attempt, issued_at, accept_by, \
+             expires_at, deadline) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?
+        .execute(params![
+            lease_id, task.id, node_id, attempt, ctx.now, accept_by, expires_at, deadline
+        ])?;
+    ctx.conn
+        .prepare_cached(
+            "INSERT INTO attempts (task_id, number, node_id, lease_id, claimed_at, outcome) \
+             VALUES (?1, ?2, ?3, ?4, ?5, 'leased')",
+        )?
+        .execute(params![task.id, attempt, node_id, lease_id, ctx.now])?;
+    ctx.event(
+        "task.leased",
+        Some(&task.id),
+        Some(node_id),
+        &serde_json::json!({"state": "leased", "attempt": attempt}),
+    )?;
+    let files = files(ctx.conn, &task.id)?;
+    let task = get(ctx.conn, &task.id)?;
+    Ok(Some(ClaimedTask {
+        task,
+        files,
+        lease: Lease {
+            lease_id,
+            attempt,
+            accept_by,
+            deadline,
+        },
+    }))
+}
+
+struct LiveLease {
+    attempt: u32,
+    started_at: Option<i64>,
+}
+
+/// The live lease `lease_id` of `task_id` held by `node_id`, or 409: a stale lease changes nothing.
+fn held_lease(
+    ctx: &WriteCtx<'_>,
+    task_id: &str,
+    node_id: &str,
+    lease_id: &str,
+) -> Result<LiveLease, ApiError> {
+    let found = ctx
+        .conn
+        .prepare_cached(
+            "SELECT attempt, started_at, node_id FROM leases WHERE id = ?1 AND task_id = ?2",
+        )?
+        .query_row(params![lease_id, task_id], |r| {
+            Ok((
+                LiveLease {
+                    attempt: r.get(0)?,
+                    started_at: r.get(1)?,
+                },
+                r.get::<_, String>(2)?,
+            ))
+        })
+        .optional()?;
+    match found {
+        Some((lease, holder)) if holder == node_id => Ok(lease),
+        Some(_) => Err(ApiError::conflict(
+            "not_your_lease",
+            format!("lease {lease_id} of task {task_id} belongs to another node"),
+        )),
+        None => {
+            // Distinguish an unknown task (404) from a lease that is no longer live (409).
+            get(ctx.conn, task_id)?;
+            Err(ApiError::conflict(
+                "stale_lease",
+                format!(
+                    "lease {lease_id} of task {task_id} is no longer valid (the task was \
+                     re-queued, cancelled or completed): nothing was recorded"
+                ),
+            ))
+        }
+    }
+}
+
+/// The agent accepts a claimed task: from now the attempt runs against its timeout.
+pub fn start(
+    ctx: &mut WriteCtx<'_>,
+    node_id: &str,
+    task_id: &str,
+    lease_id: &str,
+    intervals: &Intervals,
+) -> Result<TaskInfo, ApiError> {
+    let lease = held_lease(ctx, task_id, node_id, lease_id)?;
+    if lease.started_at.is_some() {
+        return get(ctx.conn, task_id);
+    }
+    let task = get(ctx.conn, task_id)?;
+    let deadline = ctx.now + task.timeout_secs as i64 * 1000 + DEADLINE_GRACE_MS;
+    ctx.conn
+        .prepare_cached(
+            "UPDATE leases SET started_at = ?2, deadline = ?3, expires_at = ?4 WHERE id = ?1",
+        )?
+        .execute(params![
+            lease_id,
+            ctx.now,
+            deadline,
+            ctx.now + intervals.lease_ttl_ms as i64
+        ])?;
+    ctx.conn
+        .prepare_cached("UPDATE tasks SET state = 'running', updated_at = ?2 WHERE id = ?1")?
+        .execute(params![task_id, ctx.now])?;
+    ctx.conn
+        .prepare_cached(
+            "UPDATE attempts SET started_at = ?3, outcome = 'running' \
+             WHERE task_id = ?1 AND number = ?2",
+        )?
+        .execute(params![task_id, lease.attempt, ctx.now])?;
+    ctx.event(
+        "task.started",
+        Some(task_id),
+        Some(node_id),
+        &serde_json::json!({"state": "running", "attempt": lease.attempt}),
+    )?;
+    get(ctx.conn, task_id)
+}
+
+/// Appends a log chunk at its byte offset. A resent chunk is ignored; a gap is refused.
+/// Returns the next expected offset and whether the task should stop.
+pub fn append_log(
+    ctx: &mut WriteCtx<'_>,
+    node_id: &str,
+    task_id: &str,
+    upload: &LogUpload,
+    intervals: &Intervals,
+) -> Result<(u64, bool), ApiError> {
+    let lease = held_lease(ctx, task_id, node_id, &upload.lease_id)?;
+    if upload.stream != "stdout" && upload.stream != "stderr" {
+        return Err(ApiError::bad_request(
+            "stream must be \"stdout\" or \"stderr\"",
+        ));
+    }
+    let end: i64 = ctx
+        .conn
+        .prepare_cached(
+            "SELECT COALESCE(MAX(offset + length(CAST(data AS BLOB))), 0) FROM task_logs \
+             WHERE task_id = ?1 AND attempt = ?2",
+        )?
+        .query_row(params![task_id, lease.attempt], |r| r.get(0))?;
+    let end = end as u64;
+    if upload.offset > end {
+        return Err(ApiError::conflict(
+            "log_gap",
+            format!(
+                "log offset {} is past the end of the log ({end}): resend from {end}",
+                upload.offset
+            ),
+        ));
+    }
+    let mut next = end;
+    if upload.offset == end && !upload.data.is_empty() {
+        ctx.conn
+            .prepare_cached(
+                "INSERT INTO task_logs (task_id, attempt, offset, stream, data) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                task_id,
+                lease.attempt,
+                end as i64,
+                upload.stream,
+                upload.data
+            ])?;
+        next = end + upload.data.len() as u64;
+        ctx.event(
+            "task.log",
+            Some(task_id),
+            Some(node_id),
+            &serde_json::json!({
+                "attempt": lease.attempt,
+                "offset": end,
+                "stream": upload.stream,
+                "data": upload.data,
+            }),
+        )?;
+    }
+    ctx.conn
+        .prepare_cached("UPDATE leases SET expires_at = ?2 WHERE id = ?1")?
+        .execute(params![
+            upload.lease_id,
+            ctx.now + intervals.lease_ttl_ms as i64
+        ])?;
+    let cancel: bool = ctx
+        .conn
+        .prepare_cached("SELECT cancel_requested FROM tasks WHERE id = ?1")?
+        .query_row([task_id], |r| r.get(0))?;
+    Ok((next, cancel))
+}
+
+/// Records an attempt's result; only the holder of the live lease may.
+pub fn complete(
+    ctx: &mut WriteCtx<'_>,
+    node_id: &str,
+    task_id: &str,
+    req: &CompleteRequest,
+) -> Result<TaskInfo, ApiError> {
+    let lease = held_lease(ctx, task_id, node_id, &req.lease_id)?;
+    let outcome = match req.outcome {
+        Outcome::Succeeded => "succeeded",
+        Outcome::Failed => "failed",
+        Outcome::TimedOut => "timed_out",
+        Outcome::Cancelled => "cancelled",
+    };
+    ctx.conn
+        .prepare_cached(
+            "UPDATE attempts SET finished_at = ?3, outcome = ?4, exit_code = ?5, error = ?6, \
+             duration_ms = ?7, cpu_ms = ?8, peak_rss_kib = ?9 WHERE task_id = ?1 AND number = ?2",
+        )?
+        .execute(params![
+            task_id,
+            lease.attempt,
+            ctx.now,
+            outcome,
+            req.exit_code,
+            req.error,
+            req.duration_ms.map(|v| v as i64),
+            req.cpu_ms.map(|v| v as i64),
+            req.peak_rss_kib.map(|v| v as i64),
+        ])?;
+    end_attempt(
+        ctx,
+        task_id,
+        node_id,
+        req.outcome,
+        req.exit_code,
+        req.error.clone(),
+    )?;
+    get(ctx.conn, task_id)
+}
+
+/// Moves a task on after an attempt ended: done, or back to the queue if attempts remain.
+fn end_attempt(
+    ctx: &mut WriteCtx<'_>,
+    task_id: &str,
+    node_id: &str,
+    outcome: Outcome,
+    exit_code: Option<i32>,
+    error: Option<String>,
+) -> Result<(), ApiError> {
+    ctx.conn
+        .prepare_cached("DELETE FROM leases WHERE task_id = ?1")?
+        .execute([task_id])?;
+    let (attempts, max_attempts, cancel_requested): (u32, u32, bool) = ctx
+        .conn
+        .prepare_cached("SELECT attempts, max_attempts, cancel_requested FROM tasks WHERE id = ?1")?
+        .query_row([task_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let state = match outcome {
+        Outcome::Succeeded => "succeeded",
+        Outcome::TimedOut => "timed_out",
+        Outcome::Cancelled => "cancelled",
+        Outcome::Failed if cancel_requested => "cancelled",
+        Outcome::Failed if attempts < max_attempts => "queued",
+        Outcome::Failed => "failed",
+    };
+    if state == "queued" {
+        let backoff = retry_backoff_ms(attempts);
+        ctx.conn
+            .prepare_cached(
+                "UPDATE tasks SET state = 'queued', node_id = NULL, not_before = ?2, \
+                 updated_at = ?3, exit_code = ?4, error = ?5 WHERE id = ?1",
+            )?
+            .execute(params![
+                task_id,
+                ctx.now + backoff,
+                ctx.now,
+                exit_code,
+                error
+            ])?;
+        ctx.event(
+            "task.requeued",
+            Some(task_id),
+            Some(node_id),
+            &serde_json::json!({"state": "queued", "attempt": attempts, "retry_in_ms": backoff,
+                                "error": error}),
+        )?;
+        ctx.queue_changed();
+    } else {
+        ctx.conn
+            .prepare_cached(
+                "UPDATE tasks SET state = ?2, finished_at = ?3, updated_at = ?3, exit_code = ?4, \
+                 error = ?5 WHERE id = ?1",
+            )?
+            .execute(params![task_id, state, ctx.now, exit_code, error])?;
+        ctx.event(
+            &format!("task.{state}"),
+            Some(task_id),
+            Some(node_id),
+            &serde_json::json!({"state": state, "attempt": attempts, "exit_code": exit_code,
+                                "error": error}),
+        )?;
+    }
+    Ok(())
+}
+
+/// 1 s, 2 s, 4 s … capped at a minute, so a failing task does not spin through the fleet.
+pub fn retry_backoff_ms(attempts_made: u32) -> i64 {
+    let exp = attempts_made.saturating_sub(1).min(6);
+    (1000i64 << exp).min(60_000)
+}
+
+/// What one sweep changed, for metrics.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SweepReport {
+    pub not_accepted: u64,
+    pub lost: u64,
+    pub timed_out: u64,
+    pub nodes_offline: u64,
+}
+
+/// Ends leases whose time is up and marks silent nodes offline.
+pub fn sweep(ctx: &mut WriteCtx<'_>, offline_after_ms: i64) -> Result<SweepReport, ApiError> {
+    let mut report = SweepReport::default();
+    let now = ctx.now;
+
+    let silent: Vec<String> = ctx
+        .conn
+        .prepare_cached("SELECT id FROM nodes WHERE online = 1 AND last_heartbeat_at < ?1")?
+        .query_map([now - offline_after_ms], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for node_id in &silent {
+        ctx.conn
+            .prepare_cached("UPDATE nodes SET online = 0 WHERE id = ?1")?
+            .execute([node_id])?;
+        ctx.event(
+            "node.offline",
+            None,
+            Some(node_id),
+            &serde_json::json!({"online": false}),
+        )?;
+        report.nodes_offline += 1;
+    }
+
+    type Expired = (String, String, String, u32, Option<i64>, i64, i64);
+    let expired: Vec<Expired> = ctx
+        .conn
+        .prepare_cached(
+            "SELECT l.id, l.task_id, l.node_id, l.attempt, l.started_at, l.expires_at, l.deadline \
+             FROM leases l LEFT JOIN nodes n ON n.id = l.node_id \
+             WHERE (l.started_at IS NULL AND l.accept_by < ?1) OR l.expires_at < ?1 \
+             OR l.deadline < ?1 OR n.online IS NOT 1",
+        )?
+        .query_map([now], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })?
+        .collect::<Result<_, _>>()?;
+    for (lease_id, task_id, node_id, attempt, started_at, expires_at, deadline) in expired {
+        if started_at.is_none() && expires_at >= now && deadline >= now {
+            // Handed out but never accepted (the claim answer was probably lost): the attempt
+            // does not count, and the task is offered again at once.
+            ctx.conn
+                .prepare_cached("DELETE FROM leases WHERE id = ?1")?
+                .execute([&lease_id])?;
+            ctx.conn
+                .prepare_cached("DELETE FROM attempts WHERE task_id = ?1 AND number = ?2")?
+                .execute(params![task_id, attempt])?;
+            ctx.conn
+                .prepare_cached(
+                    "UPDATE tasks SET state = 'queued', attempts = attempts - 1, node_id = NULL, \
+                     updated_at = ?2 WHERE id = ?1",
+                )?
+                .execute(params![task_id, now])?;
+            ctx.event(
+                "task.requeued",
+                Some(&task_id),
+                Some(&node_id),
+                &serde_json::json!({"state": "queued", "reason": "not accepted in time"}),
+            )?;
+            ctx.queue_changed();
+            report.not_accepted += 1;
+            continue;
+        }
+        let timed_out = deadline < now;
+        let (outcome, reason) = if timed_out {
+            (
+                Outcome::TimedOut,
+                format!("no result by the deadline: node {node_id} did not report in time"),
+            )
+        } else {
+            (
+                Outcome::Failed,
+                format!("lease lost: node {node_id} stopped responding"),
+            )
+        };
+        ctx.conn
+            .prepare_cached(
+                "UPDATE attempts SET finished_at = ?3, outcome = ?4, error = ?5 \
+                 WHERE task_id = ?1 AND number = ?2",
+            )?
+            .execute(params![
+                task_id,
+                attempt,
+                now,
+                if timed_out { "timed_out" } else { "lost" },
+                reason
+            ])?;
+        end_attempt(ctx, &task_id, &node_id, outcome, None, Some(reason))?;
+        if timed_out {
+            report.timed_out += 1;
+        } else {
+            report.lost += 1;
+        }
+    }
+    Ok(report)
+}
+
+/// Ends every lease a node holds as lost (the node was removed or blacklisted).
+pub fn release_node_leases(ctx: &mut WriteCtx<'_>, node_id: &str) -> Result<u64, ApiError> {
+    let held: Vec<(String, u32)> = ctx
+        .conn
+        .prepare_cached("SELECT task_id, attempt FROM leases WHERE node_id = ?1")?
+        .query_map([node_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let n = held.len() as u64;
+    for (task_id, attempt) in held {
+        let reason = format!("node {node_id} was taken out of service");
+        ctx.conn
+            .prepare_cached(
+                "UPDATE attempts SET finished_at = ?3, outcome = 'lost', error = ?4 \
+                 WHERE task_id = ?1 AND number = ?2",
+            )?
+            .execute(params![task_id, attempt, ctx.now, reason])?;
+        end_attempt(ctx, &task_id, node_id, Outcome::Failed, None, Some(reason))?;
+    }
+    Ok(n)
+}

@@ -1,0 +1,158 @@
+//! Numbered schema migrations, applied in order at start and recorded in `PRAGMA user_version`.
+//!
+//! Never edit a migration that has shipped: add the next one.
+
+use rusqlite::Connection;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: the coordinator's first schema.
+    r#"
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+
+    -- API tokens (with a role) and enrollment tokens. Only SHA-256 hashes of secrets are stored.
+    CREATE TABLE tokens (
+        id           TEXT PRIMARY KEY,
+        kind         TEXT NOT NULL CHECK (kind IN ('api', 'enroll')),
+        role         TEXT CHECK (role IN ('admin', 'owner', 'user')),
+        name         TEXT NOT NULL,
+        hash         BLOB NOT NULL UNIQUE,
+        created_at   INTEGER NOT NULL,
+        created_by   TEXT,
+        expires_at   INTEGER,
+        uses_left    INTEGER,
+        auto_approve INTEGER NOT NULL DEFAULT 0,
+        revoked_at   INTEGER
+    );
+
+    CREATE TABLE nodes (
+        id                TEXT PRIMARY KEY,
+        name              TEXT NOT NULL,
+        secret_hash       BLOB NOT NULL,
+        state             TEXT NOT NULL CHECK (state IN ('pending', 'approved', 'rejected', 'removed')),
+        draining          INTEGER NOT NULL DEFAULT 0,
+        online            INTEGER NOT NULL DEFAULT 0,
+        labels            TEXT NOT NULL DEFAULT '{}',
+        capabilities      TEXT NOT NULL DEFAULT '{}',
+        registered_at     INTEGER NOT NULL,
+        enrolled_with     TEXT,
+        last_heartbeat_at INTEGER,
+        load              REAL,
+        running_tasks     INTEGER NOT NULL DEFAULT 0,
+        address           TEXT
+    );
+    CREATE INDEX nodes_online ON nodes (online, last_heartbeat_at);
+
+    CREATE TABLE tasks (
+        seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+        id               TEXT NOT NULL UNIQUE,
+        state            TEXT NOT NULL,
+        command          TEXT NOT NULL,
+        env              TEXT NOT NULL,
+        files            TEXT NOT NULL,
+        timeout_ms       INTEGER NOT NULL,
+        requirements     TEXT NOT NULL,
+        plain            INTEGER NOT NULL,
+        placement        TEXT NOT NULL,
+        network          INTEGER NOT NULL,
+        priority         INTEGER NOT NULL,
+        max_attempts     INTEGER NOT NULL,
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        idempotency_key  TEXT,
+        submitted_by     TEXT NOT NULL,
+        created_at       INTEGER NOT NULL,
+        updated_at       INTEGER NOT NULL,
+        not_before       INTEGER NOT NULL DEFAULT 0,
+        finished_at      INTEGER,
+        node_id          TEXT,
+        exit_code        INTEGER,
+        error            TEXT,
+        cancel_requested INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX tasks_queue ON tasks (priority DESC, seq) WHERE state = 'queued';
+    CREATE INDEX tasks_state ON tasks (state, seq);
+    CREATE INDEX tasks_node ON tasks (node_id, seq);
+    CREATE UNIQUE INDEX tasks_idempotency ON tasks (submitted_by, idempotency_key)
+        WHERE idempotency_key IS NOT NULL;
+
+    -- The live lease of a task, at most one. A row leaves when its attempt ends.
+    CREATE TABLE leases (
+        id         TEXT PRIMARY KEY,
+        task_id    TEXT NOT NULL UNIQUE REFERENCES tasks (id),
+        node_id    TEXT NOT NULL,
+        attempt    INTEGER NOT NULL,
+        issued_at  INTEGER NOT NULL,
+        accept_by  INTEGER NOT NULL,
+        started_at INTEGER,
+        expires_at INTEGER NOT NULL,
+        deadline   INTEGER NOT NULL
+    );
+    CREATE INDEX leases_node ON leases (node_id);
+
+    -- Every attempt ever made, for `tasks show` and for paying only what was really run.
+    CREATE TABLE attempts (
+        task_id      TEXT NOT NULL REFERENCES tasks (id),
+        number       INTEGER NOT NULL,
+        node_id      TEXT NOT NULL,
+        lease_id     TEXT NOT NULL,
+        claimed_at   INTEGER NOT NULL,
+        started_at   INTEGER,
+        finished_at  INTEGER,
+        outcome      TEXT NOT NULL,
+        exit_code    INTEGER,
+        error        TEXT,
+        duration_ms  INTEGER,
+        cpu_ms       INTEGER,
+        peak_rss_kib INTEGER,
+        PRIMARY KEY (task_id, number)
+    );
+
+    CREATE TABLE task_logs (
+        task_id TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        offset  INTEGER NOT NULL,
+        stream  TEXT NOT NULL,
+        data    TEXT NOT NULL,
+        PRIMARY KEY (task_id, attempt, offset)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE events (
+        id      INTEGER PRIMARY KEY AUTOINCREMENT,
+        at      INTEGER NOT NULL,
+        kind    TEXT NOT NULL,
+        task_id TEXT,
+        node_id TEXT,
+        data    TEXT NOT NULL
+    );
+    CREATE INDEX events_task ON events (task_id, id) WHERE task_id IS NOT NULL;
+    "#,
+];
+
+/// Brings the schema up to date; refuses a database made by a newer edgecoder.
+pub fn run(conn: &mut Connection) -> Result<(), String> {
+    let current: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|e| format!("cannot read schema version: {e}"))?;
+    let known = MIGRATIONS.len() as i64;
+    if current > known {
+        return Err(format!(
+            "schema version {current} is newer than this edgecoder knows ({known}); \
+             run the newer edgecoder, or point --data-dir elsewhere"
+        ));
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let version = index as i64 + 1;
+        let tx = conn
+            .transaction()
+            .map_err(|e| format!("migration {version}: {e}"))?;
+        tx.execute_batch(sql)
+            .map_err(|e| format!("migration {version}: {e}"))?;
+        tx.pragma_update(None, "user_version", version)
+            .map_err(|e| format!("migration {version}: {e}"))?;
+        tx.commit()
+            .map_err(|e| format!("migration {version}: {e}"))?;
+    }
+    Ok(())
+}

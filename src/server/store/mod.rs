@@ -1,0 +1,338 @@
+//! The coordinator's SQLite store: one writer thread with group commit, a small pool of readers.
+//!
+//! Every change goes through [`Store::write`]: the writer thread gathers the jobs waiting at that
+//! moment into one transaction (each job in its own savepoint, so one failing job rolls back alone)
+//! and answers each caller only after the commit. Accepted therefore means durable, while a busy
+//! coordinator pays for one commit per batch instead of one per request.
+
+mod migrations;
+
+use crate::server::error::ApiError;
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use tokio::sync::{oneshot, watch};
+
+/// The most jobs committed together; bounds the latency one batch adds to its first job.
+const MAX_BATCH: usize = 512;
+const READ_POOL_SIZE: usize = 8;
+
+/// What a write job sees: the connection inside its savepoint and the clock of its batch.
+pub struct WriteCtx<'a> {
+    pub conn: &'a Connection,
+    pub now: i64,
+    last_event: i64,
+    queue_changed: bool,
+}
+
+impl WriteCtx<'_> {
+    /// Appends to the event log that feeds every SSE stream; returns the event id.
+    pub fn event(
+        &mut self,
+        kind: &str,
+        task_id: Option<&str>,
+        node_id: Option<&str>,
+        data: &serde_json::Value,
+    ) -> Result<i64, ApiError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO events (at, kind, task_id, node_id, data) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(rusqlite::params![
+                self.now,
+                kind,
+                task_id,
+                node_id,
+                data.to_string()
+            ])?;
+        let id = self.conn.last_insert_rowid();
+        self.last_event = self.last_event.max(id);
+        Ok(id)
+    }
+
+    /// Marks that queued work appeared, so waiting claims look again after the commit.
+    pub fn queue_changed(&mut self) {
+        self.queue_changed = true;
+    }
+}
+
+trait Job: Send {
+    fn run(&mut self, ctx: &mut WriteCtx<'_>);
+    fn reply(self: Box<Self>, commit: Result<(), String>);
+}
+
+struct TypedJob<T, F> {
+    f: Option<F>,
+    result: Option<Result<T, ApiError>>,
+    reply_to: oneshot::Sender<Result<T, ApiError>>,
+}
+
+impl<T, F> Job for TypedJob<T, F>
+where
+    T: Send,
+    F: FnOnce(&mut WriteCtx<'_>) -> Result<T, ApiError> + Send,
+{
+    fn run(&mut self, ctx: &mut WriteCtx<'_>) {
+        let Some(f) = self.f.take() else { return };
+        if let Err(e) = ctx.conn.execute_batch("SAVEPOINT job") {
+            self.result = Some(Err(e.into()));
+            return;
+        }
+        let result = f(ctx);
+        let end = if result.is_ok() {
+            "RELEASE job"
+        } else {
+            "ROLLBACK TO job; RELEASE job"
+        };
+        self.result = Some(match ctx.conn.execute_batch(end) {
+            Ok(()) => result,
+            Err(e) => Err(e.into()),
+        });
+    }
+
+    fn reply(self: Box<Self>, commit: Result<(), String>) {
+        let result = match (commit, self.result) {
+            (Ok(()), Some(result)) => result,
+            (Err(why), Some(Ok(_))) => Err(ApiError::unavailable(format!(
+                "the store could not commit: {why}"
+            ))),
+            (_, Some(Err(e))) => Err(e),
+            (_, None) => Err(ApiError::internal("write job did not run")),
+        };
+        let _ = self.reply_to.send(result);
+    }
+}
+
+/// Signals the writer raises after a commit.
+#[derive(Clone)]
+pub struct Signals {
+    /// The id of the newest committed event.
+    pub events: watch::Receiver<i64>,
+    /// Bumped whenever queued work may have appeared.
+    pub queue: watch::Receiver<u64>,
+}
+
+pub struct Store {
+    jobs: mpsc::SyncSender<Box<dyn Job>>,
+    readers: Arc<Mutex<Vec<Connection>>>,
+    path: PathBuf,
+    signals: Signals,
+    checkpoint_requested: Arc<AtomicBool>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database, runs migrations and starts the writer thread.
+    pub fn open(path: &Path) -> Result<Store, StoreOpenError> {
+        let mut conn = open_connection(path, false)
+            .map_err(|e| StoreOpenError::new(path, format!("cannot open: {e}")))?;
+        migrations::run(&mut conn).map_err(|e| StoreOpenError::new(path, e))?;
+        let last_event: i64 = conn
+            .query_row("SELECT COALESCE(MAX(id), 0) FROM events", [], |r| r.get(0))
+            .map_err(|e| StoreOpenError::new(path, e.to_string()))?;
+        let (events_tx, events_rx) = watch::channel(last_event);
+        let (queue_tx, queue_rx) = watch::channel(0u64);
+        let (jobs_tx, jobs_rx) = mpsc::sync_channel::<Box<dyn Job>>(4096);
+        let checkpoint_requested = Arc::new(AtomicBool::new(false));
+        let writer = Writer {
+            conn,
+            events: events_tx,
+            queue: queue_tx,
+            checkpoint_requested: checkpoint_requested.clone(),
+        };
+        std::thread::Builder::new()
+            .name("store-writer".into())
+            .spawn(move || writer.run(jobs_rx))
+            .map_err(|e| StoreOpenError::new(path, format!("cannot start writer: {e}")))?;
+        Ok(Store {
+            jobs: jobs_tx,
+            readers: Arc::new(Mutex::new(Vec::new())),
+            path: path.to_path_buf(),
+            signals: Signals {
+                events: events_rx,
+                queue: queue_rx,
+            },
+            checkpoint_requested,
+        })
+    }
+
+    pub fn signals(&self) -> Signals {
+        self.signals.clone()
+    }
+
+    /// Runs `f` in the writer's transaction; answers after the commit.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut WriteCtx<'_>) -> Result<T, ApiError> + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        let job = Box::new(TypedJob {
+            f: Some(f),
+            result: None,
+            reply_to: tx,
+        });
+        let jobs = self.jobs.clone();
+        // The channel is bounded; sending may block when the writer is far behind.
+        tokio::task::spawn_blocking(move || jobs.send(job))
+            .await
+            .map_err(|e| ApiError::internal(format!("store writer join: {e}")))?
+            .map_err(|_| ApiError::unavailable("the store is shut down"))?;
+        rx.await
+            .map_err(|_| ApiError::unavailable("the store writer stopped"))?
+    }
+
+    /// Runs `f` on a read-only connection (WAL lets reads proceed beside the writer).
+    pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, ApiError> + Send + 'static,
+    {
+        let readers = self.readers.clone();
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || {
+            let pooled = readers.lock().ok().and_then(|mut pool| pool.pop());
+            let conn = match pooled {
+                Some(conn) => conn,
+                None => open_connection(&path, true)?,
+            };
+            let result = f(&conn);
+            if let Ok(mut pool) = readers.lock()
+                && pool.len() < READ_POOL_SIZE
+            {
+                pool.push(conn);
+            }
+            result
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("store reader join: {e}")))?
+    }
+
+    /// Folds the write-ahead log into the database file, for a clean shutdown.
+    pub async fn checkpoint(&self) -> Result<(), ApiError> {
+        // A checkpoint cannot run inside a transaction: the writer runs it after this job's commit.
+        self.checkpoint_requested.store(true, Ordering::SeqCst);
+        self.write(|_| Ok(())).await
+    }
+}
+
+#[derive(Debug)]
+pub struct StoreOpenError {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+impl StoreOpenError {
+    fn new(path: &Path, reason: impl Into<String>) -> Self {
+        StoreOpenError {
+            path: path.to_path_buf(),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for StoreOpenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "database {}: {}", self.path.display(), self.reason)
+    }
+}
+
+impl std::error::Error for StoreOpenError {}
+
+fn open_connection(path: &Path, read_only: bool) -> rusqlite::Result<Connection> {
+    let flags = if read_only {
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+    };
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    if !read_only {
+        // WAL with synchronous=NORMAL: a committed transaction survives the process being killed
+        // at any moment; only an OS crash or power cut can lose the last few commits.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+    }
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(conn)
+}
+
+struct Writer {
+    conn: Connection,
+    events: watch::Sender<i64>,
+    queue: watch::Sender<u64>,
+    checkpoint_requested: Arc<AtomicBool>,
+}
+
+impl Writer {
+    fn run(self, jobs: mpsc::Receiver<Box<dyn Job>>) {
+        let conn = &self.conn;
+        let mut last_event = *self.events.borrow();
+        while let Ok(first) = jobs.recv() {
+            let mut batch = vec![first];
+            while batch.len() < MAX_BATCH {
+                match jobs.try_recv() {
+                    Ok(job) => batch.push(job),
+                    Err(_) => break,
+                }
+            }
+            let mut ctx = WriteCtx {
+                conn,
+                now: crate::api::now_ms(),
+                last_event,
+                queue_changed: false,
+            };
+            let commit = match conn.execute_batch("BEGIN IMMEDIATE") {
+                Ok(()) => {
+                    for job in batch.iter_mut() {
+                        job.run(&mut ctx);
+                    }
+                    conn.execute_batch("COMMIT").map_err(|e| {
+                        let _ = conn.execute_batch("ROLLBACK");
+                        e.to_string()
+                    })
+                }
+                Err(e) => Err(e.to_string()),
+            };
+            let committed = commit.is_ok();
+            let (new_last_event, queue_changed) = (ctx.last_event, ctx.queue_changed);
+            for job in batch {
+                job.reply(commit.clone());
+            }
+            if committed {
+                if new_last_event > last_event {
+                    last_event = new_last_event;
+                    self.events.send_replace(last_event);
+                }
+                if queue_changed {
+                    self.queue.send_modify(|n| *n = n.wrapping_add(1));
+                }
+                self.checkpoint_if_requested();
+            } else {
+                // Event ids handed out in a rolled-back batch were never committed.
+                last_event = *self.events.borrow();
+            }
+        }
+        self.checkpoint_requested.store(true, Ordering::SeqCst);
+        self.checkpoint_if_requested();
+    }
+
+    fn checkpoint_if_requested(&self) {
+        if self.checkpoint_requested.swap(false, Ordering::SeqCst)
+            && let Err(e) = self
+                .conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        {
+            tracing::warn!("WAL checkpoint failed: {e}");
+        }
+    }
+}
+
+pub mod leases;
+pub mod nodes;
+pub mod tasks;
+pub mod tokens;

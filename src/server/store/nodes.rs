@@ -1,0 +1,371 @@
+//! The node registry: enrollment, heartbeats, and the owner's decisions about each node.
+
+use super::WriteCtx;
+use crate::api::{Capabilities, NodeInfo, NodeState};
+use crate::server::auth::{hash_secret, new_node_secret, random_hex};
+use crate::server::error::ApiError;
+use axum::http::StatusCode;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use std::collections::BTreeMap;
+
+const NODE_COLUMNS: &str = "id, name, state, online, draining, labels, capabilities, \
+     registered_at, last_heartbeat_at, load, running_tasks, address";
+
+fn node_from_row(row: &Row<'_>) -> rusqlite::Result<NodeInfo> {
+    let state: String = row.get(2)?;
+    let labels: String = row.get(5)?;
+    let caps: String = row.get(6)?;
+    Ok(NodeInfo {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        state: NodeState::parse(&state).unwrap_or(NodeState::Pending),
+        online: row.get(3)?,
+        draining: row.get(4)?,
+        labels: serde_json::from_str(&labels).unwrap_or_default(),
+        capabilities: serde_json::from_str(&caps).unwrap_or_default(),
+        registered_at: row.get(7)?,
+        last_heartbeat_at: row.get(8)?,
+        load: row.get(9)?,
+        running_tasks: row.get(10)?,
+        address: row.get(11)?,
+    })
+}
+
+pub fn get(conn: &Connection, id: &str) -> Result<NodeInfo, ApiError> {
+    conn.prepare_cached(&format!("SELECT {NODE_COLUMNS} FROM nodes WHERE id = ?1"))?
+        .query_row([id], node_from_row)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found("node", id))
+}
+
+/// Resolves a node id, a unique prefix of one, or a unique node name.
+pub fn resolve_id(conn: &Connection, given: &str) -> Result<String, ApiError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM nodes WHERE id = ?1 UNION SELECT id FROM nodes WHERE name = ?1 \
+         UNION SELECT id FROM nodes WHERE substr(id, 1, length(?1)) = ?1 LIMIT 3",
+    )?;
+    let ids: Vec<String> = stmt
+        .query_map([given], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    if ids.iter().any(|id| id == given) {
+        return Ok(given.to_string());
+    }
+    match ids.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(ApiError::not_found("node", given)),
+        _ => Err(ApiError::conflict(
+            "ambiguous_id",
+            format!("{given:?} matches more than one node: give more characters"),
+        )),
+    }
+}
+
+pub fn list(conn: &Connection, state: Option<NodeState>) -> Result<Vec<NodeInfo>, ApiError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {NODE_COLUMNS} FROM nodes WHERE (?1 IS NULL OR state = ?1) \
+         AND state != 'removed' ORDER BY registered_at"
+    ))?;
+    let rows = stmt.query_map([state.map(NodeState::as_str)], node_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn enroll_error(code: &'static str, message: &str) -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, code, message)
+}
+
+pub struct NewNode {
+    pub enrollment_token: String,
+    pub name: Option<String>,
+    pub labels: BTreeMap<String, String>,
+    pub capabilities: Capabilities,
+    pub address: Option<String>,
+    /// The coordinator's own local worker enrolls without a token and starts approved.
+    pub local: bool,
+}
+
+/// Trades an enrollment token (one use of it) for a node credential. Returns (node, secret).
+pub fn register(ctx: &mut WriteCtx<'_>, new: NewNode) -> Result<(NodeInfo, String), ApiError> {
+    let auto_approve = if new.local {
+        true
+    } else {
+        let hash = hash_secret(&new.enrollment_token);
+        let token = ctx
+            .conn
+            .prepare_cached(
+                "SELECT id, kind, expires_at, uses_left, auto_approve, revoked_at \
+                 FROM tokens WHERE hash = ?1",
+            )?
+            .query_row([&hash[..]], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<i64>>(2)?,
+                    r.get::<_, Option<i64>>(3)?,
+                    r.get::<_, bool>(4)?,
+                    r.get::<_, Option<i64>>(5)?,
+                ))
+            })
+            .optional()?;
+        let Some((token_id, kind, expires_at, uses_left, auto, revoked)) = token else {
+            return Err(enroll_error(
+                "unknown_enrollment_token",
+                "unknown enrollment token: ask the coordinator's admin for a new one \
+                 (`edgecoder server tokens create --enroll`)",
+            ));
+        };
+        if kind != "enroll" {
+            return Err(enroll_error(
+                "not_an_enrollment_token",
+                "this is an API token, not an enrollment token",
+            ));
+        }
+        if revoked.is_some() {
+            return Err(enroll_error(
+                "enrollment_token_revoked",
+                "this enrollment token was revoked: ask for a new one",
+            ));
+        }
+        if expires_at.is_some_and(|t| t <= ctx.now) {
+            return Err(enroll_error(
+                "enrollment_token_expired",
+                "this enrollment token has expired: ask for a new one",
+            ));
+        }
+        if uses_left.is_some_and(|n| n <= 0) {
+            return Err(enroll_error(
+                "enrollment_token_used_up",
+                "this enrollment token has been used as many times as it allows: ask for a new one",
+            ));
+        }
+        ctx.conn
+            .prepare_cached(
+                "UPDATE tokens SET uses_left = uses_left - 1 WHERE id = ?1 AND uses_left IS NOT NULL",
+            )?
+            .execute([&token_id])?;
+        auto
+    };
+    let id = format!("n{}", random_hex(6));
+    let secret = new_node_secret(&id);
+    let state = if auto_approve { "approved" } else { "pending" };
+    let name = new
+        .name
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| {
+            if new.capabilities.hostname.is_empty() {
+                id.clone()
+            } else {
+                new.capabilities.hostname.clone()
+            }
+        });
+    ctx.conn
+        .prepare_cached(
+            "INSERT INTO nodes (id, name, secret_hash, state, online, labels, capabilities, \
+             registered_at, last_heartbeat_at, address) \
+             VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?7, ?8)",
+        )?
+        .execute(params![
+            id,
+            name,
+            &hash_secret(&secret)[..],
+            state,
+            serde_json::to_string(&new.labels)?,
+            serde_json::to_string(&new.capabilities)?,
+            ctx.now,
+            new.address,
+        ])?;
+    ctx.event(
+        "node.registered",
+        None,
+        Some(&id),
+        &serde_json::json!({"state": state, "name": name}),
+    )?;
+    if auto_approve {
+        ctx.queue_changed();
+    }
+    Ok((get(ctx.conn, &id)?, secret))
+}
+
+/// A known node sends its capabilities again (after a coordinator restart, or coming back online).
+pub fn reregister(
+    ctx: &mut WriteCtx<'_>,
+    id: &str,
+    name: Option<String>,
+    labels: Option<BTreeMap<String, String>>,
+    capabilities: &Capabilities,
+    address: Option<String>,
+) -> Result<NodeInfo, ApiError> {
+    let before = get(ctx.conn, id)?;
+    ctx.conn
+        .prepare_cached(
+            "UPDATE nodes SET name = COALESCE(?2, name), labels = COALESCE(?3, labels), \
+             capabilities = ?4, online = 1, last_heartbeat_at = ?5, \
+             address = COALESCE(?6, address) WHERE id = ?1",
+        )?
+        .execute(params![
+            id,
+            name.filter(|n| !n.trim().is_empty()),
+            labels.map(|l| serde_json::to_string(&l)).transpose()?,
+            serde_json::to_string(capabilities)?,
+            ctx.now,
+            address,
+        ])?;
+    if !before.online {
+        ctx.event(
+            "node.online",
+            None,
+            Some(id),
+            &serde_json::json!({"online": true}),
+        )?;
+    }
+    ctx.queue_changed();
+    get(ctx.conn, id)
+}
+
+pub struct HeartbeatOutcome {
+    pub node: NodeInfo,
+    /// Tasks the node reported running that it must stop.
+    pub cancel: Vec<String>,
+}
+
+pub fn heartbeat(
+    ctx: &mut WriteCtx<'_>,
+    id: &str,
+    load: Option<f64>,
+    running: &[String],
+    lease_ttl_ms: i64,
+) -> Result<HeartbeatOutcome, ApiError> {
+    let was_online: bool = ctx
+        .conn
+        .prepare_cached("SELECT online FROM nodes WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| ApiError::not_found("node", id))?;
+    ctx.conn
+        .prepare_cached(
+            "UPDATE nodes SET online = 1, last_heartbeat_at = ?2, load = ?3, running_tasks = ?4 \
+             WHERE id = ?1",
+        )?
+        .execute(params![id, ctx.now, load, running.len() as i64])?;
+    ctx.conn
+        .prepare_cached("UPDATE leases SET expires_at = ?2 WHERE node_id = ?1")?
+        .execute(params![id, ctx.now + lease_ttl_ms])?;
+    if !was_online {
+        ctx.event(
+            "node.online",
+            None,
+            Some(id),
+            &serde_json::json!({"online": true}),
+        )?;
+    }
+    let mut cancel = Vec::new();
+    let mut stmt = ctx.conn.prepare_cached(
+        "SELECT t.cancel_requested, l.node_id FROM tasks t LEFT JOIN leases l ON l.task_id = t.id \
+         WHERE t.id = ?1",
+    )?;
+    for task_id in running {
+        let row = stmt
+            .query_row([task_id], |r| {
+                Ok((r.get::<_, bool>(0)?, r.get::<_, Option<String>>(1)?))
+            })
+            .optional()?;
+        let keep = matches!(&row, Some((false, Some(holder))) if holder == id);
+        if !keep {
+            cancel.push(task_id.clone());
+        }
+    }
+    Ok(HeartbeatOutcome {
+        node: get(ctx.conn, id)?,
+        cancel,
+    })
+}
+
+/// Treats a coordinator restart as having heard from every node, so nodes and their leases are
+/// not declared lost for the time the coordinator itself was down.
+pub fn restart_grace(ctx: &mut WriteCtx<'_>, lease_ttl_ms: i64) -> Result<(), ApiError> {
+    ctx.conn.execute(
+        "UPDATE nodes SET last_heartbeat_at = ?1 WHERE online = 1",
+        [ctx.now],
+    )?;
+    ctx.conn.execute(
+        "UPDATE leases SET expires_at = MAX(expires_at, ?1)",
+        [ctx.now + lease_ttl_ms],
+    )?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum NodeAction {
+    Approve,
+    Reject,
+    Drain,
+    Undrain,
+    Remove,
+}
+
+/// Applies an owner's decision; returns the node after it.
+pub fn act(
+    ctx: &mut WriteCtx<'_>,
+    id: &str,
+    action: NodeAction,
+    actor: &str,
+) -> Result<NodeInfo, ApiError> {
+    let before = get(ctx.conn, id)?;
+    if before.state == NodeState::Removed {
+        return Err(ApiError::not_found("node", id));
+    }
+    let (sql, kind) = match action {
+        NodeAction::Approve => (
+            "UPDATE nodes SET state = 'approved' WHERE id = ?1",
+            "node.approved",
+        ),
+        NodeAction::Reject => (
+            "UPDATE nodes SET state = 'rejected' WHERE id = ?1",
+            "node.rejected",
+        ),
+        NodeAction::Drain => (
+            "UPDATE nodes SET draining = 1 WHERE id = ?1",
+            "node.draining",
+        ),
+        NodeAction::Undrain => (
+            "UPDATE nodes SET draining = 0 WHERE id = ?1",
+            "node.undrained",
+        ),
+        NodeAction::Remove => (
+            "UPDATE nodes SET state = 'removed', online = 0 WHERE id = ?1",
+            "node.removed",
+        ),
+    };
+    ctx.conn.execute(sql, [id])?;
+    if matches!(action, NodeAction::Reject | NodeAction::Remove) {
+        super::leases::release_node_leases(ctx, id)?;
+    }
+    if matches!(action, NodeAction::Approve | NodeAction::Undrain) {
+        ctx.queue_changed();
+    }
+    ctx.event(
+        kind,
+        None,
+        Some(id),
+        &serde_json::json!({"by": actor, "before": before.state.as_str()}),
+    )?;
+    get(ctx.conn, id)
+}
+
+/// The stored hash of a node's secret and its state, for authentication.
+pub fn credential(conn: &Connection, id: &str) -> Result<Option<(Vec<u8>, String)>, ApiError> {
+    Ok(conn
+        .prepare_cached("SELECT secret_hash, state FROM nodes WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+pub fn counts(conn: &Connection) -> Result<(u64, u64), ApiError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT COALESCE(SUM(online = 1 AND state = 'approved'), 0), \
+             COALESCE(SUM(state = 'pending'), 0) FROM nodes",
+        )?
+        .query_row([], |r| {
+            Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64))
+        })?)
+}

@@ -1,0 +1,376 @@
+//! Tasks as stored: submission, reading, listing, cancellation and logs.
+
+use super::WriteCtx;
+use crate::api::{
+    Attempt, LogChunk, LogPage, Placement, Requirements, SubmitRequest, TaskCommand, TaskFile,
+    TaskInfo, TaskState,
+};
+use crate::server::error::ApiError;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use std::collections::BTreeMap;
+
+pub const TASK_COLUMNS: &str = "id, state, command, env, timeout_ms, requirements, placement, \
+     priority, max_attempts, attempts, idempotency_key, submitted_by, created_at, updated_at, \
+     finished_at, node_id, exit_code, error, cancel_requested, network";
+
+/// Limits a submission is checked against; set by the coordinator's configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct SubmitLimits {
+    pub default_timeout_secs: u64,
+    pub max_timeout_secs: u64,
+    pub default_max_attempts: u32,
+}
+
+pub fn task_from_row(row: &Row<'_>) -> rusqlite::Result<TaskInfo> {
+    let json_err = |i: usize, e: serde_json::Error| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    };
+    let state: String = row.get(1)?;
+    let command: String = row.get(2)?;
+    let env: String = row.get(3)?;
+    let requirements: String = row.get(5)?;
+    let placement: String = row.get(6)?;
+    Ok(TaskInfo {
+        id: row.get(0)?,
+        state: TaskState::parse(&state).unwrap_or(TaskState::Failed),
+        command: serde_json::from_str(&command).map_err(|e| json_err(2, e))?,
+        env: serde_json::from_str(&env).map_err(|e| json_err(3, e))?,
+        timeout_secs: row.get::<_, i64>(4)? as u64 / 1000,
+        requirements: serde_json::from_str(&requirements).map_err(|e| json_err(5, e))?,
+        placement: if placement == "local-only" {
+            Placement::LocalOnly
+        } else {
+            Placement::Mesh
+        },
+        priority: row.get(7)?,
+        max_attempts: row.get(8)?,
+        attempts: row.get(9)?,
+        idempotency_key: row.get(10)?,
+        submitted_by: row.get(11)?,
+        created_at: row.get(12)?,
+        updated_at: row.get(13)?,
+        finished_at: row.get(14)?,
+        node_id: row.get(15)?,
+        exit_code: row.get(16)?,
+        error: row.get(17)?,
+        cancel_requested: row.get(18)?,
+        network: row.get(19)?,
+        attempt_history: Vec::new(),
+    })
+}
+
+fn validate(req: &SubmitRequest, limits: &SubmitLimits) -> Result<(), ApiError> {
+    match &req.command {
+        TaskCommand::Argv(argv) if argv.is_empty() || argv[0].is_empty() => {
+            return Err(ApiError::bad_request(
+                "command.argv is empty: give the program to run and its arguments",
+            ));
+        }
+        TaskCommand::Script(s) if s.trim().is_empty() => {
+            return Err(ApiError::bad_request("command.script is empty"));
+        }
+        _ => {}
+    }
+    if let Some(t) = req.timeout_secs
+        && (t == 0 || t > limits.max_timeout_secs)
+    {
+        return Err(ApiError::bad_request(format!(
+            "timeout_secs must be between 1 and {} (this coordinator's maximum)",
+            limits.max_timeout_secs
+        )));
+    }
+    if let Some(n) = req.max_attempts
+        && !(1..=100).contains(&n)
+    {
+        return Err(ApiError::bad_request(
+            "max_attempts must be between 1 and 100",
+        ));
+    }
+    for key in req.env.keys() {
+        let valid = !key.is_empty()
+            && !key.starts_with(|c: char| c.is_ascii_digit())
+            && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !valid {
+            return Err(ApiError::bad_request(format!(
+                "env key {key:?} is not a valid variable name ([A-Za-z_][A-Za-z0-9_]*)"
+            )));
+        }
+    }
+    for file in &req.files {
+        check_relative_path(&file.path)?;
+    }
+    if let Some(key) = &req.idempotency_key
+        && (key.is_empty() || key.len() > 200)
+    {
+        return Err(ApiError::bad_request(
+            "idempotency_key must be 1 to 200 characters",
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses absolute paths and `..` so a task's files stay inside its working directory.
+pub fn check_relative_path(path: &str) -> Result<(), ApiError> {
+    let p = std::path::Path::new(path);
+    let bad = path.is_empty()
+        || p.is_absolute()
+        || p.components()
+            .any(|c| !matches!(c, std::path::Component::Normal(_)));
+    if bad {
+        return Err(ApiError::bad_request(format!(
+            "file path {path:?} must be relative and stay inside the working directory (no `..`)"
+        )));
+    }
+    Ok(())
+}
+
+/// Stores a new task, or returns the earlier one submitted with the same idempotency key.
+pub fn submit(
+    ctx: &mut WriteCtx<'_>,
+    req: SubmitRequest,
+    submitted_by: &str,
+    limits: SubmitLimits,
+) -> Result<(TaskInfo, bool), ApiError> {
+    validate(&req, &limits)?;
+    if let Some(key) = &req.idempotency_key {
+        let existing = ctx
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {TASK_COLUMNS} FROM tasks WHERE submitted_by = ?1 AND idempotency_key = ?2"
+            ))?
+            .query_row(params![submitted_by, key], task_from_row)
+            .optional()?;
+        if let Some(task) = existing {
+            return Ok((task, false));
+        }
+    }
+    let id = crate::server::auth::random_hex(8);
+    let timeout_ms = req.timeout_secs.unwrap_or(limits.default_timeout_secs) as i64 * 1000;
+    let max_attempts = req.max_attempts.unwrap_or(limits.default_max_attempts);
+    let plain = req.requirements == Requirements::default();
+    ctx.conn
+        .prepare_cached(
+            "INSERT INTO tasks (id, state, command, env, files, timeout_ms, requirements, plain, \
+             placement, network, priority, max_attempts, idempotency_key, submitted_by, \
+             created_at, updated_at) \
+             VALUES (?1, 'queued', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
+        )?
+        .execute(params![
+            id,
+            serde_json::to_string(&req.command)?,
+            serde_json::to_string(&req.env)?,
+            serde_json::to_string(&req.files)?,
+            timeout_ms,
+            serde_json::to_string(&req.requirements)?,
+            plain,
+            req.placement.as_str(),
+            req.network,
+            req.priority,
+            max_attempts,
+            req.idempotency_key,
+            submitted_by,
+            ctx.now,
+        ])?;
+    ctx.event(
+        "task.submitted",
+        Some(&id),
+        None,
+        &serde_json::json!({"state": "queued", "priority": req.priority}),
+    )?;
+    ctx.queue_changed();
+    let task = get(ctx.conn, &id)?;
+    Ok((task, true))
+}
+
+pub fn get(conn: &Connection, id: &str) -> Result<TaskInfo, ApiError> {
+    conn.prepare_cached(&format!("SELECT {TASK_COLUMNS} FROM tasks WHERE id = ?1"))?
+        .query_row([id], task_from_row)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found("task", id))
+}
+
+pub fn files(conn: &Connection, id: &str) -> Result<Vec<TaskFile>, ApiError> {
+    let raw: String = conn
+        .prepare_cached("SELECT files FROM tasks WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))?;
+    Ok(serde_json::from_str(&raw)?)
+}
+
+pub fn attempts(conn: &Connection, id: &str) -> Result<Vec<Attempt>, ApiError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT number, node_id, lease_id, claimed_at, started_at, finished_at, outcome, \
+         exit_code, error, duration_ms, cpu_ms, peak_rss_kib \
+         FROM attempts WHERE task_id = ?1 ORDER BY number",
+    )?;
+    let rows = stmt.query_map([id], |r| {
+        Ok(Attempt {
+            number: r.get(0)?,
+            node_id: r.get(1)?,
+            lease_id: r.get(2)?,
+            claimed_at: r.get(3)?,
+            started_at: r.get(4)?,
+            finished_at: r.get(5)?,
+            outcome: r.get(6)?,
+            exit_code: r.get(7)?,
+            error: r.get(8)?,
+            duration_ms: r.get::<_, Option<i64>>(9)?.map(|v| v as u64),
+            cpu_ms: r.get::<_, Option<i64>>(10)?.map(|v| v as u64),
+            peak_rss_kib: r.get::<_, Option<i64>>(11)?.map(|v| v as u64),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Resolves an id or a unique prefix of one.
+pub fn resolve_id(conn: &Connection, prefix: &str) -> Result<String, ApiError> {
+    if prefix.is_empty() || !prefix.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(ApiError::not_found("task", prefix));
+    }
+    let mut stmt =
+        conn.prepare_cached("SELECT id FROM tasks WHERE id >= ?1 AND id < ?1 || 'g' LIMIT 2")?;
+    let ids: Vec<String> = stmt
+        .query_map([prefix.to_ascii_lowercase()], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    match ids.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(ApiError::not_found("task", prefix)),
+        _ => Err(ApiError::conflict(
+            "ambiguous_id",
+            format!("{prefix:?} matches more than one task: give more characters"),
+        )),
+    }
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ListFilter {
+    pub state: Option<TaskState>,
+    pub node_id: Option<String>,
+    pub limit: u32,
+    /// Only tasks older than this sequence number (the paging cursor).
+    pub before_seq: Option<i64>,
+}
+
+/// Newest first; returns the page and the cursor of the next one.
+pub fn list(conn: &Connection, f: &ListFilter) -> Result<(Vec<TaskInfo>, Option<i64>), ApiError> {
+    let sql = format!(
+        "SELECT {TASK_COLUMNS}, seq FROM tasks \
+         WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR node_id = ?2) \
+         AND (?3 IS NULL OR seq < ?3) ORDER BY seq DESC LIMIT ?4"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let limit = f.limit.clamp(1, 1000);
+    let mut last_seq = None;
+    let rows = stmt.query_map(
+        params![
+            f.state.map(TaskState::as_str),
+            f.node_id,
+            f.before_seq,
+            limit + 1
+        ],
+        |r| Ok((task_from_row(r)?, r.get::<_, i64>(20)?)),
+    )?;
+    let mut tasks = Vec::new();
+    let mut more = false;
+    for row in rows {
+        let (task, seq) = row?;
+        if tasks.len() == limit as usize {
+            more = true;
+            break;
+        }
+        tasks.push(task);
+        last_seq = Some(seq);
+    }
+    Ok((tasks, if more { last_seq } else { None }))
+}
+
+/// Cancels a queued task at once; asks the agent of a running one to stop.
+pub fn cancel(ctx: &mut WriteCtx<'_>, id: &str) -> Result<TaskInfo, ApiError> {
+    let task = get(ctx.conn, id)?;
+    match task.state {
+        TaskState::Queued => {
+            ctx.conn.execute(
+                "UPDATE tasks SET state = 'cancelled', finished_at = ?2, updated_at = ?2, \
+                 cancel_requested = 1, error = 'cancelled before it ran' WHERE id = ?1",
+                params![id, ctx.now],
+            )?;
+            ctx.event(
+                "task.cancelled",
+                Some(id),
+                None,
+                &serde_json::json!({"state": "cancelled"}),
+            )?;
+        }
+        TaskState::Leased | TaskState::Running => {
+            ctx.conn.execute(
+                "UPDATE tasks SET cancel_requested = 1, updated_at = ?2 WHERE id = ?1",
+                params![id, ctx.now],
+            )?;
+            ctx.event(
+                "task.cancel_requested",
+                Some(id),
+                task.node_id.as_deref(),
+                &serde_json::json!({"state": task.state.as_str()}),
+            )?;
+        }
+        state => {
+            return Err(ApiError::conflict(
+                "already_finished",
+                format!("task {id} already ended ({})", state.as_str()),
+            ));
+        }
+    }
+    get(ctx.conn, id)
+}
+
+/// A page of a task's log, by byte offset within one attempt (the latest by default).
+pub fn logs(
+    conn: &Connection,
+    id: &str,
+    attempt: Option<u32>,
+    from_offset: u64,
+    max_chunks: u32,
+) -> Result<LogPage, ApiError> {
+    let task = get(conn, id)?;
+    let attempt = attempt.unwrap_or(task.attempts.max(1));
+    let mut stmt = conn.prepare_cached(
+        "SELECT offset, stream, data FROM task_logs WHERE task_id = ?1 AND attempt = ?2 \
+         AND offset >= ?3 ORDER BY offset LIMIT ?4",
+    )?;
+    let chunks: Vec<LogChunk> = stmt
+        .query_map(
+            params![id, attempt, from_offset as i64, max_chunks.clamp(1, 10_000)],
+            |r| {
+                Ok(LogChunk {
+                    attempt,
+                    offset: r.get::<_, i64>(0)? as u64,
+                    stream: r.get(1)?,
+                    data: r.get(2)?,
+                })
+            },
+        )?
+        .collect::<Result<_, _>>()?;
+    let next_offset = chunks
+        .last()
+        .map(|c| c.offset + c.data.len() as u64)
+        .unwrap_or(from_offset);
+    Ok(LogPage {
+        task_id: id.to_string(),
+        attempt,
+        chunks,
+        next_offset,
+    })
+}
+
+pub fn counts_by_state(conn: &Connection) -> Result<BTreeMap<String, u64>, ApiError> {
+    let mut counts: BTreeMap<String, u64> = TaskState::ALL
+        .iter()
+        .map(|s| (s.as_str().to_string(), 0))
+        .collect();
+    let mut stmt = conn.prepare_cached("SELECT state, COUNT(*) FROM tasks GROUP BY state")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    for row in rows {
+        let (state, n) = row?;
+        counts.insert(state, n as u64);
+    }
+    Ok(counts)
+}
