@@ -1,3 +1,3 @@
 //! The worker side: sandboxed task execution (enrollment and the run loop build on it).
 
-// pub mod sandbox;
+pub mod sandbox;

@@ -255,7 +255,8 @@ pub fn resolve(
             })
             .or_else(|| s.default.map(|d| (d.to_string(), Source::Default)));
         if let Some((value, source)) = found {
-            if source != Source::Default
+            // Flags are already typed by clap (and `--port 0` asks for any free port).
+            if !matches!(source, Source::Default | Source::Flag)
                 && let Err(reason) = envfile::validate_known(s.env, &value)
             {
                 return Err(ConfigError::Invalid {
