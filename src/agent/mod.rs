@@ -1,3 +1,9 @@
-//! The worker side: sandboxed task execution (enrollment and the run loop build on it).
+//! The worker side: capability detection, the sandbox, running claimed tasks, and the worker
+//! loop shared by `edgecoder agent` and the coordinator's local worker. It reaches the
+//! coordinator only through `api::client`, exactly as a remote node does.
 
+pub mod capabilities;
+pub mod credentials;
 pub mod sandbox;
+pub mod task;
+pub mod worker;

@@ -239,6 +239,10 @@ impl Client {
 
     // --- agent side: the token is the node credential ---
 
+    pub async fn me(&self) -> Result<NodeInfo, ClientError> {
+        self.get("/api/v1/agent/me").await
+    }
+
     pub async fn reregister(&self, req: &ReregisterRequest) -> Result<NodeInfo, ClientError> {
         self.post("/api/v1/agent/register", req).await
     }

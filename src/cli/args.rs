@@ -20,9 +20,104 @@ pub struct Cli {
 pub enum Command {
     /// Run the coordinator (and, by default, a local worker) until SIGINT/SIGTERM.
     Serve(ServeArgs),
+    /// Run this machine as a worker node in the foreground (what the service runs).
+    Agent(AgentArgs),
+    /// Enroll this machine with a coordinator using an enrollment token.
+    Enroll(EnrollArgs),
+    /// Show this node: enrolled, coordinator reachable, approved, where its files are.
+    Status(StatusArgs),
+    /// Read and edit the env file (comments, order and unknown keys are kept).
+    Env(EnvArgs),
     /// Inspect the resolved configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct AgentArgs {
+    /// Print this machine's capabilities and exit.
+    #[arg(long)]
+    pub detect: bool,
+    /// With --detect: machine-readable output.
+    #[arg(long, requires = "detect")]
+    pub json: bool,
+    /// Coordinator URL (default: COORDINATOR_URL from the env file).
+    #[arg(long, value_name = "URL")]
+    pub coordinator: Option<String>,
+    /// Tasks to run at once (default: MAX_CONCURRENT_TASKS, else the number of CPUs).
+    #[arg(long, value_name = "N")]
+    pub max_concurrent: Option<u32>,
+    /// Keep each task's working directory after it ends (for debugging).
+    #[arg(long)]
+    pub keep_workdirs: bool,
+    /// Where task working directories are made.
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    #[arg(long, value_name = "LEVEL")]
+    pub log_level: Option<String>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct EnrollArgs {
+    /// The enrollment token; `-` reads it from stdin (keeps it out of the process list).
+    #[arg(long, value_name = "TOKEN", conflicts_with = "token_file")]
+    pub token: Option<String>,
+    /// Read the enrollment token from a file.
+    #[arg(long, value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
+    /// Coordinator URL (default: COORDINATOR_URL from the env file).
+    #[arg(long, value_name = "URL")]
+    pub coordinator: Option<String>,
+    /// Name shown for this node (default: the hostname).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// A label for scheduling, KEY=VALUE; repeatable.
+    #[arg(long = "label", value_name = "KEY=VALUE")]
+    pub labels: Vec<String>,
+    /// Allow sending the token over plain HTTP to a host that is not this machine.
+    #[arg(long)]
+    pub allow_insecure: bool,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct EnvArgs {
+    #[command(subcommand)]
+    pub command: EnvCommand,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EnvCommand {
+    /// Print every KEY=value (secrets masked).
+    List {
+        #[arg(long)]
+        show_secrets: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print one value (exit 4 when unset).
+    Get { key: String },
+    /// Set a value (known keys are validated; unknown keys are kept with a warning).
+    Set { key: String, value: String },
+    /// Remove a key.
+    Unset { key: String },
+    /// Print the env file's path.
+    Path,
+    /// Open the env file in $EDITOR; it is checked before it replaces the original.
+    Edit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

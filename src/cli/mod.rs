@@ -1,10 +1,15 @@
 //! The command line: parse, dispatch to one module per command family, map errors to exit codes.
 
+mod agent_cmd;
 pub mod args;
 mod config_cmd;
+mod enroll;
+mod env_cmd;
 pub mod exit;
 mod logging;
 mod serve;
+mod signals;
+mod status;
 
 use args::{Cli, Command};
 use clap::Parser;
@@ -15,6 +20,10 @@ pub fn main() -> u8 {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => serve::run(args),
+        Command::Agent(args) => agent_cmd::run(args),
+        Command::Enroll(args) => enroll::run(args),
+        Command::Status(args) => status::run(args),
+        Command::Env(args) => env_cmd::run(args),
         Command::Config(cmd) => config_cmd::run(cmd),
     };
     match result {

@@ -1,15 +1,21 @@
 //! `edgecoder serve`: resolve settings, start the coordinator, serve until a signal.
 
-use super::args::{Mode, ServeArgs};
+use super::args::{AgentArgs, Mode, ServeArgs};
 use super::config_cmd::discovery;
 use super::exit::{CliError, OK};
+use super::signals;
+use crate::agent::capabilities;
+use crate::agent::worker::{self, WorkerOptions};
+use crate::api::client::Client;
 use crate::config::{self, Resolved};
 use crate::server::auth::hash_secret;
+use crate::server::local_worker;
 use crate::server::store::tasks::SubmitLimits;
 use crate::server::{BindRequest, Coordinator, Settings};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
+use tokio::sync::mpsc;
 
 pub fn run(args: ServeArgs) -> Result<u8, CliError> {
     let mut flags: BTreeMap<&'static str, String> = BTreeMap::new();
@@ -39,10 +45,16 @@ pub fn run(args: ServeArgs) -> Result<u8, CliError> {
     match mode {
         Mode::AllInOne | Mode::Coordinator => {}
         Mode::Worker => {
-            return Err(CliError::usage(
-                "worker mode is `edgecoder agent`; `serve` runs a coordinator \
-                 (--mode coordinator or all-in-one)",
-            ));
+            return super::agent_cmd::run(AgentArgs {
+                detect: false,
+                json: false,
+                coordinator: None,
+                max_concurrent: None,
+                keep_workdirs: false,
+                data_dir: args.data_dir,
+                log_level: args.log_level,
+                config: args.config,
+            });
         }
         other => {
             return Err(CliError::usage(format!(
@@ -52,8 +64,18 @@ pub fn run(args: ServeArgs) -> Result<u8, CliError> {
         }
     }
     let settings = settings(&resolved, mode)?;
+    let local = if mode == Mode::AllInOne && resolved.boolean("local_worker")?.unwrap_or(true) {
+        Some(LocalWorkerPlan {
+            max_concurrent: super::agent_cmd::max_concurrent(&resolved)?,
+            drain_timeout: super::agent_cmd::drain_timeout(&resolved)?,
+            ollama_host: resolved.get("ollama_host").map(str::to_string),
+            mesh_token: resolved.get("mesh_auth_token").map(str::to_string),
+        })
+    } else {
+        None
+    };
     let rt = super::runtime()?;
-    rt.block_on(serve(settings))
+    rt.block_on(serve(settings, local))
 }
 
 fn settings(r: &Resolved, mode: Mode) -> Result<Settings, CliError> {
@@ -101,7 +123,15 @@ fn settings(r: &Resolved, mode: Mode) -> Result<Settings, CliError> {
     })
 }
 
-async fn serve(settings: Settings) -> Result<u8, CliError> {
+/// What the local worker of an all-in-one coordinator is started with.
+struct LocalWorkerPlan {
+    max_concurrent: u32,
+    drain_timeout: std::time::Duration,
+    ollama_host: Option<String>,
+    mesh_token: Option<String>,
+}
+
+async fn serve(settings: Settings, local: Option<LocalWorkerPlan>) -> Result<u8, CliError> {
     let data_dir = settings.data_dir.clone();
     let mode = settings.mode.clone();
     let coordinator = Coordinator::start(settings)
@@ -115,46 +145,53 @@ async fn serve(settings: Settings) -> Result<u8, CliError> {
     );
     println!("  mode:     {mode}");
     println!("  data dir: {}", data_dir.display());
+    let (control, control_rx) = mpsc::channel(4);
+    let worker = match local {
+        Some(plan) => {
+            let caps = capabilities::detect(plan.max_concurrent, plan.ollama_host.as_deref());
+            let secret = local_worker::credential(&started.app, caps.clone())
+                .await
+                .map_err(|e| CliError::error(e.to_string()))?;
+            let client = Client::new(&started.url, Some(secret))
+                .map_err(|e| CliError::error(e.to_string()))?
+                .with_mesh_token(plan.mesh_token);
+            let opts = WorkerOptions {
+                client,
+                max_concurrent: plan.max_concurrent as usize,
+                work_root: data_dir.join("work"),
+                keep_workdirs: false,
+                capabilities: caps,
+                name: Some("local".into()),
+                labels: None,
+                drain_timeout: plan.drain_timeout,
+            };
+            println!(
+                "  local worker: on, {} task(s) at once (--no-local-worker to turn off)",
+                plan.max_concurrent
+            );
+            Some(tokio::spawn(worker::run(opts, control_rx)))
+        }
+        None => {
+            println!("  local worker: off");
+            None
+        }
+    };
     if let Some(token) = &started.new_admin_token {
         println!();
         println!("First start: an admin token was made. It is shown only this once:");
         println!("  admin token: {token}");
         println!("Keep it somewhere safe; clients send it as `Authorization: Bearer <token>`.");
     }
-    if mode == "all-in-one" {
-        println!("  local worker: not part of this build yet; start `edgecoder agent` nodes");
-    }
-    coordinator.run(shutdown_signal()).await;
-    Ok(OK)
-}
-
-/// Resolves on the first SIGINT or SIGTERM; a second one exits at once.
-async fn shutdown_signal() {
-    wait_for_signal().await;
-    tokio::spawn(async {
-        wait_for_signal().await;
-        eprintln!("second signal: exiting without finishing requests in flight");
-        std::process::exit(1);
-    });
-}
-
-#[cfg(unix)]
-async fn wait_for_signal() {
-    use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut int)) = (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::interrupt()),
-    ) else {
-        let _ = tokio::signal::ctrl_c().await;
-        return;
+    let stop = async move {
+        signals::ladder(control).await;
+        if let Some(worker) = worker {
+            match worker.await {
+                Ok(Err(e)) => tracing::warn!("local worker stopped: {e}"),
+                Err(e) => tracing::warn!("local worker crashed: {e}"),
+                Ok(Ok(_)) => {}
+            }
+        }
     };
-    tokio::select! {
-        _ = term.recv() => {}
-        _ = int.recv() => {}
-    }
-}
-
-#[cfg(not(unix))]
-async fn wait_for_signal() {
-    let _ = tokio::signal::ctrl_c().await;
+    coordinator.run(stop).await;
+    Ok(OK)
 }

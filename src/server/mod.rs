@@ -7,6 +7,7 @@ mod bind;
 mod credentials;
 pub mod error;
 mod extract;
+pub mod local_worker;
 mod metrics;
 pub mod openapi;
 mod routes;

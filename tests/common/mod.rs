@@ -201,7 +201,10 @@ impl Coordinator {
             if let Ok(Some(status)) = self.child.try_wait() {
                 return status.code();
             }
-            assert!(Instant::now() < deadline, "process did not exit in {within:?}");
+            assert!(
+                Instant::now() < deadline,
+                "process did not exit in {within:?}"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -225,7 +228,10 @@ where
         if let Some(v) = check().await {
             return v;
         }
-        assert!(Instant::now() < deadline, "condition not met within {within:?}");
+        assert!(
+            Instant::now() < deadline,
+            "condition not met within {within:?}"
+        );
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
 }

@@ -11,7 +11,7 @@ use crate::server::error::ApiError;
 use crate::server::extract::ApiJson;
 use crate::server::store::{leases, nodes};
 use axum::extract::{ConnectInfo, Path, State};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
@@ -20,12 +20,22 @@ use tokio::time::Instant;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/api/v1/agent/me", get(me))
         .route("/api/v1/agent/register", post(reregister))
         .route("/api/v1/agent/heartbeat", post(heartbeat))
         .route("/api/v1/agent/claim", post(claim))
         .route("/api/v1/agent/tasks/{id}/start", post(start))
         .route("/api/v1/agent/tasks/{id}/logs", post(upload_log))
         .route("/api/v1/agent/tasks/{id}/complete", post(complete))
+}
+
+/// The calling node as the coordinator sees it (for `edgecoder status`); changes nothing.
+async fn me(State(app): State<AppState>, node: NodeCaller) -> Result<Json<NodeInfo>, ApiError> {
+    let info = app
+        .store
+        .read(move |c| nodes::get(c, &node.node_id))
+        .await?;
+    Ok(Json(info))
 }
 
 async fn reregister(

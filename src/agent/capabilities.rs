@@ -1,0 +1,254 @@
+//! What this machine can do, as reported at registration: CPUs and memory (cgroup limits
+//! included, so a container reports what it may use, not the host's figures), every GPU, the
+//! toolchains on PATH and the models a local Ollama serves.
+
+use crate::api::{Capabilities, Gpu};
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+const TOOLCHAINS: &[&str] = &[
+    "cargo", "rustc", "python3", "node", "npm", "go", "java", "gcc", "clang", "make", "docker",
+    "git",
+];
+
+pub fn detect(max_concurrent_tasks: u32, ollama_host: Option<&str>) -> Capabilities {
+    let (memory_total_mib, memory_available_mib) = meminfo().unwrap_or((0, 0));
+    Capabilities {
+        os: std::env::consts::OS.to_string(),
+        arch: std::env::consts::ARCH.to_string(),
+        hostname: hostname(),
+        cpus: std::thread::available_parallelism()
+            .map(|n| n.get() as u32)
+            .unwrap_or(1),
+        cpu_quota: cgroup_cpu_quota(),
+        memory_total_mib,
+        memory_available_mib,
+        memory_limit_mib: cgroup_memory_limit_mib(),
+        gpus: nvidia_gpus(),
+        toolchains: toolchains(),
+        models: ollama_host.map(ollama_models).unwrap_or_default(),
+        max_concurrent_tasks,
+    }
+}
+
+fn hostname() -> String {
+    let mut buf = [0u8; 256];
+    // SAFETY: gethostname writes at most buf.len() bytes into our buffer.
+    let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
+    if rc != 0 {
+        return String::new();
+    }
+    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+    String::from_utf8_lossy(&buf[..end]).into_owned()
+}
+
+/// (total, available) in MiB from /proc/meminfo.
+fn meminfo() -> Option<(u64, u64)> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let field = |name: &str| -> Option<u64> {
+        text.lines()
+            .find(|l| l.starts_with(name))?
+            .split_whitespace()
+            .nth(1)?
+            .parse::<u64>()
+            .ok()
+            .map(|kib| kib / 1024)
+    };
+    Some((field("MemTotal:")?, field("MemAvailable:").unwrap_or(0)))
+}
+
+/// CPUs allowed by cgroup v2 `cpu.max` (or v1 cfs quota), when a quota is set.
+fn cgroup_cpu_quota() -> Option<f64> {
+    if let Ok(text) = std::fs::read_to_string("/sys/fs/cgroup/cpu.max") {
+        return parse_cpu_max(&text);
+    }
+    let quota: i64 = read_number("/sys/fs/cgroup/cpu/cpu.cfs_quota_us")?;
+    let period: i64 = read_number("/sys/fs/cgroup/cpu/cpu.cfs_period_us")?;
+    (quota > 0 && period > 0).then(|| quota as f64 / period as f64)
+}
+
+pub fn parse_cpu_max(text: &str) -> Option<f64> {
+    let mut parts = text.split_whitespace();
+    let quota = parts.next()?;
+    let period: f64 = parts.next()?.parse().ok()?;
+    if quota == "max" || period <= 0.0 {
+        return None;
+    }
+    Some(quota.parse::<f64>().ok()? / period)
+}
+
+fn cgroup_memory_limit_mib() -> Option<u64> {
+    let v2 = std::fs::read_to_string("/sys/fs/cgroup/memory.max").ok();
+    let bytes = match v2 {
+        Some(text) if text.trim() == "max" => return None,
+        Some(text) => text.trim().parse::<u64>().ok()?,
+        None => read_number::<u64>("/sys/fs/cgroup/memory/memory.limit_in_bytes")?,
+    };
+    // cgroup v1 reports "no limit" as a huge number.
+    (bytes < (1u64 << 60)).then_some(bytes / (1024 * 1024))
+}
+
+fn read_number<T: std::str::FromStr>(path: &str) -> Option<T> {
+    std::fs::read_to_string(path).ok()?.trim().parse().ok()
+}
+
+/// Every GPU `nvidia-smi` lists, one per line (not just the first).
+fn nvidia_gpus() -> Vec<Gpu> {
+    let Some(out) = run_with_timeout(
+        "nvidia-smi",
+        &[
+            "--query-gpu=name,memory.total",
+            "--format=csv,noheader,nounits",
+        ],
+        Duration::from_secs(5),
+    ) else {
+        return Vec::new();
+    };
+    parse_nvidia_smi(&out)
+}
+
+pub fn parse_nvidia_smi(out: &str) -> Vec<Gpu> {
+    out.lines()
+        .filter_map(|line| {
+            let (name, mem) = line.rsplit_once(',')?;
+            Some(Gpu {
+                name: name.trim().to_string(),
+                vram_mib: mem.trim().parse().ok()?,
+            })
+        })
+        .collect()
+}
+
+fn toolchains() -> Vec<String> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let dirs: Vec<_> = std::env::split_paths(&path).collect();
+    TOOLCHAINS
+        .iter()
+        .filter(|tool| dirs.iter().any(|d| is_executable(&d.join(tool))))
+        .map(|t| t.to_string())
+        .collect()
+}
+
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        .unwrap_or(false)
+}
+
+/// Runs a detection command; None if it is missing, fails or hangs.
+fn run_with_timeout(program: &str, args: &[&str], timeout: Duration) -> Option<String> {
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => break,
+            Ok(Some(_)) | Err(_) => return None,
+            Ok(None) if std::time::Instant::now() > deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+        }
+    }
+    let mut out = String::new();
+    use std::io::Read;
+    child.stdout.take()?.read_to_string(&mut out).ok()?;
+    Some(out)
+}
+
+/// Model names from Ollama's `/api/tags`, when the server answers within a second.
+fn ollama_models(host: &str) -> Vec<String> {
+    let Some(addr) = host
+        .strip_prefix("http://")
+        .map(|rest| rest.trim_end_matches('/'))
+    else {
+        return Vec::new();
+    };
+    let Ok(mut addrs) = std::net::ToSocketAddrs::to_socket_addrs(&addr) else {
+        return Vec::new();
+    };
+    let Some(sock) = addrs.next() else {
+        return Vec::new();
+    };
+    let Ok(mut stream) = std::net::TcpStream::connect_timeout(&sock, Duration::from_secs(1)) else {
+        return Vec::new();
+    };
+    use std::io::{Read, Write};
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    let request =
+        format!("GET /api/tags HTTP/1.0\r\nHost: {addr}\r\nAccept: application/json\r\n\r\n");
+    if stream.write_all(request.as_bytes()).is_err() {
+        return Vec::new();
+    }
+    let mut response = Vec::new();
+    let _ = stream.take(4 << 20).read_to_end(&mut response);
+    let text = String::from_utf8_lossy(&response);
+    let Some((_, body)) = text.split_once("\r\n\r\n") else {
+        return Vec::new();
+    };
+    parse_ollama_tags(body)
+}
+
+pub fn parse_ollama_tags(body: &str) -> Vec<String> {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(body) else {
+        return Vec::new();
+    };
+    value["models"]
+        .as_array()
+        .map(|models| {
+            models
+                .iter()
+                .filter_map(|m| m["name"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_gpus_are_two_gpus() {
+        let out = "NVIDIA H100 80GB HBM3, 81559\nNVIDIA A100-SXM4-40GB, 40960\n";
+        let gpus = parse_nvidia_smi(out);
+        assert_eq!(gpus.len(), 2);
+        assert_eq!(gpus[0].name, "NVIDIA H100 80GB HBM3");
+        assert_eq!(gpus[1].vram_mib, 40960);
+    }
+
+    #[test]
+    fn cpu_max_quota() {
+        assert_eq!(parse_cpu_max("200000 100000\n"), Some(2.0));
+        assert_eq!(parse_cpu_max("max 100000\n"), None);
+        assert_eq!(parse_cpu_max("garbage"), None);
+    }
+
+    #[test]
+    fn ollama_tags() {
+        let body = r#"{"models":[{"name":"llama3:8b"},{"name":"qwen2.5-coder:7b"}]}"#;
+        assert_eq!(
+            parse_ollama_tags(body),
+            vec!["llama3:8b", "qwen2.5-coder:7b"]
+        );
+        assert!(parse_ollama_tags("not json").is_empty());
+    }
+
+    #[test]
+    fn detects_this_machine() {
+        let caps = detect(2, None);
+        assert!(caps.cpus >= 1);
+        assert!(caps.memory_total_mib > 0);
+        assert_eq!(caps.os, std::env::consts::OS);
+        assert_eq!(caps.max_concurrent_tasks, 2);
+    }
+}

@@ -1,0 +1,383 @@
+//! Running one claimed task: accept it, run it in the sandbox, stream its output to the
+//! coordinator by byte offset, and report the result with the lease it was given.
+
+use super::sandbox::{self, CancelFlag, Limits, SandboxSpec, StreamKind};
+use crate::api::client::{Client, ClientError};
+use crate::api::{ClaimedTask, CompleteRequest, LogUpload, Outcome, TaskCommand};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+/// Output beyond this is dropped (the task keeps running; the log says it was cut).
+const OUTPUT_CAP_BYTES: u64 = 16 << 20;
+const TAIL_BYTES: usize = 4096;
+const UPLOAD_BATCH_BYTES: usize = 64 << 10;
+const UPLOAD_EVERY: Duration = Duration::from_millis(100);
+
+/// Why a running task was told to stop; decides how its end is reported.
+#[derive(Clone, Default)]
+pub struct StopSignal {
+    pub flag: CancelFlag,
+    reason: Arc<AtomicU8>,
+}
+
+const REASON_NONE: u8 = 0;
+const REASON_CANCELLED: u8 = 1;
+const REASON_SHUTDOWN: u8 = 2;
+const REASON_LEASE_LOST: u8 = 3;
+
+impl StopSignal {
+    /// The coordinator cancelled the task: report it cancelled.
+    pub fn cancel(&self) {
+        self.stop(REASON_CANCELLED);
+    }
+
+    /// The agent is shutting down: report a failure so the task is retried elsewhere.
+    pub fn shutdown(&self) {
+        self.stop(REASON_SHUTDOWN);
+    }
+
+    fn lease_lost(&self) {
+        self.stop(REASON_LEASE_LOST);
+    }
+
+    fn stop(&self, reason: u8) {
+        let _ =
+            self.reason
+                .compare_exchange(REASON_NONE, reason, Ordering::SeqCst, Ordering::SeqCst);
+        self.flag.cancel();
+    }
+
+    fn reason(&self) -> u8 {
+        self.reason.load(Ordering::SeqCst)
+    }
+}
+
+pub struct TaskRun {
+    pub client: Client,
+    pub claimed: ClaimedTask,
+    pub work_root: PathBuf,
+    pub keep_workdir: bool,
+    pub stop: StopSignal,
+}
+
+/// What happened, for the agent's log and counters.
+#[derive(Debug)]
+pub struct TaskReport {
+    pub task_id: String,
+    pub outcome: Option<Outcome>,
+    /// Time from the claim answer to the process running.
+    pub start_overhead: Option<Duration>,
+}
+
+pub async fn run(job: TaskRun) -> TaskReport {
+    let claimed_at = Instant::now();
+    let task = &job.claimed.task;
+    let lease_id = job.claimed.lease.lease_id.clone();
+    let mut report = TaskReport {
+        task_id: task.id.clone(),
+        outcome: None,
+        start_overhead: None,
+    };
+    if let Err(e) = job.client.start(&task.id, &lease_id).await {
+        tracing::warn!(task = %task.id, "could not accept the task: {e}");
+        return report;
+    }
+    let workdir = job
+        .work_root
+        .join(format!("{}-{}", task.id, job.claimed.lease.attempt));
+    let (tx, rx) = mpsc::unbounded_channel::<(StreamKind, Vec<u8>)>();
+    let uploader = tokio::spawn(upload_logs(
+        job.client.clone(),
+        task.id.clone(),
+        lease_id.clone(),
+        rx,
+        job.stop.clone(),
+    ));
+    let spec = SandboxSpec {
+        command: match &task.command {
+            TaskCommand::Argv(argv) => sandbox::TaskCommand::Argv(argv.clone()),
+            TaskCommand::Script(s) => sandbox::TaskCommand::Script(s.clone()),
+        },
+        env: task
+            .env
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        workdir: workdir.clone(),
+        files: job
+            .claimed
+            .files
+            .iter()
+            .map(|f| (f.path.clone(), f.content.clone().into_bytes()))
+            .collect(),
+        timeout: Duration::from_secs(task.timeout_secs.max(1)),
+        kill_grace: Duration::from_secs(5),
+        limits: Limits::default(),
+        output_cap_bytes: OUTPUT_CAP_BYTES,
+        tail_bytes: TAIL_BYTES,
+        network: task.network,
+    };
+    let flag = job.stop.flag.clone();
+    let spawned_after = Arc::new(std::sync::Mutex::new(None::<Duration>));
+    let spawned = spawned_after.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        std::fs::create_dir_all(&spec.workdir).map_err(sandbox::SandboxError::Io)?;
+        let sink = move |kind: StreamKind, bytes: &[u8]| {
+            let _ = tx.send((kind, bytes.to_vec()));
+        };
+        let on_spawn = |_pid: u32| {
+            if let Ok(mut s) = spawned.lock() {
+                *s = Some(claimed_at.elapsed());
+            }
+        };
+        sandbox::run_with_spawn_hook(&spec, &sink, &flag, &on_spawn)
+    })
+    .await;
+    report.start_overhead = spawned_after.lock().ok().and_then(|s| *s);
+    // The sink (and with it the channel's sender) is gone: the uploader drains and stops.
+    let _ = uploader.await;
+    let complete = match result {
+        Ok(Ok(outcome)) => completion(&lease_id, &outcome, job.stop.reason()),
+        Ok(Err(e)) => failure(
+            &lease_id,
+            format!("the sandbox could not run the task: {e}"),
+        ),
+        Err(e) => failure(&lease_id, format!("the task runner crashed: {e}")),
+    };
+    report.outcome = Some(complete.outcome);
+    if job.stop.reason() == REASON_LEASE_LOST {
+        tracing::info!(task = %task.id, "lease lost; not reporting a result");
+    } else {
+        report_result(&job.client, &task.id, &complete).await;
+    }
+    if !job.keep_workdir {
+        let _ = std::fs::remove_dir_all(&workdir);
+    }
+    report
+}
+
+fn failure(lease_id: &str, error: String) -> CompleteRequest {
+    CompleteRequest {
+        lease_id: lease_id.to_string(),
+        outcome: Outcome::Failed,
+        exit_code: None,
+        error: Some(error),
+        duration_ms: None,
+        cpu_ms: None,
+        peak_rss_kib: None,
+        stdout_tail: None,
+        stderr_tail: None,
+    }
+}
+
+fn completion(lease_id: &str, o: &sandbox::Outcome, stop_reason: u8) -> CompleteRequest {
+    let (outcome, error) = if o.timed_out {
+        (
+            Outcome::TimedOut,
+            Some("timed out: the process group was terminated".to_string()),
+        )
+    } else if o.cancelled && stop_reason == REASON_SHUTDOWN {
+        (
+            Outcome::Failed,
+            Some("the agent shut down while the task ran; it will be retried".to_string()),
+        )
+    } else if o.cancelled {
+        (Outcome::Cancelled, Some("cancelled".to_string()))
+    } else if o.succeeded() {
+        (Outcome::Succeeded, None)
+    } else if let Some(sig) = o.signal {
+        (Outcome::Failed, Some(format!("killed by signal {sig}")))
+    } else {
+        (
+            Outcome::Failed,
+            Some(format!("exited with code {}", o.exit_code.unwrap_or(-1))),
+        )
+    };
+    let mut error = error;
+    if o.truncated {
+        let note = format!(
+            "output cut at {OUTPUT_CAP_BYTES} bytes of {}",
+            o.output_bytes
+        );
+        error = Some(match error {
+            Some(e) => format!("{e}; {note}"),
+            None => note,
+        });
+    }
+    CompleteRequest {
+        lease_id: lease_id.to_string(),
+        outcome,
+        exit_code: Some(o.shell_exit_code()),
+        error,
+        duration_ms: Some(o.duration.as_millis() as u64),
+        cpu_ms: Some(o.cpu_time.as_millis() as u64),
+        peak_rss_kib: Some(o.peak_rss_kib),
+        stdout_tail: Some(String::from_utf8_lossy(&o.stdout_tail).into_owned()),
+        stderr_tail: Some(String::from_utf8_lossy(&o.stderr_tail).into_owned()),
+    }
+}
+
+/// Reports the result, retrying while the coordinator is unreachable. A 409 means the lease
+/// already ended (a resend after a lost answer, or the task was re-queued): nothing more to do.
+async fn report_result(client: &Client, task_id: &str, req: &CompleteRequest) {
+    let mut delay = Duration::from_millis(200);
+    for _ in 0..30 {
+        match client.complete(task_id, req).await {
+            Ok(_) => return,
+            Err(ClientError::Api { status: 409, .. }) => return,
+            Err(e @ ClientError::Api { .. }) => {
+                tracing::warn!(task = %task_id, "result refused: {e}");
+                return;
+            }
+            Err(e) => {
+                tracing::debug!(task = %task_id, "result not delivered yet: {e}");
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(10));
+            }
+        }
+    }
+    tracing::warn!(task = %task_id, "gave up reporting the result; the lease will expire");
+}
+
+/// Turns byte chunks into UTF-8 text without splitting a character across uploads.
+#[derive(Default)]
+struct Utf8Carry {
+    pending: Vec<u8>,
+}
+
+impl Utf8Carry {
+    fn push(&mut self, bytes: &[u8]) -> String {
+        self.pending.extend_from_slice(bytes);
+        let valid_up_to = match std::str::from_utf8(&self.pending) {
+            Ok(_) => self.pending.len(),
+            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+            Err(_) => self.pending.len(),
+        };
+        let rest = self.pending.split_off(valid_up_to);
+        let text = String::from_utf8_lossy(&self.pending).into_owned();
+        self.pending = rest;
+        text
+    }
+
+    fn finish(&mut self) -> String {
+        let text = String::from_utf8_lossy(&self.pending).into_owned();
+        self.pending.clear();
+        text
+    }
+}
+
+async fn upload_logs(
+    client: Client,
+    task_id: String,
+    lease_id: String,
+    mut rx: mpsc::UnboundedReceiver<(StreamKind, Vec<u8>)>,
+    stop: StopSignal,
+) {
+    let mut offset = 0u64;
+    let mut carries = [Utf8Carry::default(), Utf8Carry::default()];
+    let mut open = true;
+    while open {
+        let mut batch: Vec<(StreamKind, String)> = Vec::new();
+        let mut size = 0;
+        let deadline = tokio::time::Instant::now() + UPLOAD_EVERY;
+        while size < UPLOAD_BATCH_BYTES {
+            let next = tokio::time::timeout_at(deadline, rx.recv()).await;
+            match next {
+                Ok(Some((kind, bytes))) => {
+                    let text = carries[kind as usize].push(&bytes);
+                    size += text.len();
+                    match batch.last_mut() {
+                        Some((k, t)) if *k == kind => t.push_str(&text),
+                        _ => batch.push((kind, text)),
+                    }
+                }
+                Ok(None) => {
+                    open = false;
+                    for kind in [StreamKind::Stdout, StreamKind::Stderr] {
+                        let text = carries[kind as usize].finish();
+                        if !text.is_empty() {
+                            batch.push((kind, text));
+                        }
+                    }
+                    break;
+                }
+                Err(_) => break,
+            }
+        }
+        for (kind, data) in batch {
+            if data.is_empty() {
+                continue;
+            }
+            let upload = LogUpload {
+                lease_id: lease_id.clone(),
+                offset,
+                stream: match kind {
+                    StreamKind::Stdout => "stdout".into(),
+                    StreamKind::Stderr => "stderr".into(),
+                },
+                data,
+            };
+            match send_chunk(&client, &task_id, &upload).await {
+                Some(answer) => {
+                    offset = answer.0;
+                    if answer.1 {
+                        stop.cancel();
+                    }
+                }
+                None => {
+                    stop.lease_lost();
+                    // Keep draining so the sandbox never blocks on a full channel.
+                    while rx.recv().await.is_some() {}
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Sends one chunk, retrying the same offset while the coordinator is unreachable (a resend is
+/// idempotent). Returns (next offset, cancel), or None when the lease is gone.
+async fn send_chunk(client: &Client, task_id: &str, upload: &LogUpload) -> Option<(u64, bool)> {
+    let mut delay = Duration::from_millis(100);
+    loop {
+        match client.upload_log(task_id, upload).await {
+            Ok(answer) => return Some((answer.next_offset, answer.cancel)),
+            Err(ClientError::Api { status: 409, .. })
+            | Err(ClientError::Api { status: 404, .. }) => {
+                return None;
+            }
+            Err(e) => {
+                tracing::debug!(task = %task_id, "log upload failed, retrying: {e}");
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(5));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Utf8Carry;
+
+    #[test]
+    fn split_characters_are_kept_whole() {
+        let bytes = "héllo €".as_bytes();
+        let mut carry = Utf8Carry::default();
+        let mut out = String::new();
+        for b in bytes {
+            out.push_str(&carry.push(&[*b]));
+        }
+        out.push_str(&carry.finish());
+        assert_eq!(out, "héllo €");
+    }
+
+    #[test]
+    fn invalid_bytes_become_replacement_characters() {
+        let mut carry = Utf8Carry::default();
+        let text = carry.push(&[b'a', 0xff, b'b']);
+        assert_eq!(text, "a\u{fffd}b");
+    }
+}

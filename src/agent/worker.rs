@@ -1,0 +1,427 @@
+//! The worker loop: register once, heartbeat on the coordinator's schedule, claim work up to the
+//! concurrency limit, and shut down along the ladder (drain, then cancel).
+
+use super::task::{self, StopSignal, TaskRun};
+use crate::api::client::{Client, ClientError};
+use crate::api::{Capabilities, HeartbeatRequest, Intervals, NodeState, ReregisterRequest};
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{Notify, mpsc};
+use tokio::task::JoinSet;
+
+pub struct WorkerOptions {
+    /// Authenticated with this node's credential (and the mesh token, if any).
+    pub client: Client,
+    pub max_concurrent: usize,
+    /// Task working directories are made (and removed) under here.
+    pub work_root: PathBuf,
+    pub keep_workdirs: bool,
+    pub capabilities: Capabilities,
+    pub name: Option<String>,
+    pub labels: Option<BTreeMap<String, String>>,
+    /// How long a drain waits for running tasks before cancelling them.
+    pub drain_timeout: Duration,
+}
+
+/// Steps of the shutdown ladder, sent by whoever owns the signals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Control {
+    /// Stop claiming; let running tasks finish (up to the drain timeout); keep heartbeating.
+    Drain,
+    /// Stop running tasks now and report them as failed so they run elsewhere.
+    Cancel,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WorkerError {
+    #[error("{0}")]
+    Rejected(String),
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct WorkerSummary {
+    pub tasks_run: u64,
+    pub cancelled_on_shutdown: u64,
+}
+
+struct Shared {
+    client: Client,
+    running: Mutex<HashMap<String, StopSignal>>,
+    intervals: Mutex<Intervals>,
+    slot_freed: Notify,
+    /// Set when the coordinator no longer accepts this node's credential.
+    fatal: Mutex<Option<String>>,
+}
+
+impl Shared {
+    fn running_ids(&self) -> Vec<String> {
+        self.running
+            .lock()
+            .map(|r| r.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    fn running_count(&self) -> usize {
+        self.running.lock().map(|r| r.len()).unwrap_or(0)
+    }
+
+    fn intervals(&self) -> Intervals {
+        self.intervals
+            .lock()
+            .map(|i| *i)
+            .unwrap_or(DEFAULT_INTERVALS)
+    }
+
+    fn set_fatal(&self, why: String) {
+        if let Ok(mut f) = self.fatal.lock() {
+            f.get_or_insert(why);
+        }
+    }
+
+    fn fatal(&self) -> Option<String> {
+        self.fatal.lock().ok().and_then(|f| f.clone())
+    }
+}
+
+const DEFAULT_INTERVALS: Intervals = Intervals {
+    heartbeat_ms: 5000,
+    active_heartbeat_ms: 1000,
+    claim_wait_ms: 25_000,
+    accept_window_ms: 5000,
+    lease_ttl_ms: 15_000,
+};
+
+/// Runs until drained (Ok) or until the coordinator rejects this node for good (Err).
+pub async fn run(
+    opts: WorkerOptions,
+    mut control: mpsc::Receiver<Control>,
+) -> Result<WorkerSummary, WorkerError> {
+    std::fs::create_dir_all(&opts.work_root).map_err(|e| {
+        WorkerError::Rejected(format!(
+            "cannot create the work dir {}: {e}",
+            opts.work_root.display()
+        ))
+    })?;
+    let shared = Arc::new(Shared {
+        client: opts.client.clone(),
+        running: Mutex::new(HashMap::new()),
+        intervals: Mutex::new(DEFAULT_INTERVALS),
+        slot_freed: Notify::new(),
+        fatal: Mutex::new(None),
+    });
+    let register = ReregisterRequest {
+        name: opts.name.clone(),
+        labels: opts.labels.clone(),
+        capabilities: opts.capabilities.clone(),
+    };
+    register_until_done(&shared, &register, &mut control).await?;
+    let heartbeats = tokio::spawn(heartbeat_loop(shared.clone(), register.clone()));
+    let mut tasks = JoinSet::new();
+    let mut summary = WorkerSummary::default();
+    let mut backoff = Backoff::new("claiming work");
+    let mut waiting_for_approval = false;
+
+    // Claim until told to drain (or rejected).
+    'claiming: loop {
+        if let Some(why) = shared.fatal() {
+            heartbeats.abort();
+            cancel_all(&shared);
+            while tasks.join_next().await.is_some() {}
+            return Err(WorkerError::Rejected(why));
+        }
+        while let Some(done) = tasks.try_join_next() {
+            if done.is_ok() {
+                summary.tasks_run += 1;
+            }
+        }
+        if shared.running_count() >= opts.max_concurrent {
+            tokio::select! {
+                _ = shared.slot_freed.notified() => continue,
+                Some(done) = tasks.join_next() => {
+                    if done.is_ok() { summary.tasks_run += 1; }
+                    continue;
+                }
+                ctrl = control.recv() => match ctrl {
+                    Some(Control::Cancel) => { cancel_all(&shared); break 'claiming; }
+                    _ => break 'claiming,
+                },
+            }
+        }
+        let wait = Duration::from_millis(shared.intervals().claim_wait_ms);
+        let claim = shared.client.claim(wait);
+        tokio::select! {
+            ctrl = control.recv() => match ctrl {
+                Some(Control::Cancel) => { cancel_all(&shared); break 'claiming; }
+                _ => break 'claiming,
+            },
+            answer = claim => match answer {
+                Ok(answer) => {
+                    backoff.succeeded();
+                    if waiting_for_approval {
+                        tracing::info!("this node was approved: taking work");
+                        waiting_for_approval = false;
+                    }
+                    if let Some(claimed) = answer.claimed {
+                        let stop = StopSignal::default();
+                        if let Ok(mut running) = shared.running.lock() {
+                            running.insert(claimed.task.id.clone(), stop.clone());
+                        }
+                        let job = TaskRun {
+                            client: shared.client.clone(),
+                            claimed,
+                            work_root: opts.work_root.clone(),
+                            keep_workdir: opts.keep_workdirs,
+                            stop,
+                        };
+                        let shared = shared.clone();
+                        tasks.spawn(async move {
+                            let report = task::run(job).await;
+                            tracing::info!(
+                                task = %report.task_id,
+                                outcome = ?report.outcome,
+                                start_overhead_ms = report.start_overhead.map(|d| d.as_secs_f64() * 1000.0),
+                                "task finished"
+                            );
+                            if let Ok(mut running) = shared.running.lock() {
+                                running.remove(&report.task_id);
+                            }
+                            shared.slot_freed.notify_one();
+                            report
+                        });
+                    }
+                }
+                Err(ClientError::Api { status: 403, message, .. }) => {
+                    if !waiting_for_approval {
+                        tracing::warn!("not taking work yet: {message}");
+                        waiting_for_approval = true;
+                    }
+                    let delay = Duration::from_millis(shared.intervals().heartbeat_ms);
+                    if let Some(ctrl) = pause(&mut control, delay).await {
+                        if ctrl == Control::Cancel { cancel_all(&shared); }
+                        break 'claiming;
+                    }
+                }
+                Err(ClientError::Api { status: 401, message, .. }) => {
+                    shared.set_fatal(message);
+                }
+                Err(e) => {
+                    let delay = backoff.failed(&e);
+                    if let Some(ctrl) = pause(&mut control, delay).await {
+                        if ctrl == Control::Cancel { cancel_all(&shared); }
+                        break 'claiming;
+                    }
+                }
+            }
+        }
+    }
+
+    // Draining: no more claims; running tasks finish, up to the drain timeout.
+    let running = shared.running_count();
+    if running > 0 {
+        tracing::info!(
+            running,
+            timeout_s = opts.drain_timeout.as_secs(),
+            "draining: waiting for running tasks (signal again to cancel them)"
+        );
+    }
+    let drain_deadline = tokio::time::Instant::now() + opts.drain_timeout;
+    let mut cancelled = false;
+    loop {
+        tokio::select! {
+            done = tasks.join_next() => match done {
+                Some(Ok(_)) => summary.tasks_run += 1,
+                Some(Err(_)) => {}
+                None => break,
+            },
+            ctrl = control.recv(), if !cancelled => {
+                if matches!(ctrl, Some(Control::Cancel) | None) {
+                    summary.cancelled_on_shutdown += cancel_all(&shared);
+                    cancelled = true;
+                }
+            }
+            _ = tokio::time::sleep_until(drain_deadline), if !cancelled => {
+                tracing::warn!("drain timeout: cancelling the tasks still running");
+                summary.cancelled_on_shutdown += cancel_all(&shared);
+                cancelled = true;
+            }
+        }
+    }
+    heartbeats.abort();
+    Ok(summary)
+}
+
+fn cancel_all(shared: &Shared) -> u64 {
+    let Ok(running) = shared.running.lock() else {
+        return 0;
+    };
+    for stop in running.values() {
+        stop.shutdown();
+    }
+    running.len() as u64
+}
+
+/// Sleeps, but wakes for a control message and returns it (a closed channel counts as Drain).
+async fn pause(control: &mut mpsc::Receiver<Control>, delay: Duration) -> Option<Control> {
+    tokio::select! {
+        _ = tokio::time::sleep(delay) => None,
+        ctrl = control.recv() => Some(ctrl.unwrap_or(Control::Drain)),
+    }
+}
+
+async fn register_until_done(
+    shared: &Shared,
+    req: &ReregisterRequest,
+    control: &mut mpsc::Receiver<Control>,
+) -> Result<(), WorkerError> {
+    let mut backoff = Backoff::new("registering with the coordinator");
+    loop {
+        match shared.client.reregister(req).await {
+            Ok(node) => {
+                match node.state {
+                    NodeState::Approved => tracing::info!(node = %node.id, "registered; approved"),
+                    NodeState::Pending => tracing::warn!(
+                        node = %node.id,
+                        "registered; waiting for an admin to approve this node \
+                         (`edgecoder server nodes approve {}`)",
+                        node.id
+                    ),
+                    other => {
+                        return Err(WorkerError::Rejected(format!(
+                            "node {} is {} on this coordinator",
+                            node.id,
+                            other.as_str()
+                        )));
+                    }
+                }
+                return Ok(());
+            }
+            Err(ClientError::Api {
+                status: 401,
+                message,
+                ..
+            }) => return Err(WorkerError::Rejected(message)),
+            Err(e) => {
+                let delay = backoff.failed(&e);
+                if pause(control, delay).await.is_some() {
+                    return Err(WorkerError::Rejected(
+                        "stopped before the coordinator could be reached".into(),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+async fn heartbeat_loop(shared: Arc<Shared>, register: ReregisterRequest) {
+    let mut backoff = Backoff::new("heartbeats");
+    let mut last_state = None;
+    loop {
+        let intervals = shared.intervals();
+        let running = shared.running_ids();
+        let period = if running.is_empty() {
+            intervals.heartbeat_ms
+        } else {
+            intervals.active_heartbeat_ms
+        };
+        tokio::time::sleep(jittered(Duration::from_millis(period))).await;
+        let req = HeartbeatRequest {
+            load: load_average(),
+            running: shared.running_ids(),
+        };
+        match shared.client.heartbeat(&req).await {
+            Ok(answer) => {
+                backoff.succeeded();
+                if let Ok(mut i) = shared.intervals.lock() {
+                    *i = answer.intervals;
+                }
+                if last_state != Some(answer.state) {
+                    if last_state.is_some() {
+                        tracing::info!(state = answer.state.as_str(), "node state changed");
+                    }
+                    last_state = Some(answer.state);
+                }
+                if let Ok(running) = shared.running.lock() {
+                    for id in &answer.cancel {
+                        if let Some(stop) = running.get(id) {
+                            tracing::info!(task = %id, "cancelled by the coordinator");
+                            stop.cancel();
+                        }
+                    }
+                }
+                if answer.reregister
+                    && let Err(e) = shared.client.reregister(&register).await
+                {
+                    tracing::warn!("re-registering failed: {e}");
+                }
+            }
+            Err(ClientError::Api {
+                status: 401,
+                message,
+                ..
+            }) => {
+                tracing::error!("the coordinator refused this node: {message}");
+                shared.set_fatal(message);
+                shared.slot_freed.notify_one();
+                return;
+            }
+            Err(e) => {
+                let delay = backoff.failed(&e);
+                tokio::time::sleep(delay).await;
+            }
+        }
+    }
+}
+
+/// Capped exponential backoff that reports a failure once, not every attempt.
+struct Backoff {
+    what: &'static str,
+    failures: u32,
+}
+
+impl Backoff {
+    fn new(what: &'static str) -> Self {
+        Backoff { what, failures: 0 }
+    }
+
+    fn failed(&mut self, e: &ClientError) -> Duration {
+        if self.failures == 0 {
+            tracing::warn!("{} failed: {e}; retrying with backoff", self.what);
+        }
+        self.failures = self.failures.saturating_add(1);
+        let exp = self.failures.min(6);
+        jittered(Duration::from_millis(250u64 << exp).min(Duration::from_secs(30)))
+    }
+
+    fn succeeded(&mut self) {
+        if self.failures > 0 {
+            tracing::info!(
+                "{} working again after {} failures",
+                self.what,
+                self.failures
+            );
+        }
+        self.failures = 0;
+    }
+}
+
+/// ±20% so a fleet does not meet a restarted coordinator all at once.
+fn jittered(d: Duration) -> Duration {
+    let mut b = [0u8; 2];
+    let r = if getrandom::fill(&mut b).is_ok() {
+        u16::from_le_bytes(b) as f64 / u16::MAX as f64
+    } else {
+        0.5
+    };
+    d.mul_f64(0.8 + 0.4 * r)
+}
+
+fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}

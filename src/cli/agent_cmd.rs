@@ -1,0 +1,154 @@
+//! `edgecoder agent` (and `serve --mode worker`): the worker in the foreground.
+
+use super::args::AgentArgs;
+use super::config_cmd::discovery;
+use super::exit::{CliError, OK, UNAUTHORISED};
+use crate::agent::worker::{self, WorkerOptions};
+use crate::agent::{capabilities, credentials};
+use crate::api::client::Client;
+use crate::config::{self, Resolved};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+pub fn run(args: AgentArgs) -> Result<u8, CliError> {
+    let mut flags = BTreeMap::new();
+    if let Some(u) = &args.coordinator {
+        flags.insert("coordinator_url", u.clone());
+    }
+    if let Some(n) = args.max_concurrent {
+        flags.insert("max_concurrent_tasks", n.to_string());
+    }
+    if let Some(d) = &args.data_dir {
+        flags.insert("data_dir", d.display().to_string());
+    }
+    if let Some(l) = &args.log_level {
+        flags.insert("log_level", l.clone());
+    }
+    let resolved = config::resolve(&flags, &discovery(&args.config))?;
+    let max_concurrent = max_concurrent(&resolved)?;
+    let ollama = resolved.get("ollama_host").map(str::to_string);
+    if args.detect {
+        let caps = capabilities::detect(max_concurrent, ollama.as_deref());
+        if args.json {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&caps).unwrap_or_default()
+            );
+        } else {
+            print!("{}", describe(&caps));
+        }
+        return Ok(OK);
+    }
+    super::logging::init(resolved.get("log_level").unwrap_or("info"));
+    let url = resolved.get("coordinator_url").ok_or_else(|| {
+        CliError::usage(
+            "no coordinator URL: enroll first (`edgecoder enroll --token … --coordinator URL`) \
+             or pass --coordinator",
+        )
+    })?;
+    let cred_path = credentials::path_for(&resolved.env_file);
+    let secret = credentials::load(&cred_path)
+        .map_err(|e| CliError::error(format!("cannot read {}: {e}", cred_path.display())))?
+        .ok_or_else(|| {
+            CliError::new(
+                UNAUTHORISED,
+                format!(
+                    "this machine is not enrolled (no credential at {}): run \
+                     `edgecoder enroll --token TOKEN --coordinator {url}`",
+                    cred_path.display()
+                ),
+            )
+        })?;
+    let client = Client::new(url, Some(secret))
+        .map_err(|e| CliError::error(e.to_string()))?
+        .with_mesh_token(resolved.get("mesh_auth_token").map(str::to_string));
+    let data_dir = resolved
+        .get("data_dir")
+        .map(PathBuf::from)
+        .unwrap_or_else(config::paths::default_data_dir);
+    let opts = WorkerOptions {
+        client,
+        max_concurrent: max_concurrent as usize,
+        work_root: data_dir.join("work"),
+        keep_workdirs: args.keep_workdirs,
+        capabilities: capabilities::detect(max_concurrent, ollama.as_deref()),
+        name: None,
+        labels: None,
+        drain_timeout: drain_timeout(&resolved)?,
+    };
+    let rt = super::runtime()?;
+    rt.block_on(async move {
+        let (tx, rx) = mpsc::channel(4);
+        tokio::spawn(super::signals::ladder(tx));
+        tracing::info!(coordinator = %url, max_concurrent, "agent starting");
+        match worker::run(opts, rx).await {
+            Ok(summary) => {
+                tracing::info!(
+                    tasks = summary.tasks_run,
+                    cancelled = summary.cancelled_on_shutdown,
+                    "agent stopped"
+                );
+                Ok(OK)
+            }
+            Err(e) => Err(CliError::new(UNAUTHORISED, e.to_string())),
+        }
+    })
+}
+
+pub fn max_concurrent(resolved: &Resolved) -> Result<u32, CliError> {
+    let cpus = std::thread::available_parallelism()
+        .map(|n| n.get() as u32)
+        .unwrap_or(1);
+    Ok(resolved
+        .number::<u32>("max_concurrent_tasks")?
+        .unwrap_or(cpus)
+        .max(1))
+}
+
+pub fn drain_timeout(resolved: &Resolved) -> Result<Duration, CliError> {
+    Ok(resolved
+        .duration("drain_timeout")?
+        .unwrap_or(Duration::from_secs(300)))
+}
+
+fn describe(c: &crate::api::Capabilities) -> String {
+    let mut out = String::new();
+    let quota = c
+        .cpu_quota
+        .map(|q| format!(" (cgroup quota {q:.2})"))
+        .unwrap_or_default();
+    let limit = c
+        .memory_limit_mib
+        .map(|l| format!(", cgroup limit {l} MiB"))
+        .unwrap_or_default();
+    out.push_str(&format!(
+        "host:        {} ({} {})\n",
+        c.hostname, c.os, c.arch
+    ));
+    out.push_str(&format!("cpus:        {}{quota}\n", c.cpus));
+    out.push_str(&format!(
+        "memory:      {} MiB total, {} MiB available{limit}\n",
+        c.memory_total_mib, c.memory_available_mib
+    ));
+    if c.gpus.is_empty() {
+        out.push_str("gpus:        none found (nvidia-smi)\n");
+    } else {
+        out.push_str(&format!("gpus:        {}\n", c.gpus.len()));
+        for g in &c.gpus {
+            out.push_str(&format!("  - {} ({} MiB)\n", g.name, g.vram_mib));
+        }
+    }
+    out.push_str(&format!("toolchains:  {}\n", c.toolchains.join(", ")));
+    out.push_str(&format!(
+        "models:      {}\n",
+        if c.models.is_empty() {
+            "none (no Ollama answered)".to_string()
+        } else {
+            c.models.join(", ")
+        }
+    ));
+    out.push_str(&format!("max tasks:   {}\n", c.max_concurrent_tasks));
+    out
+}

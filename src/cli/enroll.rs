@@ -1,0 +1,173 @@
+//! `edgecoder enroll`: trade an enrollment token for this node's credential and record where the
+//! coordinator is in the env file.
+
+use super::args::EnrollArgs;
+use super::config_cmd::discovery;
+use super::exit::{CliError, ERROR, OK, UNAUTHORISED, UNREACHABLE};
+use crate::agent::{capabilities, credentials};
+use crate::api::client::{Client, ClientError};
+use crate::api::{NodeState, RegisterRequest};
+use crate::config::envfile::{self, EnvFile};
+use crate::config::{self};
+use std::collections::BTreeMap;
+use std::io::Read as _;
+
+pub fn run(args: EnrollArgs) -> Result<u8, CliError> {
+    let mut flags = BTreeMap::new();
+    if let Some(u) = &args.coordinator {
+        flags.insert("coordinator_url", u.clone());
+    }
+    let resolved = config::resolve(&flags, &discovery(&args.config))?;
+    let url = resolved
+        .get("coordinator_url")
+        .ok_or_else(|| CliError::usage("give the coordinator with --coordinator URL"))?
+        .trim_end_matches('/')
+        .to_string();
+    check_transport(&url, args.allow_insecure)?;
+    let token = read_token(&args)?;
+    let labels = parse_labels(&args.labels)?;
+    let max_concurrent = super::agent_cmd::max_concurrent(&resolved)?;
+    let caps = capabilities::detect(max_concurrent, resolved.get("ollama_host"));
+    let request = RegisterRequest {
+        enrollment_token: token,
+        name: args.name.clone(),
+        labels,
+        capabilities: caps,
+    };
+    let client = Client::new(&url, None)
+        .map_err(|e| CliError::error(e.to_string()))?
+        .with_mesh_token(resolved.get("mesh_auth_token").map(str::to_string));
+    let answer = super::runtime()?
+        .block_on(client.register(&request))
+        .map_err(|e| match e {
+            ClientError::Unreachable { .. } => CliError::new(
+                UNREACHABLE,
+                format!("{e}: is the coordinator running, and is the URL right?"),
+            ),
+            ClientError::Api { status: 401, .. } => CliError::new(UNAUTHORISED, e.to_string()),
+            other => CliError::new(ERROR, other.to_string()),
+        })?;
+
+    let cred_path = credentials::path_for(&resolved.env_file);
+    credentials::save(&cred_path, &answer.node_secret).map_err(|e| {
+        CliError::error(format!(
+            "enrolled as node {}, but the credential could not be saved to {}: {e}; \
+             fix the permissions and enroll again with a new token",
+            answer.node_id,
+            cred_path.display()
+        ))
+    })?;
+    let env_path = resolved.env_file.clone();
+    let mut env = envfile::load(&env_path)
+        .map_err(|e| CliError::error(e.to_string()))?
+        .unwrap_or_else(EnvFile::new);
+    for (key, value) in [
+        ("COORDINATOR_URL", url.as_str()),
+        ("AGENT_ID", answer.node_id.as_str()),
+        ("EDGE_RUNTIME_MODE", "worker"),
+    ] {
+        env.set(key, value)
+            .map_err(|e| CliError::error(format!("{key}: {e}")))?;
+    }
+    envfile::write_atomic(&env_path, &env)
+        .map_err(|e| CliError::error(format!("cannot write {}: {e}", env_path.display())))?;
+
+    println!("Enrolled as node {} with {url}.", answer.node_id);
+    println!(
+        "  credential: {} (a file readable only by you; the OS keyring is not used, see docs/decisions.md)",
+        cred_path.display()
+    );
+    println!("  env file:   {}", env_path.display());
+    println!();
+    println!("Next:");
+    println!("  start the worker:   edgecoder agent   (or: sudo systemctl enable --now edgecoder)");
+    if answer.state == NodeState::Pending {
+        println!(
+            "  wait for approval:  an admin runs `edgecoder server nodes approve {}`",
+            answer.node_id
+        );
+    }
+    Ok(OK)
+}
+
+fn read_token(args: &EnrollArgs) -> Result<String, CliError> {
+    let raw = match (&args.token, &args.token_file) {
+        (Some(t), _) if t == "-" => {
+            let mut s = String::new();
+            std::io::stdin()
+                .read_to_string(&mut s)
+                .map_err(|e| CliError::error(format!("cannot read the token from stdin: {e}")))?;
+            s
+        }
+        (Some(t), _) => t.clone(),
+        (None, Some(path)) => std::fs::read_to_string(path).map_err(|e| {
+            CliError::error(format!("cannot read the token file {}: {e}", path.display()))
+        })?,
+        (None, None) => std::env::var("AGENT_REGISTRATION_TOKEN").map_err(|_| {
+            CliError::usage(
+                "give the enrollment token with --token TOKEN, --token - (stdin) or --token-file PATH",
+            )
+        })?,
+    };
+    let token = raw.trim().to_string();
+    if token.is_empty() {
+        return Err(CliError::usage("the enrollment token is empty"));
+    }
+    Ok(token)
+}
+
+fn parse_labels(labels: &[String]) -> Result<BTreeMap<String, String>, CliError> {
+    labels
+        .iter()
+        .map(|l| {
+            let (k, v) = l
+                .split_once('=')
+                .ok_or_else(|| CliError::usage(format!("label {l:?} must be KEY=VALUE")))?;
+            if k.is_empty() {
+                return Err(CliError::usage(format!("label {l:?} has an empty key")));
+            }
+            Ok((k.to_string(), v.to_string()))
+        })
+        .collect()
+}
+
+/// Refuses to send a secret over plain HTTP to another machine unless told to.
+pub fn check_transport(url: &str, allow_insecure: bool) -> Result<(), CliError> {
+    let Some(rest) = url.strip_prefix("http://") else {
+        return Ok(());
+    };
+    let host = rest.split(['/', '?']).next().unwrap_or("");
+    let host = match host.rsplit_once(':') {
+        Some((h, port)) if port.chars().all(|c| c.is_ascii_digit()) => h,
+        _ => host,
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let loopback = host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .map(|ip| ip.is_loopback())
+            .unwrap_or(false);
+    if loopback || allow_insecure {
+        Ok(())
+    } else {
+        Err(CliError::usage(format!(
+            "refusing to send a secret over plain HTTP to {host}: use https://, or pass \
+             --allow-insecure if this network is trusted"
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_transport;
+
+    #[test]
+    fn plain_http_only_to_loopback() {
+        assert!(check_transport("http://127.0.0.1:4301", false).is_ok());
+        assert!(check_transport("http://localhost:4301/", false).is_ok());
+        assert!(check_transport("http://[::1]:4301", false).is_ok());
+        assert!(check_transport("https://coord.example.com", false).is_ok());
+        assert!(check_transport("http://coord.example.com:4301", false).is_err());
+        assert!(check_transport("http://10.0.0.5:4301", true).is_ok());
+    }
+}
