@@ -41,7 +41,7 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
         }
         return Ok(OK);
     }
-    super::logging::init(resolved.get("log_level").unwrap_or("info"));
+    super::logging::init_service(&resolved, "agent");
     let url = resolved.get("coordinator_url").ok_or_else(|| {
         CliError::usage(
             "no coordinator URL: enroll first (`edgecoder enroll --token … --coordinator URL`) \

@@ -28,9 +28,35 @@ pub enum Command {
     Status(StatusArgs),
     /// Read and edit the env file (comments, order and unknown keys are kept).
     Env(EnvArgs),
+    /// Read the log files of `serve` and `agent` on this machine.
+    Logs(LogsArgs),
     /// Inspect the resolved configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct LogsArgs {
+    /// Keep printing new lines as they are written.
+    #[arg(short, long)]
+    pub follow: bool,
+    /// Print only the last N lines (default: all; 20 with --follow).
+    #[arg(short = 'n', long = "lines", value_name = "N")]
+    pub lines: Option<usize>,
+    /// Only lines newer than this, e.g. 10m or 2h.
+    #[arg(long, value_name = "DURATION")]
+    pub since: Option<String>,
+    /// Only lines at this level or above: trace, debug, info, warn, error.
+    #[arg(long, value_name = "LEVEL")]
+    pub level: Option<String>,
+    /// Print the raw JSON lines.
+    #[arg(long)]
+    pub json: bool,
+    /// Read logs from this directory instead of the configured one.
+    #[arg(long, value_name = "DIR")]
+    pub log_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
 #[derive(Debug, Args)]

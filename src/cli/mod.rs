@@ -7,6 +7,7 @@ mod enroll;
 mod env_cmd;
 pub mod exit;
 mod logging;
+mod logs;
 mod serve;
 mod signals;
 mod status;
@@ -24,6 +25,7 @@ pub fn main() -> u8 {
         Command::Enroll(args) => enroll::run(args),
         Command::Status(args) => status::run(args),
         Command::Env(args) => env_cmd::run(args),
+        Command::Logs(args) => logs::run(args),
         Command::Config(cmd) => config_cmd::run(cmd),
     };
     match result {

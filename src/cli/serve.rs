@@ -38,7 +38,6 @@ pub fn run(args: ServeArgs) -> Result<u8, CliError> {
         flags.insert("local_worker", "false".into());
     }
     let resolved = config::resolve(&flags, &discovery(&args.config))?;
-    super::logging::init(resolved.get("log_level").unwrap_or("info"));
     let mode = resolved.get("mode").unwrap_or("all-in-one");
     let mode =
         Mode::parse(mode).ok_or_else(|| CliError::usage(format!("unknown mode {mode:?}")))?;
@@ -63,6 +62,7 @@ pub fn run(args: ServeArgs) -> Result<u8, CliError> {
             )));
         }
     }
+    super::logging::init_service(&resolved, "serve");
     let settings = settings(&resolved, mode)?;
     let local = if mode == Mode::AllInOne && resolved.boolean("local_worker")?.unwrap_or(true) {
         Some(LocalWorkerPlan {
