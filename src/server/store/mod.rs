@@ -173,12 +173,20 @@ impl Store {
             result: None,
             reply_to: tx,
         });
-        let jobs = self.jobs.clone();
-        // The channel is bounded; sending may block when the writer is far behind.
-        tokio::task::spawn_blocking(move || jobs.send(job))
-            .await
-            .map_err(|e| ApiError::internal(format!("store writer join: {e}")))?
-            .map_err(|_| ApiError::unavailable("the store is shut down"))?;
+        match self.jobs.try_send(job) {
+            Ok(()) => {}
+            Err(mpsc::TrySendError::Full(job)) => {
+                // The writer is far behind: wait for room off the async threads.
+                let jobs = self.jobs.clone();
+                tokio::task::spawn_blocking(move || jobs.send(job))
+                    .await
+                    .map_err(|e| ApiError::internal(format!("store writer join: {e}")))?
+                    .map_err(|_| ApiError::unavailable("the store is shut down"))?;
+            }
+            Err(mpsc::TrySendError::Disconnected(_)) => {
+                return Err(ApiError::unavailable("the store is shut down"));
+            }
+        }
         rx.await
             .map_err(|_| ApiError::unavailable("the store writer stopped"))?
     }
