@@ -12,9 +12,12 @@ use std::sync::Mutex;
 /// Bounds the cache; past it, the cache is cleared (it refills from the database as needed).
 const MAX_CACHED: usize = 100_000;
 
+/// A known token's caller and expiry (unix ms), by the hash of its secret.
+type TokenCache = HashMap<[u8; 32], (Caller, Option<i64>)>;
+
 #[derive(Default)]
 pub struct AuthCache {
-    tokens: Mutex<HashMap<[u8; 32], (Caller, Option<i64>)>>,
+    tokens: Mutex<TokenCache>,
     nodes: Mutex<HashMap<String, [u8; 32]>>,
 }
 
