@@ -9,7 +9,8 @@ use std::time::Duration;
 #[tokio::test]
 async fn submit_claim_start_log_complete() {
     let sb = Sandbox::new();
-    let coord = Coordinator::start(&sb);
+    // Coordinator only: an all-in-one local worker would take the task first.
+    let coord = Coordinator::start_with(&sb, coordinator_only());
     let admin = coord.admin();
     let (node, node_id) = enroll_node(&admin, "worker-a").await;
 

@@ -317,6 +317,10 @@ async fn register_until_done(
 async fn heartbeat_loop(shared: Arc<Shared>, register: ReregisterRequest) {
     let mut backoff = Backoff::new("heartbeats");
     let mut last_state = None;
+    // The first heartbeat goes out at once: its answer carries the coordinator's intervals, and
+    // waiting out the built-in default first would let a coordinator with a shorter lease TTL
+    // mark this node offline (and end the leases it just took) before it ever heard from it.
+    let mut first = true;
     loop {
         let intervals = shared.intervals();
         let running = shared.running_ids();
@@ -325,7 +329,10 @@ async fn heartbeat_loop(shared: Arc<Shared>, register: ReregisterRequest) {
         } else {
             intervals.active_heartbeat_ms
         };
-        tokio::time::sleep(jittered(Duration::from_millis(period))).await;
+        if !first {
+            tokio::time::sleep(jittered(Duration::from_millis(period))).await;
+        }
+        first = false;
         let req = HeartbeatRequest {
             load: load_average(),
             running: shared.running_ids(),

@@ -190,7 +190,7 @@ impl std::fmt::Display for Source {
 pub enum ConfigError {
     #[error("config file {path}: {reason}")]
     ConfigFile { path: PathBuf, reason: String },
-    #[error("{0}; fix the line or remove it (`edgecoder env unset KEY`)")]
+    #[error("{0}; fix that line (`edgecoder env edit`, or any editor) and try again")]
     EnvFile(String),
     #[error("{key} ({env}) from {source_name}: {reason}")]
     Invalid {
@@ -310,9 +310,15 @@ fn parse_config_file(path: &Path) -> Result<BTreeMap<String, String>, ConfigErro
     };
     let text = std::fs::read_to_string(path).map_err(|e| err(format!("cannot read: {e}")))?;
     let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-        let line = e
-            .span()
-            .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+        // The line the error starts on: newlines before it, plus one. (Counting `lines()` of the
+        // text before it is one short when the error starts a line, as a duplicate key does.)
+        let line = e.span().map(|s| {
+            text.as_bytes()[..s.start.min(text.len())]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1
+        });
         match line {
             Some(n) => err(format!("line {n}: {}", e.message())),
             None => err(e.message().to_string()),

@@ -169,6 +169,14 @@ pub const ROUTES: &[RouteDoc] = &[
         "Offer work to a drained node again (owner).",
     ),
     route(
+        "get",
+        "/api/v1/agent/me",
+        "node",
+        None,
+        "NodeInfo",
+        "The calling node as the coordinator sees it; changes nothing.",
+    ),
+    route(
         "post",
         "/api/v1/agent/register",
         "node",

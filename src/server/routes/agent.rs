@@ -8,9 +8,9 @@ use crate::api::{
 use crate::server::AppState;
 use crate::server::auth::NodeCaller;
 use crate::server::error::ApiError;
-use crate::server::extract::ApiJson;
+use crate::server::extract::{ApiJson, ApiPath};
 use crate::server::store::{leases, nodes};
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{ConnectInfo, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use std::net::SocketAddr;
@@ -125,7 +125,7 @@ async fn claim(
 async fn start(
     State(app): State<AppState>,
     node: NodeCaller,
-    Path(task_id): Path<String>,
+    ApiPath(task_id): ApiPath<String>,
     ApiJson(req): ApiJson<LeaseRef>,
 ) -> Result<Json<TaskInfo>, ApiError> {
     let intervals = app.settings.intervals;
@@ -139,7 +139,7 @@ async fn start(
 async fn upload_log(
     State(app): State<AppState>,
     node: NodeCaller,
-    Path(task_id): Path<String>,
+    ApiPath(task_id): ApiPath<String>,
     ApiJson(req): ApiJson<LogUpload>,
 ) -> Result<Json<LogUploadResponse>, ApiError> {
     let intervals = app.settings.intervals;
@@ -156,7 +156,7 @@ async fn upload_log(
 async fn complete(
     State(app): State<AppState>,
     node: NodeCaller,
-    Path(task_id): Path<String>,
+    ApiPath(task_id): ApiPath<String>,
     ApiJson(req): ApiJson<CompleteRequest>,
 ) -> Result<Json<CompleteResponse>, ApiError> {
     let task = app

@@ -26,6 +26,7 @@ pub fn router(app: AppState) -> Router {
         .merge(agent::router())
         .merge(tasks::router())
         .merge(events::router())
+        .method_not_allowed_fallback(method_not_allowed)
         .fallback(no_route)
         .layer(DefaultBodyLimit::max(max_body))
         .layer(middleware::from_fn_with_state(app.clone(), observe))
@@ -37,6 +38,15 @@ async fn no_route() -> ApiError {
         StatusCode::NOT_FOUND,
         "no_route",
         "no such route: see /api/v1/openapi.json for the routes this coordinator serves",
+    )
+}
+
+/// A known path asked with a method it does not serve (axum adds the `Allow` header).
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this route does not take that method: see /api/v1/openapi.json",
     )
 }
 

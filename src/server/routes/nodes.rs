@@ -4,9 +4,9 @@ use crate::api::{NodeInfo, NodeList, NodeState, RegisterRequest, RegisterRespons
 use crate::server::AppState;
 use crate::server::auth::{Caller, MeshChecked};
 use crate::server::error::ApiError;
-use crate::server::extract::{ApiJson, ApiQuery};
+use crate::server::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::server::store::nodes::{self, NewNode, NodeAction};
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -79,7 +79,7 @@ async fn list(
 async fn show(
     State(app): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<NodeInfo>, ApiError> {
     caller.require(Role::User)?;
     let node = app
@@ -112,7 +112,7 @@ async fn act(
 async fn approve(
     State(app): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<NodeInfo>, ApiError> {
     act(app, caller, id, NodeAction::Approve).await
 }
@@ -120,7 +120,7 @@ async fn approve(
 async fn reject(
     State(app): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<NodeInfo>, ApiError> {
     act(app, caller, id, NodeAction::Reject).await
 }
@@ -128,7 +128,7 @@ async fn reject(
 async fn drain(
     State(app): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<NodeInfo>, ApiError> {
     act(app, caller, id, NodeAction::Drain).await
 }
@@ -136,7 +136,7 @@ async fn drain(
 async fn undrain(
     State(app): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<NodeInfo>, ApiError> {
     act(app, caller, id, NodeAction::Undrain).await
 }
@@ -144,7 +144,7 @@ async fn undrain(
 async fn remove(
     State(app): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<NodeInfo>, ApiError> {
     act(app, caller, id, NodeAction::Remove).await
 }

@@ -7,9 +7,9 @@ use crate::api::{
 use crate::server::AppState;
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
-use crate::server::extract::{ApiJson, ApiQuery};
+use crate::server::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::server::store::{nodes, tasks};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -100,7 +100,7 @@ async fn list(
 async fn show(
     State(app): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<TaskInfo>, ApiError> {
     caller.require(Role::User)?;
     let task = app
@@ -118,7 +118,7 @@ async fn show(
 async fn cancel(
     State(app): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<TaskInfo>, ApiError> {
     caller.require(Role::User)?;
     let (id, submitted_by) = app
@@ -149,7 +149,7 @@ struct LogsQuery {
 async fn logs(
     State(app): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiQuery(q): ApiQuery<LogsQuery>,
 ) -> Result<Json<LogPage>, ApiError> {
     caller.require(Role::User)?;

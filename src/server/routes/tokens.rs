@@ -4,9 +4,9 @@ use crate::api::{Role, TokenCreateRequest, TokenCreated, TokenInfo, TokenKind};
 use crate::server::AppState;
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
-use crate::server::extract::ApiJson;
+use crate::server::extract::{ApiJson, ApiPath};
 use crate::server::store::tokens;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, get};
 use axum::{Json, Router};
@@ -48,7 +48,7 @@ async fn list(
 async fn revoke(
     State(app): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<TokenInfo>, ApiError> {
     caller.require(Role::Owner)?;
     let lookup = id.clone();

@@ -2,7 +2,7 @@
 //! re-queues work whose node went quiet, never started it, or overran its deadline.
 
 use super::WriteCtx;
-use super::tasks::{TASK_COLUMNS, files, get, task_from_row};
+use super::tasks::{files, get};
 use crate::api::{
     Capabilities, ClaimedTask, CompleteRequest, Intervals, Lease, LogUpload, Outcome, Placement,
     Requirements, TaskInfo,
@@ -10,12 +10,10 @@ use crate::api::{
 use crate::server::auth::random_hex;
 use crate::server::error::ApiError;
 use rusqlite::{OptionalExtension, params};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Slack past a task's timeout before the coordinator gives up on the agent enforcing it.
 const DEADLINE_GRACE_MS: i64 = 30_000;
-/// How many queued tasks one claim looks at for one that fits the node.
-const CLAIM_SCAN: usize = 64;
 
 /// What the scheduler knows of a node when it offers work.
 pub struct NodeView {
@@ -100,6 +98,22 @@ pub fn claim(
             )));
         }
     }
+    // A claim is a sign of life too: a node that claims is not lost, whatever its heartbeats.
+    let was_online: bool = ctx
+        .conn
+        .prepare_cached(
+            "UPDATE nodes SET last_heartbeat_at = ?2, online = 1 WHERE id = ?1 \
+             RETURNING (SELECT online FROM nodes WHERE id = ?1)",
+        )?
+        .query_row(params![node_id, ctx.now], |r| r.get(0))?;
+    if !was_online {
+        ctx.event(
+            "node.online",
+            None,
+            Some(node_id),
+            &serde_json::json!({"online": true}),
+        )?;
+    }
     if draining {
         return Ok(None);
     }
@@ -117,26 +131,50 @@ pub fn claim(
             return Ok(None);
         }
     }
-    let mut stmt = ctx.conn.prepare_cached(&format!(
-        "SELECT {TASK_COLUMNS}, plain FROM tasks WHERE state = 'queued' AND not_before <= ?1 \
-         ORDER BY priority DESC, seq LIMIT {CLAIM_SCAN}"
-    ))?;
-    let mut chosen: Option<TaskInfo> = None;
+    // Walk the queue in order until a task fits. No fixed scan limit: a backlog of work this node
+    // cannot run must never hide eligible work behind it. Each distinct requirement set is
+    // judged once per claim, so skipping a long ineligible backlog stays cheap.
+    let mut stmt = ctx.conn.prepare_cached(
+        "SELECT id, plain, placement, requirements FROM tasks \
+         WHERE state = 'queued' AND not_before <= ?1 ORDER BY priority DESC, seq",
+    )?;
+    let mut verdicts: HashMap<(String, String), bool> = HashMap::new();
+    let mut chosen: Option<String> = None;
     let mut rows = stmt.query([ctx.now])?;
     while let Some(row) = rows.next()? {
-        let plain: bool = row.get(20)?;
-        let task = task_from_row(row)?;
-        if (plain && task.placement == Placement::Mesh)
-            || view.meets(&task.requirements, task.placement)
-        {
-            chosen = Some(task);
+        let plain: bool = row.get(1)?;
+        let placement: String = row.get(2)?;
+        let placement_of = |p: &str| {
+            if p == Placement::LocalOnly.as_str() {
+                Placement::LocalOnly
+            } else {
+                Placement::Mesh
+            }
+        };
+        let eligible = if plain && placement_of(&placement) == Placement::Mesh {
+            true
+        } else {
+            let key = (placement, row.get::<_, String>(3)?);
+            match verdicts.get(&key) {
+                Some(v) => *v,
+                None => {
+                    let req: Requirements = serde_json::from_str(&key.1)?;
+                    let v = view.meets(&req, placement_of(&key.0));
+                    verdicts.insert(key, v);
+                    v
+                }
+            }
+        };
+        if eligible {
+            chosen = Some(row.get(0)?);
             break;
         }
     }
     drop(rows);
-    let Some(task) = chosen else {
+    let Some(task_id) = chosen else {
         return Ok(None);
     };
+    let task = get(ctx.conn, &task_id)?;
     let lease_id = random_hex(12);
     let attempt = task.attempts + 1;
     let accept_by = ctx.now + intervals.accept_window_ms as i64;
@@ -517,6 +555,28 @@ pub fn sweep(ctx: &mut WriteCtx<'_>, offline_after_ms: i64) -> Result<SweepRepor
             ctx.conn
                 .prepare_cached("DELETE FROM attempts WHERE task_id = ?1 AND number = ?2")?
                 .execute(params![task_id, attempt])?;
+            let cancel_requested: bool = ctx
+                .conn
+                .prepare_cached("SELECT cancel_requested FROM tasks WHERE id = ?1")?
+                .query_row([&task_id], |r| r.get(0))?;
+            if cancel_requested {
+                // Cancelled while handed out: it never ran, and it must not be offered again.
+                ctx.conn
+                    .prepare_cached(
+                        "UPDATE tasks SET state = 'cancelled', attempts = attempts - 1, \
+                         node_id = NULL, finished_at = ?2, updated_at = ?2, \
+                         error = 'cancelled before it ran' WHERE id = ?1",
+                    )?
+                    .execute(params![task_id, now])?;
+                ctx.event(
+                    "task.cancelled",
+                    Some(&task_id),
+                    Some(&node_id),
+                    &serde_json::json!({"state": "cancelled", "reason": "cancelled before it was accepted"}),
+                )?;
+                report.not_accepted += 1;
+                continue;
+            }
             ctx.conn
                 .prepare_cached(
                     "UPDATE tasks SET state = 'queued', attempts = attempts - 1, node_id = NULL, \
