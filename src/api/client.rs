@@ -56,6 +56,8 @@ impl std::fmt::Debug for Client {
 
 impl Client {
     pub fn new(base: &str, token: Option<String>) -> Result<Client, ClientError> {
+        // HTTPS uses rustls with the ring provider; an already installed provider is kept.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
             .pool_max_idle_per_host(64)
@@ -323,5 +325,27 @@ fn describe(e: &reqwest::Error) -> String {
             source = s.source();
         }
         msg
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn https_is_supported_and_failures_are_described() {
+        // Nothing listens on port 1: the point is that an https URL gets as far as connecting.
+        let client = Client::new("https://127.0.0.1:1", None).expect("https client");
+        match client.health().await {
+            Err(ClientError::Unreachable { url, .. }) => assert_eq!(url, "https://127.0.0.1:1"),
+            other => panic!("expected unreachable, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn ids_cannot_escape_their_path_segment() {
+        assert_eq!(seg("abc-1_2.3"), "abc-1_2.3");
+        assert_eq!(seg("../admin"), "..%2Fadmin");
+        assert_eq!(seg("a b?c"), "a%20b%3Fc");
     }
 }

@@ -1,0 +1,854 @@
+//! Coordinator benchmark: a real `edgecoder serve --mode coordinator` on loopback, driven through
+//! the typed client by N simulated agents (claim → start → complete, as fast as they can) and a
+//! few submitters of no-op tasks.
+//!
+//! Phase 1 measures, over a fixed window after a warm-up: end-to-end tasks per second (completions),
+//! the latency of each call (claim latency counts only claims that returned a task), and the
+//! coordinator's RSS and CPU. Phase 2 registers many nodes through the API (each then sends one
+//! heartbeat, as a live fleet would) and reports the coordinator's RSS after.
+//!
+//! Run: `cargo bench --bench coordinator [-- --agents 50 --secs 10 …]`. Every option also reads an
+//! env var: AGENTS, DURATION_SECS, WARMUP_SECS, SUBMITTERS, BACKLOG, NODES, NODE_CONCURRENCY.
+//! Prints numbers and whether each target was met; never fails on them.
+
+use edgecoder::api::client::{Client, ClientError};
+use edgecoder::api::*;
+use futures_util::StreamExt;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::Semaphore;
+
+const ADMIN: &str = "bench-admin-token-0123456789abcdef";
+/// The whole run is cut off after this, whatever the options say.
+const HARD_LIMIT: Duration = Duration::from_secs(280);
+/// How long one simulated agent's claim may wait for work.
+const CLAIM_WAIT: Duration = Duration::from_secs(2);
+
+// Targets from issue 2.
+const TARGET_TPS: f64 = 2000.0;
+const TARGET_CLAIM_P99_MS: f64 = 25.0;
+const TARGET_RSS_MB: f64 = 100.0;
+
+#[derive(Debug, Clone)]
+struct Opts {
+    agents: usize,
+    secs: u64,
+    warmup: u64,
+    submitters: usize,
+    /// Most tasks submitted but not yet completed: keeps a queue in front of the agents without
+    /// letting it grow without bound.
+    backlog: usize,
+    nodes: usize,
+    node_concurrency: usize,
+}
+
+impl Opts {
+    fn parse() -> Opts {
+        let mut args: BTreeMap<String, String> = BTreeMap::new();
+        let mut it = std::env::args().skip(1);
+        while let Some(a) = it.next() {
+            // cargo bench passes `--bench`; anything we do not know is ignored.
+            let Some(name) = a.strip_prefix("--") else {
+                continue;
+            };
+            if let Some((k, v)) = name.split_once('=') {
+                args.insert(k.to_string(), v.to_string());
+            } else if [
+                "agents",
+                "secs",
+                "warmup",
+                "submitters",
+                "backlog",
+                "nodes",
+                "node-concurrency",
+            ]
+            .contains(&name)
+                && let Some(v) = it.next()
+            {
+                args.insert(name.to_string(), v);
+            }
+        }
+        let get = |arg: &str, env: &str, default: u64| -> u64 {
+            args.get(arg)
+                .cloned()
+                .or_else(|| std::env::var(env).ok())
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(default)
+        };
+        let agents = get("agents", "AGENTS", 50).max(1) as usize;
+        Opts {
+            agents,
+            secs: get("secs", "DURATION_SECS", 10).clamp(1, 120),
+            warmup: get("warmup", "WARMUP_SECS", 2).min(30),
+            // Enough submitters that the queue never runs dry: an empty queue would make claims
+            // wait for work, and their latency would measure the submitters, not the scheduler.
+            submitters: get("submitters", "SUBMITTERS", (agents as u64 / 2).max(4)).max(1) as usize,
+            backlog: get("backlog", "BACKLOG", 4 * agents as u64).max(1) as usize,
+            nodes: get("nodes", "NODES", 10_000) as usize,
+            node_concurrency: get("node-concurrency", "NODE_CONCURRENCY", 32).max(1) as usize,
+        }
+    }
+}
+
+/// A command for the binary that sees none of the caller's edgecoder settings and whose every
+/// default path lies inside `root`, so the run never reads or writes the machine's real config.
+fn command(root: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_edgecoder"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("EDGECODER_")
+            || [
+                "EDGE_RUNTIME_MODE",
+                "AGENT_ID",
+                "COORDINATOR_URL",
+                "MESH_AUTH_TOKEN",
+                "ADMIN_API_TOKEN",
+                "MAX_CONCURRENT_TASKS",
+                "NETWORK_MODE",
+                "AGENT_REGISTRATION_TOKEN",
+                "COORDINATOR_FEE_BPS",
+                "OLLAMA_HOST",
+                "OLLAMA_MODEL",
+            ]
+            .contains(&key.as_str())
+        {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.current_dir(root)
+        .env("HOME", root.join("home"))
+        .env("XDG_CONFIG_HOME", root.join("config-home"))
+        .env("XDG_DATA_HOME", root.join("data-home"))
+        .env("XDG_STATE_HOME", root.join("state-home"))
+        .env("EDGECODER_ENV_FILE", root.join("config-home/edgecoder.env"))
+        .env("EDGECODER_LOG_DIR", root.join("logs"))
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null());
+    cmd
+}
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts the coordinator and returns it with the URL it printed.
+fn start_coordinator(root: &Path) -> (Killed, String) {
+    use std::io::BufRead;
+    let mut cmd = command(root);
+    cmd.args(["serve", "--mode", "coordinator", "--port", "0"])
+        .arg("--data-dir")
+        .arg(root.join("coord"))
+        .env("ADMIN_API_TOKEN", ADMIN)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut child = Killed(cmd.spawn().expect("start coordinator"));
+    let out = child.0.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut sent = false;
+        // Keep reading to the end so the coordinator never blocks on a full pipe.
+        for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+            if !sent && let Some(u) = line.split("listening on ").nth(1) {
+                let _ = tx.send(u.trim().to_string());
+                sent = true;
+            }
+        }
+    });
+    let url = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the coordinator printed no `listening on URL` line within 30 s");
+    assert!(
+        url.starts_with("http://127.0.0.1:"),
+        "the coordinator listens on {url}, not loopback"
+    );
+    (child, url)
+}
+
+fn proc_kib(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))?
+                .split_whitespace()
+                .nth(1)?
+                .parse()
+                .ok()
+        })
+        .unwrap_or(0)
+}
+
+fn mb(kib: u64) -> f64 {
+    kib as f64 / 1024.0
+}
+
+/// utime + stime of a process (`self` or a pid), in clock ticks (USER_HZ, 100 on Linux).
+fn cpu_ticks(pid: &str) -> u64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return 0;
+    };
+    let Some((_, after)) = stat.rsplit_once(')') else {
+        return 0;
+    };
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let n = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    n(11) + n(12)
+}
+
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "?".into())
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+}
+
+fn capabilities(host: String) -> Capabilities {
+    Capabilities {
+        os: std::env::consts::OS.into(),
+        arch: std::env::consts::ARCH.into(),
+        hostname: host,
+        cpus: 2,
+        memory_total_mib: 4096,
+        memory_available_mib: 3072,
+        toolchains: vec!["rust".into(), "python3".into()],
+        max_concurrent_tasks: 1,
+        ..Default::default()
+    }
+}
+
+/// One call's timing: when it returned (since the run began) and how long it took.
+#[derive(Clone, Copy)]
+struct Sample {
+    at: Duration,
+    ms: f64,
+}
+
+#[derive(Default)]
+struct Samples {
+    submit: Vec<Sample>,
+    claim: Vec<Sample>,
+    claim_empty: Vec<Sample>,
+    start: Vec<Sample>,
+    complete: Vec<Sample>,
+}
+
+impl Samples {
+    fn merge(&mut self, o: Samples) {
+        self.submit.extend(o.submit);
+        self.claim.extend(o.claim);
+        self.claim_empty.extend(o.claim_empty);
+        self.start.extend(o.start);
+        self.complete.extend(o.complete);
+    }
+}
+
+#[derive(Default)]
+struct Errors {
+    count: AtomicU64,
+    first: Mutex<Vec<String>>,
+}
+
+impl Errors {
+    fn record(&self, what: &str, e: &ClientError) {
+        self.count.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut first) = self.first.lock()
+            && first.len() < 5
+        {
+            first.push(format!("{what}: {e}"));
+        }
+    }
+}
+
+struct Window {
+    from: Duration,
+    to: Duration,
+}
+
+impl Window {
+    fn ms_in(&self, s: &[Sample]) -> Vec<f64> {
+        let mut v: Vec<f64> = s
+            .iter()
+            .filter(|x| x.at >= self.from && x.at < self.to)
+            .map(|x| x.ms)
+            .collect();
+        v.sort_by(|a, b| a.total_cmp(b));
+        v
+    }
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((sorted.len() as f64) * p).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok { "met" } else { "MISSED" }
+}
+
+async fn agent_loop(
+    client: Client,
+    t0: Instant,
+    stop: Arc<AtomicBool>,
+    backlog: Arc<Semaphore>,
+    errors: Arc<Errors>,
+) -> Samples {
+    let mut s = Samples::default();
+    while !stop.load(Ordering::Relaxed) {
+        let t = Instant::now();
+        let claimed = match client.claim(CLAIM_WAIT).await {
+            Ok(r) => r.claimed,
+            Err(e) => {
+                errors.record("claim", &e);
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let sample = |t: Instant| Sample {
+            at: t0.elapsed(),
+            ms: t.elapsed().as_secs_f64() * 1000.0,
+        };
+        let Some(c) = claimed else {
+            s.claim_empty.push(sample(t));
+            continue;
+        };
+        s.claim.push(sample(t));
+        let task_id = c.task.id;
+        let lease_id = c.lease.lease_id;
+        let t = Instant::now();
+        if let Err(e) = client.start(&task_id, &lease_id).await {
+            errors.record("start", &e);
+            continue;
+        }
+        s.start.push(sample(t));
+        let t = Instant::now();
+        let done = client
+            .complete(
+                &task_id,
+                &CompleteRequest {
+                    lease_id,
+                    outcome: Outcome::Succeeded,
+                    exit_code: Some(0),
+                    error: None,
+                    duration_ms: Some(0),
+                    cpu_ms: Some(0),
+                    peak_rss_kib: None,
+                    stdout_tail: None,
+                    stderr_tail: None,
+                },
+            )
+            .await;
+        backlog.add_permits(1);
+        match done {
+            Ok(_) => s.complete.push(sample(t)),
+            Err(e) => errors.record("complete", &e),
+        }
+    }
+    s
+}
+
+async fn submit_loop(
+    client: Client,
+    t0: Instant,
+    stop: Arc<AtomicBool>,
+    backlog: Arc<Semaphore>,
+    errors: Arc<Errors>,
+) -> Samples {
+    let mut s = Samples::default();
+    let req = SubmitRequest::argv(vec!["true".into()]);
+    loop {
+        // Closed at the end of the run.
+        let Ok(permit) = backlog.acquire().await else {
+            break;
+        };
+        permit.forget();
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
+        let t = Instant::now();
+        match client.submit(&req).await {
+            Ok(_) => s.submit.push(Sample {
+                at: t0.elapsed(),
+                ms: t.elapsed().as_secs_f64() * 1000.0,
+            }),
+            Err(e) => {
+                errors.record("submit", &e);
+                backlog.add_permits(1);
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    }
+    s
+}
+
+/// What phase 1 measured.
+struct Throughput {
+    tps: f64,
+    completed: usize,
+    samples: Samples,
+    window: Window,
+    coord_cpu_pct: f64,
+    bench_cpu_pct: f64,
+    rss_before_kib: u64,
+    rss_peak_sampled_kib: u64,
+    rss_after_kib: u64,
+    errors: u64,
+    first_errors: Vec<String>,
+    /// Queued tasks, least and most seen in the window.
+    queued_min: u64,
+    queued_max: u64,
+}
+
+async fn phase_throughput(opts: &Opts, url: &str, admin: &Client, pid: u32) -> Throughput {
+    let rss_before_kib = proc_kib(pid, "VmRSS:");
+    let token = admin
+        .create_token(&TokenCreateRequest {
+            kind: Some(TokenKind::Enroll),
+            name: Some("bench agents".into()),
+            uses: Some(opts.agents as u32),
+            auto_approve: true,
+            ..Default::default()
+        })
+        .await
+        .expect("enrollment token");
+    let anon = Client::new(url, None).expect("client");
+    let mut agents = Vec::new();
+    for i in 0..opts.agents {
+        let reg = anon
+            .register(&RegisterRequest {
+                enrollment_token: token.token.clone(),
+                name: Some(format!("bench-agent-{i}")),
+                labels: BTreeMap::new(),
+                capabilities: capabilities(format!("bench-agent-{i}")),
+            })
+            .await
+            .expect("register agent");
+        assert_eq!(reg.state, NodeState::Approved, "auto-approve did not apply");
+        // Each agent has its own client (its own connection), as separate machines would.
+        let client = Client::new(url, Some(reg.node_secret)).expect("client");
+        agents.push((client, reg.intervals));
+    }
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let backlog = Arc::new(Semaphore::new(opts.backlog));
+    let errors = Arc::new(Errors::default());
+    let t0 = Instant::now();
+    let window_end = Duration::from_secs(opts.warmup + opts.secs);
+    let mut workers = Vec::new();
+    let mut heartbeats = Vec::new();
+    for (client, intervals) in agents {
+        // Agents heartbeat as real ones do while busy, so their leases and online state live.
+        let hb = client.clone();
+        let every = Duration::from_millis(intervals.active_heartbeat_ms.max(100));
+        heartbeats.push(tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                let _ = hb.heartbeat(&HeartbeatRequest::default()).await;
+            }
+        }));
+        workers.push(tokio::spawn(agent_loop(
+            client,
+            t0,
+            stop.clone(),
+            backlog.clone(),
+            errors.clone(),
+        )));
+    }
+    for _ in 0..opts.submitters {
+        workers.push(tokio::spawn(submit_loop(
+            admin.clone(),
+            t0,
+            stop.clone(),
+            backlog.clone(),
+            errors.clone(),
+        )));
+    }
+    let peak = Arc::new(AtomicU64::new(0));
+    let sampler = {
+        let peak = peak.clone();
+        tokio::spawn(async move {
+            loop {
+                peak.fetch_max(proc_kib(pid, "VmRSS:"), Ordering::Relaxed);
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        })
+    };
+
+    let window = Window {
+        from: Duration::from_secs(opts.warmup),
+        to: Duration::from_secs(opts.warmup + opts.secs),
+    };
+    // Queue depth twice a second: if it ever reaches zero, claims waited for work.
+    let depth = {
+        let admin = admin.clone();
+        tokio::spawn(async move {
+            let mut seen = Vec::new();
+            loop {
+                if let Ok(q) = admin.queue().await {
+                    let at = t0.elapsed();
+                    seen.push((at, q.counts.get("queued").copied().unwrap_or(0)));
+                }
+                if t0.elapsed() >= window_end {
+                    return seen;
+                }
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+        })
+    };
+    tokio::time::sleep_until((t0 + window.from).into()).await;
+    let (c0, b0, w0) = (
+        cpu_ticks(&pid.to_string()),
+        cpu_ticks("self"),
+        Instant::now(),
+    );
+    tokio::time::sleep_until((t0 + window.to).into()).await;
+    let (c1, b1, wall) = (
+        cpu_ticks(&pid.to_string()),
+        cpu_ticks("self"),
+        w0.elapsed().as_secs_f64(),
+    );
+    stop.store(true, Ordering::Relaxed);
+    backlog.close();
+
+    let mut samples = Samples::default();
+    for w in workers {
+        match tokio::time::timeout(CLAIM_WAIT + Duration::from_secs(20), w).await {
+            Ok(Ok(s)) => samples.merge(s),
+            Ok(Err(e)) => eprintln!("a worker panicked: {e}"),
+            Err(_) => eprintln!("a worker did not stop in time"),
+        }
+    }
+    for h in heartbeats {
+        h.abort();
+    }
+    sampler.abort();
+    let depths: Vec<u64> = depth
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(at, _)| *at >= window.from)
+        .map(|(_, n)| n)
+        .collect();
+    let completed = window.ms_in(&samples.complete).len();
+    let first_errors = errors.first.lock().map(|v| v.clone()).unwrap_or_default();
+    Throughput {
+        tps: completed as f64 / (window.to - window.from).as_secs_f64(),
+        completed,
+        window,
+        coord_cpu_pct: (c1 - c0) as f64 / wall,
+        bench_cpu_pct: (b1 - b0) as f64 / wall,
+        rss_before_kib,
+        rss_peak_sampled_kib: peak.load(Ordering::Relaxed),
+        rss_after_kib: proc_kib(pid, "VmRSS:"),
+        errors: errors.count.load(Ordering::Relaxed),
+        first_errors,
+        samples,
+        queued_min: depths.iter().copied().min().unwrap_or(0),
+        queued_max: depths.iter().copied().max().unwrap_or(0),
+    }
+}
+
+/// What phase 2 measured.
+struct Registry {
+    registered: usize,
+    register_secs: f64,
+    heartbeats: usize,
+    heartbeat_secs: f64,
+    rss_before_kib: u64,
+    rss_registered_kib: u64,
+    rss_after_kib: u64,
+    errors: u64,
+    first_errors: Vec<String>,
+}
+
+async fn phase_registry(opts: &Opts, admin: &Client, pid: u32) -> Registry {
+    let rss_before_kib = proc_kib(pid, "VmRSS:");
+    let errors = Arc::new(Errors::default());
+    let token = admin
+        .create_token(&TokenCreateRequest {
+            kind: Some(TokenKind::Enroll),
+            name: Some("bench fleet".into()),
+            uses: Some(opts.nodes as u32),
+            auto_approve: true,
+            ..Default::default()
+        })
+        .await
+        .expect("enrollment token");
+    // One shared connection pool: 10,000 nodes need not mean 10,000 sockets on loopback.
+    let anon = Client::new(admin.base_url(), None).expect("client");
+    let started = Instant::now();
+    let secrets: Vec<String> = futures_util::stream::iter(0..opts.nodes)
+        .map(|i| {
+            let (anon, token, errors) = (anon.clone(), token.token.clone(), errors.clone());
+            async move {
+                let req = RegisterRequest {
+                    enrollment_token: token,
+                    name: Some(format!("fleet-{i:05}")),
+                    labels: BTreeMap::from([("pool".to_string(), format!("p{}", i % 16))]),
+                    capabilities: capabilities(format!("fleet-{i:05}.example")),
+                };
+                match anon.register(&req).await {
+                    Ok(r) => Some(r.node_secret),
+                    Err(e) => {
+                        errors.record("register", &e);
+                        None
+                    }
+                }
+            }
+        })
+        .buffer_unordered(opts.node_concurrency)
+        .filter_map(|s| async move { s })
+        .collect()
+        .await;
+    let register_secs = started.elapsed().as_secs_f64();
+    let rss_registered_kib = proc_kib(pid, "VmRSS:");
+
+    let started = Instant::now();
+    let heartbeats = futures_util::stream::iter(secrets.iter())
+        .map(|secret| {
+            let (client, errors) = (
+                anon.clone().with_token(Some(secret.clone())),
+                errors.clone(),
+            );
+            async move {
+                match client.heartbeat(&HeartbeatRequest::default()).await {
+                    Ok(_) => 1usize,
+                    Err(e) => {
+                        errors.record("heartbeat", &e);
+                        0
+                    }
+                }
+            }
+        })
+        .buffer_unordered(opts.node_concurrency)
+        .fold(0usize, |n, ok| async move { n + ok })
+        .await;
+    let heartbeat_secs = started.elapsed().as_secs_f64();
+    let first_errors = errors.first.lock().map(|v| v.clone()).unwrap_or_default();
+    Registry {
+        registered: secrets.len(),
+        register_secs,
+        heartbeats,
+        heartbeat_secs,
+        rss_before_kib,
+        rss_registered_kib,
+        rss_after_kib: proc_kib(pid, "VmRSS:"),
+        errors: errors.count.load(Ordering::Relaxed),
+        first_errors,
+    }
+}
+
+fn print_latency(name: &str, v: &[f64]) {
+    println!(
+        "  {:<26} {:>9} {:>9.2} {:>9.2} {:>9.2} {:>9.2}",
+        name,
+        v.len(),
+        percentile(v, 0.5),
+        percentile(v, 0.9),
+        percentile(v, 0.99),
+        v.last().copied().unwrap_or(f64::NAN)
+    );
+}
+
+async fn run(opts: Opts) {
+    let load_start = loadavg();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let (coord, url) = start_coordinator(root);
+    let pid = coord.0.id();
+    let admin = Client::new(&url, Some(ADMIN.into())).expect("client");
+    let ready = Instant::now();
+    while admin.health().await.is_err() {
+        assert!(
+            ready.elapsed() < Duration::from_secs(10),
+            "coordinator not healthy"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    println!(
+        "edgecoder coordinator benchmark: {} cores, load average {load_start}, {url}",
+        cores()
+    );
+    println!(
+        "phase 1: {} agents, {} submitters, backlog ≤ {}, {} s warm-up + {} s measured",
+        opts.agents, opts.submitters, opts.backlog, opts.warmup, opts.secs
+    );
+    let tp = phase_throughput(&opts, &url, &admin, pid).await;
+    let queue = admin.queue().await.ok();
+    let nodes_phase = if opts.nodes > 0 {
+        println!(
+            "phase 2: registering {} nodes, {} at a time, then one heartbeat each",
+            opts.nodes, opts.node_concurrency
+        );
+        Some(phase_registry(&opts, &admin, pid).await)
+    } else {
+        None
+    };
+    let hwm = proc_kib(pid, "VmHWM:");
+    let load_end = loadavg();
+    drop(coord);
+
+    let w = &tp.window;
+    let s = &tp.samples;
+    let claim = w.ms_in(&s.claim);
+    let claim_p99 = percentile(&claim, 0.99);
+    println!();
+    println!(
+        "== phase 1: throughput ({} agents, window {}–{} s) ==",
+        opts.agents,
+        w.from.as_secs(),
+        w.to.as_secs()
+    );
+    println!(
+        "  {:<26} {:>9} {:>9} {:>9} {:>9} {:>9}",
+        "call latency (ms)", "calls", "p50", "p90", "p99", "max"
+    );
+    print_latency("submit", &w.ms_in(&s.submit));
+    print_latency("claim (returned a task)", &claim);
+    print_latency("claim (came back empty)", &w.ms_in(&s.claim_empty));
+    print_latency("start", &w.ms_in(&s.start));
+    print_latency("complete", &w.ms_in(&s.complete));
+    println!(
+        "  coordinator CPU {:.0} % of one core, bench (client side) CPU {:.0} %",
+        tp.coord_cpu_pct, tp.bench_cpu_pct
+    );
+    println!(
+        "  client errors: {}{}",
+        tp.errors,
+        if tp.first_errors.is_empty() {
+            String::new()
+        } else {
+            format!(" (first: {})", tp.first_errors.join(" | "))
+        }
+    );
+    println!(
+        "  queued tasks during the window: {}–{}{}",
+        tp.queued_min,
+        tp.queued_max,
+        if tp.queued_min == 0 {
+            " (the queue ran dry: some claims waited for work; add --submitters)"
+        } else {
+            ""
+        }
+    );
+    if let Some(q) = &queue {
+        let counts: Vec<String> = q.counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        println!("  queue after phase 1: {}", counts.join(", "));
+    }
+    if let Some(r) = &nodes_phase {
+        println!();
+        println!("== phase 2: registry ==");
+        println!(
+            "  registered {} nodes in {:.1} s ({:.0}/s); {} heartbeats in {:.1} s ({:.0}/s)",
+            r.registered,
+            r.register_secs,
+            r.registered as f64 / r.register_secs,
+            r.heartbeats,
+            r.heartbeat_secs,
+            r.heartbeats as f64 / r.heartbeat_secs
+        );
+        println!(
+            "  RSS: {:.1} MB before, {:.1} MB after registering, {:.1} MB after heartbeats",
+            mb(r.rss_before_kib),
+            mb(r.rss_registered_kib),
+            mb(r.rss_after_kib)
+        );
+        println!(
+            "  client errors: {}{}",
+            r.errors,
+            if r.first_errors.is_empty() {
+                String::new()
+            } else {
+                format!(" (first: {})", r.first_errors.join(" | "))
+            }
+        );
+    }
+
+    println!();
+    println!("== summary ({} cores, load average {load_end}) ==", cores());
+    println!(
+        "  {:<44} {:>12} {:>12} {:>8}",
+        "measure", "value", "target", ""
+    );
+    println!(
+        "  {:<44} {:>10.0}/s {:>10}/s {:>8}",
+        format!("end-to-end no-op tasks ({} agents)", opts.agents),
+        tp.tps,
+        format!("≥ {TARGET_TPS:.0}"),
+        verdict(tp.tps >= TARGET_TPS)
+    );
+    println!(
+        "  {:<44} {:>9.2} ms",
+        "claim latency p50",
+        percentile(&claim, 0.5)
+    );
+    println!(
+        "  {:<44} {:>9.2} ms {:>9} ms {:>8}",
+        "claim latency p99",
+        claim_p99,
+        format!("< {TARGET_CLAIM_P99_MS:.0}"),
+        verdict(claim_p99 < TARGET_CLAIM_P99_MS)
+    );
+    println!(
+        "  {:<44} {:>9.1} MB",
+        "coordinator RSS at start",
+        mb(tp.rss_before_kib)
+    );
+    println!(
+        "  {:<44} {:>9.1} MB",
+        "coordinator RSS peak during phase 1",
+        mb(tp.rss_peak_sampled_kib.max(tp.rss_after_kib))
+    );
+    if let Some(r) = &nodes_phase {
+        println!(
+            "  {:<44} {:>9.1} MB {:>9} MB {:>8}",
+            format!("coordinator RSS with {} nodes", r.registered),
+            mb(r.rss_after_kib),
+            format!("< {TARGET_RSS_MB:.0}"),
+            verdict(mb(r.rss_after_kib) < TARGET_RSS_MB)
+        );
+    }
+    println!(
+        "  {:<44} {:>9.1} MB",
+        "coordinator VmHWM (peak over the run)",
+        mb(hwm)
+    );
+    println!(
+        "  tasks completed in the window: {} of {} completions",
+        tp.completed,
+        s.complete.len()
+    );
+}
+
+fn main() {
+    let opts = Opts::parse();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    rt.block_on(async {
+        if tokio::time::timeout(HARD_LIMIT, run(opts)).await.is_err() {
+            eprintln!(
+                "the benchmark ran past {} s and was stopped",
+                HARD_LIMIT.as_secs()
+            );
+        }
+    });
+    // Tasks still running (heartbeats, stragglers) end with the runtime.
+    rt.shutdown_timeout(Duration::from_secs(1));
+}
