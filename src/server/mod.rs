@@ -261,7 +261,7 @@ async fn sweep_loop(app: AppState) {
         let offline_after = app.settings.offline_after_ms;
         match app
             .store
-            .write(move |ctx| store::leases::sweep(ctx, offline_after))
+            .write(move |ctx| store::sweep::sweep(ctx, offline_after))
             .await
         {
             Ok(report) => {

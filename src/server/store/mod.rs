@@ -342,5 +342,6 @@ impl Writer {
 
 pub mod leases;
 pub mod nodes;
+pub mod sweep;
 pub mod tasks;
 pub mod tokens;

@@ -1,6 +1,8 @@
 //! Tests for the sandbox: real processes, each bounded by the spec's timeout.
 
 use super::*;
+use std::fs;
+use std::path::Path;
 use std::sync::atomic::AtomicU64;
 
 /// A spec with generous bounds; tests tighten what they exercise.

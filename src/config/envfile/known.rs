@@ -1,0 +1,138 @@
+//! The keys edgecoder itself reads from the env file: which are known, what a valid value looks
+//! like for each, which hold secrets and how those are masked for display. Separate from the
+//! parser and writer because it is edgecoder's own policy, not env-file syntax; re-exported
+//! from [`super`] so callers keep using `envfile::{validate_known, is_known, is_secret, mask}`.
+
+enum Rule {
+    OneOf(&'static [&'static str]),
+    Id,
+    NonEmpty,
+    Url,
+    Int(u64, u64),
+    Path,
+}
+
+const KNOWN: &[(&str, Rule)] = &[
+    (
+        "EDGE_RUNTIME_MODE",
+        Rule::OneOf(&[
+            "all-in-one",
+            "coordinator",
+            "worker",
+            "control-plane",
+            "inference",
+            "ide-provider",
+        ]),
+    ),
+    ("AGENT_ID", Rule::Id),
+    ("AGENT_REGISTRATION_TOKEN", Rule::NonEmpty),
+    ("MESH_AUTH_TOKEN", Rule::NonEmpty),
+    ("ADMIN_API_TOKEN", Rule::NonEmpty),
+    ("EDGECODER_TOKEN", Rule::NonEmpty),
+    ("COORDINATOR_URL", Rule::Url),
+    ("EDGECODER_URL", Rule::Url),
+    ("OLLAMA_HOST", Rule::Url),
+    ("MAX_CONCURRENT_TASKS", Rule::Int(1, 1024)),
+    (
+        "NETWORK_MODE",
+        Rule::OneOf(&["enterprise_overlay", "public_mesh"]),
+    ),
+    ("OLLAMA_MODEL", Rule::NonEmpty),
+    ("COORDINATOR_FEE_BPS", Rule::Int(0, 10_000)),
+    ("EDGECODER_PORT", Rule::Int(1, 65_535)),
+    ("EDGECODER_HOST", Rule::NonEmpty),
+    ("EDGECODER_DATA_DIR", Rule::Path),
+    ("EDGECODER_CONFIG", Rule::Path),
+    ("EDGECODER_LOG_DIR", Rule::Path),
+];
+
+fn rule(key: &str) -> Option<&'static Rule> {
+    KNOWN.iter().find(|(k, _)| *k == key).map(|(_, r)| r)
+}
+
+pub fn is_known(key: &str) -> bool {
+    rule(key).is_some()
+}
+
+/// Unknown keys pass because the file may carry settings for other tools. Messages never
+/// echo a secret value.
+pub fn validate_known(key: &str, value: &str) -> Result<(), String> {
+    let Some(rule) = rule(key) else { return Ok(()) };
+    let blank = value.trim().is_empty();
+    let (ok, expected) = match rule {
+        Rule::OneOf(choices) => (
+            choices.contains(&value),
+            format!("be one of: {}", choices.join(", ")),
+        ),
+        Rule::Id => (
+            !value.is_empty()
+                && value
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c)),
+            "be non-empty and use only letters, digits, '_', '.' and '-'".into(),
+        ),
+        Rule::NonEmpty => (!blank, "not be empty".into()),
+        Rule::Path => (!blank, "be a non-empty path".into()),
+        Rule::Url => (
+            url_host(value).is_some_and(|h| !h.is_empty()),
+            "be an http:// or https:// URL with a host, e.g. http://127.0.0.1:11434".into(),
+        ),
+        Rule::Int(lo, hi) => (
+            !value.is_empty()
+                && value.bytes().all(|b| b.is_ascii_digit())
+                && value.parse::<u64>().is_ok_and(|n| (*lo..=*hi).contains(&n)),
+            format!("be a whole number from {lo} to {hi}"),
+        ),
+    };
+    match (ok, is_secret(key)) {
+        (true, _) => Ok(()),
+        (false, true) => Err(format!("{key} must {expected}")),
+        (false, false) => Err(format!("{key} must {expected}; got {value:?}")),
+    }
+}
+
+fn url_host(v: &str) -> Option<&str> {
+    if v.contains(|c: char| c.is_whitespace() || c.is_control()) {
+        return None;
+    }
+    let rest = v
+        .strip_prefix("http://")
+        .or_else(|| v.strip_prefix("https://"))?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let (host, port) = match host_port.strip_prefix('[') {
+        Some(r) => {
+            let (host, after) = r.split_once(']')?;
+            match after {
+                "" => (host, None),
+                _ => (host, Some(after.strip_prefix(':')?)),
+            }
+        }
+        None => match host_port.split_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (host_port, None),
+        },
+    };
+    match port {
+        Some(p) if !p.bytes().all(|b| b.is_ascii_digit()) || p.parse::<u16>().is_err() => None,
+        _ => Some(host),
+    }
+}
+
+pub fn is_secret(key: &str) -> bool {
+    let upper = key.to_ascii_uppercase();
+    ["_TOKEN", "_SECRET", "_PASSWORD"]
+        .iter()
+        .any(|s| upper.ends_with(s))
+}
+
+/// Keeps enough of a long secret to tell two apart, while short ones reveal nothing; an empty
+/// value stays empty so "not set" is not mistaken for "set".
+pub fn mask(value: &str) -> String {
+    let n = value.chars().count();
+    match n {
+        0 => String::new(),
+        1..16 => "****".into(),
+        _ => format!("{}…({n} chars)", value.chars().take(4).collect::<String>()),
+    }
+}
