@@ -6,4 +6,5 @@ pub mod capabilities;
 pub mod credentials;
 pub mod sandbox;
 pub mod task;
+pub mod task_user;
 pub mod worker;

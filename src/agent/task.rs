@@ -1,7 +1,7 @@
 //! Running one claimed task: accept it, run it in the sandbox, stream its output to the
 //! coordinator by byte offset, and report the result with the lease it was given.
 
-use super::sandbox::{self, CancelFlag, Limits, SandboxSpec, StreamKind};
+use super::sandbox::{self, CancelFlag, Limits, RunAs, SandboxSpec, StreamKind};
 use crate::api::client::{Client, ClientError};
 use crate::api::{ClaimedTask, CompleteRequest, LogUpload, Outcome, TaskCommand};
 use std::path::PathBuf;
@@ -58,9 +58,12 @@ impl StopSignal {
 pub struct TaskRun {
     pub client: Client,
     pub claimed: ClaimedTask,
+    /// Reachable by `run_as` (see `task_user::WorkRoot`).
     pub work_root: PathBuf,
     pub keep_workdir: bool,
     pub stop: StopSignal,
+    /// The user the task runs as; `None`: as the agent.
+    pub run_as: Option<RunAs>,
 }
 
 /// What happened, for the agent's log and counters.
@@ -119,11 +122,20 @@ pub async fn run(job: TaskRun) -> TaskReport {
         output_cap_bytes: OUTPUT_CAP_BYTES,
         tail_bytes: TAIL_BYTES,
         network: task.network,
+        run_as: job.run_as,
     };
     let flag = job.stop.flag.clone();
     let spawned_after = Arc::new(std::sync::Mutex::new(None::<Duration>));
     let spawned = spawned_after.clone();
     let result = tokio::task::spawn_blocking(move || {
+        // Always a fresh directory: one left by an earlier run (kept, or not
+        // removed) may hold anything its task put there.
+        match std::fs::remove_dir_all(&spec.workdir) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(sandbox::SandboxError::Io(e));
+            }
+            _ => {}
+        }
         std::fs::create_dir_all(&spec.workdir).map_err(sandbox::SandboxError::Io)?;
         let sink = move |kind: StreamKind, bytes: &[u8]| {
             let _ = tx.send((kind, bytes.to_vec()));
@@ -140,7 +152,15 @@ pub async fn run(job: TaskRun) -> TaskReport {
     // The sink (and with it the channel's sender) is gone: the uploader drains and stops.
     let _ = uploader.await;
     let complete = match result {
-        Ok(Ok(outcome)) => completion(&lease_id, &outcome, job.stop.reason()),
+        Ok(Ok(outcome)) => {
+            tracing::debug!(
+                task = %task.id,
+                pids_contained = outcome.pids_contained,
+                network_isolated = outcome.network_isolated,
+                "sandbox finished"
+            );
+            completion(&lease_id, &outcome, job.stop.reason())
+        }
         Ok(Err(e)) => failure(
             &lease_id,
             format!("the sandbox could not run the task: {e}"),

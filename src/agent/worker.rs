@@ -1,7 +1,9 @@
 //! The worker loop: register once, heartbeat on the coordinator's schedule, claim work up to the
 //! concurrency limit, and shut down along the ladder (drain, then cancel).
 
+use super::sandbox::{self, RunAs};
 use super::task::{self, StopSignal, TaskRun};
+use super::task_user::WorkRoot;
 use crate::api::client::{Client, ClientError};
 use crate::api::{Capabilities, HeartbeatRequest, Intervals, NodeState, ReregisterRequest};
 use std::collections::{BTreeMap, HashMap};
@@ -15,7 +17,8 @@ pub struct WorkerOptions {
     /// Authenticated with this node's credential (and the mesh token, if any).
     pub client: Client,
     pub max_concurrent: usize,
-    /// Task working directories are made (and removed) under here.
+    /// Task working directories are made (and removed) under here, or under a
+    /// private temp dir when `run_as` cannot reach it (see `task_user::WorkRoot`).
     pub work_root: PathBuf,
     pub keep_workdirs: bool,
     pub capabilities: Capabilities,
@@ -23,6 +26,8 @@ pub struct WorkerOptions {
     pub labels: Option<BTreeMap<String, String>>,
     /// How long a drain waits for running tasks before cancelling them.
     pub drain_timeout: Duration,
+    /// The user tasks run as (`task_user::for_agent`); `None`: as the agent.
+    pub run_as: Option<RunAs>,
 }
 
 /// Steps of the shutdown ladder, sent by whoever owns the signals.
@@ -98,12 +103,10 @@ pub async fn run(
     opts: WorkerOptions,
     mut control: mpsc::Receiver<Control>,
 ) -> Result<WorkerSummary, WorkerError> {
-    std::fs::create_dir_all(&opts.work_root).map_err(|e| {
-        WorkerError::Rejected(format!(
-            "cannot create the work dir {}: {e}",
-            opts.work_root.display()
-        ))
-    })?;
+    // Removed (when temporary) on every way out of this function.
+    let work_root = WorkRoot::prepare(&opts.work_root, opts.run_as, opts.keep_workdirs)
+        .map_err(|e| WorkerError::Rejected(format!("cannot prepare the work dir: {e}")))?;
+    log_containment(opts.run_as);
     let shared = Arc::new(Shared {
         client: opts.client.clone(),
         running: Mutex::new(HashMap::new()),
@@ -171,9 +174,10 @@ pub async fn run(
                         let job = TaskRun {
                             client: shared.client.clone(),
                             claimed,
-                            work_root: opts.work_root.clone(),
+                            work_root: work_root.path().to_path_buf(),
                             keep_workdir: opts.keep_workdirs,
                             stop,
+                            run_as: opts.run_as,
                         };
                         let shared = shared.clone();
                         tasks.spawn(async move {
@@ -250,6 +254,27 @@ pub async fn run(
     }
     heartbeats.abort();
     Ok(summary)
+}
+
+/// Says once, at start, how far tasks are contained here.
+fn log_containment(run_as: Option<RunAs>) {
+    // SAFETY: geteuid cannot fail.
+    let as_root = run_as.is_none() && unsafe { libc::geteuid() } == 0;
+    if sandbox::pids_cgroup_available() {
+        tracing::info!(
+            "each task runs in a pids cgroup: its process count is capped and none of its \
+             processes outlives it"
+        );
+    } else if as_root {
+        tracing::warn!(
+            "no pids cgroup can be made here and tasks run as root, whom RLIMIT_NPROC does \
+             not hold: a task that forks without end is not contained"
+        );
+    } else {
+        tracing::info!(
+            "no pids cgroup can be made here: a task's process count is held by RLIMIT_NPROC"
+        );
+    }
 }
 
 fn cancel_all(shared: &Shared) -> u64 {

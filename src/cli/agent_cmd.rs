@@ -4,7 +4,7 @@ use super::args::AgentArgs;
 use super::config_cmd::discovery;
 use super::exit::{CliError, OK, UNAUTHORISED};
 use crate::agent::worker::{self, WorkerOptions};
-use crate::agent::{capabilities, credentials};
+use crate::agent::{capabilities, credentials, task_user};
 use crate::api::client::Client;
 use crate::config::{self, Resolved};
 use std::collections::BTreeMap;
@@ -42,6 +42,7 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
         return Ok(OK);
     }
     super::logging::init_service(&resolved, "agent");
+    let run_as = task_user::for_agent(resolved.get("task_user")).map_err(CliError::error)?;
     let url = resolved.get("coordinator_url").ok_or_else(|| {
         CliError::usage(
             "no coordinator URL: enroll first (`edgecoder enroll --token … --coordinator URL`) \
@@ -77,6 +78,7 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
         name: None,
         labels: None,
         drain_timeout: drain_timeout(&resolved)?,
+        run_as,
     };
     let rt = super::runtime()?;
     rt.block_on(async move {

@@ -4,8 +4,9 @@ use super::args::{AgentArgs, Mode, ServeArgs};
 use super::config_cmd::discovery;
 use super::exit::{CliError, OK};
 use super::signals;
-use crate::agent::capabilities;
+use crate::agent::sandbox::RunAs;
 use crate::agent::worker::{self, WorkerOptions};
+use crate::agent::{capabilities, task_user};
 use crate::api::client::Client;
 use crate::config::{self, Resolved};
 use crate::server::auth::hash_secret;
@@ -70,6 +71,7 @@ pub fn run(args: ServeArgs) -> Result<u8, CliError> {
             drain_timeout: super::agent_cmd::drain_timeout(&resolved)?,
             ollama_host: resolved.get("ollama_host").map(str::to_string),
             mesh_token: resolved.get("mesh_auth_token").map(str::to_string),
+            run_as: task_user::for_agent(resolved.get("task_user")).map_err(CliError::error)?,
         })
     } else {
         None
@@ -129,6 +131,8 @@ struct LocalWorkerPlan {
     drain_timeout: std::time::Duration,
     ollama_host: Option<String>,
     mesh_token: Option<String>,
+    /// The user its tasks run as (`task_user`); `None`: as the coordinator.
+    run_as: Option<RunAs>,
 }
 
 async fn serve(settings: Settings, local: Option<LocalWorkerPlan>) -> Result<u8, CliError> {
@@ -164,6 +168,7 @@ async fn serve(settings: Settings, local: Option<LocalWorkerPlan>) -> Result<u8,
                 name: Some("local".into()),
                 labels: None,
                 drain_timeout: plan.drain_timeout,
+                run_as: plan.run_as,
             };
             println!(
                 "  local worker: on, {} task(s) at once (--no-local-worker to turn off)",

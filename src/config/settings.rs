@@ -158,6 +158,12 @@ pub const SETTINGS: &[SettingDef] = &[
         "largest request body",
     ),
     def(
+        "task_user",
+        "EDGECODER_TASK_USER",
+        Some("nobody"),
+        "user tasks run as when the agent is root",
+    ),
+    def(
         "local_worker",
         "EDGECODER_LOCAL_WORKER",
         Some("true"),

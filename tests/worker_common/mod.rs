@@ -179,9 +179,25 @@ pub struct Agent {
     pub stderr: Arc<Mutex<String>>,
 }
 
+/// The setting a root agent runs tasks as (its default is `nobody`).
+pub const TASK_USER: &str = "EDGECODER_TASK_USER";
+
 impl Agent {
-    /// Starts `edgecoder agent` for an enrolled sandbox with extra environment.
+    /// Starts `edgecoder agent` for an enrolled sandbox with extra environment. Its tasks run
+    /// as the agent, root included, unless `env` names a task user: the suites' tasks write pid
+    /// files into the tests' private temp dirs (0700), which an unprivileged task user could
+    /// not reach. [`Agent::start_default_user`] keeps the product's default.
     pub fn start(sb: &Sandbox, env: &[(&str, &str)]) -> Agent {
+        let mut env = env.to_vec();
+        if !env.iter().any(|(k, _)| *k == TASK_USER) {
+            env.push((TASK_USER, "root"));
+        }
+        Self::start_default_user(sb, &env)
+    }
+
+    /// Starts `edgecoder agent` with extra environment and no task user of the test's choosing:
+    /// as root, tasks run as `nobody`.
+    pub fn start_default_user(sb: &Sandbox, env: &[(&str, &str)]) -> Agent {
         let mut c = cmd(sb);
         c.arg("agent")
             .env("EDGECODER_LOG", "info")
@@ -293,11 +309,29 @@ pub struct Node {
 /// Enrolls a fresh sandbox with an auto-approved token through the CLI and starts its agent;
 /// returns once the coordinator sees the node online.
 pub async fn start_node(coord: &Coordinator, name: &str, env: &[(&str, &str)]) -> Node {
+    start_node_with(coord, name, env, Agent::start).await
+}
+
+/// [`start_node`] with the product's default task user (see [`Agent::start_default_user`]).
+pub async fn start_node_default_user(
+    coord: &Coordinator,
+    name: &str,
+    env: &[(&str, &str)],
+) -> Node {
+    start_node_with(coord, name, env, Agent::start_default_user).await
+}
+
+async fn start_node_with(
+    coord: &Coordinator,
+    name: &str,
+    env: &[(&str, &str)],
+    start: fn(&Sandbox, &[(&str, &str)]) -> Agent,
+) -> Node {
     let admin = coord.admin();
     let sb = Sandbox::new();
     let token = enroll_token(&admin, true, 1).await;
     let id = enroll_ok(&sb, &coord.url, &token, &["--name", name]);
-    let agent = Agent::start(&sb, env);
+    let agent = start(&sb, env);
     wait_online(&admin, &id).await;
     Node { agent, sb, id }
 }

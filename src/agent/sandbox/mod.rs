@@ -15,21 +15,30 @@
 //!   exit status with its rusage;
 //! - one reader thread per pipe delivers output to the sink in chunks.
 //!
+//! Containment (see `cgroup`): on Linux, where a pids cgroup can be made, each
+//! task gets one with `pids.max` = [`Limits::processes`]; it caps the task's
+//! process count whoever the task runs as, and every process still in it when
+//! the task ends is killed, including those that left the process group.
+//! With [`SandboxSpec::run_as`] the task runs as that user (privileges are
+//! dropped in the child after the limits are set and the cgroup joined).
+//!
 //! Limits of this design (documented, not bugs):
-//! - a descendant that leaves the process group (`setsid`, `setpgid`) is not
-//!   killed; the sandbox only stops waiting for its output after
-//!   [`READER_GIVE_UP`]. Containing those needs a PID namespace or a cgroup.
+//! - without a pids cgroup, a descendant that leaves the process group
+//!   (`setsid`, `setpgid`) is not killed; the sandbox only stops waiting for its
+//!   output after [`READER_GIVE_UP`].
 //! - `RLIMIT_NPROC` counts every process of the real user id, not only the
-//!   task's, and is not enforced for root.
+//!   task's, and is not enforced for root: a task run as root with no pids
+//!   cgroup has no process cap at all ([`Outcome::pids_contained`] says which).
 //! - network isolation exists on Linux only (network namespaces); elsewhere
 //!   the task runs with network and the outcome says so.
 //!
 //! This file holds the public types and the orchestration of one run; the
 //! stages live in submodules: `workdir` (task files and the command),
-//! `child` (setup between fork and exec), `netns` (network isolation, Linux),
-//! `supervise` (waiting, reaping, killing the group) and `output` (reader
-//! threads and tails).
+//! `child` (setup between fork and exec), `cgroup` (the per-task pids cgroup,
+//! Linux), `netns` (network isolation, Linux), `supervise` (waiting, reaping,
+//! killing the group) and `output` (reader threads and tails).
 
+mod cgroup;
 mod child;
 #[cfg(target_os = "linux")]
 mod netns;
@@ -40,7 +49,6 @@ mod workdir;
 use std::ffi::OsString;
 use std::fmt;
 use std::io;
-#[cfg(target_os = "linux")]
 use std::os::fd::AsRawFd;
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
@@ -49,7 +57,8 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
-use child::{ChildSetup, child_setup};
+use cgroup::TaskCgroup;
+use child::{ChildSetup, child_setup, setup_failure};
 use output::{OutputShared, Tail};
 use supervise::{
     Watch, decode_status, kill_group, peak_rss_kib, pid_t, reap, supervise_in_scope,
@@ -93,7 +102,8 @@ pub struct Limits {
     pub open_files: Option<u64>,
     /// RLIMIT_FSIZE: largest file the task may write.
     pub file_size_bytes: Option<u64>,
-    /// RLIMIT_NPROC (per real user id, see the module docs).
+    /// `pids.max` of the task's pids cgroup when one is made; RLIMIT_NPROC
+    /// (per real user id, see the module docs) when none is.
     pub processes: Option<u64>,
 }
 
@@ -107,6 +117,14 @@ impl Default for Limits {
             processes: Some(512),
         }
     }
+}
+
+/// A user the task runs as instead of the worker's own (only root may ask).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunAs {
+    pub uid: u32,
+    /// Primary group; supplementary groups are dropped.
+    pub gid: u32,
 }
 
 /// Everything needed to run one task.
@@ -133,6 +151,11 @@ pub struct SandboxSpec {
     /// `false`: try to run the task in an empty network namespace (Linux only);
     /// when that is impossible the task runs anyway, see [`Outcome::network_isolated`].
     pub network: bool,
+    /// Run the task as this user: the workdir, its `.tmp` and the task files are
+    /// handed to it before the start. Every directory above the workdir must let
+    /// that user through (execute permission), or the task cannot reach its files.
+    /// `None`: the task runs as the worker.
+    pub run_as: Option<RunAs>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -181,6 +204,9 @@ pub struct Outcome {
     pub truncated: bool,
     /// True only if the network was requested off and isolation took effect.
     pub network_isolated: bool,
+    /// The task ran in its own pids cgroup: its process count was capped by
+    /// `pids.max` and every process left in it at the end was killed.
+    pub pids_contained: bool,
     /// 0 when the command could not be started (exit code 127 or 126).
     pub pid: u32,
     pub started_at: SystemTime,
@@ -268,32 +294,48 @@ pub fn run_with_spawn_hook(
     prepare_workdir(spec, &workdir)?;
     let (program, mut cmd) = build_command(spec, &workdir)?;
 
-    let setup = ChildSetup::new(&spec.limits);
+    let cgroup = TaskCgroup::create(spec.limits.processes);
+    let (failure_read, failure_write) = io::pipe().map_err(SandboxError::Io)?;
+    let setup = ChildSetup::new(
+        &spec.limits,
+        spec.run_as,
+        cgroup.as_ref().map(TaskCgroup::procs_path),
+        failure_write.as_raw_fd(),
+    );
     #[cfg(target_os = "linux")]
     let (setup, net_report) = if spec.network {
         (setup, None)
     } else {
         let (read_end, write_end) = netns::report_pipe().map_err(SandboxError::Io)?;
-        let net = netns::Isolation::new(write_end.as_raw_fd());
-        (
-            ChildSetup {
-                net: Some(net),
-                ..setup
-            },
-            Some((read_end, write_end)),
-        )
+        // A user namespace would leave the task's uid unmapped after the switch
+        // to `run_as`: with a user to switch to, only a plain network namespace.
+        let net = netns::Isolation::new(write_end.as_raw_fd(), spec.run_as.is_none());
+        let mut setup = setup;
+        setup.net = Some(net);
+        (setup, Some((read_end, write_end)))
     };
     // SAFETY: `child_setup` only makes async-signal-safe calls (getrlimit,
-    // setrlimit, signal, unshare, open/write/close, socket/ioctl, prctl) on data
-    // prepared here, and never allocates.
+    // setrlimit, signal, unshare, open/write/close, socket/ioctl, prctl,
+    // setgroups/setgid/setuid) on data prepared here, and never allocates.
     unsafe { cmd.pre_exec(move || child_setup(&setup)) };
 
     let started_at = SystemTime::now();
     let start = Instant::now();
-    let mut child = match cmd.spawn() {
+    let spawned = cmd.spawn();
+    // Ours is the last write end once the child has exec'ed or exited.
+    drop(failure_write);
+    let mut child = match spawned {
         Ok(child) => child,
-        Err(err) => return not_started(spec, sink, &program, err, started_at, start),
+        Err(err) => {
+            // A failure in our own setup (not a missing program): say which step.
+            if let Some(step) = setup_failure(failure_read) {
+                let err = io::Error::new(err.kind(), format!("{step}: {err}"));
+                return Err(SandboxError::Spawn(err));
+            }
+            return not_started(spec, sink, &program, err, started_at, start);
+        }
     };
+    drop(failure_read);
     let pid = child.id();
     on_spawn(pid);
 
@@ -329,6 +371,7 @@ pub fn run_with_spawn_hook(
         deadline: start.checked_add(spec.timeout),
         grace: spec.kill_grace,
         reaped: Mutex::new(false),
+        cgroup: cgroup.as_ref(),
     };
     let (supervision, stdout_tail, stderr_tail) = thread::scope(|scope| {
         supervise_in_scope(
@@ -341,6 +384,9 @@ pub fn run_with_spawn_hook(
             stderr.into(),
         )
     })?;
+    // Kills whatever is still in the cgroup (the waiter did so already) and removes it.
+    let pids_contained = cgroup.is_some();
+    drop(cgroup);
     let exit = supervision.exit;
     let (exit_code, signal) = decode_status(exit.status);
     Ok(Outcome {
@@ -357,9 +403,16 @@ pub fn run_with_spawn_hook(
         output_bytes: output.total.load(Ordering::Relaxed),
         truncated: output.truncated.load(Ordering::Relaxed),
         network_isolated,
+        pids_contained,
         pid,
         started_at,
     })
+}
+
+/// Whether tasks can get a pids cgroup on this machine (found out once per
+/// process; why not is logged at debug level).
+pub fn pids_cgroup_available() -> bool {
+    cgroup::available()
 }
 
 /// The command could not be exec'ed: answer like a shell would (127 not found,
@@ -403,6 +456,7 @@ fn not_started(
         output_bytes: bytes.len() as u64,
         truncated: shown < bytes.len(),
         network_isolated: false,
+        pids_contained: false,
         pid: 0,
         started_at,
     })
@@ -410,3 +464,5 @@ fn not_started(
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_contain;

@@ -31,16 +31,19 @@ pub(super) struct Isolation {
     report_fd: RawFd,
     uid_map: MapLine,
     gid_map: MapLine,
+    /// Fall back to a user namespace when a plain network namespace is refused.
+    allow_userns: bool,
 }
 
 impl Isolation {
-    pub(super) fn new(report_fd: RawFd) -> Self {
+    pub(super) fn new(report_fd: RawFd, allow_userns: bool) -> Self {
         // SAFETY: getuid/getgid cannot fail.
         let (uid, gid) = unsafe { (libc::getuid(), libc::getgid()) };
         Isolation {
             report_fd,
             uid_map: MapLine::identity(uid),
             gid_map: MapLine::identity(gid),
+            allow_userns,
         }
     }
 
@@ -59,6 +62,9 @@ impl Isolation {
         if unsafe { libc::unshare(libc::CLONE_NEWNET) } == 0 {
             loopback_up();
             return true;
+        }
+        if !self.allow_userns {
+            return false;
         }
         // SAFETY: as above.
         if unsafe { libc::unshare(libc::CLONE_NEWUSER | libc::CLONE_NEWNET) } != 0 {

@@ -4,6 +4,7 @@
 //! Separate because it owns the process lifecycle and the pid-reuse rules
 //! (never signal a group once its leader is reaped).
 
+use super::cgroup::TaskCgroup;
 use super::output::{OutputShared, read_stream};
 use super::{CancelFlag, READER_GIVE_UP, SUPERVISE_TICK, SandboxError, StreamKind};
 use std::io;
@@ -27,7 +28,7 @@ pub(super) struct Supervision {
     pub(super) cancelled: bool,
 }
 
-pub(super) struct Watch {
+pub(super) struct Watch<'a> {
     /// The child's pid, which is also its process group id.
     pub(super) pid: libc::pid_t,
     pub(super) deadline: Option<Instant>,
@@ -35,9 +36,12 @@ pub(super) struct Watch {
     /// Set once the child is reaped; held while signalling, so we never signal
     /// a group whose id (the reaped pid) may have been reused.
     pub(super) reaped: Mutex<bool>,
+    /// The task's pids cgroup: emptied when the child exits, which also takes
+    /// the processes that left the group.
+    pub(super) cgroup: Option<&'a TaskCgroup>,
 }
 
-impl Watch {
+impl Watch<'_> {
     fn signal_group(&self, sig: libc::c_int) {
         let reaped = lock(&self.reaped);
         if !*reaped {
@@ -48,7 +52,7 @@ impl Watch {
 
 pub(super) fn supervise_in_scope<'scope>(
     scope: &'scope thread::Scope<'scope, '_>,
-    watch: &'scope Watch,
+    watch: &'scope Watch<'_>,
     cancel: &CancelFlag,
     output: &'scope OutputShared<'_>,
     tail_bytes: usize,
@@ -118,7 +122,7 @@ pub(super) fn supervise_in_scope<'scope>(
 
 /// Waits for the exit report while enforcing the deadline and cancellation.
 fn supervise(
-    watch: &Watch,
+    watch: &Watch<'_>,
     exit_rx: &mpsc::Receiver<io::Result<Exit>>,
     cancel: &CancelFlag,
 ) -> io::Result<Supervision> {
@@ -177,8 +181,18 @@ fn supervise(
     }
 }
 
-/// Waiter thread: notice the exit, kill what is left of the group, reap.
-fn wait_and_reap(watch: &Watch) -> io::Result<Exit> {
+/// Waiter thread: notice the exit, kill what is left of the group and of the
+/// cgroup, reap.
+fn wait_and_reap(watch: &Watch<'_>) -> io::Result<Exit> {
+    let exit = reap_and_kill_group(watch);
+    // Those that left the group die too, and with them the pipes they held.
+    if let Some(cgroup) = watch.cgroup {
+        cgroup.kill_all();
+    }
+    exit
+}
+
+fn reap_and_kill_group(watch: &Watch<'_>) -> io::Result<Exit> {
     if wait_exit_no_reap(watch.pid) {
         let at = Instant::now();
         // The child is a zombie, so its pid (our group id) cannot be reused yet:

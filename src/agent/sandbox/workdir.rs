@@ -1,12 +1,13 @@
 //! Preparing the workdir and the command: writing the task's files (refusing
-//! paths that would leave the workdir) and building the `Command` with its
-//! scrubbed environment. Separate because it all happens before anything is
+//! paths that would leave the workdir), handing them to the task user, and
+//! building the `Command` with its scrubbed environment. Separate because it all happens before anything is
 //! spawned and touches only the filesystem and `std::process::Command`.
 
-use super::{SCRIPT_FILE_NAME, SandboxError, SandboxSpec, TMP_DIR_NAME, TaskCommand};
+use super::{RunAs, SCRIPT_FILE_NAME, SandboxError, SandboxSpec, TMP_DIR_NAME, TaskCommand};
 use std::ffi::OsString;
 use std::fs;
-use std::io;
+use std::io::{self, Write as _};
+use std::os::unix::fs::{PermissionsExt, lchown};
 use std::os::unix::process::CommandExt;
 use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -42,9 +43,56 @@ pub(super) fn prepare_workdir(spec: &SandboxSpec, workdir: &Path) -> Result<(), 
     }
     fs::create_dir_all(workdir.join(TMP_DIR_NAME)).map_err(SandboxError::Io)?;
     if let TaskCommand::Script(script) = &spec.command {
-        fs::write(workdir.join(SCRIPT_FILE_NAME), script).map_err(SandboxError::Io)?;
+        write_fresh(&workdir.join(SCRIPT_FILE_NAME), script.as_bytes())
+            .map_err(SandboxError::Io)?;
+    }
+    if let Some(user) = spec.run_as {
+        hand_over(workdir, &targets, user)?;
     }
     Ok(())
+}
+
+/// Writes a new file where a reused workdir may hold anything, a symlink
+/// planted by an earlier task included: never write through what is there.
+fn write_fresh(path: &Path, data: &[u8]) -> io::Result<()> {
+    match fs::remove_file(path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?
+        .write_all(data)
+}
+
+/// Gives the workdir, its `.tmp`, the task files (with the directories made for
+/// them) and the script to the task user, and closes the workdir to everyone
+/// else. `lchown`: a symlink is changed itself, never what it points to.
+fn hand_over(workdir: &Path, files: &[PathBuf], user: RunAs) -> Result<(), SandboxError> {
+    let own = |path: &Path| {
+        lchown(path, Some(user.uid), Some(user.gid)).map_err(|err| {
+            SandboxError::Io(io::Error::new(
+                err.kind(),
+                format!("handing {} to the task user: {err}", path.display()),
+            ))
+        })
+    };
+    own(workdir)?;
+    own(&workdir.join(TMP_DIR_NAME))?;
+    for rel in files {
+        let mut path = workdir.to_path_buf();
+        for part in rel.components() {
+            path.push(part);
+            own(&path)?;
+        }
+    }
+    let script = workdir.join(SCRIPT_FILE_NAME);
+    if fs::symlink_metadata(&script).is_ok() {
+        own(&script)?;
+    }
+    fs::set_permissions(workdir, fs::Permissions::from_mode(0o700)).map_err(SandboxError::Io)
 }
 
 /// A task file name as a path that stays inside the workdir.
