@@ -208,9 +208,14 @@ pub fn claim(
         &serde_json::json!({"state": "leased", "attempt": attempt}),
     )?;
     let files = files(ctx.conn, &task.id)?;
-    let task = get(ctx.conn, &task.id)?;
     Ok(Some(ClaimedTask {
-        task,
+        task: TaskInfo {
+            state: crate::api::TaskState::Leased,
+            attempts: attempt,
+            node_id: Some(node_id.to_string()),
+            updated_at: ctx.now,
+            ..task
+        },
         files,
         lease: Lease {
             lease_id,
@@ -307,7 +312,11 @@ pub fn start(
         Some(node_id),
         &serde_json::json!({"state": "running", "attempt": lease.attempt}),
     )?;
-    get(ctx.conn, task_id)
+    Ok(TaskInfo {
+        state: crate::api::TaskState::Running,
+        updated_at: ctx.now,
+        ..task
+    })
 }
 
 /// Appends a log chunk at its byte offset. A resent chunk is ignored; a gap is refused.

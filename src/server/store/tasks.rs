@@ -178,7 +178,30 @@ pub fn submit(
         &serde_json::json!({"state": "queued", "priority": req.priority}),
     )?;
     ctx.queue_changed();
-    let task = get(ctx.conn, &id)?;
+    // Built from what was just stored rather than read back: submission is on the hot path.
+    let task = TaskInfo {
+        id,
+        state: TaskState::Queued,
+        command: req.command,
+        env: req.env,
+        timeout_secs: (timeout_ms / 1000) as u64,
+        requirements: req.requirements,
+        placement: req.placement,
+        priority: req.priority,
+        max_attempts,
+        attempts: 0,
+        idempotency_key: req.idempotency_key,
+        submitted_by: submitted_by.to_string(),
+        created_at: ctx.now,
+        updated_at: ctx.now,
+        finished_at: None,
+        node_id: None,
+        exit_code: None,
+        error: None,
+        cancel_requested: false,
+        network: req.network,
+        attempt_history: Vec::new(),
+    };
     Ok((task, true))
 }
 
