@@ -8,7 +8,8 @@
 //! heartbeat, as a live fleet would) and reports the coordinator's RSS after.
 //!
 //! Run: `cargo bench --bench coordinator [-- --agents 50 --secs 10 …]`. Every option also reads an
-//! env var: AGENTS, DURATION_SECS, WARMUP_SECS, SUBMITTERS, BACKLOG, NODES, NODE_CONCURRENCY.
+//! env var: AGENTS, DURATION_SECS, WARMUP_SECS, SUBMITTERS, BACKLOG, NODES, NODE_CONCURRENCY,
+//! COORD_WORKERS (the coordinator's async worker threads; tokio's default, one per core, if unset).
 //! Prints numbers and whether each target was met; never fails on them.
 
 use edgecoder::api::client::{Client, ClientError};
@@ -44,6 +45,8 @@ struct Opts {
     backlog: usize,
     nodes: usize,
     node_concurrency: usize,
+    /// Async worker threads of the coordinator (TOKIO_WORKER_THREADS); its default when absent.
+    coord_workers: Option<u64>,
 }
 
 impl Opts {
@@ -65,6 +68,7 @@ impl Opts {
                 "backlog",
                 "nodes",
                 "node-concurrency",
+                "coord-workers",
             ]
             .contains(&name)
                 && let Some(v) = it.next()
@@ -90,6 +94,7 @@ impl Opts {
             backlog: get("backlog", "BACKLOG", 4 * agents as u64).max(1) as usize,
             nodes: get("nodes", "NODES", 10_000) as usize,
             node_concurrency: get("node-concurrency", "NODE_CONCURRENCY", 32).max(1) as usize,
+            coord_workers: Some(get("coord-workers", "COORD_WORKERS", 0)).filter(|n| *n > 0),
         }
     }
 }
@@ -140,9 +145,13 @@ impl Drop for Killed {
 }
 
 /// Starts the coordinator and returns it with the URL it printed.
-fn start_coordinator(root: &Path) -> (Killed, String) {
+fn start_coordinator(root: &Path, workers: Option<u64>) -> (Killed, String) {
     use std::io::BufRead;
     let mut cmd = command(root);
+    cmd.env_remove("TOKIO_WORKER_THREADS");
+    if let Some(n) = workers {
+        cmd.env("TOKIO_WORKER_THREADS", n.to_string());
+    }
     cmd.args(["serve", "--mode", "coordinator", "--port", "0"])
         .arg("--data-dir")
         .arg(root.join("coord"))
@@ -201,6 +210,65 @@ fn cpu_ticks(pid: &str) -> u64 {
     let f: Vec<&str> = after.split_whitespace().collect();
     let n = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
     n(11) + n(12)
+}
+
+/// CPU ticks of each thread of a process, by thread id, with the thread's name.
+fn thread_ticks(pid: u32) -> BTreeMap<String, (String, u64)> {
+    let mut out = BTreeMap::new();
+    let Ok(dir) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return out;
+    };
+    for entry in dir.flatten() {
+        let tid = entry.file_name().to_string_lossy().to_string();
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        let name = stat
+            .split_once('(')
+            .and_then(|(_, r)| r.rsplit_once(')'))
+            .map(|(n, _)| n.to_string())
+            .unwrap_or_default();
+        out.insert(tid.clone(), (name, cpu_ticks(&format!("{pid}/task/{tid}"))));
+    }
+    out
+}
+
+/// CPU % of one core per thread name (threads of one name summed), busiest first.
+fn thread_cpu(
+    before: &BTreeMap<String, (String, u64)>,
+    after: &BTreeMap<String, (String, u64)>,
+    secs: f64,
+) -> Vec<(String, f64, usize)> {
+    let mut by_name: BTreeMap<String, (u64, usize)> = BTreeMap::new();
+    for (tid, (name, t1)) in after {
+        let t0 = before.get(tid).map_or(0, |(_, t)| *t);
+        let e = by_name.entry(name.clone()).or_default();
+        e.0 += t1.saturating_sub(t0);
+        e.1 += 1;
+    }
+    let mut v: Vec<(String, f64, usize)> = by_name
+        .into_iter()
+        .map(|(n, (t, count))| (n, t as f64 / secs, count))
+        .collect();
+    v.sort_by(|a, b| b.1.total_cmp(&a.1));
+    v
+}
+
+/// Busy, total and stolen jiffies of the whole machine (all cores), from /proc/stat.
+fn machine_ticks() -> (u64, u64, u64) {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let Some(line) = stat.lines().find(|l| l.starts_with("cpu ")) else {
+        return (0, 0, 0);
+    };
+    let f: Vec<u64> = line
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    // user nice system idle iowait irq softirq steal (guest time is inside user already).
+    let total: u64 = f.iter().take(8).sum();
+    let idle = f.get(3).copied().unwrap_or(0) + f.get(4).copied().unwrap_or(0);
+    (total - idle, total, f.get(7).copied().unwrap_or(0))
 }
 
 fn loadavg() -> String {
@@ -409,6 +477,12 @@ struct Throughput {
     rss_after_kib: u64,
     errors: u64,
     first_errors: Vec<String>,
+    /// Share of all cores busy in the window (anything on the machine, this run included).
+    machine_busy_pct: f64,
+    /// Share of all cores the hypervisor gave to someone else.
+    steal_pct: f64,
+    /// Coordinator CPU by thread name: (name, % of one core, threads).
+    threads: Vec<(String, f64, usize)>,
     /// Queued tasks, least and most seen in the window.
     queued_min: u64,
     queued_max: u64,
@@ -511,6 +585,8 @@ async fn phase_throughput(opts: &Opts, url: &str, admin: &Client, pid: u32) -> T
         })
     };
     tokio::time::sleep_until((t0 + window.from).into()).await;
+    let threads0 = thread_ticks(pid);
+    let m0 = machine_ticks();
     let (c0, b0, w0) = (
         cpu_ticks(&pid.to_string()),
         cpu_ticks("self"),
@@ -522,6 +598,8 @@ async fn phase_throughput(opts: &Opts, url: &str, admin: &Client, pid: u32) -> T
         cpu_ticks("self"),
         w0.elapsed().as_secs_f64(),
     );
+    let m1 = machine_ticks();
+    let threads = thread_cpu(&threads0, &thread_ticks(pid), wall);
     stop.store(true, Ordering::Relaxed);
     backlog.close();
 
@@ -558,6 +636,9 @@ async fn phase_throughput(opts: &Opts, url: &str, admin: &Client, pid: u32) -> T
         errors: errors.count.load(Ordering::Relaxed),
         first_errors,
         samples,
+        threads,
+        machine_busy_pct: (m1.0 - m0.0) as f64 / (m1.1 - m0.1).max(1) as f64 * 100.0,
+        steal_pct: (m1.2 - m0.2) as f64 / (m1.1 - m0.1).max(1) as f64 * 100.0,
         queued_min: depths.iter().copied().min().unwrap_or(0),
         queued_max: depths.iter().copied().max().unwrap_or(0),
     }
@@ -669,7 +750,7 @@ async fn run(opts: Opts) {
     let load_start = loadavg();
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path();
-    let (coord, url) = start_coordinator(root);
+    let (coord, url) = start_coordinator(root, opts.coord_workers);
     let pid = coord.0.id();
     let admin = Client::new(&url, Some(ADMIN.into())).expect("client");
     let ready = Instant::now();
@@ -681,7 +762,7 @@ async fn run(opts: Opts) {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     println!(
-        "edgecoder coordinator benchmark: {} cores, load average {load_start}, {url}",
+        "edgecoder coordinator benchmark: {} cores, load average {load_start}, {url} (pid {pid})",
         cores()
     );
     println!(
@@ -723,10 +804,49 @@ async fn run(opts: Opts) {
     print_latency("claim (came back empty)", &w.ms_in(&s.claim_empty));
     print_latency("start", &w.ms_in(&s.start));
     print_latency("complete", &w.ms_in(&s.complete));
+    let others = ((tp.machine_busy_pct - tp.steal_pct) * cores() as f64
+        - tp.coord_cpu_pct
+        - tp.bench_cpu_pct)
+        .max(0.0);
     println!(
-        "  coordinator CPU {:.0} % of one core, bench (client side) CPU {:.0} %",
-        tp.coord_cpu_pct, tp.bench_cpu_pct
+        "  coordinator CPU {:.0} % of one core, bench (client side) CPU {:.0} %; \
+         machine {:.0} % busy over {} cores (steal {:.0} %), other processes ≈ {:.0} % of one core",
+        tp.coord_cpu_pct,
+        tp.bench_cpu_pct,
+        tp.machine_busy_pct,
+        cores(),
+        tp.steal_pct,
+        others
     );
+    let per_thread: Vec<String> = tp
+        .threads
+        .iter()
+        .filter(|(_, pct, _)| *pct >= 0.5)
+        .map(|(name, pct, n)| format!("{name} ×{n} {pct:.0} %"))
+        .collect();
+    println!("  coordinator CPU by thread: {}", per_thread.join(", "));
+    if tp.tps > 0.0 {
+        // CPU time per completed task (submit + claim + start + complete and their share of
+        // heartbeats), and what the single store writer alone would allow at a full core.
+        let writer = tp
+            .threads
+            .iter()
+            .find(|(name, _, _)| name == "store-writer")
+            .map_or(0.0, |(_, pct, _)| *pct);
+        let per_task_us = |pct: f64| pct / 100.0 / tp.tps * 1e6;
+        println!(
+            "  CPU per task: coordinator {:.0} µs (store writer {:.0} µs), client {:.0} µs; \
+             writer-bound ceiling ≈ {:.0} tasks/s",
+            per_task_us(tp.coord_cpu_pct),
+            per_task_us(writer),
+            per_task_us(tp.bench_cpu_pct),
+            if writer > 0.0 {
+                1e6 / per_task_us(writer)
+            } else {
+                f64::NAN
+            }
+        );
+    }
     println!(
         "  client errors: {}{}",
         tp.errors,
