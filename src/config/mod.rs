@@ -5,6 +5,7 @@
 
 pub mod envfile;
 pub mod paths;
+pub mod secret_file;
 mod settings;
 
 pub use settings::{ConfigError, Discovery, Resolved, SETTINGS, SettingDef, Source, resolve};

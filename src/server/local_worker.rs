@@ -5,17 +5,15 @@ use super::auth::{hash_secret, hashes_equal, node_id_of_secret};
 use super::store::nodes::{self, NewNode};
 use super::{AppState, ServeError};
 use crate::api::{Capabilities, NodeState};
+use crate::config::secret_file;
 use std::collections::BTreeMap;
-use std::io::Write as _;
-use std::path::Path;
 
 const SECRET_FILE: &str = "local-worker.secret";
 
 /// Returns the local worker's node credential, enrolling it on first use.
 pub async fn credential(app: &AppState, capabilities: Capabilities) -> Result<String, ServeError> {
     let path = app.settings.data_dir.join(SECRET_FILE);
-    if let Ok(saved) = std::fs::read_to_string(&path) {
-        let saved = saved.trim().to_string();
+    if let Ok(Some(saved)) = secret_file::load(&path) {
         if let Some(id) = node_id_of_secret(&saved).map(str::to_string) {
             let found = app
                 .store
@@ -47,21 +45,7 @@ pub async fn credential(app: &AppState, capabilities: Capabilities) -> Result<St
         .await
         .map_err(|e| ServeError::Setup(e.message))?;
     app.mark_known(&node.id);
-    save_secret(&path, &secret)
+    secret_file::save(&path, &secret)
         .map_err(|e| ServeError::Setup(format!("cannot save {}: {e}", path.display())))?;
     Ok(secret)
-}
-
-fn save_secret(path: &Path, secret: &str) -> std::io::Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let tmp = path.with_extension("tmp");
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .write(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&tmp)?;
-    f.write_all(secret.as_bytes())?;
-    f.sync_all()?;
-    std::fs::rename(&tmp, path)
 }

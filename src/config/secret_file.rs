@@ -1,0 +1,38 @@
+//! Small files that hold one secret: written atomically with mode 0600 from their creation, read
+//! back trimmed. Node credentials and the local worker's credential both live in such files.
+
+use std::io::Write as _;
+use std::path::Path;
+
+/// Writes the secret atomically with mode 0600 (the temp file is 0600 from its creation).
+pub fn save(path: &Path, secret: &str) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    if let Some(dir) = path.parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .write(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&tmp)?;
+    f.write_all(secret.as_bytes())?;
+    f.write_all(b"\n")?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, path)
+}
+
+/// Reads the secret; Ok(None) when there is no file yet.
+pub fn load(path: &Path) -> std::io::Result<Option<String>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            let secret = text.trim().to_string();
+            Ok((!secret.is_empty()).then_some(secret))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
