@@ -59,7 +59,9 @@ impl WriteCtx<'_> {
 }
 
 trait Job: Send {
-    fn run(&mut self, ctx: &mut WriteCtx<'_>);
+    /// Runs the job inside the batch's transaction. Returns false when the job failed after it
+    /// had already written: its changes cannot be undone alone, so the whole batch rolls back.
+    fn run(&mut self, ctx: &mut WriteCtx<'_>) -> bool;
     fn reply(self: Box<Self>, commit: Result<(), String>);
 }
 
@@ -74,25 +76,16 @@ where
     T: Send,
     F: FnOnce(&mut WriteCtx<'_>) -> Result<T, ApiError> + Send,
 {
-    fn run(&mut self, ctx: &mut WriteCtx<'_>) {
-        let Some(f) = self.f.take() else { return };
-        // Cached statements: on a busy coordinator these run for every write.
-        let run = |sql: &str| ctx.conn.prepare_cached(sql).and_then(|mut s| s.execute([]));
-        if let Err(e) = run("SAVEPOINT job") {
-            self.result = Some(Err(e.into()));
-            return;
-        }
+    fn run(&mut self, ctx: &mut WriteCtx<'_>) -> bool {
+        let Some(f) = self.f.take() else { return true };
+        // No savepoint per job (they cost a tenth of the writer's time): jobs check their input
+        // before writing, so a refusal leaves nothing behind. A job that fails after writing (a
+        // store error) is caught by the change counter and takes the batch down with it.
+        let before = ctx.conn.total_changes();
         let result = f(ctx);
-        let run = |sql: &str| ctx.conn.prepare_cached(sql).and_then(|mut s| s.execute([]));
-        let end = if result.is_ok() {
-            run("RELEASE job")
-        } else {
-            run("ROLLBACK TO job").and_then(|_| run("RELEASE job"))
-        };
-        self.result = Some(match end {
-            Ok(_) => result,
-            Err(e) => Err(e.into()),
-        });
+        let clean = result.is_ok() || ctx.conn.total_changes() == before;
+        self.result = Some(result);
+        clean
     }
 
     fn reply(self: Box<Self>, commit: Result<(), String>) {
@@ -102,7 +95,8 @@ where
                 "the store could not commit: {why}"
             ))),
             (_, Some(Err(e))) => Err(e),
-            (_, None) => Err(ApiError::internal("write job did not run")),
+            (Err(why), None) => Err(ApiError::unavailable(why)),
+            (Ok(()), None) => Err(ApiError::internal("write job did not run")),
         };
         let _ = self.reply_to.send(result);
     }
@@ -147,6 +141,11 @@ impl Store {
         std::thread::Builder::new()
             .name("store-writer".into())
             .spawn(move || writer.run(jobs_rx))
+            .map_err(|e| StoreOpenError::new(path, format!("cannot start writer: {e}")))?;
+        let checkpoint_path = path.to_path_buf();
+        std::thread::Builder::new()
+            .name("store-checkpoint".into())
+            .spawn(move || checkpointer(&checkpoint_path))
             .map_err(|e| StoreOpenError::new(path, format!("cannot start writer: {e}")))?;
         Ok(Store {
             jobs: jobs_tx,
@@ -251,6 +250,24 @@ impl std::fmt::Display for StoreOpenError {
 
 impl std::error::Error for StoreOpenError {}
 
+/// Folds the WAL back into the database about once a second without blocking the writer
+/// (PASSIVE never waits for locks), so the WAL stays small under a steady load.
+fn checkpointer(path: &Path) {
+    let conn = match open_connection(path, false) {
+        Ok(conn) => conn,
+        Err(e) => {
+            tracing::warn!("WAL checkpointer could not open the database: {e}");
+            return;
+        }
+    };
+    loop {
+        std::thread::sleep(std::time::Duration::from_secs(1));
+        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+            tracing::debug!("passive WAL checkpoint: {e}");
+        }
+    }
+}
+
 fn open_connection(path: &Path, read_only: bool) -> rusqlite::Result<Connection> {
     let flags = if read_only {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
@@ -267,6 +284,9 @@ fn open_connection(path: &Path, read_only: bool) -> rusqlite::Result<Connection>
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Checkpoints run on their own thread (see `checkpointer`), not inside the writer's
+        // commits, where they took an eighth of its time.
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         // 16 MiB of page cache keeps the hot queue in memory without a large RSS.
         conn.pragma_update(None, "cache_size", -16384)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
@@ -302,13 +322,16 @@ impl Writer {
             };
             let commit = match conn.execute_batch("BEGIN IMMEDIATE") {
                 Ok(()) => {
-                    for job in batch.iter_mut() {
-                        job.run(&mut ctx);
-                    }
-                    conn.execute_batch("COMMIT").map_err(|e| {
+                    let clean = batch.iter_mut().all(|job| job.run(&mut ctx));
+                    if clean {
+                        conn.execute_batch("COMMIT").map_err(|e| {
+                            let _ = conn.execute_batch("ROLLBACK");
+                            e.to_string()
+                        })
+                    } else {
                         let _ = conn.execute_batch("ROLLBACK");
-                        e.to_string()
-                    })
+                        Err("a write failed part-way, so its batch was rolled back; retry".into())
+                    }
                 }
                 Err(e) => Err(e.to_string()),
             };
@@ -351,3 +374,73 @@ pub mod nodes;
 pub mod sweep;
 pub mod tasks;
 pub mod tokens;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta_rows(store: &Store) -> i64 {
+        let rt = tokio::runtime::Runtime::new().expect("runtime");
+        rt.block_on(store.read(|c| Ok(c.query_row("SELECT COUNT(*) FROM meta", [], |r| r.get(0))?)))
+            .expect("read")
+    }
+
+    #[test]
+    fn a_job_that_fails_after_writing_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = Store::open(&dir.path().join("t.db")).expect("open");
+        let rt = tokio::runtime::Runtime::new().expect("runtime");
+        let failed = rt.block_on(store.write(|ctx| {
+            ctx.conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('half', 'written')",
+                [],
+            )?;
+            Err::<(), _>(ApiError::bad_request("refused after writing"))
+        }));
+        assert!(failed.is_err());
+        assert_eq!(meta_rows(&store), 0, "the half-done write was rolled back");
+        let ok = rt.block_on(store.write(|ctx| {
+            ctx.conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('whole', 'written')",
+                [],
+            )?;
+            Ok(())
+        }));
+        assert!(ok.is_ok());
+        assert_eq!(meta_rows(&store), 1);
+    }
+
+    #[test]
+    fn a_refusal_before_writing_does_not_disturb_its_batch() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = Arc::new(Store::open(&dir.path().join("t.db")).expect("open"));
+        let rt = tokio::runtime::Runtime::new().expect("runtime");
+        let results = rt.block_on(async {
+            let mut handles = Vec::new();
+            for i in 0..50 {
+                let store = store.clone();
+                handles.push(tokio::spawn(async move {
+                    store
+                        .write(move |ctx| {
+                            if i % 2 == 0 {
+                                return Err(ApiError::bad_request("refused"));
+                            }
+                            ctx.conn.execute(
+                                "INSERT INTO meta (key, value) VALUES (?1, 'x')",
+                                [format!("k{i}")],
+                            )?;
+                            Ok(())
+                        })
+                        .await
+                }));
+            }
+            let mut out = Vec::new();
+            for h in handles {
+                out.push(h.await.expect("join"));
+            }
+            out
+        });
+        assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 25);
+        assert_eq!(meta_rows(&store), 25);
+    }
+}
