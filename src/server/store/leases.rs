@@ -108,12 +108,7 @@ pub fn claim(
         )?
         .query_row(params![node_id, ctx.now], |r| r.get(0))?;
     if !was_online {
-        ctx.event(
-            "node.online",
-            None,
-            Some(node_id),
-            &serde_json::json!({"online": true}),
-        )?;
+        super::nodes::announce_online(ctx, node_id)?;
     }
     if draining {
         return Ok(None);

@@ -210,12 +210,7 @@ pub fn reregister(
             address,
         ])?;
     if !before.online {
-        ctx.event(
-            "node.online",
-            None,
-            Some(id),
-            &serde_json::json!({"online": true}),
-        )?;
+        announce_online(ctx, id)?;
     }
     ctx.queue_changed();
     get(ctx.conn, id)
@@ -250,12 +245,7 @@ pub fn heartbeat(
         .prepare_cached("UPDATE leases SET expires_at = ?2 WHERE node_id = ?1")?
         .execute(params![id, ctx.now + lease_ttl_ms])?;
     if !was_online {
-        ctx.event(
-            "node.online",
-            None,
-            Some(id),
-            &serde_json::json!({"online": true}),
-        )?;
+        announce_online(ctx, id)?;
     }
     let mut cancel = Vec::new();
     let mut stmt = ctx.conn.prepare_cached(
@@ -277,6 +267,17 @@ pub fn heartbeat(
         node: get(ctx.conn, id)?,
         cancel,
     })
+}
+
+/// Records that a node offline until now was heard from again.
+pub(super) fn announce_online(ctx: &mut WriteCtx<'_>, id: &str) -> Result<(), ApiError> {
+    ctx.event(
+        "node.online",
+        None,
+        Some(id),
+        &serde_json::json!({"online": true}),
+    )?;
+    Ok(())
 }
 
 /// Treats a coordinator restart as having heard from every node, so nodes and their leases are
