@@ -95,10 +95,13 @@ async fn claim(
         .unwrap_or(intervals.claim_wait_ms)
         .min(intervals.claim_wait_ms);
     let deadline = Instant::now() + Duration::from_millis(wait);
-    let mut queue = app.store.signals().queue;
+    let queue = app.store.signals().queue;
     let mut shutdown = app.shutdown.subscribe();
     loop {
-        queue.borrow_and_update();
+        // Registered before looking, so work queued while this claim runs is not missed.
+        let woken = queue.notified();
+        tokio::pin!(woken);
+        woken.as_mut().enable();
         let id = node.node_id.clone();
         let claimed = app
             .store
@@ -115,7 +118,7 @@ async fn claim(
         // Wake on new work; look again every second anyway for retries whose backoff ended.
         let nap = (deadline - now).min(Duration::from_secs(1));
         tokio::select! {
-            _ = queue.changed() => {}
+            _ = &mut woken => {}
             _ = shutdown.changed() => {}
             _ = tokio::time::sleep(nap) => {}
         }

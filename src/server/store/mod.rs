@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
-use tokio::sync::{oneshot, watch};
+use tokio::sync::{Notify, oneshot, watch};
 
 /// The most jobs committed together; bounds the latency one batch adds to its first job.
 const MAX_BATCH: usize = 512;
@@ -24,7 +24,7 @@ pub struct WriteCtx<'a> {
     pub conn: &'a Connection,
     pub now: i64,
     last_event: i64,
-    queue_changed: bool,
+    newly_queued: u32,
 }
 
 impl WriteCtx<'_> {
@@ -52,9 +52,12 @@ impl WriteCtx<'_> {
         Ok(id)
     }
 
-    /// Marks that queued work appeared, so waiting claims look again after the commit.
+    /// Marks that a task became claimable (or a node became able to claim), so one waiting
+    /// claim looks again after the commit. Waking one per change, not all of them, keeps an idle
+    /// fleet from turning every submission into a write per waiting agent; a waiter that is not
+    /// woken still looks again within a second.
     pub fn queue_changed(&mut self) {
-        self.queue_changed = true;
+        self.newly_queued = self.newly_queued.saturating_add(1);
     }
 }
 
@@ -107,8 +110,8 @@ where
 pub struct Signals {
     /// The id of the newest committed event.
     pub events: watch::Receiver<i64>,
-    /// Bumped whenever queued work may have appeared.
-    pub queue: watch::Receiver<u64>,
+    /// Notified once per task that became claimable.
+    pub queue: Arc<Notify>,
 }
 
 pub struct Store {
@@ -129,13 +132,13 @@ impl Store {
             .query_row("SELECT COALESCE(MAX(id), 0) FROM events", [], |r| r.get(0))
             .map_err(|e| StoreOpenError::new(path, e.to_string()))?;
         let (events_tx, events_rx) = watch::channel(last_event);
-        let (queue_tx, queue_rx) = watch::channel(0u64);
+        let queue = Arc::new(Notify::new());
         let (jobs_tx, jobs_rx) = mpsc::sync_channel::<Box<dyn Job>>(4096);
         let checkpoint_requested = Arc::new(AtomicBool::new(false));
         let writer = Writer {
             conn,
             events: events_tx,
-            queue: queue_tx,
+            queue: queue.clone(),
             checkpoint_requested: checkpoint_requested.clone(),
         };
         std::thread::Builder::new()
@@ -153,7 +156,7 @@ impl Store {
             path: path.to_path_buf(),
             signals: Signals {
                 events: events_rx,
-                queue: queue_rx,
+                queue,
             },
             checkpoint_requested,
         })
@@ -298,7 +301,7 @@ fn open_connection(path: &Path, read_only: bool) -> rusqlite::Result<Connection>
 struct Writer {
     conn: Connection,
     events: watch::Sender<i64>,
-    queue: watch::Sender<u64>,
+    queue: Arc<Notify>,
     checkpoint_requested: Arc<AtomicBool>,
 }
 
@@ -318,7 +321,7 @@ impl Writer {
                 conn,
                 now: crate::api::now_ms(),
                 last_event,
-                queue_changed: false,
+                newly_queued: 0,
             };
             let commit = match conn.execute_batch("BEGIN IMMEDIATE") {
                 Ok(()) => {
@@ -336,7 +339,7 @@ impl Writer {
                 Err(e) => Err(e.to_string()),
             };
             let committed = commit.is_ok();
-            let (new_last_event, queue_changed) = (ctx.last_event, ctx.queue_changed);
+            let (new_last_event, newly_queued) = (ctx.last_event, ctx.newly_queued);
             for job in batch {
                 job.reply(commit.clone());
             }
@@ -345,8 +348,8 @@ impl Writer {
                     last_event = new_last_event;
                     self.events.send_replace(last_event);
                 }
-                if queue_changed {
-                    self.queue.send_modify(|n| *n = n.wrapping_add(1));
+                for _ in 0..newly_queued.min(1024) {
+                    self.queue.notify_one();
                 }
                 self.checkpoint_if_requested();
             } else {
