@@ -1,8 +1,9 @@
 //! The coordinator's SQLite store: one writer thread with group commit, a small pool of readers.
 //!
 //! Every change goes through [`Store::write`]: the writer thread gathers the jobs waiting at that
-//! moment into one transaction (each job in its own savepoint, so one failing job rolls back alone)
-//! and answers each caller only after the commit. Accepted therefore means durable, while a busy
+//! moment into one transaction and answers each caller only after the commit. Jobs refuse bad
+//! input before they write, so a refusal leaves nothing behind; a job that fails after writing (a
+//! store error) rolls back its whole batch, and every caller in it is told to retry. Accepted therefore means durable, while a busy
 //! coordinator pays for one commit per batch instead of one per request.
 
 mod migrations;
@@ -19,7 +20,7 @@ use tokio::sync::{Notify, oneshot, watch};
 const MAX_BATCH: usize = 512;
 const READ_POOL_SIZE: usize = 8;
 
-/// What a write job sees: the connection inside its savepoint and the clock of its batch.
+/// What a write job sees: the connection inside the batch's transaction and the batch's clock.
 pub struct WriteCtx<'a> {
     pub conn: &'a Connection,
     pub now: i64,
