@@ -3,11 +3,13 @@
 //!
 //! Run: `cargo bench --bench agent` (env: IDLE_SECS, TASKS). Prints numbers; never fails on them.
 
+mod support;
+
 use edgecoder::api::client::Client;
 use edgecoder::api::*;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
+use support::{Killed, command, cpu_ticks, percentile, proc_kib};
 
 const ADMIN: &str = "bench-admin-token-0123456789abcdef";
 
@@ -16,59 +18,6 @@ fn env_num(key: &str, default: u64) -> u64 {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-fn command(root: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_edgecoder"));
-    for (key, _) in std::env::vars() {
-        if key.starts_with("EDGECODER_") || key.starts_with("EDGE_") || key.ends_with("_TOKEN") {
-            cmd.env_remove(key);
-        }
-    }
-    cmd.current_dir(root)
-        .env("HOME", root.join("home"))
-        .env("XDG_CONFIG_HOME", root.join("config"))
-        .env("XDG_DATA_HOME", root.join("data-home"))
-        .env("EDGECODER_ENV_FILE", root.join("config/edgecoder.env"))
-        .env("EDGECODER_LOG_DIR", root.join("logs"))
-        .stdin(Stdio::null());
-    cmd
-}
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn proc_field(pid: u32, field: &str) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with(field))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
-/// utime + stime of a process, in clock ticks.
-fn cpu_ticks(pid: u32) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let after = stat.rsplit_once(')')?.1;
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
 }
 
 #[tokio::main]
@@ -130,13 +79,13 @@ async fn main() {
     // Let it register and settle, then measure a quiet period.
     tokio::time::sleep(Duration::from_secs(3)).await;
     let ticks_per_sec = 100.0; // USER_HZ on Linux
-    let t0 = cpu_ticks(pid).unwrap_or(0);
+    let t0 = cpu_ticks(&pid.to_string());
     let wall = Instant::now();
     tokio::time::sleep(Duration::from_secs(idle_secs)).await;
-    let t1 = cpu_ticks(pid).unwrap_or(0);
+    let t1 = cpu_ticks(&pid.to_string());
     let idle_cpu_pct =
         (t1.saturating_sub(t0)) as f64 / ticks_per_sec / wall.elapsed().as_secs_f64() * 100.0;
-    let idle_rss_kib = proc_field(pid, "VmRSS:").unwrap_or(0);
+    let idle_rss_kib = proc_kib(pid, "VmRSS:");
 
     // Start overhead: run many no-op tasks one at a time.
     let started = Instant::now();
@@ -160,7 +109,7 @@ async fn main() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let elapsed = started.elapsed();
-    let busy_rss_kib = proc_field(pid, "VmHWM:").unwrap_or(0);
+    let busy_rss_kib = proc_kib(pid, "VmHWM:");
     let log = std::fs::read_to_string(root.join("logs/agent.log")).unwrap_or_default();
     let mut overheads: Vec<f64> = log
         .lines()

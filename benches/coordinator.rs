@@ -12,15 +12,18 @@
 //! COORD_WORKERS (the coordinator's async worker threads; tokio's default, one per core, if unset).
 //! Prints numbers and whether each target was met; never fails on them.
 
+mod support;
+
 use edgecoder::api::client::{Client, ClientError};
 use edgecoder::api::*;
 use futures_util::StreamExt;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use support::{Killed, command, cpu_ticks, percentile, proc_kib};
 use tokio::sync::Semaphore;
 
 const ADMIN: &str = "bench-admin-token-0123456789abcdef";
@@ -99,51 +102,6 @@ impl Opts {
     }
 }
 
-/// A command for the binary that sees none of the caller's edgecoder settings and whose every
-/// default path lies inside `root`, so the run never reads or writes the machine's real config.
-fn command(root: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_edgecoder"));
-    for (key, _) in std::env::vars() {
-        if key.starts_with("EDGECODER_")
-            || [
-                "EDGE_RUNTIME_MODE",
-                "AGENT_ID",
-                "COORDINATOR_URL",
-                "MESH_AUTH_TOKEN",
-                "ADMIN_API_TOKEN",
-                "MAX_CONCURRENT_TASKS",
-                "NETWORK_MODE",
-                "AGENT_REGISTRATION_TOKEN",
-                "COORDINATOR_FEE_BPS",
-                "OLLAMA_HOST",
-                "OLLAMA_MODEL",
-            ]
-            .contains(&key.as_str())
-        {
-            cmd.env_remove(key);
-        }
-    }
-    cmd.current_dir(root)
-        .env("HOME", root.join("home"))
-        .env("XDG_CONFIG_HOME", root.join("config-home"))
-        .env("XDG_DATA_HOME", root.join("data-home"))
-        .env("XDG_STATE_HOME", root.join("state-home"))
-        .env("EDGECODER_ENV_FILE", root.join("config-home/edgecoder.env"))
-        .env("EDGECODER_LOG_DIR", root.join("logs"))
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null());
-    cmd
-}
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// Starts the coordinator and returns it with the URL it printed.
 fn start_coordinator(root: &Path, workers: Option<u64>) -> (Killed, String) {
     use std::io::BufRead;
@@ -181,35 +139,8 @@ fn start_coordinator(root: &Path, workers: Option<u64>) -> (Killed, String) {
     (child, url)
 }
 
-fn proc_kib(pid: u32, field: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with(field))?
-                .split_whitespace()
-                .nth(1)?
-                .parse()
-                .ok()
-        })
-        .unwrap_or(0)
-}
-
 fn mb(kib: u64) -> f64 {
     kib as f64 / 1024.0
-}
-
-/// utime + stime of a process (`self` or a pid), in clock ticks (USER_HZ, 100 on Linux).
-fn cpu_ticks(pid: &str) -> u64 {
-    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-        return 0;
-    };
-    let Some((_, after)) = stat.rsplit_once(')') else {
-        return 0;
-    };
-    let f: Vec<&str> = after.split_whitespace().collect();
-    let n = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
-    n(11) + n(12)
 }
 
 /// CPU ticks of each thread of a process, by thread id, with the thread's name.
@@ -355,14 +286,6 @@ impl Window {
         v.sort_by(|a, b| a.total_cmp(b));
         v
     }
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let rank = ((sorted.len() as f64) * p).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
 fn verdict(ok: bool) -> &'static str {

@@ -279,35 +279,14 @@ where
 /// Enrolls a node with a fresh auto-approved enrollment token; returns a client using its
 /// credential and the node id.
 pub async fn enroll_node(admin: &Client, name: &str) -> (Client, String) {
-    use edgecoder::api::*;
-    let token = admin
-        .create_token(&TokenCreateRequest {
-            kind: Some(TokenKind::Enroll),
-            auto_approve: true,
-            ..Default::default()
-        })
-        .await
-        .expect("enrollment token");
-    let anon = Client::new(admin.base_url(), None).expect("client");
-    let reg = anon
-        .register(&RegisterRequest {
-            enrollment_token: token.token,
-            name: Some(name.to_string()),
-            labels: Default::default(),
-            capabilities: Capabilities {
-                os: std::env::consts::OS.into(),
-                arch: std::env::consts::ARCH.into(),
-                cpus: 2,
-                memory_total_mib: 4096,
-                ..Default::default()
-            },
-        })
-        .await
-        .expect("register");
-    (
-        Client::new(admin.base_url(), Some(reg.node_secret)).expect("client"),
-        reg.node_id,
-    )
+    let capabilities = edgecoder::api::Capabilities {
+        os: std::env::consts::OS.into(),
+        arch: std::env::consts::ARCH.into(),
+        cpus: 2,
+        memory_total_mib: 4096,
+        ..Default::default()
+    };
+    enroll_as(admin, name, &[], capabilities, true).await
 }
 
 // ---------------------------------------------------------------------------------------------

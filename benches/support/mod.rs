@@ -1,0 +1,86 @@
+//! Pieces both benchmarks need: an isolated command for the binary, a child killed on drop, and
+//! readings from /proc. Not a benchmark itself (cargo only runs `benches/*.rs`).
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+/// A command for the binary that sees none of the caller's edgecoder settings and whose every
+/// default path lies inside `root`, so the run never reads or writes the machine's real config.
+pub fn command(root: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_edgecoder"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("EDGECODER_")
+            || [
+                "EDGE_RUNTIME_MODE",
+                "AGENT_ID",
+                "COORDINATOR_URL",
+                "MESH_AUTH_TOKEN",
+                "ADMIN_API_TOKEN",
+                "MAX_CONCURRENT_TASKS",
+                "NETWORK_MODE",
+                "AGENT_REGISTRATION_TOKEN",
+                "COORDINATOR_FEE_BPS",
+                "OLLAMA_HOST",
+                "OLLAMA_MODEL",
+            ]
+            .contains(&key.as_str())
+        {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.current_dir(root)
+        .env("HOME", root.join("home"))
+        .env("XDG_CONFIG_HOME", root.join("config-home"))
+        .env("XDG_DATA_HOME", root.join("data-home"))
+        .env("XDG_STATE_HOME", root.join("state-home"))
+        .env("EDGECODER_ENV_FILE", root.join("config-home/edgecoder.env"))
+        .env("EDGECODER_LOG_DIR", root.join("logs"))
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null());
+    cmd
+}
+
+pub struct Killed(pub Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub fn proc_kib(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))?
+                .split_whitespace()
+                .nth(1)?
+                .parse()
+                .ok()
+        })
+        .unwrap_or(0)
+}
+
+/// utime + stime of a process (`self` or a pid), in clock ticks (USER_HZ, 100 on Linux).
+pub fn cpu_ticks(pid: &str) -> u64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return 0;
+    };
+    let Some((_, after)) = stat.rsplit_once(')') else {
+        return 0;
+    };
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let n = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    n(11) + n(12)
+}
+
+pub fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((sorted.len() as f64) * p).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
