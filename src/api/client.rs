@@ -106,35 +106,63 @@ impl Client {
         if let Some(body) = body {
             req = req.json(body);
         }
-        let resp = req.send().await.map_err(|e| ClientError::Unreachable {
-            url: self.base.clone(),
-            reason: describe(&e),
-        })?;
+        let resp = req.send().await.map_err(|e| self.unreachable(&e))?;
         let status = resp.status();
-        let bytes = resp.bytes().await.map_err(|e| ClientError::Unreachable {
-            url: self.base.clone(),
-            reason: describe(&e),
-        })?;
+        let bytes = resp.bytes().await.map_err(|e| self.unreachable(&e))?;
         if !status.is_success() {
-            return Err(match serde_json::from_slice::<ErrorBody>(&bytes) {
-                Ok(body) => ClientError::Api {
-                    status: status.as_u16(),
-                    code: body.error.code,
-                    message: body.error.message,
-                },
-                Err(_) => ClientError::Garbage {
-                    url: self.base.clone(),
-                    reason: format!(
-                        "HTTP {status} with a body that is not an edgecoder error: {}",
-                        String::from_utf8_lossy(&bytes[..bytes.len().min(200)])
-                    ),
-                },
-            });
+            return Err(self.api_error(status, &bytes));
         }
         serde_json::from_slice(&bytes).map_err(|e| ClientError::Garbage {
             url: self.base.clone(),
             reason: e.to_string(),
         })
+    }
+
+    /// Opens a long-lived GET (an SSE stream): no overall timeout, only the connect timeout.
+    pub(crate) async fn open_stream(
+        &self,
+        path: &str,
+        last_id: Option<i64>,
+    ) -> Result<reqwest::Response, ClientError> {
+        let url = format!("{}{}", self.base, path);
+        let mut req = self.http.get(&url).header("accept", "text/event-stream");
+        if let Some(token) = &self.token {
+            req = req.bearer_auth(token);
+        }
+        if let Some(id) = last_id {
+            req = req.header("last-event-id", id.to_string());
+        }
+        let resp = req.send().await.map_err(|e| self.unreachable(&e))?;
+        let status = resp.status();
+        if !status.is_success() {
+            let bytes = resp.bytes().await.map_err(|e| self.unreachable(&e))?;
+            return Err(self.api_error(status, &bytes));
+        }
+        Ok(resp)
+    }
+
+    fn unreachable(&self, e: &reqwest::Error) -> ClientError {
+        ClientError::Unreachable {
+            url: self.base.clone(),
+            reason: describe(e),
+        }
+    }
+
+    fn api_error(&self, status: reqwest::StatusCode, bytes: &[u8]) -> ClientError {
+        match serde_json::from_slice::<ErrorBody>(bytes) {
+            Ok(body) => ClientError::Api {
+                status: status.as_u16(),
+                code: body.error.code,
+                message: body.error.message,
+            },
+            Err(_) => ClientError::Garbage {
+                url: self.base.clone(),
+                reason: format!(
+                    "HTTP {status} with a body that is not an edgecoder error: {}",
+                    String::from_utf8_lossy(&bytes[..bytes.len().min(200)])
+                ),
+            },
+        }
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {

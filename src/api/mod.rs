@@ -1,6 +1,7 @@
 //! The one contract between the parts: wire types and the typed HTTP client.
 
 pub mod client;
+pub mod sse;
 mod tasks;
 mod types;
 

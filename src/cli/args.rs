@@ -1,5 +1,6 @@
 //! The command line, as clap definitions only; the work lives in one module per command family.
 
+pub use super::server_args::*;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -33,6 +34,12 @@ pub enum Command {
     /// Inspect the resolved configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Drive a running coordinator: status, nodes, tasks, queue, tokens, events.
+    Server(ServerArgs),
+    /// Check an API token against a coordinator and store it for later commands.
+    Login(LoginArgs),
+    /// Forget the stored token of a coordinator.
+    Logout(LogoutArgs),
 }
 
 #[derive(Debug, Args)]

@@ -7,8 +7,13 @@ mod enroll;
 mod env_cmd;
 pub mod exit;
 mod logging;
+mod login;
 mod logs;
+pub mod output;
+pub mod remote;
 mod serve;
+mod server;
+pub mod server_args;
 mod signals;
 mod status;
 
@@ -27,6 +32,9 @@ pub fn main() -> u8 {
         Command::Env(args) => env_cmd::run(args),
         Command::Logs(args) => logs::run(args),
         Command::Config(cmd) => config_cmd::run(cmd),
+        Command::Server(args) => server::run(args),
+        Command::Login(args) => login::login(args),
+        Command::Logout(args) => login::logout(args),
     };
     match result {
         Ok(code) => code,

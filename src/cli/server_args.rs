@@ -1,0 +1,199 @@
+//! Clap definitions of `edgecoder server …`, `login` and `logout`; the work is in `cli/server/`.
+
+use super::remote::RemoteArgs;
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct ServerArgs {
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+    /// Machine-readable output (shapes in docs/json-output.md).
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: ServerCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServerCommand {
+    /// Coordinator version, uptime, mode, queue counts, nodes online/pending.
+    Status,
+    /// List and manage worker nodes.
+    #[command(subcommand)]
+    Nodes(NodesCommand),
+    /// Submit, list, follow and cancel tasks.
+    #[command(subcommand)]
+    Tasks(TasksCommand),
+    /// Queue counts by state and the backlog by requirements.
+    Queue,
+    /// Create, list and revoke API and enrollment tokens.
+    #[command(subcommand)]
+    Tokens(TokensCommand),
+    /// Print the coordinator's live event stream (until Ctrl-C).
+    Events(EventsArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NodesCommand {
+    /// Every node with its state, resources and running tasks.
+    List,
+    /// One node in full (id, a unique prefix, or its name).
+    Show { id: String },
+    /// Let a pending node run tasks.
+    Approve { id: String },
+    /// Refuse a pending or approved node.
+    Reject { id: String },
+    /// Stop giving the node new tasks; its running tasks finish.
+    Drain { id: String },
+    /// Forget the node; it must enroll again.
+    Remove { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TasksCommand {
+    /// Submit a task (`-- CMD ARGS…`, `--script FILE`, or many from `--file tasks.jsonl`).
+    Submit(SubmitArgs),
+    /// Tasks, newest first.
+    List(ListArgs),
+    /// One task with its attempts.
+    Show { id: String },
+    /// Cancel a queued or running task.
+    Cancel { id: String },
+    /// Print a task's output; `-f` follows it until the task ends.
+    Logs {
+        id: String,
+        #[arg(short, long)]
+        follow: bool,
+    },
+    /// Wait until every task given has ended; exits with the task's code (non-zero if any failed).
+    Wait(WaitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SubmitArgs {
+    /// Wait for the task to end and exit with its exit code (124 when it timed out).
+    #[arg(long)]
+    pub wait: bool,
+    /// With --wait: stream the task's output while it runs (implies --wait).
+    #[arg(long)]
+    pub follow: bool,
+    /// The task's wall-clock limit, e.g. 30s, 10m (default: the coordinator's).
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<String>,
+    /// Run only on a node with what is named: `gpu`.
+    #[arg(long = "requires", value_name = "WHAT")]
+    pub requires: Vec<String>,
+    /// Run only on a node with at least this much memory, e.g. 512M, 4G.
+    #[arg(long, value_name = "SIZE")]
+    pub min_memory: Option<String>,
+    /// Run only on a node with this label, KEY=VALUE; repeatable.
+    #[arg(long = "label", value_name = "KEY=VALUE")]
+    pub labels: Vec<String>,
+    /// Higher runs first (default 0).
+    #[arg(long, allow_negative_numbers = true)]
+    pub priority: Option<i32>,
+    #[arg(long, value_name = "N")]
+    pub max_attempts: Option<u32>,
+    /// Submitting again with the same key returns the first task instead of a new one.
+    #[arg(long, value_name = "KEY")]
+    pub idempotency_key: Option<String>,
+    /// An environment variable for the task, KEY=VALUE; repeatable.
+    #[arg(long = "env", value_name = "KEY=VALUE")]
+    pub env: Vec<String>,
+    /// Run only on nodes this coordinator's owner trusts.
+    #[arg(long)]
+    pub local_only: bool,
+    /// Cut the task off the network where the node can.
+    #[arg(long)]
+    pub no_network: bool,
+    /// Run this shell script instead of a command.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["file", "command"])]
+    pub script: Option<PathBuf>,
+    /// Submit every line of this JSON-lines file (each a submit request; see docs/json-output.md).
+    #[arg(long, value_name = "FILE", conflicts_with = "command")]
+    pub file: Option<PathBuf>,
+    /// The command and its arguments, after `--`.
+    #[arg(last = true, value_name = "CMD")]
+    pub command: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only tasks in this state: queued, leased, running, succeeded, failed, cancelled, timed_out.
+    #[arg(long)]
+    pub state: Option<String>,
+    /// Only tasks that ran on this node.
+    #[arg(long, value_name = "ID")]
+    pub node: Option<String>,
+    /// At most this many (default 50).
+    #[arg(long, default_value_t = 50)]
+    pub limit: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct WaitArgs {
+    #[arg(required = true, value_name = "ID")]
+    pub ids: Vec<String>,
+    /// Give up after this long (exit 124), e.g. 10m.
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokensCommand {
+    /// Make a token; its secret is printed once.
+    Create(TokenCreateArgs),
+    List,
+    /// Revoke a token by id.
+    Revoke {
+        id: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct TokenCreateArgs {
+    /// api (for people and scripts) or enroll (for nodes).
+    #[arg(long, default_value = "api")]
+    pub kind: String,
+    /// For api tokens: user, owner or admin.
+    #[arg(long)]
+    pub role: Option<String>,
+    /// A note saying what the token is for.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Expire after this long, e.g. 1h, 7d.
+    #[arg(long, value_name = "DURATION")]
+    pub expires_in: Option<String>,
+    /// For enroll tokens: how many nodes may use it.
+    #[arg(long, value_name = "N")]
+    pub uses: Option<u32>,
+    /// For enroll tokens: nodes that enroll with it are approved at once.
+    #[arg(long)]
+    pub auto_approve: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EventsArgs {
+    /// Include every task's log lines.
+    #[arg(long)]
+    pub include_logs: bool,
+    /// Start after this event id instead of the recent backlog.
+    #[arg(long, value_name = "ID")]
+    pub after: Option<i64>,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// Forget the tokens of every coordinator.
+    #[arg(long)]
+    pub all: bool,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+}
