@@ -267,6 +267,26 @@ impl Client {
         self.get("/api/v1/queue").await
     }
 
+    // --- credits and ledger (absent on a coordinator without them: 404 `no_route`) ---
+
+    pub async fn credit_accounts(&self) -> Result<AccountList, ClientError> {
+        self.get("/api/v1/credits/accounts").await
+    }
+
+    pub async fn credit_account(&self, id: &str) -> Result<Account, ClientError> {
+        self.get(&format!("/api/v1/credits/accounts/{}", seg(id)))
+            .await
+    }
+
+    pub async fn ledger(&self, after: i64, limit: u32) -> Result<LedgerPage, ClientError> {
+        self.get(&format!("/api/v1/ledger?after={after}&limit={limit}"))
+            .await
+    }
+
+    pub async fn ledger_verify(&self) -> Result<LedgerVerify, ClientError> {
+        self.get("/api/v1/ledger/verify").await
+    }
+
     // --- agent side: the token is the node credential ---
 
     pub async fn me(&self) -> Result<NodeInfo, ClientError> {

@@ -1,10 +1,12 @@
 //! The one contract between the parts: wire types and the typed HTTP client.
 
 pub mod client;
+mod credits;
 pub mod sse;
 mod tasks;
 mod types;
 
+pub use credits::*;
 pub use tasks::*;
 pub use types::*;
 

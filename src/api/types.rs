@@ -245,6 +245,9 @@ pub struct NodeInfo {
     pub load: Option<f64>,
     pub running_tasks: u32,
     pub address: Option<String>,
+    /// Refused by the control plane's blacklist (by id or address); see `server blacklist`.
+    #[serde(default)]
+    pub blacklisted: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -28,6 +28,7 @@ fn node_from_row(row: &Row<'_>) -> rusqlite::Result<NodeInfo> {
         load: row.get(9)?,
         running_tasks: row.get(10)?,
         address: row.get(11)?,
+        blacklisted: false,
     })
 }
 
