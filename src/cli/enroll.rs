@@ -25,7 +25,7 @@ pub fn run(args: EnrollArgs) -> Result<u8, CliError> {
         .to_string();
     check_transport(&url, args.allow_insecure)?;
     let token = read_token(&args)?;
-    let labels = parse_labels(&args.labels)?;
+    let labels = super::parse::key_values("label", &args.labels)?;
     let max_concurrent = super::agent_cmd::max_concurrent(&resolved)?;
     let caps = capabilities::detect(max_concurrent, resolved.get("ollama_host"));
     let request = RegisterRequest {
@@ -114,21 +114,6 @@ fn read_token(args: &EnrollArgs) -> Result<String, CliError> {
         return Err(CliError::usage("the enrollment token is empty"));
     }
     Ok(token)
-}
-
-fn parse_labels(labels: &[String]) -> Result<BTreeMap<String, String>, CliError> {
-    labels
-        .iter()
-        .map(|l| {
-            let (k, v) = l
-                .split_once('=')
-                .ok_or_else(|| CliError::usage(format!("label {l:?} must be KEY=VALUE")))?;
-            if k.is_empty() {
-                return Err(CliError::usage(format!("label {l:?} has an empty key")));
-            }
-            Ok((k.to_string(), v.to_string()))
-        })
-        .collect()
 }
 
 /// Refuses to send a secret over plain HTTP to another machine unless told to.

@@ -10,6 +10,7 @@ mod logging;
 mod login;
 mod logs;
 pub mod output;
+pub mod parse;
 pub mod remote;
 mod serve;
 mod server;

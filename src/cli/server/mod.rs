@@ -1,10 +1,20 @@
 //! `edgecoder server …`: a typed HTTP client of a running coordinator, one module per area.
 
+mod events;
+mod nodes;
+mod queue;
 mod status;
+mod submit;
+mod tasks;
+mod tokens;
+mod wait;
 
 use super::exit::CliError;
 use super::remote::{self, Remote};
 use super::server_args::{ServerArgs, ServerCommand};
+use crate::api::client::ClientError;
+use std::future::Future;
+use std::time::Duration;
 
 /// What every `server` command gets: the connection, the output mode, and a runtime.
 pub struct Ctx {
@@ -14,13 +24,49 @@ pub struct Ctx {
     pub rt: tokio::runtime::Runtime,
 }
 
+/// Tries of an idempotent request while the coordinator cannot be reached, and the first pause.
+const RETRIES: u32 = 3;
+const FIRST_BACKOFF: Duration = Duration::from_millis(250);
+
 impl Ctx {
     /// Runs one request to completion, mapping its error to the user's message and exit code.
+    /// For calls that must not be repeated (submit without an idempotency key, cancel, approve).
     pub fn call<T>(
         &self,
-        fut: impl std::future::Future<Output = Result<T, crate::api::client::ClientError>>,
+        fut: impl Future<Output = Result<T, ClientError>>,
     ) -> Result<T, CliError> {
         self.rt.block_on(fut).map_err(|e| self.remote.error(e))
+    }
+
+    /// Runs an idempotent request, retrying with backoff while the coordinator is unreachable.
+    pub fn get<T, F, Fut>(&self, request: F) -> Result<T, CliError>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<T, ClientError>>,
+    {
+        self.rt
+            .block_on(retry(request, RETRIES))
+            .map_err(|e| self.remote.error(e))
+    }
+}
+
+/// Retries `request` while it fails as unreachable, doubling the pause each time.
+pub async fn retry<T, F, Fut>(request: F, tries: u32) -> Result<T, ClientError>
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = Result<T, ClientError>>,
+{
+    let mut pause = FIRST_BACKOFF;
+    let mut left = tries.max(1);
+    loop {
+        match request().await {
+            Err(ClientError::Unreachable { .. }) if left > 1 => {
+                left -= 1;
+                tokio::time::sleep(pause).await;
+                pause *= 2;
+            }
+            other => return other,
+        }
     }
 }
 
@@ -33,6 +79,10 @@ pub fn run(args: ServerArgs) -> Result<u8, CliError> {
     };
     match args.command {
         ServerCommand::Status => status::run(&ctx),
-        _ => Err(CliError::error("not built yet")),
+        ServerCommand::Nodes(cmd) => nodes::run(&ctx, cmd),
+        ServerCommand::Tasks(cmd) => tasks::run(&ctx, cmd),
+        ServerCommand::Queue => queue::run(&ctx),
+        ServerCommand::Tokens(cmd) => tokens::run(&ctx, cmd),
+        ServerCommand::Events(args) => events::run(&ctx, args),
     }
 }

@@ -5,7 +5,7 @@ use crate::cli::exit::{CliError, OK};
 use crate::cli::output::{print_json, short_duration};
 
 pub fn run(ctx: &Ctx) -> Result<u8, CliError> {
-    let status = ctx.call(ctx.remote.client.status())?;
+    let status = ctx.get(|| ctx.remote.client.status())?;
     if ctx.json {
         print_json(&status)?;
         return Ok(OK);

@@ -1,0 +1,145 @@
+//! `server nodes …`.
+
+use super::Ctx;
+use crate::api::NodeInfo;
+use crate::cli::exit::{CliError, OK};
+use crate::cli::output::{Table, Tone, age, mib, print_json, short_id};
+use crate::cli::server_args::NodesCommand;
+
+pub fn run(ctx: &Ctx, cmd: NodesCommand) -> Result<u8, CliError> {
+    let client = &ctx.remote.client;
+    let (node, verb) = match cmd {
+        NodesCommand::List => {
+            let list = ctx.get(|| client.nodes())?;
+            if ctx.json {
+                print_json(&list)?;
+            } else {
+                print!("{}", table(&list.nodes, ctx.colour));
+            }
+            return Ok(OK);
+        }
+        NodesCommand::Show { id } => (ctx.get(|| client.node(&id))?, None),
+        NodesCommand::Approve { id } => (
+            ctx.call(client.node_action(&id, "approve"))?,
+            Some("approved"),
+        ),
+        NodesCommand::Reject { id } => (
+            ctx.call(client.node_action(&id, "reject"))?,
+            Some("rejected"),
+        ),
+        NodesCommand::Drain { id } => (
+            ctx.call(client.node_action(&id, "drain"))?,
+            Some("draining"),
+        ),
+        NodesCommand::Remove { id } => (ctx.call(client.remove_node(&id))?, Some("removed")),
+    };
+    if ctx.json {
+        print_json(&node)?;
+    } else if let Some(verb) = verb {
+        println!("node {} ({}) {verb}", node.id, node.name);
+    } else {
+        print!("{}", details(&node));
+    }
+    Ok(OK)
+}
+
+/// One word for where a node stands, most important first.
+pub fn status_word(n: &NodeInfo) -> &'static str {
+    if n.blacklisted {
+        "blacklisted"
+    } else if n.state != crate::api::NodeState::Approved {
+        n.state.as_str()
+    } else if n.draining {
+        "draining"
+    } else if n.online {
+        "online"
+    } else {
+        "offline"
+    }
+}
+
+fn table(nodes: &[NodeInfo], colour: bool) -> String {
+    if nodes.is_empty() {
+        return "no nodes yet: enroll one with `edgecoder server tokens create --kind enroll`, \
+                then `edgecoder enroll --token …` on the machine\n"
+            .to_string();
+    }
+    let now = crate::api::now_ms();
+    let mut t = Table::new(&[
+        "ID", "NAME", "STATUS", "CPUS", "MEMORY", "GPUS", "RUNNING", "SEEN",
+    ]);
+    for n in nodes {
+        let status = status_word(n);
+        t.row(vec![
+            (short_id(&n.id), Tone::Plain),
+            (n.name.clone(), Tone::Plain),
+            (status.to_string(), Tone::of_state(status)),
+            (n.capabilities.cpus.to_string(), Tone::Plain),
+            (mib(n.capabilities.memory_total_mib), Tone::Plain),
+            (n.capabilities.gpus.len().to_string(), Tone::Plain),
+            (n.running_tasks.to_string(), Tone::Plain),
+            (
+                n.last_heartbeat_at
+                    .map(|at| format!("{} ago", age(at, now)))
+                    .unwrap_or_else(|| "never".into()),
+                Tone::Plain,
+            ),
+        ]);
+    }
+    t.render(colour)
+}
+
+fn details(n: &NodeInfo) -> String {
+    let now = crate::api::now_ms();
+    let caps = &n.capabilities;
+    let mut out = String::new();
+    let mut line = |k: &str, v: String| out.push_str(&format!("{k:<13}{v}\n"));
+    line("id", n.id.clone());
+    line("name", n.name.clone());
+    line("status", status_word(n).to_string());
+    line("state", n.state.as_str().to_string());
+    line(
+        "labels",
+        n.labels
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    line("os/arch", format!("{}/{}", caps.os, caps.arch));
+    line("cpus", caps.cpus.to_string());
+    line(
+        "memory",
+        format!(
+            "{} total, {} available",
+            mib(caps.memory_total_mib),
+            mib(caps.memory_available_mib)
+        ),
+    );
+    let gpus: Vec<String> = caps
+        .gpus
+        .iter()
+        .map(|g| format!("{} ({})", g.name, mib(g.vram_mib)))
+        .collect();
+    line(
+        "gpus",
+        if gpus.is_empty() {
+            "none".into()
+        } else {
+            gpus.join(", ")
+        },
+    );
+    line("toolchains", caps.toolchains.join(", "));
+    line("running", format!("{} task(s)", n.running_tasks));
+    line("registered", format!("{} ago", age(n.registered_at, now)));
+    line(
+        "last seen",
+        n.last_heartbeat_at
+            .map(|at| format!("{} ago", age(at, now)))
+            .unwrap_or_else(|| "never".into()),
+    );
+    if let Some(addr) = &n.address {
+        line("address", addr.clone());
+    }
+    out
+}

@@ -1,0 +1,225 @@
+//! `server tasks submit`: one task from `-- CMD…` or `--script FILE`, or many from `--file`.
+
+use super::Ctx;
+use super::wait::{self, WaitOptions};
+use crate::api::{Placement, Requirements, SubmitRequest, SubmitResponse, TaskCommand};
+use crate::cli::exit::{CliError, OK};
+use crate::cli::output::print_json;
+use crate::cli::parse;
+use crate::cli::server_args::SubmitArgs;
+use std::io::Read;
+use std::path::Path;
+
+pub fn run(ctx: &Ctx, args: SubmitArgs) -> Result<u8, CliError> {
+    let wait_for_end = args.wait || args.follow;
+    if args.follow && ctx.json {
+        return Err(CliError::usage(
+            "--follow prints the task's output and --json prints a document: choose one",
+        ));
+    }
+    let requests = match &args.file {
+        Some(path) => read_jsonl(path)?,
+        None => vec![request(&args)?],
+    };
+    let mut submitted = Vec::with_capacity(requests.len());
+    for (index, req) in requests.iter().enumerate() {
+        let client = &ctx.remote.client;
+        // Resending is safe only when the coordinator can recognise the repeat.
+        let result = if req.idempotency_key.is_some() {
+            ctx.get(|| client.submit(req))
+        } else {
+            ctx.call(client.submit(req))
+        };
+        match result {
+            Ok(resp) => submitted.push(resp),
+            Err(mut e) => {
+                if requests.len() > 1 {
+                    e.message = format!(
+                        "task {} of {} was not submitted: {}{}",
+                        index + 1,
+                        requests.len(),
+                        e.message,
+                        already_submitted(&submitted)
+                    );
+                }
+                return Err(e);
+            }
+        }
+    }
+    if !wait_for_end {
+        print_submitted(ctx, &submitted)?;
+        return Ok(OK);
+    }
+    let ids: Vec<String> = submitted.iter().map(|s| s.task.id.clone()).collect();
+    if !ctx.json && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        for s in &submitted {
+            eprintln!("submitted task {}", s.task.id);
+        }
+    }
+    wait::run_wait(
+        ctx,
+        &ids,
+        WaitOptions {
+            follow: args.follow,
+            give_up_after: None,
+        },
+    )
+}
+
+fn already_submitted(done: &[SubmitResponse]) -> String {
+    if done.is_empty() {
+        String::new()
+    } else {
+        let ids: Vec<&str> = done.iter().map(|s| s.task.id.as_str()).collect();
+        format!(" (already submitted: {})", ids.join(" "))
+    }
+}
+
+fn print_submitted(ctx: &Ctx, submitted: &[SubmitResponse]) -> Result<(), CliError> {
+    if ctx.json {
+        return match submitted {
+            [one] => print_json(one),
+            many => print_json(&many),
+        };
+    }
+    for s in submitted {
+        // The id alone on stdout, so `id=$(edgecoder server tasks submit -- …)` works.
+        println!("{}", s.task.id);
+        if !s.created {
+            eprintln!(
+                "task {} already existed for this idempotency key: nothing new was queued",
+                s.task.id
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The request the flags describe.
+fn request(args: &SubmitArgs) -> Result<SubmitRequest, CliError> {
+    let command = match (&args.script, args.command.is_empty()) {
+        (Some(path), _) => TaskCommand::Script(read_script(path)?),
+        (None, false) => TaskCommand::Argv(args.command.clone()),
+        (None, true) => {
+            return Err(CliError::usage(
+                "nothing to run: give a command after `--` (e.g. `edgecoder server tasks submit \
+                 -- make test`), --script FILE, or --file tasks.jsonl",
+            ));
+        }
+    };
+    let mut requirements = Requirements {
+        labels: parse::key_values("label", &args.labels)?,
+        min_memory_mib: args
+            .min_memory
+            .as_deref()
+            .map(|m| parse::size_mib("--min-memory", m))
+            .transpose()?,
+        ..Requirements::default()
+    };
+    for need in &args.requires {
+        match need.as_str() {
+            "gpu" => requirements.gpu = true,
+            other => {
+                return Err(CliError::usage(format!(
+                    "--requires {other:?} is not something a node offers: use gpu (and \
+                     --min-memory, --label for the rest)"
+                )));
+            }
+        }
+    }
+    let timeout_secs = args
+        .timeout
+        .as_deref()
+        .map(|t| parse::duration("--timeout", t).map(|d| d.as_secs().max(1)))
+        .transpose()?;
+    Ok(SubmitRequest {
+        command,
+        env: parse::key_values("--env", &args.env)?,
+        files: Vec::new(),
+        timeout_secs,
+        requirements,
+        placement: if args.local_only {
+            Placement::LocalOnly
+        } else {
+            Placement::Mesh
+        },
+        priority: args.priority.unwrap_or(0),
+        max_attempts: args.max_attempts,
+        idempotency_key: args.idempotency_key.clone(),
+        network: !args.no_network,
+    })
+}
+
+fn read_script(path: &Path) -> Result<String, CliError> {
+    let mut text = String::new();
+    let result = if path == Path::new("-") {
+        std::io::stdin().read_to_string(&mut text).map(|_| ())
+    } else {
+        std::fs::read_to_string(path).map(|t| text = t)
+    };
+    result
+        .map_err(|e| CliError::usage(format!("cannot read the script {}: {e}", path.display())))?;
+    if text.trim().is_empty() {
+        return Err(CliError::usage(format!(
+            "the script {} is empty",
+            path.display()
+        )));
+    }
+    Ok(text)
+}
+
+/// Every line a submit request (blank lines and `#` comments skipped). All lines are checked
+/// before anything is submitted, so a typo on line 20 does not leave 19 tasks behind.
+fn read_jsonl(path: &Path) -> Result<Vec<SubmitRequest>, CliError> {
+    let text = if path == Path::new("-") {
+        let mut t = String::new();
+        std::io::stdin().read_to_string(&mut t).map(|_| t)
+    } else {
+        std::fs::read_to_string(path)
+    }
+    .map_err(|e| CliError::usage(format!("cannot read {}: {e}", path.display())))?;
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let req: SubmitRequest = serde_json::from_str(line).map_err(|e| {
+            CliError::usage(format!(
+                "{}:{}: not a submit request ({e}); each line is a JSON object such as \
+                 {{\"command\":{{\"argv\":[\"make\",\"test\"]}}}}; nothing was submitted",
+                path.display(),
+                n + 1
+            ))
+        })?;
+        out.push(req);
+    }
+    if out.is_empty() {
+        return Err(CliError::usage(format!(
+            "{} holds no tasks",
+            path.display()
+        )));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jsonl_errors_name_the_line_and_submit_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.jsonl");
+        std::fs::write(
+            &path,
+            "{\"command\":{\"argv\":[\"true\"]}}\n\n# c\n{\"command\":42}\n",
+        )
+        .unwrap();
+        let err = read_jsonl(&path).unwrap_err();
+        assert_eq!(err.code, 2);
+        assert!(err.message.contains("t.jsonl:4"), "{}", err.message);
+        std::fs::write(&path, "{\"command\":{\"script\":\"echo hi\"}}\n").unwrap();
+        assert_eq!(read_jsonl(&path).unwrap().len(), 1);
+    }
+}

@@ -1,0 +1,371 @@
+//! Waiting on tasks: `tasks wait`, `submit --wait` and `--follow`.
+//!
+//! The exit code is the task's own (124 when it timed out, 130 when it was cancelled; with many
+//! tasks, that of the first one in the given order that did not succeed). A coordinator that
+//! restarts while we wait is ridden out: polls retry, and a followed stream resumes with
+//! `Last-Event-ID`, so no output line is printed twice.
+
+use super::Ctx;
+use crate::api::client::{Client, ClientError};
+use crate::api::{Event, TaskInfo, TaskState};
+use crate::cli::exit::{CliError, OK};
+use crate::cli::output::print_json;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::{IsTerminal, Write};
+use std::time::{Duration, Instant};
+
+pub const TIMED_OUT: u8 = 124;
+pub const INTERRUPTED: u8 = 130;
+
+/// How long the coordinator may stay unreachable before waiting gives up (exit 6).
+const UNREACHABLE_GRACE: Duration = Duration::from_secs(60);
+
+pub struct WaitOptions {
+    pub follow: bool,
+    /// Stop waiting (exit 124) after this long; the tasks go on.
+    pub give_up_after: Option<Duration>,
+}
+
+/// The exit code a finished task stands for.
+pub fn exit_code_of(task: &TaskInfo) -> u8 {
+    match task.state {
+        TaskState::Succeeded => OK,
+        TaskState::TimedOut => TIMED_OUT,
+        TaskState::Cancelled => INTERRUPTED,
+        _ => match task.exit_code {
+            Some(code) if (1..=255).contains(&code) => code as u8,
+            _ => 1,
+        },
+    }
+}
+
+pub fn run_wait(ctx: &Ctx, ids: &[String], opts: WaitOptions) -> Result<u8, CliError> {
+    if opts.follow && ids.len() != 1 {
+        return Err(CliError::usage(
+            "--follow streams one task's output: wait on many tasks without it",
+        ));
+    }
+    let client = &ctx.remote.client;
+    // Resolve prefixes first, so a typo is an error before any waiting starts.
+    let mut tasks = Vec::with_capacity(ids.len());
+    for id in ids {
+        tasks.push(ctx.get(|| client.task(id))?);
+    }
+    let progress = Progress::new(ctx.json || opts.follow, tasks.len());
+    let full_ids: Vec<String> = tasks.iter().map(|t| t.id.clone()).collect();
+    let outcome = ctx.rt.block_on(async {
+        let work = async {
+            if opts.follow {
+                follow(client, &tasks[0]).await.map(|t| vec![t])
+            } else {
+                poll_until_done(client, tasks, &progress).await
+            }
+        };
+        let give_up = async {
+            match opts.give_up_after {
+                Some(d) => tokio::time::sleep(d).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            done = work => Outcome::Done(done),
+            _ = give_up => Outcome::GaveUp,
+            _ = tokio::signal::ctrl_c() => Outcome::Interrupted,
+        }
+    });
+    progress.finish();
+    match outcome {
+        Outcome::Done(Ok(finished)) => report(ctx, &finished),
+        Outcome::Done(Err(e)) => Err(ctx.remote.error(e)),
+        Outcome::GaveUp => {
+            eprintln!(
+                "gave up waiting; the task(s) go on: `edgecoder server tasks wait {}`",
+                full_ids.join(" ")
+            );
+            Ok(TIMED_OUT)
+        }
+        Outcome::Interrupted => interrupted(ctx, &full_ids),
+    }
+}
+
+enum Outcome {
+    Done(Result<Vec<TaskInfo>, ClientError>),
+    GaveUp,
+    Interrupted,
+}
+
+fn report(ctx: &Ctx, finished: &[TaskInfo]) -> Result<u8, CliError> {
+    if ctx.json {
+        match finished {
+            [one] => print_json(one)?,
+            many => print_json(&many)?,
+        }
+    } else {
+        for t in finished {
+            eprintln!("{}", summary(t));
+        }
+    }
+    Ok(finished
+        .iter()
+        .map(exit_code_of)
+        .find(|&c| c != OK)
+        .unwrap_or(OK))
+}
+
+/// "task 3f2a… succeeded on node n1 (exit 0, 1.2s)".
+pub fn summary(t: &TaskInfo) -> String {
+    let mut s = format!("task {} {}", t.id, t.state.as_str());
+    if let Some(node) = &t.node_id {
+        s.push_str(&format!(" on node {node}"));
+    }
+    let mut extra = Vec::new();
+    if let Some(code) = t.exit_code {
+        extra.push(format!("exit {code}"));
+    }
+    if let Some(end) = t.finished_at {
+        extra.push(format!(
+            "{:.1}s",
+            (end - t.created_at).max(0) as f64 / 1000.0
+        ));
+    }
+    if !extra.is_empty() {
+        s.push_str(&format!(" ({})", extra.join(", ")));
+    }
+    if let Some(err) = &t.error
+        && t.state != TaskState::Succeeded
+    {
+        s.push_str(&format!(": {err}"));
+    }
+    s
+}
+
+/// Ctrl-C: on a terminal, offer to cancel; in a script, just stop waiting.
+fn interrupted(ctx: &Ctx, ids: &[String]) -> Result<u8, CliError> {
+    let attended = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    if attended && ask(&format!("cancel {}? [y/N] ", plural_tasks(ids))) {
+        for id in ids {
+            match ctx.call(ctx.remote.client.cancel(id)) {
+                Ok(t) => eprintln!("task {} cancel requested ({})", t.id, t.state.as_str()),
+                Err(e) => eprintln!("task {id} not cancelled: {}", e.message),
+            }
+        }
+    } else {
+        eprintln!(
+            "stopped waiting; {} go(es) on: `edgecoder server tasks wait {}`",
+            plural_tasks(ids),
+            ids.join(" ")
+        );
+    }
+    Ok(INTERRUPTED)
+}
+
+fn plural_tasks(ids: &[String]) -> String {
+    match ids {
+        [one] => format!("task {one}"),
+        many => format!("{} tasks", many.len()),
+    }
+}
+
+fn ask(question: &str) -> bool {
+    eprint!("\n{question}");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer).is_ok()
+        && matches!(answer.trim(), "y" | "Y" | "yes" | "YES")
+}
+
+/// Polls each unfinished task, slowing from 250 ms to 2 s, until all have ended.
+async fn poll_until_done(
+    client: &Client,
+    mut tasks: Vec<TaskInfo>,
+    progress: &Progress,
+) -> Result<Vec<TaskInfo>, ClientError> {
+    let mut pause = Duration::from_millis(250);
+    let mut unreachable_since: Option<Instant> = None;
+    loop {
+        progress.show(&tasks);
+        if tasks.iter().all(|t| t.state.is_terminal()) {
+            return Ok(tasks);
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_secs(2));
+        for task in tasks.iter_mut().filter(|t| !t.state.is_terminal()) {
+            match client.task(&task.id).await {
+                Ok(fresh) => {
+                    *task = fresh;
+                    unreachable_since = None;
+                }
+                Err(e @ ClientError::Unreachable { .. }) => {
+                    let since = *unreachable_since.get_or_insert_with(Instant::now);
+                    if since.elapsed() > UNREACHABLE_GRACE {
+                        return Err(e);
+                    }
+                    break;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+/// Streams one task's output to our stdout/stderr until it ends; returns the finished task.
+pub async fn follow(client: &Client, task: &TaskInfo) -> Result<TaskInfo, ClientError> {
+    let path = format!("/api/v1/tasks/{}/stream", task.id);
+    let mut last_id: Option<i64> = None;
+    let mut attempt: Option<u64> = None;
+    let mut unreachable_since: Option<Instant> = None;
+    let mut pause = Duration::from_millis(200);
+    loop {
+        match client.event_stream(&path, last_id).await {
+            Ok(mut stream) => {
+                unreachable_since = None;
+                pause = Duration::from_millis(200);
+                while let Some(item) = stream.next().await {
+                    match item {
+                        Ok(event) => print_event(&event, &mut attempt),
+                        Err(ClientError::Unreachable { .. }) => break,
+                        Err(e) => return Err(e),
+                    }
+                }
+                last_id = stream.last_id().or(last_id);
+            }
+            Err(e @ ClientError::Unreachable { .. }) => {
+                let since = *unreachable_since.get_or_insert_with(Instant::now);
+                if since.elapsed() > UNREACHABLE_GRACE {
+                    return Err(e);
+                }
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_secs(2));
+                continue;
+            }
+            Err(e) => return Err(e),
+        }
+        // The stream ends after the task's last event, or when the connection dropped.
+        match client.task(&task.id).await {
+            Ok(t) if t.state.is_terminal() => {
+                let _ = std::io::stdout().flush();
+                return Ok(t);
+            }
+            Ok(_) | Err(ClientError::Unreachable { .. }) => {
+                tokio::time::sleep(pause).await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Prints a log chunk where the task wrote it; notes on stderr when a new attempt starts.
+fn print_event(event: &Event, attempt: &mut Option<u64>) {
+    if event.kind != "task.log" {
+        return;
+    }
+    let this = event.data["attempt"].as_u64();
+    if attempt.is_some() && this != *attempt {
+        eprintln!(
+            "--- attempt {} ---",
+            this.map(|a| a.to_string()).unwrap_or_default()
+        );
+    }
+    *attempt = this;
+    let text = event.data["data"].as_str().unwrap_or("");
+    if event.data["stream"].as_str() == Some("stderr") {
+        let _ = std::io::stderr().write_all(text.as_bytes());
+    } else {
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(text.as_bytes());
+        let _ = out.flush();
+    }
+}
+
+/// A spinner (one task) or a bar (many) on stderr, only when a person is watching.
+struct Progress {
+    bar: Option<ProgressBar>,
+    many: bool,
+}
+
+impl Progress {
+    fn new(quiet: bool, count: usize) -> Progress {
+        if quiet || !std::io::stderr().is_terminal() {
+            return Progress {
+                bar: None,
+                many: count > 1,
+            };
+        }
+        let bar = if count > 1 {
+            let bar = ProgressBar::new(count as u64);
+            if let Ok(style) =
+                ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} done {msg}")
+            {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar
+        } else {
+            ProgressBar::new_spinner()
+        };
+        bar.enable_steady_tick(Duration::from_millis(120));
+        Progress {
+            bar: Some(bar),
+            many: count > 1,
+        }
+    }
+
+    fn show(&self, tasks: &[TaskInfo]) {
+        let Some(bar) = &self.bar else { return };
+        if self.many {
+            let done = tasks.iter().filter(|t| t.state.is_terminal()).count();
+            let failed = tasks
+                .iter()
+                .filter(|t| t.state.is_terminal() && t.state != TaskState::Succeeded)
+                .count();
+            let running = tasks
+                .iter()
+                .filter(|t| matches!(t.state, TaskState::Running | TaskState::Leased))
+                .count();
+            bar.set_position(done as u64);
+            bar.set_message(format!("({running} running, {failed} failed)"));
+        } else if let Some(t) = tasks.first() {
+            bar.set_message(match (&t.state, &t.node_id) {
+                (TaskState::Running | TaskState::Leased, Some(node)) => {
+                    format!("task {} running on node {node}", t.id)
+                }
+                (state, _) => format!("task {} {}", t.id, state.as_str()),
+            });
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn task(state: TaskState, exit_code: Option<i32>) -> TaskInfo {
+        serde_json::from_value(serde_json::json!({
+            "id": "t1", "state": state, "command": {"argv": ["x"]}, "env": {},
+            "timeout_secs": 10, "requirements": {}, "placement": "mesh", "priority": 0,
+            "max_attempts": 1, "attempts": 1, "idempotency_key": null, "submitted_by": "a",
+            "created_at": 0, "updated_at": 0, "finished_at": 1500, "node_id": "n1",
+            "exit_code": exit_code, "error": null, "cancel_requested": false, "network": true
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn exit_codes_follow_the_task() {
+        assert_eq!(exit_code_of(&task(TaskState::Succeeded, Some(0))), 0);
+        assert_eq!(exit_code_of(&task(TaskState::Failed, Some(3))), 3);
+        assert_eq!(exit_code_of(&task(TaskState::Failed, None)), 1);
+        assert_eq!(exit_code_of(&task(TaskState::Failed, Some(-9))), 1);
+        assert_eq!(exit_code_of(&task(TaskState::TimedOut, None)), 124);
+        assert_eq!(exit_code_of(&task(TaskState::Cancelled, None)), 130);
+        assert_eq!(
+            summary(&task(TaskState::Failed, Some(3))),
+            "task t1 failed on node n1 (exit 3, 1.5s)"
+        );
+    }
+}
