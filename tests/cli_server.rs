@@ -273,7 +273,14 @@ async fn follow_survives_a_coordinator_restart() {
 
     let mut follow = server_cmd(&csb, &coord.url);
     follow
-        .args(["server", "tasks", "submit", "--follow", "--max-attempts", "1"])
+        .args([
+            "server",
+            "tasks",
+            "submit",
+            "--follow",
+            "--max-attempts",
+            "1",
+        ])
         .args(["--", "sh", "-c"])
         .arg("for i in 1 2 3 4 5 6 7 8 9 10; do echo line-$i; sleep 0.4; done; exit 7")
         .stdout(std::process::Stdio::piped())

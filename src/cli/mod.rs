@@ -6,6 +6,7 @@ mod config_cmd;
 mod enroll;
 mod env_cmd;
 pub mod exit;
+mod generate;
 mod logging;
 mod login;
 mod logs;
@@ -36,6 +37,8 @@ pub fn main() -> u8 {
         Command::Server(args) => server::run(args),
         Command::Login(args) => login::login(args),
         Command::Logout(args) => login::logout(args),
+        Command::Completions(args) => generate::completions(args),
+        Command::Man(args) => generate::man(args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,830 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[edgecoder] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'edgecoder'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'edgecoder'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand serve 'Run the coordinator (and, by default, a local worker) until SIGINT/SIGTERM'
+            cand agent 'Run this machine as a worker node in the foreground (what the service runs)'
+            cand enroll 'Enroll this machine with a coordinator using an enrollment token'
+            cand status 'Show this node: enrolled, coordinator reachable, approved, where its files are'
+            cand env 'Read and edit the env file (comments, order and unknown keys are kept)'
+            cand logs 'Read the log files of `serve` and `agent` on this machine'
+            cand config 'Inspect the resolved configuration'
+            cand server 'Drive a running coordinator: status, nodes, tasks, queue, tokens, events'
+            cand login 'Check an API token against a coordinator and store it for later commands'
+            cand logout 'Forget the stored token of a coordinator'
+            cand completions 'Print a shell completion script (or write every shell''s with --dir)'
+            cand man 'Print the man page (or write one page per command with --dir)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;serve'= {
+            cand --host 'Address to listen on'
+            cand --port 'Port to listen on; given explicitly it is tried once, else up to 100 ports from 4301'
+            cand --data-dir 'Where the database, server.json and task working dirs live'
+            cand --mode 'mode'
+            cand --log-level 'Log filter: error, warn, info, debug, trace (or a tracing directive)'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --no-local-worker 'Do not start the local worker in all-in-one mode'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;agent'= {
+            cand --coordinator 'Coordinator URL (default: COORDINATOR_URL from the env file)'
+            cand --max-concurrent 'Tasks to run at once (default: MAX_CONCURRENT_TASKS, else the number of CPUs)'
+            cand --data-dir 'Where task working directories are made'
+            cand --log-level 'log-level'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --detect 'Print this machine''s capabilities and exit'
+            cand --json 'With --detect: machine-readable output'
+            cand --keep-workdirs 'Keep each task''s working directory after it ends (for debugging)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;enroll'= {
+            cand --token 'The enrollment token; `-` reads it from stdin (keeps it out of the process list)'
+            cand --token-file 'Read the enrollment token from a file'
+            cand --coordinator 'Coordinator URL (default: COORDINATOR_URL from the env file)'
+            cand --name 'Name shown for this node (default: the hostname)'
+            cand --label 'A label for scheduling, KEY=VALUE; repeatable'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;status'= {
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --json 'json'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;env'= {
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'Print every KEY=value (secrets masked)'
+            cand get 'Print one value (exit 4 when unset)'
+            cand set 'Set a value (known keys are validated; unknown keys are kept with a warning)'
+            cand unset 'Remove a key'
+            cand path 'Print the env file''s path'
+            cand edit 'Open the env file in $EDITOR; it is checked before it replaces the original'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;env;list'= {
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --show-secrets 'show-secrets'
+            cand --json 'json'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;env;get'= {
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;env;set'= {
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;env;unset'= {
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;env;path'= {
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;env;edit'= {
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;env;help'= {
+            cand list 'Print every KEY=value (secrets masked)'
+            cand get 'Print one value (exit 4 when unset)'
+            cand set 'Set a value (known keys are validated; unknown keys are kept with a warning)'
+            cand unset 'Remove a key'
+            cand path 'Print the env file''s path'
+            cand edit 'Open the env file in $EDITOR; it is checked before it replaces the original'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;env;help;list'= {
+        }
+        &'edgecoder;env;help;get'= {
+        }
+        &'edgecoder;env;help;set'= {
+        }
+        &'edgecoder;env;help;unset'= {
+        }
+        &'edgecoder;env;help;path'= {
+        }
+        &'edgecoder;env;help;edit'= {
+        }
+        &'edgecoder;env;help;help'= {
+        }
+        &'edgecoder;logs'= {
+            cand -n 'Print only the last N lines (default: all; 20 with --follow)'
+            cand --lines 'Print only the last N lines (default: all; 20 with --follow)'
+            cand --since 'Only lines newer than this, e.g. 10m or 2h'
+            cand --level 'Only lines at this level or above: trace, debug, info, warn, error'
+            cand --log-dir 'Read logs from this directory instead of the configured one'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand -f 'Keep printing new lines as they are written'
+            cand --follow 'Keep printing new lines as they are written'
+            cand --json 'Print the raw JSON lines'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;config'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand show 'Print every setting, its value, and where the value came from'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;config;show'= {
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --json 'Machine-readable output (see docs/json-output.md)'
+            cand --show-secrets 'Print secrets instead of masking them'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;config;help'= {
+            cand show 'Print every setting, its value, and where the value came from'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;config;help;show'= {
+        }
+        &'edgecoder;config;help;help'= {
+        }
+        &'edgecoder;server'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand status 'Coordinator version, uptime, mode, queue counts, nodes online/pending'
+            cand nodes 'List and manage worker nodes'
+            cand tasks 'Submit, list, follow and cancel tasks'
+            cand queue 'Queue counts by state and the backlog by requirements'
+            cand tokens 'Create, list and revoke API and enrollment tokens'
+            cand events 'Print the coordinator''s live event stream (until Ctrl-C)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;server;status'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;nodes'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'Every node with its state, resources and running tasks'
+            cand show 'One node in full (id, a unique prefix, or its name)'
+            cand approve 'Let a pending node run tasks'
+            cand reject 'Refuse a pending or approved node'
+            cand drain 'Stop giving the node new tasks; its running tasks finish'
+            cand remove 'Forget the node; it must enroll again'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;server;nodes;list'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;nodes;show'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;nodes;approve'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;nodes;reject'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;nodes;drain'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;nodes;remove'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;nodes;help'= {
+            cand list 'Every node with its state, resources and running tasks'
+            cand show 'One node in full (id, a unique prefix, or its name)'
+            cand approve 'Let a pending node run tasks'
+            cand reject 'Refuse a pending or approved node'
+            cand drain 'Stop giving the node new tasks; its running tasks finish'
+            cand remove 'Forget the node; it must enroll again'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;server;nodes;help;list'= {
+        }
+        &'edgecoder;server;nodes;help;show'= {
+        }
+        &'edgecoder;server;nodes;help;approve'= {
+        }
+        &'edgecoder;server;nodes;help;reject'= {
+        }
+        &'edgecoder;server;nodes;help;drain'= {
+        }
+        &'edgecoder;server;nodes;help;remove'= {
+        }
+        &'edgecoder;server;nodes;help;help'= {
+        }
+        &'edgecoder;server;tasks'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand submit 'Submit a task (`-- CMD ARGS…`, `--script FILE`, or many from `--file tasks.jsonl`)'
+            cand list 'Tasks, newest first'
+            cand show 'One task with its attempts'
+            cand cancel 'Cancel a queued or running task'
+            cand logs 'Print a task''s output; `-f` follows it until the task ends'
+            cand wait 'Wait until every task given has ended; exits with the task''s code (non-zero if any failed)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;server;tasks;submit'= {
+            cand --timeout 'The task''s wall-clock limit, e.g. 30s, 10m (default: the coordinator''s)'
+            cand --requires 'Run only on a node with what is named: `gpu`'
+            cand --min-memory 'Run only on a node with at least this much memory, e.g. 512M, 4G'
+            cand --label 'Run only on a node with this label, KEY=VALUE; repeatable'
+            cand --priority 'Higher runs first (default 0)'
+            cand --max-attempts 'max-attempts'
+            cand --idempotency-key 'Submitting again with the same key returns the first task instead of a new one'
+            cand --env 'An environment variable for the task, KEY=VALUE; repeatable'
+            cand --script 'Run this shell script instead of a command'
+            cand --file 'Submit every line of this JSON-lines file (each a submit request; see docs/json-output.md)'
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --wait 'Wait for the task to end and exit with its exit code (124 when it timed out)'
+            cand --follow 'With --wait: stream the task''s output while it runs (implies --wait)'
+            cand --local-only 'Run only on nodes this coordinator''s owner trusts'
+            cand --no-network 'Cut the task off the network where the node can'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;tasks;list'= {
+            cand --state 'Only tasks in this state: queued, leased, running, succeeded, failed, cancelled, timed_out'
+            cand --node 'Only tasks that ran on this node'
+            cand --limit 'At most this many (default 50)'
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;tasks;show'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;tasks;cancel'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;tasks;logs'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand -f 'f'
+            cand --follow 'follow'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;tasks;wait'= {
+            cand --timeout 'Give up after this long (exit 124), e.g. 10m'
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;tasks;help'= {
+            cand submit 'Submit a task (`-- CMD ARGS…`, `--script FILE`, or many from `--file tasks.jsonl`)'
+            cand list 'Tasks, newest first'
+            cand show 'One task with its attempts'
+            cand cancel 'Cancel a queued or running task'
+            cand logs 'Print a task''s output; `-f` follows it until the task ends'
+            cand wait 'Wait until every task given has ended; exits with the task''s code (non-zero if any failed)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;server;tasks;help;submit'= {
+        }
+        &'edgecoder;server;tasks;help;list'= {
+        }
+        &'edgecoder;server;tasks;help;show'= {
+        }
+        &'edgecoder;server;tasks;help;cancel'= {
+        }
+        &'edgecoder;server;tasks;help;logs'= {
+        }
+        &'edgecoder;server;tasks;help;wait'= {
+        }
+        &'edgecoder;server;tasks;help;help'= {
+        }
+        &'edgecoder;server;queue'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;tokens'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Make a token; its secret is printed once'
+            cand list 'list'
+            cand revoke 'Revoke a token by id'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;server;tokens;create'= {
+            cand --kind 'api (for people and scripts) or enroll (for nodes)'
+            cand --role 'For api tokens: user, owner or admin'
+            cand --name 'A note saying what the token is for'
+            cand --expires-in 'Expire after this long, e.g. 1h, 7d'
+            cand --uses 'For enroll tokens: how many nodes may use it'
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --auto-approve 'For enroll tokens: nodes that enroll with it are approved at once'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;tokens;list'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;tokens;revoke'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;tokens;help'= {
+            cand create 'Make a token; its secret is printed once'
+            cand list 'list'
+            cand revoke 'Revoke a token by id'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;server;tokens;help;create'= {
+        }
+        &'edgecoder;server;tokens;help;list'= {
+        }
+        &'edgecoder;server;tokens;help;revoke'= {
+        }
+        &'edgecoder;server;tokens;help;help'= {
+        }
+        &'edgecoder;server;events'= {
+            cand --after 'Start after this event id instead of the recent backlog'
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --include-logs 'Include every task''s log lines'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;help'= {
+            cand status 'Coordinator version, uptime, mode, queue counts, nodes online/pending'
+            cand nodes 'List and manage worker nodes'
+            cand tasks 'Submit, list, follow and cancel tasks'
+            cand queue 'Queue counts by state and the backlog by requirements'
+            cand tokens 'Create, list and revoke API and enrollment tokens'
+            cand events 'Print the coordinator''s live event stream (until Ctrl-C)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;server;help;status'= {
+        }
+        &'edgecoder;server;help;nodes'= {
+            cand list 'Every node with its state, resources and running tasks'
+            cand show 'One node in full (id, a unique prefix, or its name)'
+            cand approve 'Let a pending node run tasks'
+            cand reject 'Refuse a pending or approved node'
+            cand drain 'Stop giving the node new tasks; its running tasks finish'
+            cand remove 'Forget the node; it must enroll again'
+        }
+        &'edgecoder;server;help;nodes;list'= {
+        }
+        &'edgecoder;server;help;nodes;show'= {
+        }
+        &'edgecoder;server;help;nodes;approve'= {
+        }
+        &'edgecoder;server;help;nodes;reject'= {
+        }
+        &'edgecoder;server;help;nodes;drain'= {
+        }
+        &'edgecoder;server;help;nodes;remove'= {
+        }
+        &'edgecoder;server;help;tasks'= {
+            cand submit 'Submit a task (`-- CMD ARGS…`, `--script FILE`, or many from `--file tasks.jsonl`)'
+            cand list 'Tasks, newest first'
+            cand show 'One task with its attempts'
+            cand cancel 'Cancel a queued or running task'
+            cand logs 'Print a task''s output; `-f` follows it until the task ends'
+            cand wait 'Wait until every task given has ended; exits with the task''s code (non-zero if any failed)'
+        }
+        &'edgecoder;server;help;tasks;submit'= {
+        }
+        &'edgecoder;server;help;tasks;list'= {
+        }
+        &'edgecoder;server;help;tasks;show'= {
+        }
+        &'edgecoder;server;help;tasks;cancel'= {
+        }
+        &'edgecoder;server;help;tasks;logs'= {
+        }
+        &'edgecoder;server;help;tasks;wait'= {
+        }
+        &'edgecoder;server;help;queue'= {
+        }
+        &'edgecoder;server;help;tokens'= {
+            cand create 'Make a token; its secret is printed once'
+            cand list 'list'
+            cand revoke 'Revoke a token by id'
+        }
+        &'edgecoder;server;help;tokens;create'= {
+        }
+        &'edgecoder;server;help;tokens;list'= {
+        }
+        &'edgecoder;server;help;tokens;revoke'= {
+        }
+        &'edgecoder;server;help;events'= {
+        }
+        &'edgecoder;server;help;help'= {
+        }
+        &'edgecoder;login'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;logout'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --all 'Forget the tokens of every coordinator'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;completions'= {
+            cand --dir 'Write the scripts into this directory under their installed names'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;man'= {
+            cand --dir 'Write one page per command into this directory'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;help'= {
+            cand serve 'Run the coordinator (and, by default, a local worker) until SIGINT/SIGTERM'
+            cand agent 'Run this machine as a worker node in the foreground (what the service runs)'
+            cand enroll 'Enroll this machine with a coordinator using an enrollment token'
+            cand status 'Show this node: enrolled, coordinator reachable, approved, where its files are'
+            cand env 'Read and edit the env file (comments, order and unknown keys are kept)'
+            cand logs 'Read the log files of `serve` and `agent` on this machine'
+            cand config 'Inspect the resolved configuration'
+            cand server 'Drive a running coordinator: status, nodes, tasks, queue, tokens, events'
+            cand login 'Check an API token against a coordinator and store it for later commands'
+            cand logout 'Forget the stored token of a coordinator'
+            cand completions 'Print a shell completion script (or write every shell''s with --dir)'
+            cand man 'Print the man page (or write one page per command with --dir)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;help;serve'= {
+        }
+        &'edgecoder;help;agent'= {
+        }
+        &'edgecoder;help;enroll'= {
+        }
+        &'edgecoder;help;status'= {
+        }
+        &'edgecoder;help;env'= {
+            cand list 'Print every KEY=value (secrets masked)'
+            cand get 'Print one value (exit 4 when unset)'
+            cand set 'Set a value (known keys are validated; unknown keys are kept with a warning)'
+            cand unset 'Remove a key'
+            cand path 'Print the env file''s path'
+            cand edit 'Open the env file in $EDITOR; it is checked before it replaces the original'
+        }
+        &'edgecoder;help;env;list'= {
+        }
+        &'edgecoder;help;env;get'= {
+        }
+        &'edgecoder;help;env;set'= {
+        }
+        &'edgecoder;help;env;unset'= {
+        }
+        &'edgecoder;help;env;path'= {
+        }
+        &'edgecoder;help;env;edit'= {
+        }
+        &'edgecoder;help;logs'= {
+        }
+        &'edgecoder;help;config'= {
+            cand show 'Print every setting, its value, and where the value came from'
+        }
+        &'edgecoder;help;config;show'= {
+        }
+        &'edgecoder;help;server'= {
+            cand status 'Coordinator version, uptime, mode, queue counts, nodes online/pending'
+            cand nodes 'List and manage worker nodes'
+            cand tasks 'Submit, list, follow and cancel tasks'
+            cand queue 'Queue counts by state and the backlog by requirements'
+            cand tokens 'Create, list and revoke API and enrollment tokens'
+            cand events 'Print the coordinator''s live event stream (until Ctrl-C)'
+        }
+        &'edgecoder;help;server;status'= {
+        }
+        &'edgecoder;help;server;nodes'= {
+            cand list 'Every node with its state, resources and running tasks'
+            cand show 'One node in full (id, a unique prefix, or its name)'
+            cand approve 'Let a pending node run tasks'
+            cand reject 'Refuse a pending or approved node'
+            cand drain 'Stop giving the node new tasks; its running tasks finish'
+            cand remove 'Forget the node; it must enroll again'
+        }
+        &'edgecoder;help;server;nodes;list'= {
+        }
+        &'edgecoder;help;server;nodes;show'= {
+        }
+        &'edgecoder;help;server;nodes;approve'= {
+        }
+        &'edgecoder;help;server;nodes;reject'= {
+        }
+        &'edgecoder;help;server;nodes;drain'= {
+        }
+        &'edgecoder;help;server;nodes;remove'= {
+        }
+        &'edgecoder;help;server;tasks'= {
+            cand submit 'Submit a task (`-- CMD ARGS…`, `--script FILE`, or many from `--file tasks.jsonl`)'
+            cand list 'Tasks, newest first'
+            cand show 'One task with its attempts'
+            cand cancel 'Cancel a queued or running task'
+            cand logs 'Print a task''s output; `-f` follows it until the task ends'
+            cand wait 'Wait until every task given has ended; exits with the task''s code (non-zero if any failed)'
+        }
+        &'edgecoder;help;server;tasks;submit'= {
+        }
+        &'edgecoder;help;server;tasks;list'= {
+        }
+        &'edgecoder;help;server;tasks;show'= {
+        }
+        &'edgecoder;help;server;tasks;cancel'= {
+        }
+        &'edgecoder;help;server;tasks;logs'= {
+        }
+        &'edgecoder;help;server;tasks;wait'= {
+        }
+        &'edgecoder;help;server;queue'= {
+        }
+        &'edgecoder;help;server;tokens'= {
+            cand create 'Make a token; its secret is printed once'
+            cand list 'list'
+            cand revoke 'Revoke a token by id'
+        }
+        &'edgecoder;help;server;tokens;create'= {
+        }
+        &'edgecoder;help;server;tokens;list'= {
+        }
+        &'edgecoder;help;server;tokens;revoke'= {
+        }
+        &'edgecoder;help;server;events'= {
+        }
+        &'edgecoder;help;login'= {
+        }
+        &'edgecoder;help;logout'= {
+        }
+        &'edgecoder;help;completions'= {
+        }
+        &'edgecoder;help;man'= {
+        }
+        &'edgecoder;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

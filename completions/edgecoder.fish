@@ -1,0 +1,285 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_edgecoder_global_optspecs
+    string join \n h/help V/version
+end
+
+function __fish_edgecoder_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_edgecoder_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_edgecoder_using_subcommand
+    set -l cmd (__fish_edgecoder_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c edgecoder -n "__fish_edgecoder_needs_command" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_needs_command" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_needs_command" -f -a "serve" -d 'Run the coordinator (and, by default, a local worker) until SIGINT/SIGTERM'
+complete -c edgecoder -n "__fish_edgecoder_needs_command" -f -a "agent" -d 'Run this machine as a worker node in the foreground (what the service runs)'
+complete -c edgecoder -n "__fish_edgecoder_needs_command" -f -a "enroll" -d 'Enroll this machine with a coordinator using an enrollment token'
+complete -c edgecoder -n "__fish_edgecoder_needs_command" -f -a "status" -d 'Show this node: enrolled, coordinator reachable, approved, where its files are'
+complete -c edgecoder -n "__fish_edgecoder_needs_command" -f -a "env" -d 'Read and edit the env file (comments, order and unknown keys are kept)'
+complete -c edgecoder -n "__fish_edgecoder_needs_command" -f -a "logs" -d 'Read the log files of `serve` and `agent` on this machine'
+complete -c edgecoder -n "__fish_edgecoder_needs_command" -f -a "config" -d 'Inspect the resolved configuration'
+complete -c edgecoder -n "__fish_edgecoder_needs_command" -f -a "server" -d 'Drive a running coordinator: status, nodes, tasks, queue, tokens, events'
+complete -c edgecoder -n "__fish_edgecoder_needs_command" -f -a "login" -d 'Check an API token against a coordinator and store it for later commands'
+complete -c edgecoder -n "__fish_edgecoder_needs_command" -f -a "logout" -d 'Forget the stored token of a coordinator'
+complete -c edgecoder -n "__fish_edgecoder_needs_command" -f -a "completions" -d 'Print a shell completion script (or write every shell\'s with --dir)'
+complete -c edgecoder -n "__fish_edgecoder_needs_command" -f -a "man" -d 'Print the man page (or write one page per command with --dir)'
+complete -c edgecoder -n "__fish_edgecoder_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l host -d 'Address to listen on' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l port -d 'Port to listen on; given explicitly it is tried once, else up to 100 ports from 4301' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l data-dir -d 'Where the database, server.json and task working dirs live' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l mode -r -f -a "all-in-one\t'Coordinator plus a local worker in the same process'
+coordinator\t'Coordinator only'
+worker\t'Worker only (same as `edgecoder agent`)'
+control-plane\t''
+inference\t''
+ide-provider\t''"
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l log-level -d 'Log filter: error, warn, info, debug, trace (or a tracing directive)' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l no-local-worker -d 'Do not start the local worker in all-in-one mode'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l coordinator -d 'Coordinator URL (default: COORDINATOR_URL from the env file)' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l max-concurrent -d 'Tasks to run at once (default: MAX_CONCURRENT_TASKS, else the number of CPUs)' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l data-dir -d 'Where task working directories are made' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l log-level -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l detect -d 'Print this machine\'s capabilities and exit'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l json -d 'With --detect: machine-readable output'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l keep-workdirs -d 'Keep each task\'s working directory after it ends (for debugging)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand enroll" -l token -d 'The enrollment token; `-` reads it from stdin (keeps it out of the process list)' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand enroll" -l token-file -d 'Read the enrollment token from a file' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand enroll" -l coordinator -d 'Coordinator URL (default: COORDINATOR_URL from the env file)' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand enroll" -l name -d 'Name shown for this node (default: the hostname)' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand enroll" -l label -d 'A label for scheduling, KEY=VALUE; repeatable' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand enroll" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand enroll" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand enroll" -l allow-insecure -d 'Allow sending the token over plain HTTP to a host that is not this machine'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand enroll" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand enroll" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand status" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand status" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand status" -l json
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand status" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand status" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and not __fish_seen_subcommand_from list get set unset path edit help" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and not __fish_seen_subcommand_from list get set unset path edit help" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and not __fish_seen_subcommand_from list get set unset path edit help" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and not __fish_seen_subcommand_from list get set unset path edit help" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and not __fish_seen_subcommand_from list get set unset path edit help" -f -a "list" -d 'Print every KEY=value (secrets masked)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and not __fish_seen_subcommand_from list get set unset path edit help" -f -a "get" -d 'Print one value (exit 4 when unset)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and not __fish_seen_subcommand_from list get set unset path edit help" -f -a "set" -d 'Set a value (known keys are validated; unknown keys are kept with a warning)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and not __fish_seen_subcommand_from list get set unset path edit help" -f -a "unset" -d 'Remove a key'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and not __fish_seen_subcommand_from list get set unset path edit help" -f -a "path" -d 'Print the env file\'s path'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and not __fish_seen_subcommand_from list get set unset path edit help" -f -a "edit" -d 'Open the env file in $EDITOR; it is checked before it replaces the original'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and not __fish_seen_subcommand_from list get set unset path edit help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from list" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from list" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from list" -l show-secrets
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from list" -l json
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from get" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from get" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from set" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from set" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from unset" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from unset" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from unset" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from unset" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from path" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from path" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from path" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from edit" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from edit" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from edit" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from help" -f -a "list" -d 'Print every KEY=value (secrets masked)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from help" -f -a "get" -d 'Print one value (exit 4 when unset)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from help" -f -a "set" -d 'Set a value (known keys are validated; unknown keys are kept with a warning)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from help" -f -a "unset" -d 'Remove a key'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the env file\'s path'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from help" -f -a "edit" -d 'Open the env file in $EDITOR; it is checked before it replaces the original'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand logs" -s n -l lines -d 'Print only the last N lines (default: all; 20 with --follow)' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand logs" -l since -d 'Only lines newer than this, e.g. 10m or 2h' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand logs" -l level -d 'Only lines at this level or above: trace, debug, info, warn, error' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand logs" -l log-dir -d 'Read logs from this directory instead of the configured one' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand logs" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand logs" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand logs" -s f -l follow -d 'Keep printing new lines as they are written'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand logs" -l json -d 'Print the raw JSON lines'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand logs" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand logs" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand config; and not __fish_seen_subcommand_from show help" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand config; and not __fish_seen_subcommand_from show help" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand config; and not __fish_seen_subcommand_from show help" -f -a "show" -d 'Print every setting, its value, and where the value came from'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand config; and not __fish_seen_subcommand_from show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand config; and __fish_seen_subcommand_from show" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'Machine-readable output (see docs/json-output.md)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand config; and __fish_seen_subcommand_from show" -l show-secrets -d 'Print secrets instead of masking them'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand config; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print every setting, its value, and where the value came from'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and not __fish_seen_subcommand_from status nodes tasks queue tokens events help" -l server -d 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and not __fish_seen_subcommand_from status nodes tasks queue tokens events help" -l token -d 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and not __fish_seen_subcommand_from status nodes tasks queue tokens events help" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and not __fish_seen_subcommand_from status nodes tasks queue tokens events help" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and not __fish_seen_subcommand_from status nodes tasks queue tokens events help" -l allow-insecure -d 'Allow sending the token over plain HTTP to a host that is not this machine'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and not __fish_seen_subcommand_from status nodes tasks queue tokens events help" -l json -d 'Machine-readable output (shapes in docs/json-output.md)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and not __fish_seen_subcommand_from status nodes tasks queue tokens events help" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and not __fish_seen_subcommand_from status nodes tasks queue tokens events help" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and not __fish_seen_subcommand_from status nodes tasks queue tokens events help" -f -a "status" -d 'Coordinator version, uptime, mode, queue counts, nodes online/pending'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and not __fish_seen_subcommand_from status nodes tasks queue tokens events help" -f -a "nodes" -d 'List and manage worker nodes'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and not __fish_seen_subcommand_from status nodes tasks queue tokens events help" -f -a "tasks" -d 'Submit, list, follow and cancel tasks'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and not __fish_seen_subcommand_from status nodes tasks queue tokens events help" -f -a "queue" -d 'Queue counts by state and the backlog by requirements'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and not __fish_seen_subcommand_from status nodes tasks queue tokens events help" -f -a "tokens" -d 'Create, list and revoke API and enrollment tokens'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and not __fish_seen_subcommand_from status nodes tasks queue tokens events help" -f -a "events" -d 'Print the coordinator\'s live event stream (until Ctrl-C)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and not __fish_seen_subcommand_from status nodes tasks queue tokens events help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from status" -l server -d 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from status" -l token -d 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from status" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from status" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from status" -l allow-insecure -d 'Allow sending the token over plain HTTP to a host that is not this machine'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from status" -l json -d 'Machine-readable output (shapes in docs/json-output.md)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from nodes" -l server -d 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from nodes" -l token -d 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from nodes" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from nodes" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from nodes" -l allow-insecure -d 'Allow sending the token over plain HTTP to a host that is not this machine'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from nodes" -l json -d 'Machine-readable output (shapes in docs/json-output.md)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from nodes" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from nodes" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from nodes" -f -a "list" -d 'Every node with its state, resources and running tasks'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from nodes" -f -a "show" -d 'One node in full (id, a unique prefix, or its name)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from nodes" -f -a "approve" -d 'Let a pending node run tasks'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from nodes" -f -a "reject" -d 'Refuse a pending or approved node'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from nodes" -f -a "drain" -d 'Stop giving the node new tasks; its running tasks finish'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from nodes" -f -a "remove" -d 'Forget the node; it must enroll again'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from nodes" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tasks" -l server -d 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tasks" -l token -d 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tasks" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tasks" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tasks" -l allow-insecure -d 'Allow sending the token over plain HTTP to a host that is not this machine'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tasks" -l json -d 'Machine-readable output (shapes in docs/json-output.md)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tasks" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tasks" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tasks" -f -a "submit" -d 'Submit a task (`-- CMD ARGS…`, `--script FILE`, or many from `--file tasks.jsonl`)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tasks" -f -a "list" -d 'Tasks, newest first'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tasks" -f -a "show" -d 'One task with its attempts'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tasks" -f -a "cancel" -d 'Cancel a queued or running task'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tasks" -f -a "logs" -d 'Print a task\'s output; `-f` follows it until the task ends'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tasks" -f -a "wait" -d 'Wait until every task given has ended; exits with the task\'s code (non-zero if any failed)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tasks" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from queue" -l server -d 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from queue" -l token -d 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from queue" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from queue" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from queue" -l allow-insecure -d 'Allow sending the token over plain HTTP to a host that is not this machine'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from queue" -l json -d 'Machine-readable output (shapes in docs/json-output.md)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from queue" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from queue" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tokens" -l server -d 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tokens" -l token -d 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tokens" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tokens" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tokens" -l allow-insecure -d 'Allow sending the token over plain HTTP to a host that is not this machine'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tokens" -l json -d 'Machine-readable output (shapes in docs/json-output.md)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tokens" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tokens" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tokens" -f -a "create" -d 'Make a token; its secret is printed once'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tokens" -f -a "list"
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tokens" -f -a "revoke" -d 'Revoke a token by id'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tokens" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from events" -l after -d 'Start after this event id instead of the recent backlog' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from events" -l server -d 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from events" -l token -d 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from events" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from events" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from events" -l include-logs -d 'Include every task\'s log lines'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from events" -l allow-insecure -d 'Allow sending the token over plain HTTP to a host that is not this machine'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from events" -l json -d 'Machine-readable output (shapes in docs/json-output.md)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from events" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from events" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "status" -d 'Coordinator version, uptime, mode, queue counts, nodes online/pending'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "nodes" -d 'List and manage worker nodes'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "tasks" -d 'Submit, list, follow and cancel tasks'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "queue" -d 'Queue counts by state and the backlog by requirements'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "tokens" -d 'Create, list and revoke API and enrollment tokens'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "events" -d 'Print the coordinator\'s live event stream (until Ctrl-C)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand login" -l server -d 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand login" -l token -d 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand login" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand login" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand login" -l allow-insecure -d 'Allow sending the token over plain HTTP to a host that is not this machine'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand login" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand login" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand logout" -l server -d 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand logout" -l token -d 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand logout" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand logout" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand logout" -l all -d 'Forget the tokens of every coordinator'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand logout" -l allow-insecure -d 'Allow sending the token over plain HTTP to a host that is not this machine'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand logout" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand logout" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand completions" -l dir -d 'Write the scripts into this directory under their installed names' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand man" -l dir -d 'Write one page per command into this directory' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand man" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand man" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout completions man help" -f -a "serve" -d 'Run the coordinator (and, by default, a local worker) until SIGINT/SIGTERM'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout completions man help" -f -a "agent" -d 'Run this machine as a worker node in the foreground (what the service runs)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout completions man help" -f -a "enroll" -d 'Enroll this machine with a coordinator using an enrollment token'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout completions man help" -f -a "status" -d 'Show this node: enrolled, coordinator reachable, approved, where its files are'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout completions man help" -f -a "env" -d 'Read and edit the env file (comments, order and unknown keys are kept)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout completions man help" -f -a "logs" -d 'Read the log files of `serve` and `agent` on this machine'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout completions man help" -f -a "config" -d 'Inspect the resolved configuration'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout completions man help" -f -a "server" -d 'Drive a running coordinator: status, nodes, tasks, queue, tokens, events'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout completions man help" -f -a "login" -d 'Check an API token against a coordinator and store it for later commands'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout completions man help" -f -a "logout" -d 'Forget the stored token of a coordinator'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout completions man help" -f -a "completions" -d 'Print a shell completion script (or write every shell\'s with --dir)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout completions man help" -f -a "man" -d 'Print the man page (or write one page per command with --dir)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "list" -d 'Print every KEY=value (secrets masked)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "get" -d 'Print one value (exit 4 when unset)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "set" -d 'Set a value (known keys are validated; unknown keys are kept with a warning)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "unset" -d 'Remove a key'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "path" -d 'Print the env file\'s path'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "edit" -d 'Open the env file in $EDITOR; it is checked before it replaces the original'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print every setting, its value, and where the value came from'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "status" -d 'Coordinator version, uptime, mode, queue counts, nodes online/pending'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "nodes" -d 'List and manage worker nodes'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "tasks" -d 'Submit, list, follow and cancel tasks'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "queue" -d 'Queue counts by state and the backlog by requirements'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "tokens" -d 'Create, list and revoke API and enrollment tokens'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "events" -d 'Print the coordinator\'s live event stream (until Ctrl-C)'
