@@ -541,3 +541,39 @@ fn the_coordinator_is_found_in_the_documented_order() {
     c.env("EDGECODER_URL", &dead);
     assert_eq!(status(c, &["--server", &coord.url]).code, Some(0));
 }
+
+/// Ctrl-C (SIGINT) while a script waits: no question is asked, the wait stops with 130, and the
+/// task goes on.
+#[tokio::test]
+async fn interrupting_an_unattended_wait_leaves_the_task_running() {
+    let sb = Sandbox::new();
+    let coord = Coordinator::start(&sb);
+    let admin = coord.admin();
+    let mut waiting = server_cmd(&sb, &coord.url);
+    waiting
+        .args(["server", "tasks", "submit", "--wait", "--", "sleep", "30"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = waiting.spawn().expect("spawn");
+    let pid = child.id() as i32;
+    let task = eventually(Duration::from_secs(20), || async {
+        let list = admin.tasks("state=running").await.ok()?;
+        list.tasks.into_iter().next()
+    })
+    .await;
+    // SAFETY: a signal to the child this test started.
+    unsafe { libc::kill(pid, libc::SIGINT) };
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().expect("output"))
+        .await
+        .expect("join");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("stopped waiting"), "{stderr}");
+    assert!(
+        !stderr.contains("cancel"),
+        "no question without a terminal: {stderr}"
+    );
+    let still = admin.task(&task.id).await.expect("task");
+    assert_eq!(still.state, edgecoder::api::TaskState::Running);
+    admin.cancel(&task.id).await.expect("clean up");
+}
