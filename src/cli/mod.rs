@@ -6,6 +6,8 @@ mod config_cmd;
 mod enroll;
 mod env_cmd;
 pub mod exit;
+mod gc;
+pub mod local_args;
 mod logging;
 mod login;
 mod logs;
@@ -16,6 +18,7 @@ mod server;
 pub mod server_args;
 mod signals;
 mod status;
+mod task_cmd;
 
 use args::{Cli, Command};
 use clap::Parser;
@@ -35,6 +38,8 @@ pub fn main() -> u8 {
         Command::Server(args) => server::run(args),
         Command::Login(args) => login::login(args),
         Command::Logout(args) => login::logout(args),
+        Command::Task(args) => task_cmd::run(args),
+        Command::Gc(args) => gc::run(args),
     };
     match result {
         Ok(code) => code,
