@@ -570,3 +570,26 @@ fn bad_input_is_one_line_with_the_right_exit_code() {
     // Nothing was run by the refused commands.
     assert_eq!(ids(&list(&sb)), vec![id]);
 }
+
+#[test]
+fn the_runs_dir_follows_its_setting_and_flag() {
+    let sb = Sandbox::new();
+    let from_env = sb.path().join("from-env");
+    let mut cmd = task(&sb, &["run", "--project", "p", "--", "true"]);
+    cmd.env("EDGECODER_RUNS_DIR", &from_env);
+    let (code, _, err) = end(cmd);
+    assert_eq!(code, 0, "{err}");
+    let id = started_id(&err);
+    assert!(from_env.join("p").join(&id).join("TASK.md").is_file());
+    assert!(!runs_dir(&sb).exists(), "nothing under <data dir>/runs");
+
+    let from_flag = sb.path().join("from-flag");
+    let flag = from_flag.to_str().unwrap();
+    let (code, _, err) = end(task(&sb, &["run", "--runs-dir", flag, "--", "true"]));
+    assert_eq!(code, 0, "{err}");
+    let flagged = started_id(&err);
+    let (code, out, _) = end(task(&sb, &["list", "--json", "--runs-dir", flag]));
+    assert_eq!(code, 0);
+    let listing: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(ids(&listing), vec![flagged]);
+}
