@@ -32,6 +32,8 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand server 'Drive a running coordinator: status, nodes, tasks, queue, tokens, events'
             cand login 'Check an API token against a coordinator and store it for later commands'
             cand logout 'Forget the stored token of a coordinator'
+            cand task 'Run commands on this machine with no coordinator, and read their records'
+            cand gc 'Delete old finished local runs (`edgecoder task`) and say what that freed'
             cand completions 'Print a shell completion script (or write every shell''s with --dir)'
             cand man 'Print the man page (or write one page per command with --dir)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -686,6 +688,121 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'edgecoder;task'= {
+            cand --runs-dir 'Runs directory (default: EDGECODER_RUNS_DIR, else <data dir>/runs)'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand run 'Run a command on this machine in the sandbox and record it (`-- CMD ARGS…`); exits with the command''s exit code (124 on timeout)'
+            cand list 'Local runs, newest first'
+            cand show 'One task with its runs (id or unique prefix)'
+            cand logs 'Print a task''s output: stdout to stdout, stderr to stderr'
+            cand stop 'Stop a running task (from any terminal); it is recorded as cancelled'
+            cand rm 'Delete a task''s records and output (refused while it runs)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;task;run'= {
+            cand --project 'Group the record under this project (default: the current directory''s name)'
+            cand --timeout 'Stop the task after this long, e.g. 30s, 10m, 2h (default: EDGECODER_DEFAULT_TASK_TIMEOUT)'
+            cand --runs-dir 'Runs directory (default: EDGECODER_RUNS_DIR, else <data dir>/runs)'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --keep-workdir 'Keep the task''s working directory (`<run dir>/work`) after it ends'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;task;list'= {
+            cand --project 'Only this project''s tasks'
+            cand --runs-dir 'Runs directory (default: EDGECODER_RUNS_DIR, else <data dir>/runs)'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --json 'Machine-readable output (see docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;task;show'= {
+            cand --runs-dir 'Runs directory (default: EDGECODER_RUNS_DIR, else <data dir>/runs)'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --json 'Machine-readable output (see docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;task;logs'= {
+            cand --runs-dir 'Runs directory (default: EDGECODER_RUNS_DIR, else <data dir>/runs)'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand -f 'Keep printing output until the run ends'
+            cand --follow 'Keep printing output until the run ends'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;task;stop'= {
+            cand --runs-dir 'Runs directory (default: EDGECODER_RUNS_DIR, else <data dir>/runs)'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;task;rm'= {
+            cand --runs-dir 'Runs directory (default: EDGECODER_RUNS_DIR, else <data dir>/runs)'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;task;help'= {
+            cand run 'Run a command on this machine in the sandbox and record it (`-- CMD ARGS…`); exits with the command''s exit code (124 on timeout)'
+            cand list 'Local runs, newest first'
+            cand show 'One task with its runs (id or unique prefix)'
+            cand logs 'Print a task''s output: stdout to stdout, stderr to stderr'
+            cand stop 'Stop a running task (from any terminal); it is recorded as cancelled'
+            cand rm 'Delete a task''s records and output (refused while it runs)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;task;help;run'= {
+        }
+        &'edgecoder;task;help;list'= {
+        }
+        &'edgecoder;task;help;show'= {
+        }
+        &'edgecoder;task;help;logs'= {
+        }
+        &'edgecoder;task;help;stop'= {
+        }
+        &'edgecoder;task;help;rm'= {
+        }
+        &'edgecoder;task;help;help'= {
+        }
+        &'edgecoder;gc'= {
+            cand --older-than 'Delete finished runs that ended longer ago than this, e.g. 12h, 7d'
+            cand --project 'Only this project''s runs'
+            cand --runs-dir 'Runs directory (default: EDGECODER_RUNS_DIR, else <data dir>/runs)'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --dry-run 'Only say what would be deleted'
+            cand --keep-failed 'Keep failed and timed-out runs'
+            cand --json 'Machine-readable output (see docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'edgecoder;completions'= {
             cand --dir 'Write the scripts into this directory under their installed names'
             cand -h 'Print help'
@@ -711,6 +828,8 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand server 'Drive a running coordinator: status, nodes, tasks, queue, tokens, events'
             cand login 'Check an API token against a coordinator and store it for later commands'
             cand logout 'Forget the stored token of a coordinator'
+            cand task 'Run commands on this machine with no coordinator, and read their records'
+            cand gc 'Delete old finished local runs (`edgecoder task`) and say what that freed'
             cand completions 'Print a shell completion script (or write every shell''s with --dir)'
             cand man 'Print the man page (or write one page per command with --dir)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -818,6 +937,28 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         &'edgecoder;help;login'= {
         }
         &'edgecoder;help;logout'= {
+        }
+        &'edgecoder;help;task'= {
+            cand run 'Run a command on this machine in the sandbox and record it (`-- CMD ARGS…`); exits with the command''s exit code (124 on timeout)'
+            cand list 'Local runs, newest first'
+            cand show 'One task with its runs (id or unique prefix)'
+            cand logs 'Print a task''s output: stdout to stdout, stderr to stderr'
+            cand stop 'Stop a running task (from any terminal); it is recorded as cancelled'
+            cand rm 'Delete a task''s records and output (refused while it runs)'
+        }
+        &'edgecoder;help;task;run'= {
+        }
+        &'edgecoder;help;task;list'= {
+        }
+        &'edgecoder;help;task;show'= {
+        }
+        &'edgecoder;help;task;logs'= {
+        }
+        &'edgecoder;help;task;stop'= {
+        }
+        &'edgecoder;help;task;rm'= {
+        }
+        &'edgecoder;help;gc'= {
         }
         &'edgecoder;help;completions'= {
         }

@@ -36,6 +36,8 @@ complete -c edgecoder -n "__fish_edgecoder_needs_command" -f -a "config" -d 'Ins
 complete -c edgecoder -n "__fish_edgecoder_needs_command" -f -a "server" -d 'Drive a running coordinator: status, nodes, tasks, queue, tokens, events'
 complete -c edgecoder -n "__fish_edgecoder_needs_command" -f -a "login" -d 'Check an API token against a coordinator and store it for later commands'
 complete -c edgecoder -n "__fish_edgecoder_needs_command" -f -a "logout" -d 'Forget the stored token of a coordinator'
+complete -c edgecoder -n "__fish_edgecoder_needs_command" -f -a "task" -d 'Run commands on this machine with no coordinator, and read their records'
+complete -c edgecoder -n "__fish_edgecoder_needs_command" -f -a "gc" -d 'Delete old finished local runs (`edgecoder task`) and say what that freed'
 complete -c edgecoder -n "__fish_edgecoder_needs_command" -f -a "completions" -d 'Print a shell completion script (or write every shell\'s with --dir)'
 complete -c edgecoder -n "__fish_edgecoder_needs_command" -f -a "man" -d 'Print the man page (or write one page per command with --dir)'
 complete -c edgecoder -n "__fish_edgecoder_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -251,25 +253,93 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand logout" -l all -d 'F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand logout" -l allow-insecure -d 'Allow sending the token over plain HTTP to a host that is not this machine'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand logout" -s h -l help -d 'Print help'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand logout" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and not __fish_seen_subcommand_from run list show logs stop rm help" -l runs-dir -d 'Runs directory (default: EDGECODER_RUNS_DIR, else <data dir>/runs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and not __fish_seen_subcommand_from run list show logs stop rm help" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and not __fish_seen_subcommand_from run list show logs stop rm help" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and not __fish_seen_subcommand_from run list show logs stop rm help" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and not __fish_seen_subcommand_from run list show logs stop rm help" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and not __fish_seen_subcommand_from run list show logs stop rm help" -f -a "run" -d 'Run a command on this machine in the sandbox and record it (`-- CMD ARGS…`); exits with the command\'s exit code (124 on timeout)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and not __fish_seen_subcommand_from run list show logs stop rm help" -f -a "list" -d 'Local runs, newest first'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and not __fish_seen_subcommand_from run list show logs stop rm help" -f -a "show" -d 'One task with its runs (id or unique prefix)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and not __fish_seen_subcommand_from run list show logs stop rm help" -f -a "logs" -d 'Print a task\'s output: stdout to stdout, stderr to stderr'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and not __fish_seen_subcommand_from run list show logs stop rm help" -f -a "stop" -d 'Stop a running task (from any terminal); it is recorded as cancelled'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and not __fish_seen_subcommand_from run list show logs stop rm help" -f -a "rm" -d 'Delete a task\'s records and output (refused while it runs)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and not __fish_seen_subcommand_from run list show logs stop rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from run" -l project -d 'Group the record under this project (default: the current directory\'s name)' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from run" -l timeout -d 'Stop the task after this long, e.g. 30s, 10m, 2h (default: EDGECODER_DEFAULT_TASK_TIMEOUT)' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from run" -l runs-dir -d 'Runs directory (default: EDGECODER_RUNS_DIR, else <data dir>/runs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from run" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from run" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from run" -l keep-workdir -d 'Keep the task\'s working directory (`<run dir>/work`) after it ends'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from run" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from list" -l project -d 'Only this project\'s tasks' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from list" -l runs-dir -d 'Runs directory (default: EDGECODER_RUNS_DIR, else <data dir>/runs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from list" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from list" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from list" -l json -d 'Machine-readable output (see docs/json-output.md)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from show" -l runs-dir -d 'Runs directory (default: EDGECODER_RUNS_DIR, else <data dir>/runs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from show" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from show" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from show" -l json -d 'Machine-readable output (see docs/json-output.md)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from logs" -l runs-dir -d 'Runs directory (default: EDGECODER_RUNS_DIR, else <data dir>/runs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from logs" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from logs" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from logs" -s f -l follow -d 'Keep printing output until the run ends'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from logs" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from logs" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from stop" -l runs-dir -d 'Runs directory (default: EDGECODER_RUNS_DIR, else <data dir>/runs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from stop" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from stop" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from stop" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from rm" -l runs-dir -d 'Runs directory (default: EDGECODER_RUNS_DIR, else <data dir>/runs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from rm" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from rm" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from help" -f -a "run" -d 'Run a command on this machine in the sandbox and record it (`-- CMD ARGS…`); exits with the command\'s exit code (124 on timeout)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from help" -f -a "list" -d 'Local runs, newest first'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from help" -f -a "show" -d 'One task with its runs (id or unique prefix)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from help" -f -a "logs" -d 'Print a task\'s output: stdout to stdout, stderr to stderr'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from help" -f -a "stop" -d 'Stop a running task (from any terminal); it is recorded as cancelled'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Delete a task\'s records and output (refused while it runs)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand gc" -l older-than -d 'Delete finished runs that ended longer ago than this, e.g. 12h, 7d' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand gc" -l project -d 'Only this project\'s runs' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand gc" -l runs-dir -d 'Runs directory (default: EDGECODER_RUNS_DIR, else <data dir>/runs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand gc" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand gc" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand gc" -l dry-run -d 'Only say what would be deleted'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand gc" -l keep-failed -d 'Keep failed and timed-out runs'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand gc" -l json -d 'Machine-readable output (see docs/json-output.md)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand gc" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand gc" -s V -l version -d 'Print version'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand completions" -l dir -d 'Write the scripts into this directory under their installed names' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand man" -l dir -d 'Write one page per command into this directory' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand man" -s h -l help -d 'Print help'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand man" -s V -l version -d 'Print version'
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout completions man help" -f -a "serve" -d 'Run the coordinator (and, by default, a local worker) until SIGINT/SIGTERM'
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout completions man help" -f -a "agent" -d 'Run this machine as a worker node in the foreground (what the service runs)'
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout completions man help" -f -a "enroll" -d 'Enroll this machine with a coordinator using an enrollment token'
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout completions man help" -f -a "status" -d 'Show this node: enrolled, coordinator reachable, approved, where its files are'
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout completions man help" -f -a "env" -d 'Read and edit the env file (comments, order and unknown keys are kept)'
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout completions man help" -f -a "logs" -d 'Read the log files of `serve` and `agent` on this machine'
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout completions man help" -f -a "config" -d 'Inspect the resolved configuration'
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout completions man help" -f -a "server" -d 'Drive a running coordinator: status, nodes, tasks, queue, tokens, events'
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout completions man help" -f -a "login" -d 'Check an API token against a coordinator and store it for later commands'
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout completions man help" -f -a "logout" -d 'Forget the stored token of a coordinator'
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout completions man help" -f -a "completions" -d 'Print a shell completion script (or write every shell\'s with --dir)'
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout completions man help" -f -a "man" -d 'Print the man page (or write one page per command with --dir)'
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout task gc completions man help" -f -a "serve" -d 'Run the coordinator (and, by default, a local worker) until SIGINT/SIGTERM'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout task gc completions man help" -f -a "agent" -d 'Run this machine as a worker node in the foreground (what the service runs)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout task gc completions man help" -f -a "enroll" -d 'Enroll this machine with a coordinator using an enrollment token'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout task gc completions man help" -f -a "status" -d 'Show this node: enrolled, coordinator reachable, approved, where its files are'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout task gc completions man help" -f -a "env" -d 'Read and edit the env file (comments, order and unknown keys are kept)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout task gc completions man help" -f -a "logs" -d 'Read the log files of `serve` and `agent` on this machine'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout task gc completions man help" -f -a "config" -d 'Inspect the resolved configuration'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout task gc completions man help" -f -a "server" -d 'Drive a running coordinator: status, nodes, tasks, queue, tokens, events'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout task gc completions man help" -f -a "login" -d 'Check an API token against a coordinator and store it for later commands'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout task gc completions man help" -f -a "logout" -d 'Forget the stored token of a coordinator'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout task gc completions man help" -f -a "task" -d 'Run commands on this machine with no coordinator, and read their records'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout task gc completions man help" -f -a "gc" -d 'Delete old finished local runs (`edgecoder task`) and say what that freed'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout task gc completions man help" -f -a "completions" -d 'Print a shell completion script (or write every shell\'s with --dir)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout task gc completions man help" -f -a "man" -d 'Print the man page (or write one page per command with --dir)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout task gc completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "list" -d 'Print every KEY=value (secrets masked)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "get" -d 'Print one value (exit 4 when unset)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "set" -d 'Set a value (known keys are validated; unknown keys are kept with a warning)'
@@ -283,3 +353,9 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_see
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "queue" -d 'Queue counts by state and the backlog by requirements'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "tokens" -d 'Create, list and revoke API and enrollment tokens'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "events" -d 'Print the coordinator\'s live event stream (until Ctrl-C)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from task" -f -a "run" -d 'Run a command on this machine in the sandbox and record it (`-- CMD ARGS…`); exits with the command\'s exit code (124 on timeout)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from task" -f -a "list" -d 'Local runs, newest first'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from task" -f -a "show" -d 'One task with its runs (id or unique prefix)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from task" -f -a "logs" -d 'Print a task\'s output: stdout to stdout, stderr to stderr'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from task" -f -a "stop" -d 'Stop a running task (from any terminal); it is recorded as cancelled'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from task" -f -a "rm" -d 'Delete a task\'s records and output (refused while it runs)'

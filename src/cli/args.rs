@@ -1,5 +1,6 @@
 //! The command line, as clap definitions only; the work lives in one module per command family.
 
+use super::local_args::{GcArgs, TaskArgs};
 pub use super::server_args::*;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -40,6 +41,10 @@ pub enum Command {
     Login(LoginArgs),
     /// Forget the stored token of a coordinator.
     Logout(LogoutArgs),
+    /// Run commands on this machine with no coordinator, and read their records.
+    Task(TaskArgs),
+    /// Delete old finished local runs (`edgecoder task`) and say what that freed.
+    Gc(GcArgs),
     /// Print a shell completion script (or write every shell's with --dir).
     Completions(CompletionsArgs),
     /// Print the man page (or write one page per command with --dir).

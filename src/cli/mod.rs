@@ -7,6 +7,8 @@ mod enroll;
 mod env_cmd;
 pub mod exit;
 mod generate;
+mod gc;
+pub mod local_args;
 mod logging;
 mod login;
 mod logs;
@@ -18,6 +20,7 @@ mod server;
 pub mod server_args;
 mod signals;
 mod status;
+mod task_cmd;
 
 use args::{Cli, Command};
 use clap::Parser;
@@ -39,6 +42,8 @@ pub fn main() -> u8 {
         Command::Logout(args) => login::logout(args),
         Command::Completions(args) => generate::completions(args),
         Command::Man(args) => generate::man(args),
+        Command::Task(args) => task_cmd::run(args),
+        Command::Gc(args) => gc::run(args),
     };
     match result {
         Ok(code) => code,

@@ -56,6 +56,12 @@ pub const SETTINGS: &[SettingDef] = &[
     ),
     def("log_dir", "EDGECODER_LOG_DIR", None, "rotating log files"),
     def(
+        "runs_dir",
+        "EDGECODER_RUNS_DIR",
+        None,
+        "records of `edgecoder task` runs (default <data dir>/runs)",
+    ),
+    def(
         "log_level",
         "EDGECODER_LOG",
         Some("info"),

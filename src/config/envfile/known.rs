@@ -44,6 +44,7 @@ const KNOWN: &[(&str, Rule)] = &[
     ("EDGECODER_DATA_DIR", Rule::Path),
     ("EDGECODER_CONFIG", Rule::Path),
     ("EDGECODER_LOG_DIR", Rule::Path),
+    ("EDGECODER_RUNS_DIR", Rule::Path),
     // A user name (`root` included, which runs tasks as root with a warning).
     ("EDGECODER_TASK_USER", Rule::Id),
 ];

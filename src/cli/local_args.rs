@@ -1,0 +1,98 @@
+//! Clap definitions of the local-only run commands, `edgecoder task …` and `edgecoder gc`; the
+//! work is in `cli/task_cmd/` and `cli/gc.rs`.
+
+use super::args::ConfigArgs;
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
+
+/// Where the run records live; shared by `task` and `gc`.
+#[derive(Debug, Clone, Args, Default)]
+pub struct RunsDirArgs {
+    /// Runs directory (default: EDGECODER_RUNS_DIR, else <data dir>/runs).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub runs_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TaskArgs {
+    #[command(flatten)]
+    pub dirs: RunsDirArgs,
+    #[command(subcommand)]
+    pub command: TaskCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TaskCommand {
+    /// Run a command on this machine in the sandbox and record it (`-- CMD ARGS…`); exits with
+    /// the command's exit code (124 on timeout).
+    Run(TaskRunArgs),
+    /// Local runs, newest first.
+    List(TaskListArgs),
+    /// One task with its runs (id or unique prefix).
+    Show {
+        id: String,
+        /// Machine-readable output (see docs/json-output.md).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a task's output: stdout to stdout, stderr to stderr.
+    Logs {
+        id: String,
+        /// Keep printing output until the run ends.
+        #[arg(short, long)]
+        follow: bool,
+    },
+    /// Stop a running task (from any terminal); it is recorded as cancelled.
+    Stop { id: String },
+    /// Delete a task's records and output (refused while it runs).
+    Rm { id: String },
+}
+
+#[derive(Debug, Args)]
+pub struct TaskRunArgs {
+    /// Group the record under this project (default: the current directory's name).
+    #[arg(long, value_name = "NAME")]
+    pub project: Option<String>,
+    /// Stop the task after this long, e.g. 30s, 10m, 2h (default: EDGECODER_DEFAULT_TASK_TIMEOUT).
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<String>,
+    /// Keep the task's working directory (`<run dir>/work`) after it ends.
+    #[arg(long)]
+    pub keep_workdir: bool,
+    /// The command and its arguments.
+    #[arg(last = true, required = true, value_name = "CMD")]
+    pub command: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct TaskListArgs {
+    /// Only this project's tasks.
+    #[arg(long, value_name = "NAME")]
+    pub project: Option<String>,
+    /// Machine-readable output (see docs/json-output.md).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GcArgs {
+    /// Delete finished runs that ended longer ago than this, e.g. 12h, 7d.
+    #[arg(long, value_name = "DURATION", default_value = "7d")]
+    pub older_than: String,
+    /// Only say what would be deleted.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Keep failed and timed-out runs.
+    #[arg(long)]
+    pub keep_failed: bool,
+    /// Only this project's runs.
+    #[arg(long, value_name = "NAME")]
+    pub project: Option<String>,
+    /// Machine-readable output (see docs/json-output.md).
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub dirs: RunsDirArgs,
+}
