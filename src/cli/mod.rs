@@ -3,6 +3,7 @@
 mod agent_cmd;
 pub mod args;
 mod config_cmd;
+pub mod control_args;
 mod enroll;
 mod env_cmd;
 pub mod exit;

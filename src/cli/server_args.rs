@@ -1,5 +1,6 @@
 //! Clap definitions of `edgecoder server …`, `login` and `logout`; the work is in `cli/server/`.
 
+use super::control_args::{AuditArgs, BlacklistCommand, ModeArgs};
 use super::remote::RemoteArgs;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
@@ -32,6 +33,13 @@ pub enum ServerCommand {
     Tokens(TokensCommand),
     /// Print the coordinator's live event stream (until Ctrl-C).
     Events(EventsArgs),
+    /// Refuse nodes by id or address: add, remove, list.
+    #[command(subcommand)]
+    Blacklist(BlacklistCommand),
+    /// The record of admin and owner actions, newest first.
+    Audit(AuditArgs),
+    /// Show or set the network mode (enterprise_overlay or public_mesh).
+    Mode(ModeArgs),
 }
 
 #[derive(Debug, Subcommand)]

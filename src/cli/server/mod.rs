@@ -1,5 +1,8 @@
 //! `edgecoder server …`: a typed HTTP client of a running coordinator, one module per area.
 
+mod audit;
+mod blacklist;
+mod mode;
 mod status;
 
 use super::exit::CliError;
@@ -33,6 +36,9 @@ pub fn run(args: ServerArgs) -> Result<u8, CliError> {
     };
     match args.command {
         ServerCommand::Status => status::run(&ctx),
+        ServerCommand::Blacklist(command) => blacklist::run(&ctx, command),
+        ServerCommand::Audit(args) => audit::run(&ctx, args),
+        ServerCommand::Mode(args) => mode::run(&ctx, args),
         _ => Err(CliError::error("not built yet")),
     }
 }
