@@ -601,8 +601,10 @@ async fn registration_is_rate_limited_per_address_and_recovers() {
     let mut opts = coordinator_only();
     opts.env
         .push(("EDGECODER_REGISTER_BURST".into(), "3".into()));
+    // One token back every 5 s: the burst below is used up long before one returns, however
+    // loaded the machine.
     opts.env
-        .push(("EDGECODER_REGISTER_PER_MINUTE".into(), "60".into()));
+        .push(("EDGECODER_REGISTER_PER_MINUTE".into(), "12".into()));
     let coord = Coordinator::start_with(&sb, opts);
     let admin = coord.admin();
     let good = admin
@@ -631,7 +633,7 @@ async fn registration_is_rate_limited_per_address_and_recovers() {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok())
         .expect("Retry-After header");
-    assert!((1..=2).contains(&retry_after), "Retry-After {retry_after}");
+    assert!((1..=5).contains(&retry_after), "Retry-After {retry_after}");
     let message = limited.json()["error"]["message"]
         .as_str()
         .unwrap_or_default()

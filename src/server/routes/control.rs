@@ -22,10 +22,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/blacklist", get(list_blacklist).post(add_blacklist))
         .route("/api/v1/blacklist/{id}", delete(remove_blacklist))
-        .route(
-            "/api/v1/network-mode",
-            get(show_network_mode).put(set_network_mode),
-        )
+        .route("/api/v1/network-mode", get(show_mode).put(set_mode))
         .route("/api/v1/audit", get(list_audit))
 }
 
@@ -79,7 +76,7 @@ async fn remove_blacklist(
     Ok(Json(change))
 }
 
-async fn show_network_mode(
+async fn show_mode(
     State(app): State<AppState>,
     caller: Caller,
 ) -> Result<Json<NetworkModeInfo>, ApiError> {
@@ -92,7 +89,7 @@ async fn show_network_mode(
     Ok(Json(info))
 }
 
-async fn set_network_mode(
+async fn set_mode(
     State(app): State<AppState>,
     caller: Caller,
     ApiJson(req): ApiJson<NetworkModeSet>,
