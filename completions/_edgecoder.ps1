@@ -266,6 +266,9 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('queue', 'queue', [CompletionResultType]::ParameterValue, 'Queue counts by state and the backlog by requirements')
             [CompletionResult]::new('tokens', 'tokens', [CompletionResultType]::ParameterValue, 'Create, list and revoke API and enrollment tokens')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'Print the coordinator''s live event stream (until Ctrl-C)')
+            [CompletionResult]::new('blacklist', 'blacklist', [CompletionResultType]::ParameterValue, 'Refuse nodes by id or address: add, remove, list')
+            [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'The record of admin and owner actions, newest first')
+            [CompletionResult]::new('mode', 'mode', [CompletionResultType]::ParameterValue, 'Show or set the network mode (enterprise_overlay or public_mesh)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -303,6 +306,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             break
         }
         'edgecoder;server;nodes;list' {
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Only nodes in this state: pending, approved, rejected, removed')
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
@@ -669,6 +673,156 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'edgecoder;server;blacklist' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (shapes in docs/json-output.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Refuse a node from now on, by id or by address; its tasks go back to the queue (admin)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove an entry: its id, or the node id or address it names (admin)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every entry with its reason and the nodes it refuses (owner)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'edgecoder;server;blacklist;add' {
+            [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'The node: its id, a unique prefix, or its name')
+            [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'An IP address: every node connecting from it is refused, and none may enroll from it')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, for the record (shown in `blacklist list` and the audit log)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (shapes in docs/json-output.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;server;blacklist;remove' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (shapes in docs/json-output.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;server;blacklist;list' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (shapes in docs/json-output.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;server;blacklist;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Refuse a node from now on, by id or by address; its tasks go back to the queue (admin)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove an entry: its id, or the node id or address it names (admin)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every entry with its reason and the nodes it refuses (owner)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'edgecoder;server;blacklist;help;add' {
+            break
+        }
+        'edgecoder;server;blacklist;help;remove' {
+            break
+        }
+        'edgecoder;server;blacklist;help;list' {
+            break
+        }
+        'edgecoder;server;blacklist;help;help' {
+            break
+        }
+        'edgecoder;server;audit' {
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many entries, newest first (1 to 1000)')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Only entries about this target (a node, token or blacklist entry id, or network_mode)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (shapes in docs/json-output.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;server;mode' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (shapes in docs/json-output.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The network mode in force and who set it (the default)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change the network mode now: enterprise_overlay or public_mesh (admin)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'edgecoder;server;mode;show' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (shapes in docs/json-output.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;server;mode;set' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (shapes in docs/json-output.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;server;mode;help' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The network mode in force and who set it (the default)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change the network mode now: enterprise_overlay or public_mesh (admin)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'edgecoder;server;mode;help;show' {
+            break
+        }
+        'edgecoder;server;mode;help;set' {
+            break
+        }
+        'edgecoder;server;mode;help;help' {
+            break
+        }
         'edgecoder;server;help' {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Coordinator version, uptime, mode, queue counts, nodes online/pending')
             [CompletionResult]::new('nodes', 'nodes', [CompletionResultType]::ParameterValue, 'List and manage worker nodes')
@@ -676,6 +830,9 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('queue', 'queue', [CompletionResultType]::ParameterValue, 'Queue counts by state and the backlog by requirements')
             [CompletionResult]::new('tokens', 'tokens', [CompletionResultType]::ParameterValue, 'Create, list and revoke API and enrollment tokens')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'Print the coordinator''s live event stream (until Ctrl-C)')
+            [CompletionResult]::new('blacklist', 'blacklist', [CompletionResultType]::ParameterValue, 'Refuse nodes by id or address: add, remove, list')
+            [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'The record of admin and owner actions, newest first')
+            [CompletionResult]::new('mode', 'mode', [CompletionResultType]::ParameterValue, 'Show or set the network mode (enterprise_overlay or public_mesh)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -755,6 +912,35 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             break
         }
         'edgecoder;server;help;events' {
+            break
+        }
+        'edgecoder;server;help;blacklist' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Refuse a node from now on, by id or by address; its tasks go back to the queue (admin)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove an entry: its id, or the node id or address it names (admin)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every entry with its reason and the nodes it refuses (owner)')
+            break
+        }
+        'edgecoder;server;help;blacklist;add' {
+            break
+        }
+        'edgecoder;server;help;blacklist;remove' {
+            break
+        }
+        'edgecoder;server;help;blacklist;list' {
+            break
+        }
+        'edgecoder;server;help;audit' {
+            break
+        }
+        'edgecoder;server;help;mode' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The network mode in force and who set it (the default)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change the network mode now: enterprise_overlay or public_mesh (admin)')
+            break
+        }
+        'edgecoder;server;help;mode;show' {
+            break
+        }
+        'edgecoder;server;help;mode;set' {
             break
         }
         'edgecoder;server;help;help' {
@@ -1006,6 +1192,9 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('queue', 'queue', [CompletionResultType]::ParameterValue, 'Queue counts by state and the backlog by requirements')
             [CompletionResult]::new('tokens', 'tokens', [CompletionResultType]::ParameterValue, 'Create, list and revoke API and enrollment tokens')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'Print the coordinator''s live event stream (until Ctrl-C)')
+            [CompletionResult]::new('blacklist', 'blacklist', [CompletionResultType]::ParameterValue, 'Refuse nodes by id or address: add, remove, list')
+            [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'The record of admin and owner actions, newest first')
+            [CompletionResult]::new('mode', 'mode', [CompletionResultType]::ParameterValue, 'Show or set the network mode (enterprise_overlay or public_mesh)')
             break
         }
         'edgecoder;help;server;status' {
@@ -1084,6 +1273,35 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             break
         }
         'edgecoder;help;server;events' {
+            break
+        }
+        'edgecoder;help;server;blacklist' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Refuse a node from now on, by id or by address; its tasks go back to the queue (admin)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove an entry: its id, or the node id or address it names (admin)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every entry with its reason and the nodes it refuses (owner)')
+            break
+        }
+        'edgecoder;help;server;blacklist;add' {
+            break
+        }
+        'edgecoder;help;server;blacklist;remove' {
+            break
+        }
+        'edgecoder;help;server;blacklist;list' {
+            break
+        }
+        'edgecoder;help;server;audit' {
+            break
+        }
+        'edgecoder;help;server;mode' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The network mode in force and who set it (the default)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change the network mode now: enterprise_overlay or public_mesh (admin)')
+            break
+        }
+        'edgecoder;help;server;mode;show' {
+            break
+        }
+        'edgecoder;help;server;mode;set' {
             break
         }
         'edgecoder;help;login' {

@@ -181,8 +181,17 @@ _edgecoder() {
             edgecoder__subcmd__help__subcmd__env,unset)
                 cmd="edgecoder__subcmd__help__subcmd__env__subcmd__unset"
                 ;;
+            edgecoder__subcmd__help__subcmd__server,audit)
+                cmd="edgecoder__subcmd__help__subcmd__server__subcmd__audit"
+                ;;
+            edgecoder__subcmd__help__subcmd__server,blacklist)
+                cmd="edgecoder__subcmd__help__subcmd__server__subcmd__blacklist"
+                ;;
             edgecoder__subcmd__help__subcmd__server,events)
                 cmd="edgecoder__subcmd__help__subcmd__server__subcmd__events"
+                ;;
+            edgecoder__subcmd__help__subcmd__server,mode)
+                cmd="edgecoder__subcmd__help__subcmd__server__subcmd__mode"
                 ;;
             edgecoder__subcmd__help__subcmd__server,nodes)
                 cmd="edgecoder__subcmd__help__subcmd__server__subcmd__nodes"
@@ -198,6 +207,21 @@ _edgecoder() {
                 ;;
             edgecoder__subcmd__help__subcmd__server,tokens)
                 cmd="edgecoder__subcmd__help__subcmd__server__subcmd__tokens"
+                ;;
+            edgecoder__subcmd__help__subcmd__server__subcmd__blacklist,add)
+                cmd="edgecoder__subcmd__help__subcmd__server__subcmd__blacklist__subcmd__add"
+                ;;
+            edgecoder__subcmd__help__subcmd__server__subcmd__blacklist,list)
+                cmd="edgecoder__subcmd__help__subcmd__server__subcmd__blacklist__subcmd__list"
+                ;;
+            edgecoder__subcmd__help__subcmd__server__subcmd__blacklist,remove)
+                cmd="edgecoder__subcmd__help__subcmd__server__subcmd__blacklist__subcmd__remove"
+                ;;
+            edgecoder__subcmd__help__subcmd__server__subcmd__mode,set)
+                cmd="edgecoder__subcmd__help__subcmd__server__subcmd__mode__subcmd__set"
+                ;;
+            edgecoder__subcmd__help__subcmd__server__subcmd__mode,show)
+                cmd="edgecoder__subcmd__help__subcmd__server__subcmd__mode__subcmd__show"
                 ;;
             edgecoder__subcmd__help__subcmd__server__subcmd__nodes,approve)
                 cmd="edgecoder__subcmd__help__subcmd__server__subcmd__nodes__subcmd__approve"
@@ -262,11 +286,20 @@ _edgecoder() {
             edgecoder__subcmd__help__subcmd__task,stop)
                 cmd="edgecoder__subcmd__help__subcmd__task__subcmd__stop"
                 ;;
+            edgecoder__subcmd__server,audit)
+                cmd="edgecoder__subcmd__server__subcmd__audit"
+                ;;
+            edgecoder__subcmd__server,blacklist)
+                cmd="edgecoder__subcmd__server__subcmd__blacklist"
+                ;;
             edgecoder__subcmd__server,events)
                 cmd="edgecoder__subcmd__server__subcmd__events"
                 ;;
             edgecoder__subcmd__server,help)
                 cmd="edgecoder__subcmd__server__subcmd__help"
+                ;;
+            edgecoder__subcmd__server,mode)
+                cmd="edgecoder__subcmd__server__subcmd__mode"
                 ;;
             edgecoder__subcmd__server,nodes)
                 cmd="edgecoder__subcmd__server__subcmd__nodes"
@@ -283,11 +316,44 @@ _edgecoder() {
             edgecoder__subcmd__server,tokens)
                 cmd="edgecoder__subcmd__server__subcmd__tokens"
                 ;;
+            edgecoder__subcmd__server__subcmd__blacklist,add)
+                cmd="edgecoder__subcmd__server__subcmd__blacklist__subcmd__add"
+                ;;
+            edgecoder__subcmd__server__subcmd__blacklist,help)
+                cmd="edgecoder__subcmd__server__subcmd__blacklist__subcmd__help"
+                ;;
+            edgecoder__subcmd__server__subcmd__blacklist,list)
+                cmd="edgecoder__subcmd__server__subcmd__blacklist__subcmd__list"
+                ;;
+            edgecoder__subcmd__server__subcmd__blacklist,remove)
+                cmd="edgecoder__subcmd__server__subcmd__blacklist__subcmd__remove"
+                ;;
+            edgecoder__subcmd__server__subcmd__blacklist__subcmd__help,add)
+                cmd="edgecoder__subcmd__server__subcmd__blacklist__subcmd__help__subcmd__add"
+                ;;
+            edgecoder__subcmd__server__subcmd__blacklist__subcmd__help,help)
+                cmd="edgecoder__subcmd__server__subcmd__blacklist__subcmd__help__subcmd__help"
+                ;;
+            edgecoder__subcmd__server__subcmd__blacklist__subcmd__help,list)
+                cmd="edgecoder__subcmd__server__subcmd__blacklist__subcmd__help__subcmd__list"
+                ;;
+            edgecoder__subcmd__server__subcmd__blacklist__subcmd__help,remove)
+                cmd="edgecoder__subcmd__server__subcmd__blacklist__subcmd__help__subcmd__remove"
+                ;;
+            edgecoder__subcmd__server__subcmd__help,audit)
+                cmd="edgecoder__subcmd__server__subcmd__help__subcmd__audit"
+                ;;
+            edgecoder__subcmd__server__subcmd__help,blacklist)
+                cmd="edgecoder__subcmd__server__subcmd__help__subcmd__blacklist"
+                ;;
             edgecoder__subcmd__server__subcmd__help,events)
                 cmd="edgecoder__subcmd__server__subcmd__help__subcmd__events"
                 ;;
             edgecoder__subcmd__server__subcmd__help,help)
                 cmd="edgecoder__subcmd__server__subcmd__help__subcmd__help"
+                ;;
+            edgecoder__subcmd__server__subcmd__help,mode)
+                cmd="edgecoder__subcmd__server__subcmd__help__subcmd__mode"
                 ;;
             edgecoder__subcmd__server__subcmd__help,nodes)
                 cmd="edgecoder__subcmd__server__subcmd__help__subcmd__nodes"
@@ -303,6 +369,21 @@ _edgecoder() {
                 ;;
             edgecoder__subcmd__server__subcmd__help,tokens)
                 cmd="edgecoder__subcmd__server__subcmd__help__subcmd__tokens"
+                ;;
+            edgecoder__subcmd__server__subcmd__help__subcmd__blacklist,add)
+                cmd="edgecoder__subcmd__server__subcmd__help__subcmd__blacklist__subcmd__add"
+                ;;
+            edgecoder__subcmd__server__subcmd__help__subcmd__blacklist,list)
+                cmd="edgecoder__subcmd__server__subcmd__help__subcmd__blacklist__subcmd__list"
+                ;;
+            edgecoder__subcmd__server__subcmd__help__subcmd__blacklist,remove)
+                cmd="edgecoder__subcmd__server__subcmd__help__subcmd__blacklist__subcmd__remove"
+                ;;
+            edgecoder__subcmd__server__subcmd__help__subcmd__mode,set)
+                cmd="edgecoder__subcmd__server__subcmd__help__subcmd__mode__subcmd__set"
+                ;;
+            edgecoder__subcmd__server__subcmd__help__subcmd__mode,show)
+                cmd="edgecoder__subcmd__server__subcmd__help__subcmd__mode__subcmd__show"
                 ;;
             edgecoder__subcmd__server__subcmd__help__subcmd__nodes,approve)
                 cmd="edgecoder__subcmd__server__subcmd__help__subcmd__nodes__subcmd__approve"
@@ -348,6 +429,24 @@ _edgecoder() {
                 ;;
             edgecoder__subcmd__server__subcmd__help__subcmd__tokens,revoke)
                 cmd="edgecoder__subcmd__server__subcmd__help__subcmd__tokens__subcmd__revoke"
+                ;;
+            edgecoder__subcmd__server__subcmd__mode,help)
+                cmd="edgecoder__subcmd__server__subcmd__mode__subcmd__help"
+                ;;
+            edgecoder__subcmd__server__subcmd__mode,set)
+                cmd="edgecoder__subcmd__server__subcmd__mode__subcmd__set"
+                ;;
+            edgecoder__subcmd__server__subcmd__mode,show)
+                cmd="edgecoder__subcmd__server__subcmd__mode__subcmd__show"
+                ;;
+            edgecoder__subcmd__server__subcmd__mode__subcmd__help,help)
+                cmd="edgecoder__subcmd__server__subcmd__mode__subcmd__help__subcmd__help"
+                ;;
+            edgecoder__subcmd__server__subcmd__mode__subcmd__help,set)
+                cmd="edgecoder__subcmd__server__subcmd__mode__subcmd__help__subcmd__set"
+                ;;
+            edgecoder__subcmd__server__subcmd__mode__subcmd__help,show)
+                cmd="edgecoder__subcmd__server__subcmd__mode__subcmd__help__subcmd__show"
                 ;;
             edgecoder__subcmd__server__subcmd__nodes,approve)
                 cmd="edgecoder__subcmd__server__subcmd__nodes__subcmd__approve"
@@ -1276,8 +1375,78 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__help__subcmd__server)
-            opts="status nodes tasks queue tokens events"
+            opts="status nodes tasks queue tokens events blacklist audit mode"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__server__subcmd__audit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__server__subcmd__blacklist)
+            opts="add remove list"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__server__subcmd__blacklist__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__server__subcmd__blacklist__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__server__subcmd__blacklist__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1292,6 +1461,48 @@ _edgecoder() {
         edgecoder__subcmd__help__subcmd__server__subcmd__events)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__server__subcmd__mode)
+            opts="show set"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__server__subcmd__mode__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__server__subcmd__mode__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1858,8 +2069,248 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version status nodes tasks queue tokens events help"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version status nodes tasks queue tokens events blacklist audit mode help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__audit)
+            opts="-h -V --limit --target --server --token --allow-insecure --config --env-file --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__blacklist)
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version add remove list help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__blacklist__subcmd__add)
+            opts="-h -V --node --address --reason --server --token --allow-insecure --config --env-file --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --node)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__blacklist__subcmd__help)
+            opts="add remove list help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__blacklist__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__blacklist__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__blacklist__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__blacklist__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__blacklist__subcmd__list)
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__blacklist__subcmd__remove)
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1922,8 +2373,78 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__help)
-            opts="status nodes tasks queue tokens events help"
+            opts="status nodes tasks queue tokens events blacklist audit mode help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__help__subcmd__audit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__help__subcmd__blacklist)
+            opts="add remove list"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__help__subcmd__blacklist__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__help__subcmd__blacklist__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__help__subcmd__blacklist__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1952,6 +2473,48 @@ _edgecoder() {
         edgecoder__subcmd__server__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__help__subcmd__mode)
+            opts="show set"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__help__subcmd__mode__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__help__subcmd__mode__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2243,6 +2806,152 @@ _edgecoder() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        edgecoder__subcmd__server__subcmd__mode)
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version show set help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__mode__subcmd__help)
+            opts="show set help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__mode__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__mode__subcmd__help__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__mode__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__mode__subcmd__set)
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__mode__subcmd__show)
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         edgecoder__subcmd__server__subcmd__nodes)
             opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version list show approve reject drain remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2446,12 +3155,16 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__nodes__subcmd__list)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --state --server --token --allow-insecure --config --env-file --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -237,6 +237,9 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand queue 'Queue counts by state and the backlog by requirements'
             cand tokens 'Create, list and revoke API and enrollment tokens'
             cand events 'Print the coordinator''s live event stream (until Ctrl-C)'
+            cand blacklist 'Refuse nodes by id or address: add, remove, list'
+            cand audit 'The record of admin and owner actions, newest first'
+            cand mode 'Show or set the network mode (enterprise_overlay or public_mesh)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'edgecoder;server;status'= {
@@ -271,6 +274,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'edgecoder;server;nodes;list'= {
+            cand --state 'Only nodes in this state: pending, approved, rejected, removed'
             cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
             cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
             cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
@@ -597,6 +601,139 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'edgecoder;server;blacklist'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Refuse a node from now on, by id or by address; its tasks go back to the queue (admin)'
+            cand remove 'Remove an entry: its id, or the node id or address it names (admin)'
+            cand list 'Every entry with its reason and the nodes it refuses (owner)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;server;blacklist;add'= {
+            cand --node 'The node: its id, a unique prefix, or its name'
+            cand --address 'An IP address: every node connecting from it is refused, and none may enroll from it'
+            cand --reason 'Why, for the record (shown in `blacklist list` and the audit log)'
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;blacklist;remove'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;blacklist;list'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;blacklist;help'= {
+            cand add 'Refuse a node from now on, by id or by address; its tasks go back to the queue (admin)'
+            cand remove 'Remove an entry: its id, or the node id or address it names (admin)'
+            cand list 'Every entry with its reason and the nodes it refuses (owner)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;server;blacklist;help;add'= {
+        }
+        &'edgecoder;server;blacklist;help;remove'= {
+        }
+        &'edgecoder;server;blacklist;help;list'= {
+        }
+        &'edgecoder;server;blacklist;help;help'= {
+        }
+        &'edgecoder;server;audit'= {
+            cand --limit 'At most this many entries, newest first (1 to 1000)'
+            cand --target 'Only entries about this target (a node, token or blacklist entry id, or network_mode)'
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;mode'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand show 'The network mode in force and who set it (the default)'
+            cand set 'Change the network mode now: enterprise_overlay or public_mesh (admin)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;server;mode;show'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;mode;set'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;mode;help'= {
+            cand show 'The network mode in force and who set it (the default)'
+            cand set 'Change the network mode now: enterprise_overlay or public_mesh (admin)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;server;mode;help;show'= {
+        }
+        &'edgecoder;server;mode;help;set'= {
+        }
+        &'edgecoder;server;mode;help;help'= {
+        }
         &'edgecoder;server;help'= {
             cand status 'Coordinator version, uptime, mode, queue counts, nodes online/pending'
             cand nodes 'List and manage worker nodes'
@@ -604,6 +741,9 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand queue 'Queue counts by state and the backlog by requirements'
             cand tokens 'Create, list and revoke API and enrollment tokens'
             cand events 'Print the coordinator''s live event stream (until Ctrl-C)'
+            cand blacklist 'Refuse nodes by id or address: add, remove, list'
+            cand audit 'The record of admin and owner actions, newest first'
+            cand mode 'Show or set the network mode (enterprise_overlay or public_mesh)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'edgecoder;server;help;status'= {
@@ -662,6 +802,27 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         &'edgecoder;server;help;tokens;revoke'= {
         }
         &'edgecoder;server;help;events'= {
+        }
+        &'edgecoder;server;help;blacklist'= {
+            cand add 'Refuse a node from now on, by id or by address; its tasks go back to the queue (admin)'
+            cand remove 'Remove an entry: its id, or the node id or address it names (admin)'
+            cand list 'Every entry with its reason and the nodes it refuses (owner)'
+        }
+        &'edgecoder;server;help;blacklist;add'= {
+        }
+        &'edgecoder;server;help;blacklist;remove'= {
+        }
+        &'edgecoder;server;help;blacklist;list'= {
+        }
+        &'edgecoder;server;help;audit'= {
+        }
+        &'edgecoder;server;help;mode'= {
+            cand show 'The network mode in force and who set it (the default)'
+            cand set 'Change the network mode now: enterprise_overlay or public_mesh (admin)'
+        }
+        &'edgecoder;server;help;mode;show'= {
+        }
+        &'edgecoder;server;help;mode;set'= {
         }
         &'edgecoder;server;help;help'= {
         }
@@ -876,6 +1037,9 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand queue 'Queue counts by state and the backlog by requirements'
             cand tokens 'Create, list and revoke API and enrollment tokens'
             cand events 'Print the coordinator''s live event stream (until Ctrl-C)'
+            cand blacklist 'Refuse nodes by id or address: add, remove, list'
+            cand audit 'The record of admin and owner actions, newest first'
+            cand mode 'Show or set the network mode (enterprise_overlay or public_mesh)'
         }
         &'edgecoder;help;server;status'= {
         }
@@ -933,6 +1097,27 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         &'edgecoder;help;server;tokens;revoke'= {
         }
         &'edgecoder;help;server;events'= {
+        }
+        &'edgecoder;help;server;blacklist'= {
+            cand add 'Refuse a node from now on, by id or by address; its tasks go back to the queue (admin)'
+            cand remove 'Remove an entry: its id, or the node id or address it names (admin)'
+            cand list 'Every entry with its reason and the nodes it refuses (owner)'
+        }
+        &'edgecoder;help;server;blacklist;add'= {
+        }
+        &'edgecoder;help;server;blacklist;remove'= {
+        }
+        &'edgecoder;help;server;blacklist;list'= {
+        }
+        &'edgecoder;help;server;audit'= {
+        }
+        &'edgecoder;help;server;mode'= {
+            cand show 'The network mode in force and who set it (the default)'
+            cand set 'Change the network mode now: enterprise_overlay or public_mesh (admin)'
+        }
+        &'edgecoder;help;server;mode;show'= {
+        }
+        &'edgecoder;help;server;mode;set'= {
         }
         &'edgecoder;help;login'= {
         }

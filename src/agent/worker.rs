@@ -342,6 +342,7 @@ async fn register_until_done(
 async fn heartbeat_loop(shared: Arc<Shared>, register: ReregisterRequest) {
     let mut backoff = Backoff::new("heartbeats");
     let mut last_state = None;
+    let mut refused = false;
     // The first heartbeat goes out at once: its answer carries the coordinator's intervals, and
     // waiting out the built-in default first would let a coordinator with a shorter lease TTL
     // mark this node offline (and end the leases it just took) before it ever heard from it.
@@ -365,6 +366,10 @@ async fn heartbeat_loop(shared: Arc<Shared>, register: ReregisterRequest) {
         match shared.client.heartbeat(&req).await {
             Ok(answer) => {
                 backoff.succeeded();
+                if refused {
+                    tracing::info!("the coordinator accepts this node again");
+                    refused = false;
+                }
                 if let Ok(mut i) = shared.intervals.lock() {
                     *i = answer.intervals;
                 }
@@ -397,6 +402,26 @@ async fn heartbeat_loop(shared: Arc<Shared>, register: ReregisterRequest) {
                 shared.set_fatal(message);
                 shared.slot_freed.notify_one();
                 return;
+            }
+            Err(ClientError::Api {
+                status: 403,
+                message,
+                ..
+            }) => {
+                // Blacklisted (by id or address): the coordinator has already taken this node's
+                // tasks back and queued them elsewhere, so running them on is wasted work. Stop
+                // them, and keep asking in case the entry is removed.
+                if !refused {
+                    tracing::error!("the coordinator refuses this node: {message}");
+                    refused = true;
+                }
+                if let Ok(running) = shared.running.lock() {
+                    for (id, stop) in running.iter() {
+                        tracing::info!(task = %id, "stopping: this node is refused");
+                        stop.cancel();
+                    }
+                }
+                tokio::time::sleep(jittered(Duration::from_millis(intervals.heartbeat_ms))).await;
             }
             Err(e) => {
                 let delay = backoff.failed(&e);

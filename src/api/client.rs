@@ -165,18 +165,28 @@ impl Client {
         }
     }
 
-    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
+    pub(super) async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
         self.call(Method::GET, path, None::<&()>, DEFAULT_TIMEOUT)
             .await
     }
 
-    async fn post<T: DeserializeOwned>(
+    pub(super) async fn post<T: DeserializeOwned>(
         &self,
         path: &str,
         body: &(impl Serialize + ?Sized),
     ) -> Result<T, ClientError> {
         self.call(Method::POST, path, Some(body), DEFAULT_TIMEOUT)
             .await
+    }
+
+    /// Any method with an optional JSON body and the default timeout.
+    pub(super) async fn send<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&(impl Serialize + ?Sized)>,
+    ) -> Result<T, ClientError> {
+        self.call(method, path, body, DEFAULT_TIMEOUT).await
     }
 
     pub async fn health(&self) -> Result<serde_json::Value, ClientError> {
@@ -348,7 +358,7 @@ impl Client {
 }
 
 /// Escapes an id for use as one path segment, so no id can reach another route.
-fn seg(id: &str) -> String {
+pub(super) fn seg(id: &str) -> String {
     id.bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.' {

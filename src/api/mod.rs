@@ -1,11 +1,13 @@
 //! The one contract between the parts: wire types and the typed HTTP client.
 
 pub mod client;
+mod control;
 mod credits;
 pub mod sse;
 mod tasks;
 mod types;
 
+pub use control::*;
 pub use credits::*;
 pub use tasks::*;
 pub use types::*;

@@ -248,6 +248,16 @@ pub struct NodeInfo {
     /// Refused by the control plane's blacklist (by id or address); see `server blacklist`.
     #[serde(default)]
     pub blacklisted: bool,
+    /// The token id that last approved or rejected the node (an auto-approving enrollment
+    /// token's id, or `coordinator` for its local worker); absent while pending.
+    #[serde(default)]
+    pub decided_by: Option<String>,
+    /// That token's name when it decided.
+    #[serde(default)]
+    pub decided_by_name: Option<String>,
+    /// When (unix ms).
+    #[serde(default)]
+    pub decided_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

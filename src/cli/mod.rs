@@ -3,11 +3,12 @@
 mod agent_cmd;
 pub mod args;
 mod config_cmd;
+pub mod control_args;
 mod enroll;
 mod env_cmd;
 pub mod exit;
-mod generate;
 mod gc;
+mod generate;
 pub mod local_args;
 mod logging;
 mod login;

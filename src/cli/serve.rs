@@ -7,9 +7,11 @@ use super::signals;
 use crate::agent::sandbox::RunAs;
 use crate::agent::worker::{self, WorkerOptions};
 use crate::agent::{capabilities, task_user};
+use crate::api::NetworkMode;
 use crate::api::client::Client;
 use crate::config::{self, Resolved};
 use crate::server::auth::hash_secret;
+use crate::server::control::RateLimit;
 use crate::server::local_worker;
 use crate::server::store::tasks::SubmitLimits;
 use crate::server::{BindRequest, Coordinator, Settings};
@@ -122,6 +124,19 @@ fn settings(r: &Resolved, mode: Mode) -> Result<Settings, CliError> {
         offline_after_ms: intervals.lease_ttl_ms as i64,
         mesh_token_hash: r.get("mesh_auth_token").map(hash_secret),
         admin_token: r.get("admin_api_token").map(str::to_string),
+        network_mode: {
+            let given = r.get("network_mode").unwrap_or("public_mesh");
+            NetworkMode::parse(given).ok_or_else(|| {
+                CliError::usage(format!(
+                    "NETWORK_MODE {given:?} is not a network mode: use enterprise_overlay or \
+                     public_mesh"
+                ))
+            })?
+        },
+        register_limit: RateLimit {
+            per_minute: r.number("register_per_minute")?.unwrap_or(60),
+            burst: r.number::<u32>("register_burst")?.unwrap_or(20).max(1),
+        },
     })
 }
 

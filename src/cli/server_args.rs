@@ -1,5 +1,6 @@
 //! Clap definitions of `edgecoder server …`, `login` and `logout`; the work is in `cli/server/`.
 
+use super::control_args::{AuditArgs, BlacklistCommand, ModeArgs};
 use super::remote::RemoteArgs;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
@@ -32,12 +33,23 @@ pub enum ServerCommand {
     Tokens(TokensCommand),
     /// Print the coordinator's live event stream (until Ctrl-C).
     Events(EventsArgs),
+    /// Refuse nodes by id or address: add, remove, list.
+    #[command(subcommand)]
+    Blacklist(BlacklistCommand),
+    /// The record of admin and owner actions, newest first.
+    Audit(AuditArgs),
+    /// Show or set the network mode (enterprise_overlay or public_mesh).
+    Mode(ModeArgs),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum NodesCommand {
     /// Every node with its state, resources and running tasks.
-    List,
+    List {
+        /// Only nodes in this state: pending, approved, rejected, removed.
+        #[arg(long)]
+        state: Option<String>,
+    },
     /// One node in full (id, a unique prefix, or its name).
     Show { id: String },
     /// Let a pending node run tasks.

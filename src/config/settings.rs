@@ -104,6 +104,18 @@ pub const SETTINGS: &[SettingDef] = &[
         "enterprise_overlay or public_mesh",
     ),
     def(
+        "register_burst",
+        "EDGECODER_REGISTER_BURST",
+        Some("20"),
+        "node registrations at once per address",
+    ),
+    def(
+        "register_per_minute",
+        "EDGECODER_REGISTER_PER_MINUTE",
+        Some("60"),
+        "registrations a minute per address (0: off)",
+    ),
+    def(
         "ollama_host",
         "OLLAMA_HOST",
         Some("http://127.0.0.1:11434"),

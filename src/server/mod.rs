@@ -4,6 +4,7 @@
 
 pub mod auth;
 mod bind;
+pub mod control;
 mod credentials;
 pub mod error;
 mod extract;
@@ -42,6 +43,10 @@ pub struct Settings {
     pub mesh_token_hash: Option<[u8; 32]>,
     /// ADMIN_API_TOKEN: makes this secret an admin token instead of minting one.
     pub admin_token: Option<String>,
+    /// NETWORK_MODE: the mode until an admin sets one at run time (which is stored and wins).
+    pub network_mode: crate::api::NetworkMode,
+    /// Node registrations (enrollment-token use) allowed per source address.
+    pub register_limit: control::RateLimit,
 }
 
 impl Settings {
@@ -67,6 +72,8 @@ pub struct App {
     known_nodes: Mutex<HashSet<String>>,
     /// True once shutdown began: long-polls and streams end, readiness fails.
     pub shutdown: watch::Sender<bool>,
+    /// The network mode, blacklisted addresses and rate limits, in memory.
+    pub control: control::ControlPlane,
 }
 
 impl App {
@@ -129,8 +136,10 @@ impl Coordinator {
             started_at: crate::api::now_ms(),
             known_nodes: Mutex::new(HashSet::new()),
             shutdown,
+            control: control::ControlPlane::new(settings.network_mode, settings.register_limit),
         });
         let new_admin_token = bootstrap_admin(&app).await?;
+        load_control_state(&app).await?;
         let ttl = settings.intervals.lease_ttl_ms as i64;
         app.store
             .write(move |ctx| store::nodes::restart_grace(ctx, ttl))
@@ -240,6 +249,34 @@ async fn bootstrap_admin(app: &AppState) -> Result<Option<String>, ServeError> {
         })
         .await
         .map_err(setup)
+}
+
+/// Loads the stored network mode and the blacklisted addresses into memory.
+async fn load_control_state(app: &AppState) -> Result<(), ServeError> {
+    let setup = |e: error::ApiError| ServeError::Setup(format!("control plane: {}", e.message));
+    let configured = app.settings.network_mode;
+    let info = app
+        .store
+        .read(move |c| store::network_mode::load(c, configured))
+        .await
+        .map_err(setup)?;
+    if info.mode != configured {
+        tracing::warn!(
+            "network mode is {} as set at run time by {}; the NETWORK_MODE setting ({}) applies \
+             only until an admin sets one (`edgecoder server mode set`)",
+            info.mode.as_str(),
+            info.set_by_name.as_deref().unwrap_or("an admin"),
+            configured.as_str()
+        );
+    }
+    app.control.set_network_mode(info.mode);
+    let addresses = app
+        .store
+        .read(store::blacklist::addresses)
+        .await
+        .map_err(setup)?;
+    app.control.set_blocked_addresses(&addresses);
+    Ok(())
 }
 
 fn admin_request(name: &str) -> TokenCreateRequest {

@@ -1,6 +1,9 @@
 //! `edgecoder server …`: a typed HTTP client of a running coordinator, one module per area.
 
+mod audit;
+mod blacklist;
 mod events;
+mod mode;
 mod nodes;
 mod queue;
 mod status;
@@ -84,5 +87,8 @@ pub fn run(args: ServerArgs) -> Result<u8, CliError> {
         ServerCommand::Queue => queue::run(&ctx),
         ServerCommand::Tokens(cmd) => tokens::run(&ctx, cmd),
         ServerCommand::Events(args) => events::run(&ctx, args),
+        ServerCommand::Blacklist(command) => blacklist::run(&ctx, command),
+        ServerCommand::Audit(args) => audit::run(&ctx, args),
+        ServerCommand::Mode(args) => mode::run(&ctx, args),
     }
 }

@@ -9,8 +9,19 @@ use crate::cli::server_args::NodesCommand;
 pub fn run(ctx: &Ctx, cmd: NodesCommand) -> Result<u8, CliError> {
     let client = &ctx.remote.client;
     let (node, verb) = match cmd {
-        NodesCommand::List => {
-            let list = ctx.get(|| client.nodes())?;
+        NodesCommand::List { state } => {
+            let list = match &state {
+                None => ctx.get(|| client.nodes())?,
+                Some(state) => {
+                    if crate::api::NodeState::parse(state).is_none() {
+                        return Err(CliError::usage(format!(
+                            "--state {state:?} is not a node state: use pending, approved, \
+                             rejected or removed"
+                        )));
+                    }
+                    ctx.get(|| client.nodes_in_state(state))?
+                }
+            };
             if ctx.json {
                 print_json(&list)?;
             } else {
@@ -140,6 +151,14 @@ fn details(n: &NodeInfo) -> String {
     );
     if let Some(addr) = &n.address {
         line("address", addr.clone());
+    }
+    if let Some(at) = n.decided_at {
+        let who = n
+            .decided_by_name
+            .as_deref()
+            .or(n.decided_by.as_deref())
+            .unwrap_or("?");
+        line("decided", format!("{} ago by {who}", age(at, now)));
     }
     out
 }

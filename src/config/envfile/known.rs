@@ -39,6 +39,8 @@ const KNOWN: &[(&str, Rule)] = &[
     ),
     ("OLLAMA_MODEL", Rule::NonEmpty),
     ("COORDINATOR_FEE_BPS", Rule::Int(0, 10_000)),
+    ("EDGECODER_REGISTER_BURST", Rule::Int(1, 1_000_000)),
+    ("EDGECODER_REGISTER_PER_MINUTE", Rule::Int(0, 1_000_000)),
     ("EDGECODER_PORT", Rule::Int(1, 65_535)),
     ("EDGECODER_HOST", Rule::NonEmpty),
     ("EDGECODER_DATA_DIR", Rule::Path),

@@ -9,6 +9,7 @@ use crate::server::AppState;
 use crate::server::auth::NodeCaller;
 use crate::server::error::ApiError;
 use crate::server::extract::{ApiJson, ApiPath};
+use crate::server::store::blacklist::canonical_address;
 use crate::server::store::{leases, nodes};
 use axum::extract::{ConnectInfo, State};
 use axum::routing::{get, post};
@@ -44,6 +45,7 @@ async fn reregister(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     ApiJson(req): ApiJson<ReregisterRequest>,
 ) -> Result<Json<NodeInfo>, ApiError> {
+    app.control.check_peer(peer.ip())?;
     let id = node.node_id.clone();
     let info = app
         .store
@@ -54,7 +56,7 @@ async fn reregister(
                 req.name,
                 req.labels,
                 &req.capabilities,
-                Some(peer.ip().to_string()),
+                Some(canonical_address(peer.ip())),
             )
         })
         .await?;
@@ -65,8 +67,11 @@ async fn reregister(
 async fn heartbeat(
     State(app): State<AppState>,
     node: NodeCaller,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     ApiJson(req): ApiJson<HeartbeatRequest>,
 ) -> Result<Json<HeartbeatResponse>, ApiError> {
+    // A blacklisted address is refused here; a blacklisted node inside the write job.
+    app.control.check_peer(peer.ip())?;
     let id = node.node_id.clone();
     let ttl = app.settings.intervals.lease_ttl_ms as i64;
     let outcome = app
@@ -87,8 +92,10 @@ async fn heartbeat(
 async fn claim(
     State(app): State<AppState>,
     node: NodeCaller,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     ApiJson(req): ApiJson<ClaimRequest>,
 ) -> Result<Json<ClaimResponse>, ApiError> {
+    app.control.check_peer(peer.ip())?;
     let intervals = app.settings.intervals;
     let wait = req
         .wait_ms
@@ -103,9 +110,11 @@ async fn claim(
         tokio::pin!(woken);
         woken.as_mut().enable();
         let id = node.node_id.clone();
+        // Read for each look, so a long-poll follows a mode change made while it waits.
+        let mode = app.control.network_mode();
         let claimed = app
             .store
-            .write(move |ctx| leases::claim(ctx, &id, &intervals))
+            .write(move |ctx| leases::claim(ctx, &id, &intervals, mode))
             .await?;
         if claimed.is_some() {
             app.metrics.claims.fetch_add(1, Ordering::Relaxed);

@@ -2,6 +2,7 @@
 //! route shares (body limit, request id, metrics, the JSON 404).
 
 mod agent;
+mod control;
 mod events;
 mod nodes;
 mod system;
@@ -26,6 +27,7 @@ pub fn router(app: AppState) -> Router {
         .merge(agent::router())
         .merge(tasks::router())
         .merge(events::router())
+        .merge(control::router())
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(no_route)
         .layer(DefaultBodyLimit::max(max_body))

@@ -5,9 +5,13 @@ use crate::server::AppState;
 use crate::server::auth::{Caller, MeshChecked};
 use crate::server::error::ApiError;
 use crate::server::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::server::store::audit::Actor;
+use crate::server::store::blacklist::canonical_address;
 use crate::server::store::nodes::{self, NewNode, NodeAction};
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -24,8 +28,35 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/nodes/{id}/undrain", post(undrain))
 }
 
+/// Admits a registration: within the source address's rate limit (every attempt counts, so
+/// guessing tokens is slow too) and not from a blacklisted address. The address is the socket
+/// peer's, never a forwarded header. Runs before the body is read.
+struct RegistrationAllowed;
+
+impl FromRequestParts<AppState> for RegistrationAllowed {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Response> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_canonical());
+        app.control
+            .registrations
+            .check(peer, "registrations")
+            .map_err(IntoResponse::into_response)?;
+        if let Some(ip) = peer {
+            app.control
+                .check_peer(ip)
+                .map_err(IntoResponse::into_response)?;
+        }
+        Ok(RegistrationAllowed)
+    }
+}
+
 async fn register(
     State(app): State<AppState>,
+    _allowed: RegistrationAllowed,
     _mesh: MeshChecked,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     ApiJson(req): ApiJson<RegisterRequest>,
@@ -35,7 +66,7 @@ async fn register(
         name: req.name,
         labels: req.labels,
         capabilities: req.capabilities,
-        address: Some(peer.ip().to_string()),
+        address: Some(canonical_address(peer.ip())),
         local: false,
     };
     let (node, secret) = app
@@ -97,7 +128,7 @@ async fn act(
 ) -> Result<Json<NodeInfo>, ApiError> {
     caller.require(Role::Owner)?;
     let id = app.store.read(move |c| nodes::resolve_id(c, &id)).await?;
-    let actor = caller.token_id.clone();
+    let actor = Actor::of(&caller);
     let node_id = id.clone();
     let node = app
         .store

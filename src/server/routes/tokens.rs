@@ -5,6 +5,7 @@ use crate::server::AppState;
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
 use crate::server::extract::{ApiJson, ApiPath};
+use crate::server::store::audit::{self, Actor};
 use crate::server::store::tokens;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -29,10 +30,21 @@ async fn create(
     {
         caller.require(Role::Admin)?;
     }
-    let actor = caller.token_id.clone();
+    let actor = Actor::of(&caller);
     let (info, token) = app
         .store
-        .write(move |ctx| tokens::create(ctx, &req, Some(&actor), None))
+        .write(move |ctx| {
+            let (info, token) = tokens::create(ctx, &req, Some(&actor.id), None)?;
+            audit::record(
+                ctx,
+                &actor,
+                "token.create",
+                &info.id,
+                None,
+                Some(&audit_view(&info)),
+            )?;
+            Ok((info, token))
+        })
         .await?;
     Ok((StatusCode::CREATED, Json(TokenCreated { token, info })))
 }
@@ -56,11 +68,39 @@ async fn revoke(
     if target.role.is_some_and(|r| r != Role::User) {
         caller.require(Role::Admin)?;
     }
-    let actor = caller.token_id.clone();
+    let actor = Actor::of(&caller);
     let info = app
         .store
-        .write(move |ctx| tokens::revoke(ctx, &id, &actor))
+        .write(move |ctx| {
+            let before = tokens::get(ctx.conn, &id)?;
+            let after = tokens::revoke(ctx, &id, &actor.id)?;
+            // Revoking a revoked token changes nothing, so it records nothing.
+            if before.revoked_at.is_none() {
+                audit::record(
+                    ctx,
+                    &actor,
+                    "token.revoke",
+                    &after.id,
+                    Some(&audit_view(&before)),
+                    Some(&audit_view(&after)),
+                )?;
+            }
+            Ok(after)
+        })
         .await?;
     app.auth.forget_token(&info.id);
     Ok(Json(info))
+}
+
+/// What the audit log keeps of a token: never its secret (only a hash exists anyway).
+fn audit_view(t: &TokenInfo) -> serde_json::Value {
+    serde_json::json!({
+        "kind": t.kind,
+        "role": t.role,
+        "name": t.name,
+        "expires_at": t.expires_at,
+        "uses_left": t.uses_left,
+        "auto_approve": t.auto_approve,
+        "revoked_at": t.revoked_at,
+    })
 }

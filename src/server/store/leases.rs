@@ -5,8 +5,8 @@
 use super::WriteCtx;
 use super::tasks::{files, get};
 use crate::api::{
-    Capabilities, ClaimedTask, CompleteRequest, Intervals, Lease, LogUpload, Outcome, Placement,
-    Requirements, TaskInfo,
+    Capabilities, ClaimedTask, CompleteRequest, Intervals, Lease, LogUpload, NetworkMode, Outcome,
+    Placement, Requirements, TaskInfo,
 };
 use crate::server::auth::random_hex;
 use crate::server::error::ApiError;
@@ -25,7 +25,7 @@ pub struct NodeView {
 impl NodeView {
     /// Nodes the coordinator's owner vouches for: its own local worker, or labelled trusted/owned.
     pub fn trusted(&self) -> bool {
-        ["local", "trusted", "owned"]
+        super::nodes::TRUST_LABELS
             .iter()
             .any(|k| self.labels.contains_key(*k))
     }
@@ -66,26 +66,37 @@ impl NodeView {
     }
 }
 
-/// Hands the best eligible queued task to the node: priority first, then age.
+/// Hands the best eligible queued task to the node: priority first, then age. The node must be
+/// approved, not blacklisted, and (in `enterprise_overlay`) trusted; these are read inside the
+/// writer's transaction, so a change committed before this job is always seen.
 pub fn claim(
     ctx: &mut WriteCtx<'_>,
     node_id: &str,
     intervals: &Intervals,
+    mode: NetworkMode,
 ) -> Result<Option<ClaimedTask>, ApiError> {
     let node = ctx
         .conn
-        .prepare_cached("SELECT state, draining, labels, capabilities FROM nodes WHERE id = ?1")?
+        .prepare_cached(
+            "SELECT state, draining, labels, capabilities, blacklisted FROM nodes WHERE id = ?1",
+        )?
         .query_row([node_id], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, bool>(1)?,
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
+                r.get::<_, bool>(4)?,
             ))
         })
         .optional()?
         .ok_or_else(|| ApiError::not_found("node", node_id))?;
-    let (state, draining, labels, caps) = node;
+    let (state, draining, labels, caps, blacklisted) = node;
+    // Refusals come before the first write below: a job that fails after writing would take its
+    // whole batch down with it.
+    if blacklisted {
+        return Err(super::blacklist::blacklisted_error(node_id));
+    }
     match state.as_str() {
         "approved" => {}
         "pending" => {
@@ -98,6 +109,19 @@ pub fn claim(
                 "this node is {other} and may not claim work"
             )));
         }
+    }
+    let view = NodeView {
+        labels: serde_json::from_str(&labels)?,
+        capabilities: serde_json::from_str(&caps)?,
+    };
+    if mode == NetworkMode::EnterpriseOverlay && !view.trusted() {
+        return Err(ApiError::new(
+            axum::http::StatusCode::FORBIDDEN,
+            "untrusted_node",
+            "this coordinator runs in enterprise_overlay mode: only nodes labelled local, \
+             trusted or owned take work (an admin may switch to public_mesh with `edgecoder \
+             server mode set public_mesh`)",
+        ));
     }
     // A claim is a sign of life too: a node that claims is not lost, whatever its heartbeats.
     let was_online: bool = ctx
@@ -113,10 +137,6 @@ pub fn claim(
     if draining {
         return Ok(None);
     }
-    let view = NodeView {
-        labels: serde_json::from_str(&labels)?,
-        capabilities: serde_json::from_str(&caps)?,
-    };
     let max = view.capabilities.max_concurrent_tasks;
     if max > 0 {
         let held: i64 = ctx

@@ -128,6 +128,40 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX events_task ON events (task_id, id) WHERE task_id IS NOT NULL;
     "#,
+    // 2: the control plane: who decided about a node, the blacklist, the audit log.
+    r#"
+    ALTER TABLE nodes ADD COLUMN decided_by TEXT;
+    ALTER TABLE nodes ADD COLUMN decided_by_name TEXT;
+    ALTER TABLE nodes ADD COLUMN decided_at INTEGER;
+    -- Whether any blacklist entry matches the node (by id or address); kept in step with
+    -- `blacklist` by the coordinator so the claim path reads one column.
+    ALTER TABLE nodes ADD COLUMN blacklisted INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX nodes_address ON nodes (address);
+
+    -- Exactly one of node_id and address names what is refused.
+    CREATE TABLE blacklist (
+        id         TEXT PRIMARY KEY,
+        node_id    TEXT UNIQUE,
+        address    TEXT UNIQUE,
+        reason     TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        created_by TEXT NOT NULL,
+        CHECK ((node_id IS NULL) != (address IS NULL))
+    );
+
+    -- Every admin and owner action; before/after are JSON views of the target.
+    CREATE TABLE audit (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        at         INTEGER NOT NULL,
+        actor      TEXT NOT NULL,
+        actor_name TEXT NOT NULL,
+        action     TEXT NOT NULL,
+        target     TEXT NOT NULL,
+        before     TEXT,
+        after      TEXT
+    );
+    CREATE INDEX audit_target ON audit (target, id);
+    "#,
 ];
 
 /// Brings the schema up to date; refuses a database made by a newer edgecoder.

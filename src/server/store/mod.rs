@@ -373,7 +373,10 @@ impl Writer {
     }
 }
 
+pub mod audit;
+pub mod blacklist;
 pub mod leases;
+pub mod network_mode;
 pub mod nodes;
 pub mod sweep;
 pub mod tasks;

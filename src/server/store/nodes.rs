@@ -1,6 +1,8 @@
 //! The node registry: enrollment, heartbeats, and the owner's decisions about each node.
 
 use super::WriteCtx;
+use super::audit::{self, Actor};
+use super::blacklist;
 use crate::api::{Capabilities, NodeInfo, NodeState};
 use crate::server::auth::{hash_secret, new_node_secret, random_hex};
 use crate::server::error::ApiError;
@@ -9,7 +11,11 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::collections::BTreeMap;
 
 const NODE_COLUMNS: &str = "id, name, state, online, draining, labels, capabilities, \
-     registered_at, last_heartbeat_at, load, running_tasks, address";
+     registered_at, last_heartbeat_at, load, running_tasks, address, blacklisted, decided_by, \
+     decided_by_name, decided_at";
+
+/// The labels the scheduler trusts; fixed at enrollment (see `reregister`).
+pub const TRUST_LABELS: [&str; 3] = ["local", "trusted", "owned"];
 
 fn node_from_row(row: &Row<'_>) -> rusqlite::Result<NodeInfo> {
     let state: String = row.get(2)?;
@@ -28,7 +34,10 @@ fn node_from_row(row: &Row<'_>) -> rusqlite::Result<NodeInfo> {
         load: row.get(9)?,
         running_tasks: row.get(10)?,
         address: row.get(11)?,
-        blacklisted: false,
+        blacklisted: row.get(12)?,
+        decided_by: row.get(13)?,
+        decided_by_name: row.get(14)?,
+        decided_at: row.get(15)?,
     })
 }
 
@@ -86,14 +95,26 @@ pub struct NewNode {
 
 /// Trades an enrollment token (one use of it) for a node credential. Returns (node, secret).
 pub fn register(ctx: &mut WriteCtx<'_>, new: NewNode) -> Result<(NodeInfo, String), ApiError> {
-    let auto_approve = if new.local {
-        true
+    // Checked again here (the route checks its in-memory copy first) so an entry committed just
+    // before cannot be slipped past; before the token is touched, so a refusal uses nothing.
+    if !new.local
+        && let Some(address) = &new.address
+        && blacklist::address_listed(ctx.conn, address)?
+    {
+        return Err(blacklist::address_blacklisted_error(address));
+    }
+    // Who approved the node, when it starts approved.
+    let (auto_approve, decider) = if new.local {
+        (
+            true,
+            ("coordinator".to_string(), "local worker".to_string()),
+        )
     } else {
         let hash = hash_secret(&new.enrollment_token);
         let token = ctx
             .conn
             .prepare_cached(
-                "SELECT id, kind, expires_at, uses_left, auto_approve, revoked_at \
+                "SELECT id, kind, expires_at, uses_left, auto_approve, revoked_at, name \
                  FROM tokens WHERE hash = ?1",
             )?
             .query_row([&hash[..]], |r| {
@@ -104,10 +125,11 @@ pub fn register(ctx: &mut WriteCtx<'_>, new: NewNode) -> Result<(NodeInfo, Strin
                     r.get::<_, Option<i64>>(3)?,
                     r.get::<_, bool>(4)?,
                     r.get::<_, Option<i64>>(5)?,
+                    r.get::<_, String>(6)?,
                 ))
             })
             .optional()?;
-        let Some((token_id, kind, expires_at, uses_left, auto, revoked)) = token else {
+        let Some((token_id, kind, expires_at, uses_left, auto, revoked, token_name)) = token else {
             return Err(enroll_error(
                 "unknown_enrollment_token",
                 "unknown enrollment token: ask the coordinator's admin for a new one \
@@ -143,7 +165,7 @@ pub fn register(ctx: &mut WriteCtx<'_>, new: NewNode) -> Result<(NodeInfo, Strin
                 "UPDATE tokens SET uses_left = uses_left - 1 WHERE id = ?1 AND uses_left IS NOT NULL",
             )?
             .execute([&token_id])?;
-        auto
+        (auto, (token_id, token_name))
     };
     let id = format!("n{}", random_hex(6));
     let secret = new_node_secret(&id);
@@ -158,11 +180,16 @@ pub fn register(ctx: &mut WriteCtx<'_>, new: NewNode) -> Result<(NodeInfo, Strin
                 new.capabilities.hostname.clone()
             }
         });
+    let (decided_by, decided_by_name, decided_at) = if auto_approve {
+        (Some(decider.0), Some(decider.1), Some(ctx.now))
+    } else {
+        (None, None, None)
+    };
     ctx.conn
         .prepare_cached(
             "INSERT INTO nodes (id, name, secret_hash, state, online, labels, capabilities, \
-             registered_at, last_heartbeat_at, address) \
-             VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?7, ?8)",
+             registered_at, last_heartbeat_at, address, decided_by, decided_by_name, decided_at) \
+             VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?7, ?8, ?9, ?10, ?11)",
         )?
         .execute(params![
             id,
@@ -173,6 +200,9 @@ pub fn register(ctx: &mut WriteCtx<'_>, new: NewNode) -> Result<(NodeInfo, Strin
             serde_json::to_string(&new.capabilities)?,
             ctx.now,
             new.address,
+            decided_by,
+            decided_by_name,
+            decided_at,
         ])?;
     ctx.event(
         "node.registered",
@@ -196,6 +226,20 @@ pub fn reregister(
     address: Option<String>,
 ) -> Result<NodeInfo, ApiError> {
     let before = get(ctx.conn, id)?;
+    if before.blacklisted {
+        return Err(blacklist::blacklisted_error(id));
+    }
+    // The trust labels stay as enrolled: a node may not make itself trusted (nor shed the mark).
+    let labels = labels.map(|mut given| {
+        given.retain(|k, _| !TRUST_LABELS.contains(&k.as_str()));
+        for (k, v) in &before.labels {
+            if TRUST_LABELS.contains(&k.as_str()) {
+                given.insert(k.clone(), v.clone());
+            }
+        }
+        given
+    });
+    let address_changed = address.is_some() && address != before.address;
     ctx.conn
         .prepare_cached(
             "UPDATE nodes SET name = COALESCE(?2, name), labels = COALESCE(?3, labels), \
@@ -210,6 +254,9 @@ pub fn reregister(
             ctx.now,
             address,
         ])?;
+    if address_changed {
+        blacklist::refresh_node(ctx, id)?;
+    }
     if !before.online {
         announce_online(ctx, id)?;
     }
@@ -230,12 +277,15 @@ pub fn heartbeat(
     running: &[String],
     lease_ttl_ms: i64,
 ) -> Result<HeartbeatOutcome, ApiError> {
-    let was_online: bool = ctx
+    let (was_online, blacklisted): (bool, bool) = ctx
         .conn
-        .prepare_cached("SELECT online FROM nodes WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))
+        .prepare_cached("SELECT online, blacklisted FROM nodes WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?
         .ok_or_else(|| ApiError::not_found("node", id))?;
+    if blacklisted {
+        return Err(blacklist::blacklisted_error(id));
+    }
     ctx.conn
         .prepare_cached(
             "UPDATE nodes SET online = 1, last_heartbeat_at = ?2, load = ?3, running_tasks = ?4 \
@@ -304,12 +354,36 @@ pub enum NodeAction {
     Remove,
 }
 
-/// Applies an owner's decision; returns the node after it.
+impl NodeAction {
+    /// The name in the audit log.
+    pub fn audit_name(self) -> &'static str {
+        match self {
+            NodeAction::Approve => "node.approve",
+            NodeAction::Reject => "node.reject",
+            NodeAction::Drain => "node.drain",
+            NodeAction::Undrain => "node.undrain",
+            NodeAction::Remove => "node.remove",
+        }
+    }
+}
+
+/// What the audit log keeps of a node: its standing, not its capabilities.
+fn audit_view(node: &NodeInfo) -> serde_json::Value {
+    serde_json::json!({
+        "name": node.name,
+        "state": node.state.as_str(),
+        "draining": node.draining,
+        "online": node.online,
+        "blacklisted": node.blacklisted,
+    })
+}
+
+/// Applies an owner's decision and records it in the audit log; returns the node after it.
 pub fn act(
     ctx: &mut WriteCtx<'_>,
     id: &str,
     action: NodeAction,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<NodeInfo, ApiError> {
     let before = get(ctx.conn, id)?;
     if before.state == NodeState::Removed {
@@ -338,6 +412,14 @@ pub fn act(
         ),
     };
     ctx.conn.execute(sql, [id])?;
+    if matches!(action, NodeAction::Approve | NodeAction::Reject) {
+        ctx.conn
+            .prepare_cached(
+                "UPDATE nodes SET decided_by = ?2, decided_by_name = ?3, decided_at = ?4 \
+                 WHERE id = ?1",
+            )?
+            .execute(params![id, actor.id, actor.name, ctx.now])?;
+    }
     if matches!(action, NodeAction::Reject | NodeAction::Remove) {
         super::leases::release_node_leases(ctx, id)?;
     }
@@ -348,9 +430,18 @@ pub fn act(
         kind,
         None,
         Some(id),
-        &serde_json::json!({"by": actor, "before": before.state.as_str()}),
+        &serde_json::json!({"by": actor.id, "before": before.state.as_str()}),
     )?;
-    get(ctx.conn, id)
+    let after = get(ctx.conn, id)?;
+    audit::record(
+        ctx,
+        actor,
+        action.audit_name(),
+        id,
+        Some(&audit_view(&before)),
+        Some(&audit_view(&after)),
+    )?;
+    Ok(after)
 }
 
 /// The stored hash of a node's secret and its state, for authentication.
