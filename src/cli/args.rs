@@ -1,5 +1,6 @@
 //! The command line, as clap definitions only; the work lives in one module per command family.
 
+pub use super::dash_args::DashArgs;
 pub use super::server_args::*;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -40,6 +41,8 @@ pub enum Command {
     Login(LoginArgs),
     /// Forget the stored token of a coordinator.
     Logout(LogoutArgs),
+    /// A live terminal dashboard of a coordinator: queue, nodes, credits, events.
+    Dash(DashArgs),
 }
 
 #[derive(Debug, Args)]

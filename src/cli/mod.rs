@@ -3,6 +3,8 @@
 mod agent_cmd;
 pub mod args;
 mod config_cmd;
+mod dash;
+pub mod dash_args;
 mod enroll;
 mod env_cmd;
 pub mod exit;
@@ -35,6 +37,7 @@ pub fn main() -> u8 {
         Command::Server(args) => server::run(args),
         Command::Login(args) => login::login(args),
         Command::Logout(args) => login::logout(args),
+        Command::Dash(args) => dash::run(args),
     };
     match result {
         Ok(code) => code,
