@@ -54,7 +54,11 @@ impl Dash {
         let child = pair.slave.spawn_command(cmd).expect("spawn edgecoder dash");
         let mut reader = pair.master.try_clone_reader().expect("pty reader");
         let writer = pair.master.take_writer().expect("pty writer");
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(std::num::NonZeroU16::MIN.saturating_add(29), std::num::NonZeroU16::MIN.saturating_add(119), 0)));
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(
+            std::num::NonZeroU16::MIN.saturating_add(29),
+            std::num::NonZeroU16::MIN.saturating_add(119),
+            0,
+        )));
         let raw = Arc::new(Mutex::new(Vec::new()));
         let (s, r) = (screen.clone(), raw.clone());
         std::thread::spawn(move || {
@@ -146,7 +150,9 @@ impl Dash {
         self.keys("q");
         assert_eq!(self.wait_exit(), 0, "q must exit 0");
         let out = self.raw_output();
-        let entered = out.rfind("\x1b[?1049h").expect("entered the alternate screen");
+        let entered = out
+            .rfind("\x1b[?1049h")
+            .expect("entered the alternate screen");
         let left = out.rfind("\x1b[?1049l").expect("left the alternate screen");
         assert!(left > entered, "the alternate screen was not left last");
         assert!(out[left..].contains("\x1b[?25h"), "cursor not shown again");
@@ -238,9 +244,16 @@ fn dash_says_unauthorised_for_a_wrong_token_and_does_not_spin() {
     };
     std::thread::sleep(Duration::from_secs(3));
     let before = status_calls();
-    assert!(before >= 1, "the refused request was not logged; the check below would be empty");
+    assert!(
+        before >= 1,
+        "the refused request was not logged; the check below would be empty"
+    );
     std::thread::sleep(Duration::from_secs(6));
-    assert_eq!(status_calls(), before, "the dashboard keeps calling with a refused token");
+    assert_eq!(
+        status_calls(),
+        before,
+        "the dashboard keeps calling with a refused token"
+    );
     dash.quit_and_check_restored();
 }
 
@@ -255,12 +268,20 @@ fn dash_waits_for_a_coordinator_and_follows_it_through_a_restart() {
     });
 
     let mut opts = coordinator_only();
-    opts.args = vec!["--port".into(), port.to_string(), "--mode".into(), "coordinator".into()];
+    opts.args = vec![
+        "--port".into(),
+        port.to_string(),
+        "--mode".into(),
+        "coordinator".into(),
+    ];
     let coord = Coordinator::start_with(&sb, opts);
     dash.wait_for("a live connection", |s| s.contains("● live"));
     let rt = rt();
     let req = SubmitRequest::argv(vec!["true".into()]);
-    let task = rt.block_on(coord.admin().submit(&req)).expect("submit").task;
+    let task = rt
+        .block_on(coord.admin().submit(&req))
+        .expect("submit")
+        .task;
     let prefix = task.id[..11].to_string();
     dash.wait_for("the queued task", |s| {
         row_of(s, &prefix).is_some_and(|r| r.contains("queued"))
@@ -270,11 +291,19 @@ fn dash_waits_for_a_coordinator_and_follows_it_through_a_restart() {
     drop(coord);
     dash.wait_for("reconnecting", |s| s.contains("reconnecting"));
     let mut opts = coordinator_only();
-    opts.args = vec!["--port".into(), port.to_string(), "--mode".into(), "coordinator".into()];
+    opts.args = vec![
+        "--port".into(),
+        port.to_string(),
+        "--mode".into(),
+        "coordinator".into(),
+    ];
     let coord = Coordinator::start_with(&sb, opts);
     dash.wait_for("live again", |s| s.contains("● live"));
     let req = SubmitRequest::argv(vec!["false".into()]);
-    let second = rt.block_on(coord.admin().submit(&req)).expect("submit").task;
+    let second = rt
+        .block_on(coord.admin().submit(&req))
+        .expect("submit")
+        .task;
     let second_prefix = second.id[..11].to_string();
     dash.wait_for("the second task", |s| row_of(s, &second_prefix).is_some());
 
@@ -288,7 +317,10 @@ fn dash_waits_for_a_coordinator_and_follows_it_through_a_restart() {
             .lines()
             .filter(|l| l.contains(p.as_str()) && l.contains("task.submitted"))
             .count();
-        assert_eq!(rows, 1, "task.submitted of {p} listed {rows} times:\n{screen}");
+        assert_eq!(
+            rows, 1,
+            "task.submitted of {p} listed {rows} times:\n{screen}"
+        );
     }
     dash.quit_and_check_restored();
 }

@@ -94,7 +94,14 @@ pub fn snapshot(state: &mut State, snap: Snapshot) {
     let finished: u64 = TaskState::ALL
         .iter()
         .filter(|s| s.is_terminal())
-        .map(|s| snap.status.queue.counts.get(s.as_str()).copied().unwrap_or(0))
+        .map(|s| {
+            snap.status
+                .queue
+                .counts
+                .get(s.as_str())
+                .copied()
+                .unwrap_or(0)
+        })
         .sum();
     state.throughput.record(snap.at, finished);
     state.status = Some(snap.status);
@@ -191,7 +198,8 @@ fn log(state: &mut State, page: LogPage) {
         tail.partial.push_str(&chunk.data);
         while let Some(end) = tail.partial.find('\n') {
             let line: String = tail.partial.drain(..=end).collect();
-            tail.lines.push_back(line.trim_end_matches(['\n', '\r']).to_string());
+            tail.lines
+                .push_back(line.trim_end_matches(['\n', '\r']).to_string());
         }
     }
     while tail.lines.len() > LOG_LINES_KEPT {

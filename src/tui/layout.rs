@@ -28,7 +28,8 @@ pub fn full(state: &State) -> Rect {
 pub fn screen(state: &State) -> Screen {
     let area = full(state);
     if state.expanded {
-        let [body, footer] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+        let [body, footer] =
+            Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
         let empty = Rect::new(0, 0, 0, 0);
         return Screen {
             header: empty,

@@ -44,7 +44,10 @@ pub enum Request {
     /// Poll everything now (also retries after an unauthorised answer).
     Refresh,
     /// approve, reject, drain or undrain.
-    NodeAction { id: String, action: &'static str },
+    NodeAction {
+        id: String,
+        action: &'static str,
+    },
     CancelTask(String),
     /// Follow one task's detail and log, or stop following.
     Watch(Option<String>),

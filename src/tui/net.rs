@@ -178,7 +178,7 @@ fn merge_tasks(mut newest: Vec<TaskInfo>, active: impl Iterator<Item = TaskInfo>
     let older: Vec<TaskInfo> = active.filter(|t| !seen.contains(&t.id)).collect();
     if !older.is_empty() {
         newest.extend(older);
-        newest.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        newest.sort_by_key(|t| std::cmp::Reverse(t.created_at));
     }
     newest
 }
@@ -278,7 +278,10 @@ async fn watch_task(client: Client, ui: Sender<Msg>, id: String) {
                 }
             }
             Err(e) => {
-                if ui.send(Msg::Net(Net::TaskFailed(id.clone(), e.to_string()))).is_err() {
+                if ui
+                    .send(Msg::Net(Net::TaskFailed(id.clone(), e.to_string())))
+                    .is_err()
+                {
                     return;
                 }
             }
@@ -296,7 +299,11 @@ async fn watch_task(client: Client, ui: Sender<Msg>, id: String) {
                 return;
             }
         }
-        let period = if ended { WATCH_PERIOD * 5 } else { WATCH_PERIOD };
+        let period = if ended {
+            WATCH_PERIOD * 5
+        } else {
+            WATCH_PERIOD
+        };
         tokio::time::sleep(period).await;
     }
 }

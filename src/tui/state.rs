@@ -296,7 +296,8 @@ impl State {
                 )
             }),
             Tab::Nodes => self.nodes.get(i).map(|n| {
-                let labels: Vec<String> = n.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                let labels: Vec<String> =
+                    n.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
                 format!(
                     "{} {} {} {} {}",
                     n.id,

@@ -6,9 +6,7 @@ use super::state::*;
 use super::update::update;
 use super::{apply, view};
 use crate::api::*;
-use crossterm::event::{
-    KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
-};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::collections::BTreeMap;
@@ -52,7 +50,9 @@ pub fn node(n: usize, name: &str, state: NodeState, online: bool) -> NodeInfo {
         state,
         online,
         draining: false,
-        labels: [("zone".to_string(), format!("eu-{n}"))].into_iter().collect(),
+        labels: [("zone".to_string(), format!("eu-{n}"))]
+            .into_iter()
+            .collect(),
         capabilities: Capabilities {
             os: "linux".into(),
             arch: "x86_64".into(),
@@ -111,8 +111,20 @@ pub fn snapshot() -> Snapshot {
     let tasks = vec![
         task(6, TaskState::Queued, None, "cargo test --workspace", 5),
         task(5, TaskState::Queued, None, "make -j8 all", 20),
-        task(4, TaskState::Running, Some(a), "python train.py --epochs 3", 65),
-        task(3, TaskState::Running, Some(b), "ollama run llama3 summarise", 130),
+        task(
+            4,
+            TaskState::Running,
+            Some(a),
+            "python train.py --epochs 3",
+            65,
+        ),
+        task(
+            3,
+            TaskState::Running,
+            Some(b),
+            "ollama run llama3 summarise",
+            130,
+        ),
         task(2, TaskState::Failed, Some(a), "sh -c exit 2", 600),
         task(1, TaskState::Succeeded, Some(b), "echo hello", 4000),
     ];
@@ -262,7 +274,10 @@ fn details_render() {
         update(&mut s, ch('j'));
         let effects = update(&mut s, key(KeyCode::Enter));
         let id = "t0004-5c1a9e77b2d04f6e8a11".to_string();
-        assert_eq!(effects, vec![Effect::Send(Request::Watch(Some(id.clone())))]);
+        assert_eq!(
+            effects,
+            vec![Effect::Send(Request::Watch(Some(id.clone())))]
+        );
         let mut info = snapshot().tasks[2].clone();
         info.attempt_history = vec![Attempt {
             number: 1,
@@ -308,7 +323,10 @@ fn credits_off_says_so_instead_of_zeros() {
     update(&mut s, Msg::Net(Net::Credits(Credits::Disabled)));
     update(&mut s, ch('3'));
     let text = screen_text(&s);
-    assert!(text.contains("Credits are not enabled on this coordinator."), "{text}");
+    assert!(
+        text.contains("Credits are not enabled on this coordinator."),
+        "{text}"
+    );
     assert!(!text.contains("0.000"), "{text}");
     insta::assert_snapshot!("credits_disabled_80x24", render(&s));
 }
@@ -337,7 +355,9 @@ fn help_lists_every_key() {
     for (k, what) in view::overlay_keys(false) {
         assert!(text.contains(what), "help lacks {k} {what}: {text}");
     }
-    for k in ["Tab", "j k", "Enter", "Esc", "/", "a ", "d ", "x ", "r ", "f ", "e ", ":", "?", "q"] {
+    for k in [
+        "Tab", "j k", "Enter", "Esc", "/", "a ", "d ", "x ", "r ", "f ", "e ", ":", "?", "q",
+    ] {
         assert!(text.contains(k), "help lacks {k:?}");
     }
     insta::assert_snapshot!("help_80x24", render(&s));
@@ -379,7 +399,10 @@ fn connection_screens() {
     );
     assert_eq!(s.conn.label(), "reconnecting");
     let text = screen_text(&s);
-    assert!(text.contains("reconnecting") && text.contains("cargo test"), "{text}");
+    assert!(
+        text.contains("reconnecting") && text.contains("cargo test"),
+        "{text}"
+    );
     update(&mut s, Msg::Net(Net::StreamUp));
     update(&mut s, Msg::Net(Net::Snapshot(Box::new(snapshot()))));
     assert_eq!(s.conn, Conn::Live);
@@ -424,7 +447,10 @@ fn movement_is_clamped_and_scrolls() {
     press(&mut s, "k");
     assert_eq!(s.pos[0].selected, 0);
     press(&mut s, "jj");
-    assert_eq!(s.selected_task().map(|t| t.id.as_str()), Some("t0004-5c1a9e77b2d04f6e8a11"));
+    assert_eq!(
+        s.selected_task().map(|t| t.id.as_str()),
+        Some("t0004-5c1a9e77b2d04f6e8a11")
+    );
     update(&mut s, key(KeyCode::Down));
     update(&mut s, key(KeyCode::Up));
     assert_eq!(s.pos[0].selected, 2);
@@ -450,7 +476,10 @@ fn movement_is_clamped_and_scrolls() {
     assert_eq!(pos.selected, page + 5);
     assert!(pos.offset <= pos.selected && pos.selected < pos.offset + page);
     let text = screen_text(&s);
-    let selected = s.selected_task().map(|t| t.id[..11].to_string()).unwrap_or_default();
+    let selected = s
+        .selected_task()
+        .map(|t| t.id[..11].to_string())
+        .unwrap_or_default();
     assert!(text.contains(&selected), "selected row not drawn: {text}");
 }
 
@@ -461,7 +490,10 @@ fn filter_narrows_and_esc_clears() {
     assert_eq!(s.mode, Mode::Filter);
     press(&mut s, "llama");
     assert_eq!(s.visible[0].len(), 1);
-    assert_eq!(s.selected_task().map(|t| t.id.as_str()), Some("t0003-5c1a9e77b2d04f6e8a11"));
+    assert_eq!(
+        s.selected_task().map(|t| t.id.as_str()),
+        Some("t0003-5c1a9e77b2d04f6e8a11")
+    );
     update(&mut s, key(KeyCode::Enter));
     assert_eq!(s.mode, Mode::Normal);
     assert_eq!(s.filters[0], "llama");
@@ -498,12 +530,19 @@ fn cancel_asks_first() {
     assert!(press(&mut s, "n").is_empty());
     assert_eq!(s.mode, Mode::Normal);
     press(&mut s, "x");
-    assert_eq!(press(&mut s, "y"), vec![Effect::Send(Request::CancelTask(id))]);
+    assert_eq!(
+        press(&mut s, "y"),
+        vec![Effect::Send(Request::CancelTask(id))]
+    );
     // A finished task is not offered for cancelling.
     press(&mut s, "G");
     assert!(press(&mut s, "x").is_empty());
     assert_eq!(s.mode, Mode::Normal);
-    assert!(s.flash.as_ref().is_some_and(|f| f.text.contains("already ended")));
+    assert!(
+        s.flash
+            .as_ref()
+            .is_some_and(|f| f.text.contains("already ended"))
+    );
     // The command line asks too.
     let effects = press(&mut s, ":task cancel abc");
     assert!(effects.is_empty());
@@ -534,10 +573,17 @@ fn node_actions_and_commands() {
         id: "n9".into(),
         action: "undrain",
     };
-    assert_eq!(update(&mut s, key(KeyCode::Enter)), vec![Effect::Send(undrain)]);
+    assert_eq!(
+        update(&mut s, key(KeyCode::Enter)),
+        vec![Effect::Send(undrain)]
+    );
     press(&mut s, ":bogus");
     assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
-    assert!(s.flash.as_ref().is_some_and(|f| f.bad && f.text.contains("unknown command")));
+    assert!(
+        s.flash
+            .as_ref()
+            .is_some_and(|f| f.bad && f.text.contains("unknown command"))
+    );
     press(&mut s, ":q");
     assert_eq!(update(&mut s, key(KeyCode::Enter)), vec![Effect::Quit]);
 }
@@ -559,7 +605,10 @@ fn read_only_hides_every_action() {
     let footer = screen.lines().last().unwrap_or_default();
     assert!(footer.contains("quit"), "{footer}");
     for word in ["approve", "drain", "cancel"] {
-        assert!(!footer.contains(word), "read-only screen shows {word}: {footer}");
+        assert!(
+            !footer.contains(word),
+            "read-only screen shows {word}: {footer}"
+        );
     }
     update(&mut s, ch('?'));
     let help = screen_text(&s);
@@ -575,7 +624,8 @@ fn freeze_holds_updates_until_unfrozen() {
     assert!(s.frozen);
     assert!(screen_text(&s).contains("[frozen]"));
     let mut snap = snapshot();
-    snap.tasks.insert(0, task(7, TaskState::Queued, None, "new work", 0));
+    snap.tasks
+        .insert(0, task(7, TaskState::Queued, None, "new work", 0));
     update(&mut s, Msg::Net(Net::Snapshot(Box::new(snap))));
     update(
         &mut s,
@@ -604,7 +654,12 @@ fn events_update_rows_and_are_never_repeated() {
     let t6 = "t0006-5c1a9e77b2d04f6e8a11";
     update(
         &mut s,
-        Msg::Net(Net::Event(event(96, "task.succeeded", Some(t6), Some("n000-9f2e4b7c1d")))),
+        Msg::Net(Net::Event(event(
+            96,
+            "task.succeeded",
+            Some(t6),
+            Some("n000-9f2e4b7c1d"),
+        ))),
     );
     let task = &s.tasks[s.task_index[t6]];
     assert_eq!(task.state, TaskState::Succeeded);
@@ -616,7 +671,10 @@ fn enter_and_esc_open_and_close_details() {
     let mut s = known((80, 24));
     update(&mut s, key(KeyCode::Enter));
     assert!(matches!(s.detail, Some(Detail::Task(_))));
-    assert_eq!(update(&mut s, key(KeyCode::Esc)), vec![Effect::Send(Request::Watch(None))]);
+    assert_eq!(
+        update(&mut s, key(KeyCode::Esc)),
+        vec![Effect::Send(Request::Watch(None))]
+    );
     assert_eq!(s.detail, None);
     press(&mut s, "4");
     update(&mut s, key(KeyCode::Enter));
@@ -661,7 +719,10 @@ fn throughput_counts_finished_tasks_per_bucket() {
     t.record(5_000, 13);
     t.record(BUCKET_MS + 1, 14);
     t.advance(5 * BUCKET_MS);
-    assert_eq!(t.buckets.iter().copied().collect::<Vec<_>>(), vec![3, 1, 0, 0, 0, 0]);
+    assert_eq!(
+        t.buckets.iter().copied().collect::<Vec<_>>(),
+        vec![3, 1, 0, 0, 0, 0]
+    );
 }
 
 #[test]
@@ -681,7 +742,11 @@ fn applying_a_held_snapshot_keeps_the_selected_task() {
     let mut s = known((80, 24));
     press(&mut s, "jj");
     let mut snap = snapshot();
-    snap.tasks.insert(0, task(9, TaskState::Queued, None, "newer", 0));
+    snap.tasks
+        .insert(0, task(9, TaskState::Queued, None, "newer", 0));
     apply::snapshot(&mut s, snap);
-    assert_eq!(s.selected_task().map(|t| t.id.as_str()), Some("t0004-5c1a9e77b2d04f6e8a11"));
+    assert_eq!(
+        s.selected_task().map(|t| t.id.as_str()),
+        Some("t0004-5c1a9e77b2d04f6e8a11")
+    );
 }

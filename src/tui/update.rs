@@ -5,7 +5,9 @@ use super::apply;
 use super::layout;
 use super::msg::{Effect, Msg, Request};
 use super::state::*;
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind};
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
+};
 
 const READ_ONLY: &str = "read-only: actions are off (started with --read-only)";
 
@@ -16,7 +18,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Mouse(mouse) => {
             if state.mode == Mode::Normal && state.detail.is_none() {
                 match mouse.kind {
-                    MouseEventKind::Down(MouseButton::Left) => click(state, mouse.column, mouse.row),
+                    MouseEventKind::Down(MouseButton::Left) => {
+                        click(state, mouse.column, mouse.row)
+                    }
                     MouseEventKind::ScrollDown => step(state, 1),
                     MouseEventKind::ScrollUp => step(state, -1),
                     _ => {}
@@ -267,10 +271,10 @@ fn command_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             state.mode = Mode::Normal;
             state.input.clear();
         }
+        // Backspace on an empty line leaves the command line, as in vim.
+        KeyCode::Backspace if state.input.is_empty() => state.mode = Mode::Normal,
         KeyCode::Backspace => {
-            if state.input.pop().is_none() {
-                state.mode = Mode::Normal;
-            }
+            state.input.pop();
         }
         KeyCode::Enter => {
             state.mode = Mode::Normal;
@@ -298,7 +302,11 @@ pub fn command(state: &mut State, line: &str) -> Vec<Effect> {
         [] => vec![],
         ["q" | "quit"] => vec![Effect::Quit],
         ["refresh"] => vec![Effect::Send(Request::Refresh)],
-        ["node", verb @ ("approve" | "reject" | "drain" | "undrain"), id] => {
+        [
+            "node",
+            verb @ ("approve" | "reject" | "drain" | "undrain"),
+            id,
+        ] => {
             let action = match *verb {
                 "approve" => "approve",
                 "reject" => "reject",
@@ -327,7 +335,10 @@ pub fn command(state: &mut State, line: &str) -> Vec<Effect> {
                 .find(|t| t.title().eq_ignore_ascii_case(name))
             {
                 Some(tab) => switch(state, tab),
-                None => state.flash(format!("no tab {name:?}: queue, nodes, credits or events"), true),
+                None => state.flash(
+                    format!("no tab {name:?}: queue, nodes, credits or events"),
+                    true,
+                ),
             }
             vec![]
         }
@@ -346,7 +357,10 @@ pub fn command(state: &mut State, line: &str) -> Vec<Effect> {
 
 fn node_action(state: &mut State, action: &'static str) -> Vec<Effect> {
     if state.tab != Tab::Nodes {
-        state.flash(format!("{action}: select a node on the Nodes tab (2)"), true);
+        state.flash(
+            format!("{action}: select a node on the Nodes tab (2)"),
+            true,
+        );
         return vec![];
     }
     let node = match (&state.detail, state.selected_node()) {
@@ -386,7 +400,11 @@ fn ask_cancel(state: &mut State) {
         return;
     };
     if task.state.is_terminal() {
-        let text = format!("task {} already ended ({})", short(&task.id), task.state.as_str());
+        let text = format!(
+            "task {} already ended ({})",
+            short(&task.id),
+            task.state.as_str()
+        );
         state.flash(text, true);
         return;
     }

@@ -1,7 +1,7 @@
 //! The Credits tab: the ledger's verification and head, balances, recent ledger entries. A
 //! coordinator without credit routes gets a sentence saying so, never a screen of zeros.
 
-use super::{count_title, credits_text, list};
+use super::{List, count_title, credits_text, list};
 use crate::cli::output::{age, clip};
 use crate::tui::layout::{self, WIDE};
 use crate::tui::state::{CreditData, Credits, State, Tab};
@@ -51,23 +51,35 @@ fn loaded(frame: &mut Frame, state: &State, theme: Theme, data: &CreditData) {
     let row = |i: usize| {
         let e = &data.entries[i];
         let amount = credits_text(e.amount);
-        let style = if e.amount < 0 { theme.warn() } else { theme.good() };
+        let style = if e.amount < 0 {
+            theme.warn()
+        } else {
+            theme.good()
+        };
         Row::new(vec![
             Cell::from(e.seq.to_string()),
             Cell::from(age(e.at, state.now)),
             Cell::from(e.kind.clone()),
             Cell::from(e.account.clone()),
             Cell::from(Span::styled(format!("{amount:>11}"), style)),
-            Cell::from(e.task_id.as_deref().map(|t| clip(t, 12)).unwrap_or_default()),
+            Cell::from(
+                e.task_id
+                    .as_deref()
+                    .map(|t| clip(t, 12))
+                    .unwrap_or_default(),
+            ),
         ])
     };
-    let title = count_title("Ledger, newest first", state, Tab::Credits, data.entries.len());
-    list(
-        frame,
-        ledger,
+    let title = count_title(
+        "Ledger, newest first",
+        state,
+        Tab::Credits,
+        data.entries.len(),
+    );
+    let spec = List {
         title,
-        vec!["SEQ", "AGE", "KIND", "ACCOUNT", "     AMOUNT", "TASK"],
-        vec![
+        header: vec!["SEQ", "AGE", "KIND", "ACCOUNT", "     AMOUNT", "TASK"],
+        widths: vec![
             Constraint::Length(6),
             Constraint::Length(4),
             Constraint::Length(8),
@@ -75,9 +87,13 @@ fn loaded(frame: &mut Frame, state: &State, theme: Theme, data: &CreditData) {
             Constraint::Length(11),
             Constraint::Length(12),
         ],
+    };
+    list(
+        frame,
+        ledger,
+        spec,
         (&state.visible[2], state.pos[2]),
         theme,
-        true,
         row,
     );
 }
@@ -123,7 +139,10 @@ fn accounts(frame: &mut Frame, theme: Theme, data: &CreditData, area: Rect) {
         .collect();
     let more = data.accounts.len().saturating_sub(fit);
     let title = if more > 0 {
-        format!(" Balances ({} accounts, {more} not shown) ", data.accounts.len())
+        format!(
+            " Balances ({} accounts, {more} not shown) ",
+            data.accounts.len()
+        )
     } else {
         format!(" Balances ({}) ", data.accounts.len())
     };

@@ -35,7 +35,12 @@ pub fn task(frame: &mut Frame, state: &State, theme: Theme) {
     let plain = Style::new();
     let mut lines = vec![
         field("id", t.id.clone(), theme.bold(), theme),
-        field("state", t.state.as_str().to_string(), theme.state(t.state.as_str()), theme),
+        field(
+            "state",
+            t.state.as_str().to_string(),
+            theme.state(t.state.as_str()),
+            theme,
+        ),
         field("command", t.command.display(), plain, theme),
         field(
             "node",
@@ -45,13 +50,23 @@ pub fn task(frame: &mut Frame, state: &State, theme: Theme) {
         ),
         field(
             "attempts",
-            format!("{} of {} · priority {} · {}", t.attempts, t.max_attempts, t.priority, t.placement.as_str()),
+            format!(
+                "{} of {} · priority {} · {}",
+                t.attempts,
+                t.max_attempts,
+                t.priority,
+                t.placement.as_str()
+            ),
             plain,
             theme,
         ),
         field(
             "submitted",
-            format!("{} by {}", when(Some(t.created_at), state.now), t.submitted_by),
+            format!(
+                "{} by {}",
+                when(Some(t.created_at), state.now),
+                t.submitted_by
+            ),
             plain,
             theme,
         ),
@@ -70,7 +85,11 @@ pub fn task(frame: &mut Frame, state: &State, theme: Theme) {
     }
     let attempts = t.attempt_history.len() as u16;
     let fields_height = lines.len() as u16 + 2;
-    let attempts_height = if attempts == 0 { 0 } else { (attempts + 3).min(body.height / 4 + 3) };
+    let attempts_height = if attempts == 0 {
+        0
+    } else {
+        (attempts + 3).min(body.height / 4 + 3)
+    };
     let [top, middle, log] = Layout::vertical([
         Constraint::Length(fields_height),
         Constraint::Length(attempts_height),
@@ -125,11 +144,7 @@ pub fn task(frame: &mut Frame, state: &State, theme: Theme) {
 fn log_tail(frame: &mut Frame, state: &State, theme: Theme, area: Rect) {
     let detail = &state.task_detail;
     let room = area.height.saturating_sub(2) as usize;
-    let mut lines: Vec<Line> = detail
-        .lines
-        .iter()
-        .map(|l| Line::raw(l.clone()))
-        .collect();
+    let mut lines: Vec<Line> = detail.lines.iter().map(|l| Line::raw(l.clone())).collect();
     if !detail.partial.is_empty() {
         lines.push(Line::raw(detail.partial.clone()));
     }
@@ -166,15 +181,29 @@ pub fn node(frame: &mut Frame, state: &State, theme: Theme, id: &str) {
         field("name", n.name.clone(), theme.bold(), theme),
         field("id", n.id.clone(), plain, theme),
         field("state", st.to_string(), theme.state(st), theme),
-        field("address", n.address.clone().unwrap_or_else(|| "-".into()), plain, theme),
-        field("host", format!("{} ({} {})", caps.hostname, caps.os, caps.arch), plain, theme),
+        field(
+            "address",
+            n.address.clone().unwrap_or_else(|| "-".into()),
+            plain,
+            theme,
+        ),
+        field(
+            "host",
+            format!("{} ({} {})", caps.hostname, caps.os, caps.arch),
+            plain,
+            theme,
+        ),
         field(
             "cpu",
             format!(
                 "{} cpus{} · load {}",
                 caps.cpus,
-                caps.cpu_quota.map(|q| format!(" (quota {q:.1})")).unwrap_or_default(),
-                n.load.map(|l| format!("{l:.2}")).unwrap_or_else(|| "-".into())
+                caps.cpu_quota
+                    .map(|q| format!(" (quota {q:.1})"))
+                    .unwrap_or_default(),
+                n.load
+                    .map(|l| format!("{l:.2}"))
+                    .unwrap_or_else(|| "-".into())
             ),
             plain,
             theme,
@@ -185,7 +214,9 @@ pub fn node(frame: &mut Frame, state: &State, theme: Theme, id: &str) {
                 "{} total · {} available{}",
                 mib(caps.memory_total_mib),
                 mib(caps.memory_available_mib),
-                caps.memory_limit_mib.map(|l| format!(" · limit {}", mib(l))).unwrap_or_default()
+                caps.memory_limit_mib
+                    .map(|l| format!(" · limit {}", mib(l)))
+                    .unwrap_or_default()
             ),
             plain,
             theme,
@@ -195,12 +226,25 @@ pub fn node(frame: &mut Frame, state: &State, theme: Theme, id: &str) {
         field("toolchains", caps.toolchains.join(", "), plain, theme),
         field(
             "tasks",
-            format!("{} running (max {})", n.running_tasks, caps.max_concurrent_tasks),
+            format!(
+                "{} running (max {})",
+                n.running_tasks, caps.max_concurrent_tasks
+            ),
             plain,
             theme,
         ),
-        field("heartbeat", when(n.last_heartbeat_at, state.now), plain, theme),
-        field("registered", when(Some(n.registered_at), state.now), plain, theme),
+        field(
+            "heartbeat",
+            when(n.last_heartbeat_at, state.now),
+            plain,
+            theme,
+        ),
+        field(
+            "registered",
+            when(Some(n.registered_at), state.now),
+            plain,
+            theme,
+        ),
         field(
             "earned",
             state
@@ -214,7 +258,11 @@ pub fn node(frame: &mut Frame, state: &State, theme: Theme, id: &str) {
     if !running.is_empty() {
         lines.push(field("running", running.join(", "), plain, theme));
     }
-    let actions = if state.read_only { "Esc back" } else { "Esc back · a approve · d drain" };
+    let actions = if state.read_only {
+        "Esc back"
+    } else {
+        "Esc back · a approve · d drain"
+    };
     let title = Span::styled(format!(" Node ({actions}) "), theme.bold());
     frame.render_widget(
         Paragraph::new(lines)
@@ -234,8 +282,18 @@ pub fn event(frame: &mut Frame, state: &State, theme: Theme, id: i64) {
                 field("id", e.id.to_string(), theme.bold(), theme),
                 field("kind", e.kind.clone(), plain, theme),
                 field("when", when(Some(e.at), state.now), plain, theme),
-                field("task", e.task_id.clone().unwrap_or_else(|| "-".into()), plain, theme),
-                field("node", e.node_id.clone().unwrap_or_else(|| "-".into()), plain, theme),
+                field(
+                    "task",
+                    e.task_id.clone().unwrap_or_else(|| "-".into()),
+                    plain,
+                    theme,
+                ),
+                field(
+                    "node",
+                    e.node_id.clone().unwrap_or_else(|| "-".into()),
+                    plain,
+                    theme,
+                ),
                 Line::styled("data", theme.dim()),
             ];
             lines.extend(data.lines().map(|l| Line::raw(l.to_string())));

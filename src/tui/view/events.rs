@@ -1,6 +1,6 @@
 //! The Events tab: the coordinator's live event stream, newest first.
 
-use super::{count_title, list};
+use super::{List, count_title, list};
 use crate::api::Event;
 use crate::cli::output::{age, clip, short_id};
 use crate::tui::layout::{self, WIDE};
@@ -50,16 +50,19 @@ pub fn draw(frame: &mut Frame, state: &State, theme: Theme) {
             Cell::from(data_line(e)),
         ])
     };
-    let mut title = count_title("Events, newest first", state, Tab::Events, state.events.len());
+    let mut title = count_title(
+        "Events, newest first",
+        state,
+        Tab::Events,
+        state.events.len(),
+    );
     if !state.stream_up {
         title.push_str("(stream reconnecting) ");
     }
-    list(
-        frame,
-        area,
+    let spec = List {
         title,
-        vec!["ID", "AGE", "KIND", "TASK", "NODE", "DATA"],
-        vec![
+        header: vec!["ID", "AGE", "KIND", "TASK", "NODE", "DATA"],
+        widths: vec![
             Constraint::Length(7),
             Constraint::Length(4),
             Constraint::Length(21),
@@ -67,9 +70,13 @@ pub fn draw(frame: &mut Frame, state: &State, theme: Theme) {
             Constraint::Length(12),
             Constraint::Min(10),
         ],
+    };
+    list(
+        frame,
+        area,
+        spec,
         (&state.visible[3], state.pos[3]),
         theme,
-        true,
         row,
     );
 }

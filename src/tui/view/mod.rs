@@ -22,7 +22,9 @@ pub fn draw(frame: &mut Frame, state: &State) {
         colour: state.colour,
     };
     let area = frame.area();
-    if layout::too_small(state) || area.width < layout::MIN_WIDTH || area.height < layout::MIN_HEIGHT
+    if layout::too_small(state)
+        || area.width < layout::MIN_WIDTH
+        || area.height < layout::MIN_HEIGHT
     {
         let text = format!(
             "Terminal too small: {}×{}. edgecoder dash needs at least {}×{}. (q quits)",
@@ -35,7 +37,10 @@ pub fn draw(frame: &mut Frame, state: &State) {
         let msg = Paragraph::new(text)
             .wrap(Wrap { trim: true })
             .alignment(Alignment::Center);
-        frame.render_widget(msg, Rect::new(0, y.saturating_sub(1), area.width, 3.min(area.height)));
+        frame.render_widget(
+            msg,
+            Rect::new(0, y.saturating_sub(1), area.width, 3.min(area.height)),
+        );
         return;
     }
     let screen = layout::screen(state);
@@ -48,10 +53,15 @@ pub fn draw(frame: &mut Frame, state: &State) {
             let lines = vec![
                 Line::styled("Unauthorised", theme.bad()),
                 Line::raw(""),
-                Line::raw(format!("The coordinator at {} refused the token:", state.url)),
+                Line::raw(format!(
+                    "The coordinator at {} refused the token:",
+                    state.url
+                )),
                 Line::raw(why.clone()),
                 Line::raw(""),
-                Line::raw("Run `edgecoder login`, or set EDGECODER_TOKEN / --token, and start again."),
+                Line::raw(
+                    "Run `edgecoder login`, or set EDGECODER_TOKEN / --token, and start again.",
+                ),
                 Line::styled("r tries again · q quits", theme.dim()),
             ];
             notice(frame, screen.body, lines);
@@ -112,7 +122,10 @@ fn header(frame: &mut Frame, state: &State, theme: Theme, area: Rect) {
         Span::raw(state.url.clone()),
     ];
     if let Some(s) = &state.status {
-        top.push(Span::styled(format!("  v{}  {}", s.version, s.mode), theme.dim()));
+        top.push(Span::styled(
+            format!("  v{}  {}", s.version, s.mode),
+            theme.dim(),
+        ));
     }
     top.push(Span::raw("  "));
     top.push(Span::styled(format!("● {conn}"), theme.state(conn)));
@@ -135,7 +148,10 @@ fn header(frame: &mut Frame, state: &State, theme: Theme, area: Rect) {
                     theme.state("running"),
                 ),
                 Span::raw(" · "),
-                Span::styled(format!("{} succeeded", n("succeeded")), theme.state("succeeded")),
+                Span::styled(
+                    format!("{} succeeded", n("succeeded")),
+                    theme.state("succeeded"),
+                ),
                 Span::raw(" · "),
                 Span::styled(
                     format!("{} failed", n("failed") + n("timed_out")),
@@ -144,12 +160,18 @@ fn header(frame: &mut Frame, state: &State, theme: Theme, area: Rect) {
                 Span::styled("  │  nodes ", theme.dim()),
                 Span::styled(format!("{} online", q.nodes_online), theme.state("online")),
                 Span::raw(" · "),
-                Span::styled(format!("{} pending", q.nodes_pending), theme.state("pending")),
+                Span::styled(
+                    format!("{} pending", q.nodes_pending),
+                    theme.state("pending"),
+                ),
             ]
         }
         None => vec![Span::styled(" waiting for the coordinator…", theme.dim())],
     };
-    frame.render_widget(Paragraph::new(vec![Line::from(top), Line::from(second)]), area);
+    frame.render_widget(
+        Paragraph::new(vec![Line::from(top), Line::from(second)]),
+        area,
+    );
 }
 
 fn tabs(frame: &mut Frame, state: &State, theme: Theme, area: Rect) {
@@ -234,17 +256,25 @@ fn hints(state: &State, theme: Theme, width: u16) -> Line<'static> {
 
 /// Draws a bordered table showing only the rows that fit, the selected one highlighted.
 /// `row` builds one row from a data index; only the visible rows are built.
+pub(super) struct List<'a> {
+    pub title: String,
+    pub header: Vec<&'a str>,
+    pub widths: Vec<Constraint>,
+}
+
 pub(super) fn list<'a>(
     frame: &mut Frame,
     area: Rect,
-    title: String,
-    header: Vec<&'a str>,
-    widths: Vec<Constraint>,
+    spec: List<'a>,
     (rows, pos): (&[usize], ListPos),
     theme: Theme,
-    focused: bool,
     row: impl Fn(usize) -> Row<'a>,
 ) {
+    let List {
+        title,
+        header,
+        widths,
+    } = spec;
     let page = layout::table_rows(area).height as usize;
     let shown: Vec<Row> = rows
         .iter()
@@ -253,7 +283,7 @@ pub(super) fn list<'a>(
         .take(page)
         .map(|(n, &i)| {
             let r = row(i);
-            if focused && n == pos.selected {
+            if n == pos.selected {
                 r.style(theme.selected())
             } else {
                 r

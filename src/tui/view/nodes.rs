@@ -1,7 +1,7 @@
 //! The Nodes tab: every node with its state, labels, resources, running tasks, heartbeat age and
 //! credits earned.
 
-use super::{count_title, credits_text, list};
+use super::{List, count_title, credits_text, list};
 use crate::api::NodeInfo;
 use crate::cli::output::{age, clip, mib, short_id};
 use crate::tui::layout::WIDE;
@@ -37,7 +37,9 @@ pub fn draw(frame: &mut Frame, state: &State, theme: Theme) {
         header.push("ID");
         widths.push(Constraint::Length(12));
     }
-    header.extend(["STATE", "CPU", "MEM", "GPU", "RUN", "BEAT", "EARNED", "LABELS"]);
+    header.extend([
+        "STATE", "CPU", "MEM", "GPU", "RUN", "BEAT", "EARNED", "LABELS",
+    ]);
     widths.extend([
         Constraint::Length(11),
         Constraint::Length(5),
@@ -82,15 +84,17 @@ pub fn draw(frame: &mut Frame, state: &State, theme: Theme) {
         Row::new(cells)
     };
     let title = count_title("Nodes", state, Tab::Nodes, state.nodes.len());
-    list(
-        frame,
-        area,
+    let spec = List {
         title,
         header,
         widths,
+    };
+    list(
+        frame,
+        area,
+        spec,
         (&state.visible[1], state.pos[1]),
         theme,
-        true,
         row,
     );
 }

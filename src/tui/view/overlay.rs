@@ -70,7 +70,8 @@ pub fn help(frame: &mut Frame, state: &State, theme: Theme) {
     let area = layout::centred(frame.area(), 62, lines.len() as u16 + 2);
     frame.render_widget(Clear, area);
     frame.render_widget(
-        Paragraph::new(lines).block(Block::bordered().title(Span::styled(" Keys ", theme.header()))),
+        Paragraph::new(lines)
+            .block(Block::bordered().title(Span::styled(" Keys ", theme.header()))),
         area,
     );
 }

@@ -1,6 +1,6 @@
 //! The Queue tab: counts by state, a throughput sparkline, and the live task table.
 
-use super::{count_title, list};
+use super::{List, count_title, list};
 use crate::api::TaskState;
 use crate::cli::output::{age, clip, short_id};
 use crate::tui::layout::{self, WIDE};
@@ -64,7 +64,10 @@ fn draw_summary(frame: &mut Frame, state: &State, theme: Theme, area: Rect) {
         .collect();
     // The bucket still filling is not shown as a rate.
     let done: &[u64] = &data[..data.len().saturating_sub(1)];
-    let per_min = done.last().map(|n| n * 60_000 / BUCKET_MS as u64).unwrap_or(0);
+    let per_min = done
+        .last()
+        .map(|n| n * 60_000 / BUCKET_MS as u64)
+        .unwrap_or(0);
     let title = format!(" Finished per {}s · now {per_min}/min ", BUCKET_MS / 1000);
     let sparkline = Sparkline::default()
         .block(Block::bordered().title(Span::styled(title, theme.bold())))
@@ -118,15 +121,17 @@ fn draw_table(frame: &mut Frame, state: &State, theme: Theme, area: Rect) {
             Cell::from(t.command.display()),
         ])
     };
+    let spec = List {
+        title,
+        header: vec!["ID", "STATE", "PRI", "NODE", "AGE", "TRIES", "COMMAND"],
+        widths,
+    };
     list(
         frame,
         area,
-        title,
-        vec!["ID", "STATE", "PRI", "NODE", "AGE", "TRIES", "COMMAND"],
-        widths,
+        spec,
         (&state.visible[0], state.pos[0]),
         theme,
-        true,
         row,
     );
 }
