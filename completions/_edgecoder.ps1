@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Drive a running coordinator: status, nodes, tasks, queue, tokens, events')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Check an API token against a coordinator and store it for later commands')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Forget the stored token of a coordinator')
+            [CompletionResult]::new('dash', 'dash', [CompletionResultType]::ParameterValue, 'A live terminal dashboard of a coordinator: queue, nodes, credits, events')
             [CompletionResult]::new('task', 'task', [CompletionResultType]::ParameterValue, 'Run commands on this machine with no coordinator, and read their records')
             [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Delete old finished local runs (`edgecoder task`) and say what that freed')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (or write every shell''s with --dir)')
@@ -971,6 +972,19 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'edgecoder;dash' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Look, don''t touch: hide every action (approve, drain, cancel)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'edgecoder;task' {
             [CompletionResult]::new('--runs-dir', '--runs-dir', [CompletionResultType]::ParameterName, 'Runs directory (default: EDGECODER_RUNS_DIR, else <data dir>/runs)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
@@ -1129,6 +1143,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Drive a running coordinator: status, nodes, tasks, queue, tokens, events')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Check an API token against a coordinator and store it for later commands')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Forget the stored token of a coordinator')
+            [CompletionResult]::new('dash', 'dash', [CompletionResultType]::ParameterValue, 'A live terminal dashboard of a coordinator: queue, nodes, credits, events')
             [CompletionResult]::new('task', 'task', [CompletionResultType]::ParameterValue, 'Run commands on this machine with no coordinator, and read their records')
             [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Delete old finished local runs (`edgecoder task`) and say what that freed')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (or write every shell''s with --dir)')
@@ -1308,6 +1323,9 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             break
         }
         'edgecoder;help;logout' {
+            break
+        }
+        'edgecoder;help;dash' {
             break
         }
         'edgecoder;help;task' {

@@ -25,6 +25,9 @@ _edgecoder() {
             edgecoder,config)
                 cmd="edgecoder__subcmd__config"
                 ;;
+            edgecoder,dash)
+                cmd="edgecoder__subcmd__dash"
+                ;;
             edgecoder,enroll)
                 cmd="edgecoder__subcmd__enroll"
                 ;;
@@ -123,6 +126,9 @@ _edgecoder() {
                 ;;
             edgecoder__subcmd__help,config)
                 cmd="edgecoder__subcmd__help__subcmd__config"
+                ;;
+            edgecoder__subcmd__help,dash)
+                cmd="edgecoder__subcmd__help__subcmd__dash"
                 ;;
             edgecoder__subcmd__help,enroll)
                 cmd="edgecoder__subcmd__help__subcmd__enroll"
@@ -605,7 +611,7 @@ _edgecoder() {
 
     case "${cmd}" in
         edgecoder)
-            opts="-h -V --help --version serve agent enroll status env logs config server login logout task gc completions man help"
+            opts="-h -V --help --version serve agent enroll status env logs config server login logout dash task gc completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -737,6 +743,36 @@ _edgecoder() {
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__dash)
+            opts="-h -V --server --token --allow-insecure --config --env-file --read-only --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1095,7 +1131,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__help)
-            opts="serve agent enroll status env logs config server login logout task gc completions man help"
+            opts="serve agent enroll status env logs config server login logout dash task gc completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1153,6 +1189,20 @@ _edgecoder() {
         edgecoder__subcmd__help__subcmd__config__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__dash)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

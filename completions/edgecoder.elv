@@ -32,6 +32,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand server 'Drive a running coordinator: status, nodes, tasks, queue, tokens, events'
             cand login 'Check an API token against a coordinator and store it for later commands'
             cand logout 'Forget the stored token of a coordinator'
+            cand dash 'A live terminal dashboard of a coordinator: queue, nodes, credits, events'
             cand task 'Run commands on this machine with no coordinator, and read their records'
             cand gc 'Delete old finished local runs (`edgecoder task`) and say what that freed'
             cand completions 'Print a shell completion script (or write every shell''s with --dir)'
@@ -849,6 +850,18 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'edgecoder;dash'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --read-only 'Look, don''t touch: hide every action (approve, drain, cancel)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'edgecoder;task'= {
             cand --runs-dir 'Runs directory (default: EDGECODER_RUNS_DIR, else <data dir>/runs)'
             cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
@@ -989,6 +1002,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand server 'Drive a running coordinator: status, nodes, tasks, queue, tokens, events'
             cand login 'Check an API token against a coordinator and store it for later commands'
             cand logout 'Forget the stored token of a coordinator'
+            cand dash 'A live terminal dashboard of a coordinator: queue, nodes, credits, events'
             cand task 'Run commands on this machine with no coordinator, and read their records'
             cand gc 'Delete old finished local runs (`edgecoder task`) and say what that freed'
             cand completions 'Print a shell completion script (or write every shell''s with --dir)'
@@ -1122,6 +1136,8 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         &'edgecoder;help;login'= {
         }
         &'edgecoder;help;logout'= {
+        }
+        &'edgecoder;help;dash'= {
         }
         &'edgecoder;help;task'= {
             cand run 'Run a command on this machine in the sandbox and record it (`-- CMD ARGS…`); exits with the command''s exit code (124 on timeout)'

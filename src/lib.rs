@@ -7,3 +7,4 @@ pub mod cli;
 pub mod config;
 pub mod runs;
 pub mod server;
+pub mod tui;

@@ -1,5 +1,6 @@
 //! The command line, as clap definitions only; the work lives in one module per command family.
 
+pub use super::dash_args::DashArgs;
 use super::local_args::{GcArgs, TaskArgs};
 pub use super::server_args::*;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -41,6 +42,8 @@ pub enum Command {
     Login(LoginArgs),
     /// Forget the stored token of a coordinator.
     Logout(LogoutArgs),
+    /// A live terminal dashboard of a coordinator: queue, nodes, credits, events.
+    Dash(DashArgs),
     /// Run commands on this machine with no coordinator, and read their records.
     Task(TaskArgs),
     /// Delete old finished local runs (`edgecoder task`) and say what that freed.

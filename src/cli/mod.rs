@@ -4,6 +4,8 @@ mod agent_cmd;
 pub mod args;
 mod config_cmd;
 pub mod control_args;
+mod dash;
+pub mod dash_args;
 mod enroll;
 mod env_cmd;
 pub mod exit;
@@ -45,6 +47,7 @@ pub fn main() -> u8 {
         Command::Man(args) => generate::man(args),
         Command::Task(args) => task_cmd::run(args),
         Command::Gc(args) => gc::run(args),
+        Command::Dash(args) => dash::run(args),
     };
     match result {
         Ok(code) => code,

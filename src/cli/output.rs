@@ -150,10 +150,10 @@ pub fn mib(mib: u64) -> String {
     }
 }
 
-/// An id as tables show it: task (16) and node (13) ids whole, anything longer cut to 16
-/// (full ids in `show` and `--json`; any unique prefix is accepted as input).
+/// An id cut to 12 characters for narrow screens (the dashboard); any unique prefix is accepted
+/// as input. CLI tables print whole ids, so they can be pasted into scripts.
 pub fn short_id(id: &str) -> String {
-    id.chars().take(16).collect()
+    id.chars().take(12).collect()
 }
 
 /// Cuts a cell to `max` characters with an ellipsis.

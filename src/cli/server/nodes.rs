@@ -3,7 +3,7 @@
 use super::Ctx;
 use crate::api::NodeInfo;
 use crate::cli::exit::{CliError, OK};
-use crate::cli::output::{Table, Tone, age, mib, print_json, short_id};
+use crate::cli::output::{Table, Tone, age, mib, print_json};
 use crate::cli::server_args::NodesCommand;
 
 pub fn run(ctx: &Ctx, cmd: NodesCommand) -> Result<u8, CliError> {
@@ -82,7 +82,7 @@ fn table(nodes: &[NodeInfo], colour: bool) -> String {
     for n in nodes {
         let status = status_word(n);
         t.row(vec![
-            (short_id(&n.id), Tone::Plain),
+            (n.id.clone(), Tone::Plain),
             (n.name.clone(), Tone::Plain),
             (status.to_string(), Tone::of_state(status)),
             (n.capabilities.cpus.to_string(), Tone::Plain),

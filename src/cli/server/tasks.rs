@@ -4,7 +4,7 @@ use super::wait::{self, WaitOptions};
 use super::{Ctx, submit};
 use crate::api::{TaskInfo, TaskState};
 use crate::cli::exit::{CliError, OK};
-use crate::cli::output::{Table, Tone, age, clip, print_json, short_id};
+use crate::cli::output::{Table, Tone, age, clip, print_json};
 use crate::cli::parse;
 use crate::cli::server_args::{ListArgs, TasksCommand};
 use std::io::Write;
@@ -88,14 +88,11 @@ fn list(ctx: &Ctx, args: &ListArgs) -> Result<u8, CliError> {
     for task in &list.tasks {
         let state = task.state.as_str();
         t.row(vec![
-            (short_id(&task.id), Tone::Plain),
+            (task.id.clone(), Tone::Plain),
             (state.to_string(), Tone::of_state(state)),
             (task.priority.to_string(), Tone::Plain),
             (
-                task.node_id
-                    .as_deref()
-                    .map(short_id)
-                    .unwrap_or_else(|| "-".into()),
+                task.node_id.clone().unwrap_or_else(|| "-".into()),
                 Tone::Plain,
             ),
             (age(task.created_at, now), Tone::Plain),
@@ -153,7 +150,7 @@ fn details(t: &TaskInfo) -> String {
         for a in &t.attempt_history {
             table.plain_row(vec![
                 a.number.to_string(),
-                short_id(&a.node_id),
+                a.node_id.clone(),
                 a.outcome.clone(),
                 a.exit_code
                     .map(|c| c.to_string())

@@ -1,0 +1,178 @@
+//! Every tab, detail, overlay and fault screen drawn at fixed sizes and compared with snapshots.
+
+use super::*;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+#[test]
+fn every_tab_renders_at_both_sizes() {
+    for (w, h) in SIZES {
+        for tab in Tab::ALL {
+            let mut s = known((w, h));
+            update(&mut s, ch(char::from(b'1' + tab.index() as u8)));
+            assert_eq!(s.tab, tab);
+            let name = format!("{}_{w}x{h}", tab.title().to_lowercase());
+            insta::assert_snapshot!(name, render(&s));
+        }
+    }
+}
+
+#[test]
+fn details_render() {
+    for (w, h) in SIZES {
+        let mut s = known((w, h));
+        update(&mut s, ch('j'));
+        update(&mut s, ch('j'));
+        let effects = update(&mut s, key(KeyCode::Enter));
+        let id = "t0004-5c1a9e77b2d04f6e8a11".to_string();
+        assert_eq!(
+            effects,
+            vec![Effect::Send(Request::Watch(Some(id.clone())))]
+        );
+        let mut info = snapshot().tasks[2].clone();
+        info.attempt_history = vec![Attempt {
+            number: 1,
+            node_id: "n000-9f2e4b7c1d".into(),
+            lease_id: "l1".into(),
+            claimed_at: NOW - 60_000,
+            started_at: Some(NOW - 59_000),
+            finished_at: None,
+            outcome: "running".into(),
+            exit_code: None,
+            error: None,
+            duration_ms: None,
+            cpu_ms: None,
+            peak_rss_kib: None,
+        }];
+        update(&mut s, Msg::Net(Net::Task(Box::new(info))));
+        let page = LogPage {
+            task_id: id,
+            attempt: 1,
+            chunks: vec![LogChunk {
+                attempt: 1,
+                offset: 0,
+                stream: "stdout".into(),
+                data: "epoch 1/3 loss=0.91\nepoch 2/3 loss=0.55\nepoch 3/3 lo".into(),
+            }],
+            next_offset: 52,
+        };
+        update(&mut s, Msg::Net(Net::Log(page)));
+        let text = screen_text(&s);
+        assert!(text.contains("epoch 2/3 loss=0.55"), "{text}");
+        insta::assert_snapshot!(format!("task_detail_{w}x{h}"), render(&s));
+
+        let mut s = known((w, h));
+        update(&mut s, ch('2'));
+        update(&mut s, key(KeyCode::Enter));
+        insta::assert_snapshot!(format!("node_detail_{w}x{h}"), render(&s));
+    }
+}
+
+#[test]
+fn credits_off_says_so_instead_of_zeros() {
+    let mut s = known((80, 24));
+    update(&mut s, Msg::Net(Net::Credits(Credits::Disabled)));
+    update(&mut s, ch('3'));
+    let text = screen_text(&s);
+    assert!(
+        text.contains("Credits are not enabled on this coordinator."),
+        "{text}"
+    );
+    assert!(!text.contains("0.000"), "{text}");
+    insta::assert_snapshot!("credits_disabled_80x24", render(&s));
+}
+
+#[test]
+fn a_tiny_terminal_gets_a_message_not_a_panic() {
+    for (w, h) in [(40, 10), (20, 3), (1, 1), (79, 5)] {
+        let mut s = known((80, 24));
+        update(&mut s, Msg::Resize(w, h));
+        let text = screen_text(&s);
+        if w >= 20 {
+            assert!(text.contains("too small"), "{w}x{h}: {text}");
+        }
+    }
+    let mut s = known((80, 24));
+    update(&mut s, Msg::Resize(40, 10));
+    insta::assert_snapshot!("too_small_40x10", render(&s));
+}
+
+#[test]
+fn help_lists_every_key() {
+    let mut s = known((80, 24));
+    update(&mut s, ch('?'));
+    assert_eq!(s.mode, Mode::Help);
+    let text = screen_text(&s);
+    for (k, what) in view::overlay_keys(false) {
+        assert!(text.contains(what), "help lacks {k} {what}: {text}");
+    }
+    for k in [
+        "Tab", "j k", "Enter", "Esc", "/", "a ", "d ", "x ", "r ", "f ", "e ", ":", "?", "q",
+    ] {
+        assert!(text.contains(k), "help lacks {k:?}");
+    }
+    insta::assert_snapshot!("help_80x24", render(&s));
+    // Any key closes it.
+    update(&mut s, ch('j'));
+    assert_eq!(s.mode, Mode::Normal);
+}
+
+#[test]
+fn connection_screens() {
+    let mut s = State::new("http://127.0.0.1:9", false, false, (80, 24), NOW);
+    update(
+        &mut s,
+        Msg::Net(Net::PollFailed(Failure::Unreachable(
+            "connection refused or failed".into(),
+        ))),
+    );
+    assert_eq!(s.conn.label(), "unreachable");
+    let text = screen_text(&s);
+    assert!(text.contains("Coordinator not reachable"), "{text}");
+    insta::assert_snapshot!("unreachable_80x24", render(&s));
+
+    let mut s = State::new("http://127.0.0.1:4301", false, false, (80, 24), NOW);
+    update(
+        &mut s,
+        Msg::Net(Net::PollFailed(Failure::Unauthorised(
+            "invalid token (unauthorised)".into(),
+        ))),
+    );
+    assert_eq!(s.conn.label(), "unauthorised");
+    insta::assert_snapshot!("unauthorised_80x24", render(&s));
+
+    // Live, then the coordinator goes away: the data stays, the header says reconnecting.
+    let mut s = known((80, 24));
+    assert_eq!(s.conn, Conn::Live);
+    update(
+        &mut s,
+        Msg::Net(Net::StreamDown(Failure::Unreachable("broke".into()))),
+    );
+    assert_eq!(s.conn.label(), "reconnecting");
+    let text = screen_text(&s);
+    assert!(
+        text.contains("reconnecting") && text.contains("cargo test"),
+        "{text}"
+    );
+    update(&mut s, Msg::Net(Net::StreamUp));
+    update(&mut s, Msg::Net(Net::Snapshot(Box::new(snapshot()))));
+    assert_eq!(s.conn, Conn::Live);
+}
+
+#[test]
+fn no_color_means_no_colour() {
+    let coloured = render(&known((80, 24)));
+    let mut plain_state = known((80, 24));
+    plain_state.colour = false;
+    let plain = render(&plain_state);
+    use ratatui::style::Color;
+    let colours = |b: &TestBackend| {
+        b.buffer()
+            .content()
+            .iter()
+            .filter(|c| c.fg != Color::Reset || c.bg != Color::Reset)
+            .count()
+    };
+    assert!(colours(&coloured) > 0);
+    assert_eq!(colours(&plain), 0);
+}

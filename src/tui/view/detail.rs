@@ -1,0 +1,311 @@
+//! Detail views opened with Enter: a task (fields, attempts, live log tail), a node, an event.
+
+use super::nodes::{gpus, labels};
+use super::{credits_text, events::data_line};
+use crate::cli::output::{age, mib};
+use crate::tui::layout;
+use crate::tui::state::{State, node_state};
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
+
+fn field<'a>(name: &'a str, value: String, style: Style, theme: Theme) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(format!("{name:<12}"), theme.dim()),
+        Span::styled(value, style),
+    ])
+}
+
+fn when(at: Option<i64>, now: i64) -> String {
+    at.map(|t| format!("{} ago", age(t, now)))
+        .unwrap_or_else(|| "-".to_string())
+}
+
+pub fn task(frame: &mut Frame, state: &State, theme: Theme) {
+    let body = layout::screen(state).body;
+    let detail = &state.task_detail;
+    let Some(t) = &detail.info else {
+        let p = Paragraph::new("Loading the task…").block(Block::bordered());
+        frame.render_widget(p, body);
+        return;
+    };
+    let plain = Style::new();
+    let mut lines = vec![
+        field("id", t.id.clone(), theme.bold(), theme),
+        field(
+            "state",
+            t.state.as_str().to_string(),
+            theme.state(t.state.as_str()),
+            theme,
+        ),
+        field("command", t.command.display(), plain, theme),
+        field(
+            "node",
+            t.node_id.clone().unwrap_or_else(|| "-".into()),
+            plain,
+            theme,
+        ),
+        field(
+            "attempts",
+            format!(
+                "{} of {} · priority {} · {}",
+                t.attempts,
+                t.max_attempts,
+                t.priority,
+                t.placement.as_str()
+            ),
+            plain,
+            theme,
+        ),
+        field(
+            "submitted",
+            format!(
+                "{} by {}",
+                when(Some(t.created_at), state.now),
+                t.submitted_by
+            ),
+            plain,
+            theme,
+        ),
+    ];
+    if let Some(code) = t.exit_code {
+        lines.push(field("exit code", code.to_string(), plain, theme));
+    }
+    if let Some(err) = &t.error {
+        lines.push(field("error", err.clone(), theme.bad(), theme));
+    }
+    if t.cancel_requested && !t.state.is_terminal() {
+        lines.push(field("cancel", "requested".into(), theme.warn(), theme));
+    }
+    if let Some(err) = &detail.error {
+        lines.push(field("refresh", err.clone(), theme.bad(), theme));
+    }
+    let attempts = t.attempt_history.len() as u16;
+    let fields_height = lines.len() as u16 + 2;
+    let attempts_height = if attempts == 0 {
+        0
+    } else {
+        (attempts + 3).min(body.height / 4 + 3)
+    };
+    let [top, middle, log] = Layout::vertical([
+        Constraint::Length(fields_height),
+        Constraint::Length(attempts_height),
+        Constraint::Min(3),
+    ])
+    .areas(body);
+    let title = Span::styled(" Task (Esc back · x cancel) ", theme.bold());
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::bordered().title(title)),
+        top,
+    );
+    if attempts_height > 0 {
+        let rows: Vec<Row> = t
+            .attempt_history
+            .iter()
+            .rev()
+            .map(|a| {
+                Row::new(vec![
+                    Cell::from(a.number.to_string()),
+                    Cell::from(Span::styled(a.outcome.clone(), theme.state(&a.outcome))),
+                    Cell::from(a.node_id.chars().take(12).collect::<String>()),
+                    Cell::from(a.exit_code.map(|c| c.to_string()).unwrap_or_default()),
+                    Cell::from(
+                        a.duration_ms
+                            .map(|d| format!("{:.1}s", d as f64 / 1000.0))
+                            .unwrap_or_default(),
+                    ),
+                    Cell::from(a.error.clone().unwrap_or_default()),
+                ])
+            })
+            .collect();
+        let table = Table::new(
+            rows,
+            [
+                Constraint::Length(3),
+                Constraint::Length(10),
+                Constraint::Length(12),
+                Constraint::Length(4),
+                Constraint::Length(7),
+                Constraint::Min(5),
+            ],
+        )
+        .header(Row::new(vec!["#", "OUTCOME", "NODE", "EXIT", "TIME", "ERROR"]).style(theme.dim()))
+        .block(Block::bordered().title(Span::styled(" Attempts ", theme.bold())));
+        frame.render_widget(table, middle);
+    }
+    log_tail(frame, state, theme, log);
+}
+
+fn log_tail(frame: &mut Frame, state: &State, theme: Theme, area: Rect) {
+    let detail = &state.task_detail;
+    let room = area.height.saturating_sub(2) as usize;
+    let mut lines: Vec<Line> = detail.lines.iter().map(|l| Line::raw(l.clone())).collect();
+    if !detail.partial.is_empty() {
+        lines.push(Line::raw(detail.partial.clone()));
+    }
+    if lines.is_empty() {
+        lines.push(Line::styled("(no output yet)", theme.dim()));
+    }
+    let skip = lines.len().saturating_sub(room);
+    let lines: Vec<Line> = lines.into_iter().skip(skip).collect();
+    let title = format!(" Log, attempt {} (live tail) ", detail.attempt.max(1));
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(Span::styled(title, theme.bold()))),
+        area,
+    );
+}
+
+pub fn node(frame: &mut Frame, state: &State, theme: Theme, id: &str) {
+    let body = layout::screen(state).body;
+    let Some(n) = state.nodes.iter().find(|n| n.id == id) else {
+        let p = Paragraph::new("This node is no longer listed by the coordinator. Esc goes back.")
+            .block(Block::bordered());
+        frame.render_widget(p, body);
+        return;
+    };
+    let plain = Style::new();
+    let caps = &n.capabilities;
+    let st = node_state(n);
+    let running: Vec<String> = state
+        .tasks
+        .iter()
+        .filter(|t| t.node_id.as_deref() == Some(&n.id) && !t.state.is_terminal())
+        .map(|t| t.id.clone())
+        .collect();
+    let mut lines = vec![
+        field("name", n.name.clone(), theme.bold(), theme),
+        field("id", n.id.clone(), plain, theme),
+        field("state", st.to_string(), theme.state(st), theme),
+        field(
+            "address",
+            n.address.clone().unwrap_or_else(|| "-".into()),
+            plain,
+            theme,
+        ),
+        field(
+            "host",
+            format!("{} ({} {})", caps.hostname, caps.os, caps.arch),
+            plain,
+            theme,
+        ),
+        field(
+            "cpu",
+            format!(
+                "{} cpus{} · load {}",
+                caps.cpus,
+                caps.cpu_quota
+                    .map(|q| format!(" (quota {q:.1})"))
+                    .unwrap_or_default(),
+                n.load
+                    .map(|l| format!("{l:.2}"))
+                    .unwrap_or_else(|| "-".into())
+            ),
+            plain,
+            theme,
+        ),
+        field(
+            "memory",
+            format!(
+                "{} total · {} available{}",
+                mib(caps.memory_total_mib),
+                mib(caps.memory_available_mib),
+                caps.memory_limit_mib
+                    .map(|l| format!(" · limit {}", mib(l)))
+                    .unwrap_or_default()
+            ),
+            plain,
+            theme,
+        ),
+        field("gpu", gpus(n), plain, theme),
+        field("labels", labels(n), plain, theme),
+        field("toolchains", caps.toolchains.join(", "), plain, theme),
+        field(
+            "tasks",
+            format!(
+                "{} running (max {})",
+                n.running_tasks, caps.max_concurrent_tasks
+            ),
+            plain,
+            theme,
+        ),
+        field(
+            "heartbeat",
+            when(n.last_heartbeat_at, state.now),
+            plain,
+            theme,
+        ),
+        field(
+            "registered",
+            when(Some(n.registered_at), state.now),
+            plain,
+            theme,
+        ),
+        field(
+            "earned",
+            state
+                .node_earned(&n.id)
+                .map(credits_text)
+                .unwrap_or_else(|| "- (credits not enabled)".into()),
+            plain,
+            theme,
+        ),
+    ];
+    if !running.is_empty() {
+        lines.push(field("running", running.join(", "), plain, theme));
+    }
+    let actions = if state.read_only {
+        "Esc back"
+    } else {
+        "Esc back · a approve · d drain"
+    };
+    let title = Span::styled(format!(" Node ({actions}) "), theme.bold());
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::bordered().title(title)),
+        body,
+    );
+}
+
+pub fn event(frame: &mut Frame, state: &State, theme: Theme, id: i64) {
+    let body = layout::screen(state).body;
+    let plain = Style::new();
+    let lines = match state.events.iter().find(|e| e.id == id) {
+        Some(e) => {
+            let data = serde_json::to_string_pretty(&e.data).unwrap_or_else(|_| data_line(e));
+            let mut lines = vec![
+                field("id", e.id.to_string(), theme.bold(), theme),
+                field("kind", e.kind.clone(), plain, theme),
+                field("when", when(Some(e.at), state.now), plain, theme),
+                field(
+                    "task",
+                    e.task_id.clone().unwrap_or_else(|| "-".into()),
+                    plain,
+                    theme,
+                ),
+                field(
+                    "node",
+                    e.node_id.clone().unwrap_or_else(|| "-".into()),
+                    plain,
+                    theme,
+                ),
+                Line::styled("data", theme.dim()),
+            ];
+            lines.extend(data.lines().map(|l| Line::raw(l.to_string())));
+            lines
+        }
+        None => vec![Line::raw("This event is no longer kept. Esc goes back.")],
+    };
+    let title = Span::styled(" Event (Esc back) ", theme.bold());
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::bordered().title(title)),
+        body,
+    );
+}

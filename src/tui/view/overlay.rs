@@ -1,0 +1,100 @@
+//! Boxes drawn over the screen: the help listing every key, and the cancel confirmation.
+
+use crate::cli::output::short_id;
+use crate::tui::layout;
+use crate::tui::state::{Confirm, State};
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Alignment;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+/// Every key, as the help lists it; actions are left out with --read-only.
+pub fn keys(read_only: bool) -> Vec<(&'static str, &'static str)> {
+    let mut keys = vec![
+        ("Tab / S-Tab", "next / previous tab"),
+        ("1 2 3 4", "Queue, Nodes, Credits, Events"),
+        ("j k / ↓ ↑", "move down / up"),
+        ("PgDn PgUp", "move a page"),
+        ("g G / Home End", "first / last row"),
+        ("Enter", "details of the selected row"),
+        ("Esc", "back; clears the filter"),
+        ("/", "filter the list (Enter keeps, Esc clears)"),
+    ];
+    if !read_only {
+        keys.extend([
+            ("a", "approve the selected pending node"),
+            ("d", "drain the selected node"),
+            ("x", "cancel the selected task (asks first)"),
+        ]);
+    }
+    keys.extend([
+        ("r", "refresh now (retries after a refused token)"),
+        ("f", "freeze / unfreeze live updates"),
+        ("e", "expand the list to the whole screen"),
+    ]);
+    if read_only {
+        keys.push((":", "command: tab NAME, refresh, quit"));
+    } else {
+        keys.extend([
+            (":", "command line:"),
+            ("", ":node approve|reject|drain|undrain ID"),
+            ("", ":task cancel ID  :tab NAME  :refresh  :q"),
+        ]);
+    }
+    keys.extend([
+        ("mouse", "click a row to select it; wheel scrolls"),
+        ("?", "this help"),
+        ("q / Ctrl-C", "quit"),
+    ]);
+    keys
+}
+
+pub fn help(frame: &mut Frame, state: &State, theme: Theme) {
+    let mut lines: Vec<Line> = keys(state.read_only)
+        .into_iter()
+        .map(|(k, what)| {
+            Line::from(vec![
+                Span::styled(format!(" {k:<15}"), theme.bold()),
+                Span::raw(what),
+            ])
+        })
+        .collect();
+    if state.read_only {
+        lines.push(Line::styled(
+            " read-only: approve, drain and cancel are off",
+            theme.dim(),
+        ));
+    }
+    lines.push(Line::styled(" any key closes this help", theme.dim()));
+    let area = layout::centred(frame.area(), 62, lines.len() as u16 + 2);
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(Block::bordered().title(Span::styled(" Keys ", theme.header()))),
+        area,
+    );
+}
+
+pub fn confirm(frame: &mut Frame, what: &Confirm, theme: Theme) {
+    let Confirm::CancelTask(id) = what;
+    let lines = vec![
+        Line::raw(format!("Cancel task {}?", short_id(id))),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled("y", theme.bad()),
+            Span::raw(" cancel it   "),
+            Span::styled("any other key", theme.bold()),
+            Span::raw(" keep it"),
+        ]),
+    ];
+    let area = layout::centred(frame.area(), 44, 5);
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true })
+            .block(Block::bordered().title(Span::styled(" Confirm ", theme.warn()))),
+        area,
+    );
+}
