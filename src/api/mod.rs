@@ -2,6 +2,7 @@
 
 pub mod client;
 mod credits;
+pub mod ledger_chain;
 pub mod sse;
 mod tasks;
 mod types;

@@ -40,6 +40,8 @@ pub enum Command {
     Login(LoginArgs),
     /// Forget the stored token of a coordinator.
     Logout(LogoutArgs),
+    /// Check a ledger export offline (`ledger verify --file export.jsonl`).
+    Ledger(super::credits_args::OfflineLedgerArgs),
 }
 
 #[derive(Debug, Args)]
@@ -213,6 +215,9 @@ pub struct ServeArgs {
     /// Do not start the local worker in all-in-one mode.
     #[arg(long)]
     pub no_local_worker: bool,
+    /// Turn pricing off: nothing is held, charged or granted (EDGECODER_PRICING=false).
+    #[arg(long)]
+    pub free: bool,
     /// Log filter: error, warn, info, debug, trace (or a tracing directive).
     #[arg(long, value_name = "LEVEL")]
     pub log_level: Option<String>,

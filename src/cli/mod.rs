@@ -3,8 +3,10 @@
 mod agent_cmd;
 pub mod args;
 mod config_cmd;
+pub mod credits_args;
 mod enroll;
 mod env_cmd;
+mod ledger_offline;
 pub mod exit;
 mod logging;
 mod login;
@@ -35,6 +37,7 @@ pub fn main() -> u8 {
         Command::Server(args) => server::run(args),
         Command::Login(args) => login::login(args),
         Command::Logout(args) => login::logout(args),
+        Command::Ledger(args) => ledger_offline::run(args),
     };
     match result {
         Ok(code) => code,

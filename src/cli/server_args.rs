@@ -32,6 +32,12 @@ pub enum ServerCommand {
     Tokens(TokensCommand),
     /// Print the coordinator's live event stream (until Ctrl-C).
     Events(EventsArgs),
+    /// Balances, history, grants, transfers and price quotes.
+    #[command(subcommand)]
+    Credits(super::credits_args::CreditsCommand),
+    /// Verify and export the hash-chained ledger.
+    #[command(subcommand)]
+    Ledger(super::credits_args::LedgerCommand),
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,8 +1,11 @@
 //! `edgecoder server …`: a typed HTTP client of a running coordinator, one module per area.
 
+mod credits;
+mod ledger;
 mod status;
 
 use super::exit::CliError;
+pub use ledger::print_verdict;
 use super::remote::{self, Remote};
 use super::server_args::{ServerArgs, ServerCommand};
 
@@ -33,6 +36,8 @@ pub fn run(args: ServerArgs) -> Result<u8, CliError> {
     };
     match args.command {
         ServerCommand::Status => status::run(&ctx),
+        ServerCommand::Credits(cmd) => credits::run(&ctx, cmd),
+        ServerCommand::Ledger(cmd) => ledger::run(&ctx, cmd),
         _ => Err(CliError::error("not built yet")),
     }
 }

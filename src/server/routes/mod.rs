@@ -2,7 +2,9 @@
 //! route shares (body limit, request id, metrics, the JSON 404).
 
 mod agent;
+pub(crate) mod credits;
 mod events;
+mod ledger;
 mod nodes;
 mod system;
 mod tasks;
@@ -26,6 +28,8 @@ pub fn router(app: AppState) -> Router {
         .merge(agent::router())
         .merge(tasks::router())
         .merge(events::router())
+        .merge(credits::router())
+        .merge(ledger::router())
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(no_route)
         .layer(DefaultBodyLimit::max(max_body))

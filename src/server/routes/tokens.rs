@@ -30,9 +30,14 @@ async fn create(
         caller.require(Role::Admin)?;
     }
     let actor = caller.token_id.clone();
+    let pricing = app.settings.pricing;
     let (info, token) = app
         .store
-        .write(move |ctx| tokens::create(ctx, &req, Some(&actor), None))
+        .write(move |ctx| {
+            let (info, token) = tokens::create(ctx, &req, Some(&actor), None)?;
+            crate::server::routes::credits::welcome_grant(ctx, &pricing, &info, &actor)?;
+            Ok((info, token))
+        })
         .await?;
     Ok((StatusCode::CREATED, Json(TokenCreated { token, info })))
 }
