@@ -28,12 +28,14 @@ pub enum CreditsCommand {
     Grant {
         account: String,
         /// Decimal credits, at most 3 decimals (1.5 = 1500 milli-credits).
+        #[arg(allow_negative_numbers = true)]
         amount: String,
     },
     /// Move credits from your account (or `--from` a node you enrolled) to another account.
     Transfer {
         to: String,
         /// Decimal credits, at most 3 decimals.
+        #[arg(allow_negative_numbers = true)]
         amount: String,
         #[arg(long, value_name = "ACCOUNT")]
         from: Option<String>,
