@@ -26,11 +26,20 @@ async fn balance_history_grant_and_transfer() {
     let alice_acct = format!("user:{}", alice.info.id);
     let run = |token: &str, args: &[&str]| cli(&sb, &coord.url, token, args);
 
-    let (code, out, err) = run(&admin_token(), &["server", "credits", "grant", &alice_acct, "2.5"]);
+    let (code, out, err) = run(
+        &admin_token(),
+        &["server", "credits", "grant", &alice_acct, "2.5"],
+    );
     assert_eq!(code, Some(0), "{err}");
-    assert!(out.contains("granted 2.5 credits") && out.contains("102.5"), "{out}");
+    assert!(
+        out.contains("granted 2.5 credits") && out.contains("102.5"),
+        "{out}"
+    );
 
-    let (code, out, _) = run(&alice.token, &["server", "credits", "transfer", &bob, "0.75"]);
+    let (code, out, _) = run(
+        &alice.token,
+        &["server", "credits", "transfer", &bob, "0.75"],
+    );
     assert_eq!(code, Some(0));
     assert!(out.contains("101.75"), "{out}");
     let (code, out, _) = run(&alice.token, &["server", "--json", "credits", "balance"]);
@@ -82,9 +91,15 @@ async fn bad_amounts_unknown_accounts_and_missing_roles_write_nothing() {
         ("ten", "not a number"),
         ("0", "more than 0"),
     ] {
-        let (code, _, err) = run(ADMIN_TOKEN, &["server", "credits", "grant", &alice_acct, amount]);
+        let (code, _, err) = run(
+            ADMIN_TOKEN,
+            &["server", "credits", "grant", &alice_acct, amount],
+        );
         assert_eq!(code, Some(2), "{amount}: {err}");
-        assert!(err.contains(why) && err.lines().count() == 1, "{amount}: {err}");
+        assert!(
+            err.contains(why) && err.lines().count() == 1,
+            "{amount}: {err}"
+        );
     }
     // The API refuses them too.
     let bad = admin
@@ -103,7 +118,10 @@ async fn bad_amounts_unknown_accounts_and_missing_roles_write_nothing() {
         .await;
     assert_api_error(huge, 409, "amount_overflow");
     // Unknown and malformed accounts.
-    let (code, _, err) = run(&other_token, &["server", "credits", "transfer", "user:tok0000000000", "1"]);
+    let (code, _, err) = run(
+        &other_token,
+        &["server", "credits", "transfer", "user:tok0000000000", "1"],
+    );
     assert_eq!(code, Some(4), "{err}");
     assert!(err.contains("no account"), "{err}");
     let (code, _, err) = run(&other_token, &["server", "credits", "transfer", "bob", "1"]);
@@ -127,7 +145,10 @@ async fn bad_amounts_unknown_accounts_and_missing_roles_write_nothing() {
         .await;
     assert_api_error(theirs, 403, "forbidden");
     // A grant needs the admin role.
-    let (code, _, err) = run(&other_token, &["server", "credits", "grant", &alice_acct, "5"]);
+    let (code, _, err) = run(
+        &other_token,
+        &["server", "credits", "grant", &alice_acct, "5"],
+    );
     assert_eq!(code, Some(3), "{err}");
     assert!(err.contains("admin"), "{err}");
 
@@ -150,9 +171,12 @@ async fn issuance_splits_each_window_among_contributors() {
     let id = admin.submit(&task(30)).await.expect("submit").task.id;
     let c = claim_now(&node).await.expect("claim");
     node.start(&id, &c.lease.lease_id).await.expect("start");
-    node.complete(&id, &complete_req(&c.lease.lease_id, Outcome::Succeeded, None))
-        .await
-        .expect("complete");
+    node.complete(
+        &id,
+        &complete_req(&c.lease.lease_id, Outcome::Succeeded, None),
+    )
+    .await
+    .expect("complete");
     let acct = format!("node:{node_id}");
     let issued = eventually(Duration::from_secs(20), || async {
         entries(&admin)
@@ -195,9 +219,12 @@ async fn the_contribution_first_gate_asks_net_spenders_to_contribute() {
     let id = user_client.submit(&task(5)).await.expect("submit").task.id;
     let c = claim_now(&node).await.expect("claim");
     node.start(&id, &c.lease.lease_id).await.expect("start");
-    node.complete(&id, &complete_req(&c.lease.lease_id, Outcome::Succeeded, None))
-        .await
-        .expect("complete");
+    node.complete(
+        &id,
+        &complete_req(&c.lease.lease_id, Outcome::Succeeded, None),
+    )
+    .await
+    .expect("complete");
     // Now it has spent more than it earned and holds under 100 credits: refused.
     let refused = user_client.submit(&task(5)).await;
     assert_api_error(refused, 402, "contribute_first");

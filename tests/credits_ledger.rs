@@ -42,7 +42,12 @@ async fn checkpoint_covers_head(admin: &edgecoder::api::client::Client, head: i6
 }
 
 fn verify_json(sb: &Sandbox, url: &str) -> (Option<i32>, LedgerVerify, String) {
-    let (code, out, err) = cli(sb, url, ADMIN_TOKEN, &["server", "ledger", "verify", "--json"]);
+    let (code, out, err) = cli(
+        sb,
+        url,
+        ADMIN_TOKEN,
+        &["server", "ledger", "verify", "--json"],
+    );
     let v: LedgerVerify =
         serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}{err}"));
     (code, v, out)
@@ -58,9 +63,17 @@ async fn an_edited_row_and_a_deleted_row_are_found() {
     let (code, v, _) = verify_json(&sb, &coord.url);
     assert_eq!(code, Some(0));
     assert!(v.ok && v.count == all.len() as u64, "{v:?}");
-    let (code, out, _) = cli(&sb, &coord.url, ADMIN_TOKEN, &["server", "ledger", "verify"]);
+    let (code, out, _) = cli(
+        &sb,
+        &coord.url,
+        ADMIN_TOKEN,
+        &["server", "ledger", "verify"],
+    );
     assert_eq!(code, Some(0));
-    assert!(out.starts_with("OK:") && out.contains(&v.head_hash), "{out}");
+    assert!(
+        out.starts_with("OK:") && out.contains(&v.head_hash),
+        "{out}"
+    );
 
     // Someone with the database file adds a credit to entry 3.
     db(&sb)
@@ -69,9 +82,17 @@ async fn an_edited_row_and_a_deleted_row_are_found() {
     let (code, v, _) = verify_json(&sb, &coord.url);
     assert_eq!(code, Some(1), "a bad ledger exits 1");
     assert_eq!(v.first_bad_seq, Some(3), "{v:?}");
-    let (code, out, _) = cli(&sb, &coord.url, ADMIN_TOKEN, &["server", "ledger", "verify"]);
+    let (code, out, _) = cli(
+        &sb,
+        &coord.url,
+        ADMIN_TOKEN,
+        &["server", "ledger", "verify"],
+    );
     assert_eq!(code, Some(1));
-    assert!(out.contains("BAD at seq 3") && out.contains("edited"), "{out}");
+    assert!(
+        out.contains("BAD at seq 3") && out.contains("edited"),
+        "{out}"
+    );
     db(&sb)
         .execute("UPDATE ledger SET amount = amount - 1 WHERE seq = 3", [])
         .expect("undo");
@@ -104,7 +125,9 @@ async fn a_fully_recomputed_chain_is_caught_by_the_signed_checkpoints() {
         .expect("edit");
     let rows: Vec<LedgerEntry> = {
         let mut stmt = conn
-            .prepare("SELECT seq, at, kind, account, amount, task_id, actor FROM ledger ORDER BY seq")
+            .prepare(
+                "SELECT seq, at, kind, account, amount, task_id, actor FROM ledger ORDER BY seq",
+            )
             .expect("prepare");
         stmt.query_map([], |r| {
             Ok(LedgerEntry {
@@ -148,7 +171,10 @@ async fn a_fully_recomputed_chain_is_caught_by_the_signed_checkpoints() {
     assert_eq!(code, Some(1), "{v:?}");
     assert!(v.first_bad_seq.is_some_and(|s| s <= 2), "{v:?}");
     assert!(
-        v.reason.as_deref().unwrap_or_default().contains("checkpoint"),
+        v.reason
+            .as_deref()
+            .unwrap_or_default()
+            .contains("checkpoint"),
         "{v:?}"
     );
 }
@@ -171,7 +197,10 @@ async fn an_export_verifies_offline_and_tampering_with_it_is_found() {
     let lines: Vec<&str> = export.lines().collect();
     assert!(lines[0].contains("\"type\":\"header\""), "{}", lines[0]);
     assert_eq!(
-        lines.iter().filter(|l| l.contains("\"type\":\"entry\"")).count(),
+        lines
+            .iter()
+            .filter(|l| l.contains("\"type\":\"entry\""))
+            .count(),
         all.len()
     );
     assert!(lines.iter().any(|l| l.contains("\"type\":\"checkpoint\"")));
@@ -181,7 +210,9 @@ async fn an_export_verifies_offline_and_tampering_with_it_is_found() {
 
     let offline = |path: &std::path::Path, extra: &[&str]| {
         let mut cmd = sb.command();
-        cmd.args(["ledger", "verify", "--file"]).arg(path).args(extra);
+        cmd.args(["ledger", "verify", "--file"])
+            .arg(path)
+            .args(extra);
         run_to_end(cmd, Duration::from_secs(30))
     };
     let (code, out, err) = offline(&file, &["--public-key", &key]);
@@ -254,7 +285,10 @@ async fn the_chain_continues_across_restarts() {
     let coord = Coordinator::start_with(&sb, coordinator_only());
     let admin = coord.admin();
     let cps = admin.ledger_checkpoints().await.expect("cps");
-    assert_eq!(cps.public_key, key, "the ledger key is kept in the data dir");
+    assert_eq!(
+        cps.public_key, key,
+        "the ledger key is kept in the data dir"
+    );
     let head = before.last().expect("entries").seq;
     assert!(
         cps.checkpoints.iter().any(|c| c.seq == head),

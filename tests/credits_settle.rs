@@ -29,12 +29,19 @@ async fn submitting_holds_the_worst_case_and_a_short_balance_is_refused() {
     );
     let admin = coord.admin();
     let (user, acct) = user(&admin).await;
-    assert_eq!(account(&user, "me").await.balance, 1000, "the new-token grant");
+    assert_eq!(
+        account(&user, "me").await.balance,
+        1000,
+        "the new-token grant"
+    );
 
     // Nothing queued, no node online: load 0.8; 1000 s × 1 milli/s × 0.8 = 800 milli.
     let first = user.submit(&task(1000)).await.expect("first submit");
     let charge = user.task_charge(&first.task.id).await.expect("charge");
-    assert_eq!((charge.state.as_str(), charge.account.as_str()), ("held", acct.as_str()));
+    assert_eq!(
+        (charge.state.as_str(), charge.account.as_str()),
+        ("held", acct.as_str())
+    );
     assert_eq!(
         charge.hold,
         expected_charge(1_000_000, 1, charge.multiplier_bps, 10, i64::MAX)
@@ -45,7 +52,11 @@ async fn submitting_holds_the_worst_case_and_a_short_balance_is_refused() {
     let before = entries(&admin).await.len();
     let refused = user.submit(&task(1000)).await;
     assert_api_error(refused, 402, "insufficient_credits");
-    assert_eq!(entries(&admin).await.len(), before, "a refusal writes no entry");
+    assert_eq!(
+        entries(&admin).await.len(),
+        before,
+        "a refusal writes no entry"
+    );
     let tasks = admin.tasks("limit=100").await.expect("tasks").tasks;
     assert_eq!(tasks.len(), 1, "a refused submission leaves no task behind");
 
@@ -62,7 +73,15 @@ async fn submitting_holds_the_worst_case_and_a_short_balance_is_refused() {
             &sb,
             &coord.url,
             &created.token,
-            &["server", "credits", "quote", "--timeout", "1000s", "--", "make"],
+            &[
+                "server",
+                "credits",
+                "quote",
+                "--timeout",
+                "1000s",
+                "--",
+                "make",
+            ],
         )
     };
     assert_eq!(code, Some(0), "{out}{err}");
@@ -87,7 +106,9 @@ async fn completion_settles_on_measured_time_with_exact_integers() {
     let submitted = user.submit(&task(60)).await.expect("submit");
     let id = submitted.task.id.clone();
     let claimed = claim_now(&node).await.expect("claimed");
-    node.start(&id, &claimed.lease.lease_id).await.expect("start");
+    node.start(&id, &claimed.lease.lease_id)
+        .await
+        .expect("start");
     // Long enough that the coordinator saw more wall time than the reported CPU time / 2 CPUs.
     tokio::time::sleep(Duration::from_millis(1300)).await;
     let mut done = complete_req(&claimed.lease.lease_id, Outcome::Succeeded, None);
@@ -104,7 +125,10 @@ async fn completion_settles_on_measured_time_with_exact_integers() {
     assert!(charged < c.hold, "the hold is the worst case");
 
     let u = account(&user, "me").await;
-    assert_eq!((u.balance, u.held, u.spent), (100_000 - charged, 0, charged));
+    assert_eq!(
+        (u.balance, u.held, u.spent),
+        (100_000 - charged, 0, charged)
+    );
     let n = account(&admin, &format!("node:{node_id}")).await;
     assert_eq!((n.balance, n.earned), (charged - fee, charged - fee));
     let t = account(&admin, "treasury").await;
@@ -164,10 +188,16 @@ async fn cancel_releases_retries_pay_once_and_failures_earn_nothing() {
     )
     .await
     .expect("fail");
-    assert_eq!(account(&admin, &node_acct).await.earned, 0, "a failed attempt earns nothing");
+    assert_eq!(
+        account(&admin, &node_acct).await.earned,
+        0,
+        "a failed attempt earns nothing"
+    );
     let second = eventually(Duration::from_secs(20), || async { claim_now(&node).await }).await;
     assert_eq!(second.lease.attempt, 2);
-    node.start(&id, &second.lease.lease_id).await.expect("start");
+    node.start(&id, &second.lease.lease_id)
+        .await
+        .expect("start");
     node.complete(
         &id,
         &complete_req(&second.lease.lease_id, Outcome::Succeeded, None),
@@ -192,7 +222,9 @@ async fn cancel_releases_retries_pay_once_and_failures_earn_nothing() {
     req.max_attempts = Some(1);
     let failing = user.submit(&req).await.expect("submit");
     let a = claim_now(&node).await.expect("claim");
-    node.start(&failing.task.id, &a.lease.lease_id).await.expect("start");
+    node.start(&failing.task.id, &a.lease.lease_id)
+        .await
+        .expect("start");
     node.complete(
         &failing.task.id,
         &complete_req(&a.lease.lease_id, Outcome::Failed, Some("exit 1")),
@@ -226,11 +258,17 @@ async fn only_the_holder_of_the_live_lease_is_paid() {
     let stale = claim_now(&a).await.expect("a claims");
     let fresh = eventually(Duration::from_secs(20), || async { claim_now(&b).await }).await;
     b.start(&id, &fresh.lease.lease_id).await.expect("start");
-    b.complete(&id, &complete_req(&fresh.lease.lease_id, Outcome::Succeeded, None))
-        .await
-        .expect("b completes");
+    b.complete(
+        &id,
+        &complete_req(&fresh.lease.lease_id, Outcome::Succeeded, None),
+    )
+    .await
+    .expect("b completes");
     let late = a
-        .complete(&id, &complete_req(&stale.lease.lease_id, Outcome::Succeeded, None))
+        .complete(
+            &id,
+            &complete_req(&stale.lease.lease_id, Outcome::Succeeded, None),
+        )
         .await;
     assert_api_error(late, 409, "stale_lease");
     let c = user.task_charge(&id).await.expect("charge");
@@ -263,7 +301,11 @@ async fn concurrent_submits_and_completions_never_double_spend() {
             Err(e) => assert_eq!(e.code(), Some("insufficient_credits"), "{e}"),
         }
     }
-    assert!(!accepted.is_empty() && accepted.len() < 60, "{}", accepted.len());
+    assert!(
+        !accepted.is_empty() && accepted.len() < 60,
+        "{}",
+        accepted.len()
+    );
     let mut held = 0;
     for id in &accepted {
         held += user.task_charge(id).await.expect("charge").hold;
@@ -311,8 +353,16 @@ async fn concurrent_submits_and_completions_never_double_spend() {
     let u = account(&user, "me").await;
     assert_eq!((u.balance, u.held, u.spent), (10_000 - charged, 0, charged));
     let all = admin.credit_accounts().await.expect("accounts").accounts;
-    let earned: i64 = all.iter().filter(|a| a.kind == "node").map(|a| a.earned).sum();
-    assert_eq!(earned + fees, charged, "every milli-credit paid went somewhere");
+    let earned: i64 = all
+        .iter()
+        .filter(|a| a.kind == "node")
+        .map(|a| a.earned)
+        .sum();
+    assert_eq!(
+        earned + fees,
+        charged,
+        "every milli-credit paid went somewhere"
+    );
     let total: i64 = all.iter().map(|a| a.balance).sum();
     assert_eq!(total, 0, "no credits were made or lost (no issuance ran)");
     assert!(admin.ledger_verify().await.expect("verify").ok);
@@ -331,9 +381,12 @@ async fn free_mode_holds_and_grants_nothing() {
     let id = user.submit(&task(100_000)).await.expect("submit").task.id;
     let c = claim_now(&node).await.expect("claim");
     node.start(&id, &c.lease.lease_id).await.expect("start");
-    node.complete(&id, &complete_req(&c.lease.lease_id, Outcome::Succeeded, None))
-        .await
-        .expect("complete");
+    node.complete(
+        &id,
+        &complete_req(&c.lease.lease_id, Outcome::Succeeded, None),
+    )
+    .await
+    .expect("complete");
     assert!(entries(&admin).await.is_empty(), "no ledger activity");
     assert_api_error(user.task_charge(&id).await, 404, "not_found");
     let q = user.quote(&task(100)).await.expect("quote");

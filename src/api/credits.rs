@@ -70,7 +70,9 @@ pub fn parse_credits(text: &str) -> Result<i64, String> {
     let t = text.trim();
     let explain = "write credits like 12, 1.5 or 0.001 (at most 3 decimals)";
     if t.starts_with('-') {
-        return Err(format!("amount {t:?} is negative: amounts must be positive"));
+        return Err(format!(
+            "amount {t:?} is negative: amounts must be positive"
+        ));
     }
     let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
@@ -226,7 +228,16 @@ mod tests {
         assert_eq!(parse_credits("0.001"), Ok(1));
         assert_eq!(parse_credits(".25"), Ok(250));
         assert_eq!(parse_credits("9223372036854775.807"), Ok(i64::MAX));
-        for bad in ["-1", "1.2345", "", ".", "1e3", "abc", "9223372036854775.808", "1,5"] {
+        for bad in [
+            "-1",
+            "1.2345",
+            "",
+            ".",
+            "1e3",
+            "abc",
+            "9223372036854775.808",
+            "1,5",
+        ] {
             assert!(parse_credits(bad).is_err(), "{bad:?} was accepted");
         }
     }

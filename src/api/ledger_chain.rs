@@ -132,12 +132,13 @@ impl ChainVerifier {
                             .and_then(|b| Signature::from_slice(&b).ok());
                         match sig {
                             None => Err("its signature is not 64 bytes of hex".into()),
-                            Some(sig) => k
-                                .verify(&checkpoint_message(c.seq, &head), &sig)
-                                .map_err(|_| {
-                                    "its signature does not verify with the coordinator's key"
-                                        .to_string()
-                                }),
+                            Some(sig) => {
+                                k.verify(&checkpoint_message(c.seq, &head), &sig)
+                                    .map_err(|_| {
+                                        "its signature does not verify with the coordinator's key"
+                                            .to_string()
+                                    })
+                            }
                         }
                     }
                 };
@@ -194,7 +195,11 @@ impl ChainVerifier {
                     f.seq
                 )
             } else {
-                format!("entry {} appears out of order after {}", f.seq, expected - 1)
+                format!(
+                    "entry {} appears out of order after {}",
+                    f.seq,
+                    expected - 1
+                )
             };
             return self.fail(expected, &why);
         }
@@ -356,7 +361,11 @@ mod tests {
             task_id: Some(""),
             ..fields(1, 10)
         };
-        assert_ne!(h, entry_hash(&with_task, &GENESIS), "None and Some(\"\") differ");
+        assert_ne!(
+            h,
+            entry_hash(&with_task, &GENESIS),
+            "None and Some(\"\") differ"
+        );
     }
 
     #[test]
@@ -406,7 +415,11 @@ mod tests {
             .collect();
         let r = verify(&rewritten, &cps, Some(&public));
         assert_eq!(r.first_bad_seq, Some(11), "{r:?}");
-        assert!(r.reason.unwrap_or_default().contains("checkpoint at seq 20"));
+        assert!(
+            r.reason
+                .unwrap_or_default()
+                .contains("checkpoint at seq 20")
+        );
         // A forged checkpoint (signed by another key) is refused.
         let other = SigningKey::from_bytes(&[8; 32]);
         let forged = vec![signed(&other, 20, &rewritten[19].hash)];

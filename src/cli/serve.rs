@@ -135,10 +135,17 @@ fn pricing(r: &Resolved) -> Result<Pricing, CliError> {
     let d = Pricing::default();
     Ok(Pricing {
         enabled: r.boolean("pricing")?.unwrap_or(d.enabled),
-        cpu_per_second: r.credits("credits_per_cpu_second")?.unwrap_or(d.cpu_per_second),
-        gpu_per_second: r.credits("credits_per_gpu_second")?.unwrap_or(d.gpu_per_second),
+        cpu_per_second: r
+            .credits("credits_per_cpu_second")?
+            .unwrap_or(d.cpu_per_second),
+        gpu_per_second: r
+            .credits("credits_per_gpu_second")?
+            .unwrap_or(d.gpu_per_second),
         minimum: r.credits("credits_min_per_task")?.unwrap_or(d.minimum),
-        fee_bps: r.number::<u32>("coordinator_fee_bps")?.unwrap_or(d.fee_bps).min(10_000),
+        fee_bps: r
+            .number::<u32>("coordinator_fee_bps")?
+            .unwrap_or(d.fee_bps)
+            .min(10_000),
         new_token_grant: r
             .credits("credits_new_token_grant")?
             .unwrap_or(d.new_token_grant),

@@ -148,8 +148,8 @@ impl Coordinator {
         })?;
         let lock = bind::DataDirLock::acquire(&settings.data_dir)?;
         let store = Store::open(&settings.data_dir.join("edgecoder.db"))?;
-        let ledger_key =
-            ledger::checkpoints::load_or_create_key(&settings.data_dir).map_err(ServeError::Setup)?;
+        let ledger_key = ledger::checkpoints::load_or_create_key(&settings.data_dir)
+            .map_err(ServeError::Setup)?;
         let (shutdown, _) = watch::channel(false);
         let app = Arc::new(App {
             store,

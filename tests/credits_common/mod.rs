@@ -64,7 +64,8 @@ pub fn expected_charge(ms: i64, rate: i64, multiplier_bps: u32, minimum: i64, ho
 
 pub fn db(sb: &Sandbox) -> rusqlite::Connection {
     let conn = rusqlite::Connection::open(sb.data_dir().join("edgecoder.db")).expect("open db");
-    conn.busy_timeout(Duration::from_secs(10)).expect("busy timeout");
+    conn.busy_timeout(Duration::from_secs(10))
+        .expect("busy timeout");
     conn
 }
 
@@ -76,7 +77,9 @@ pub fn assert_cache_matches_entries(sb: &Sandbox) {
         .prepare("SELECT id, balance, held, earned, spent FROM credit_accounts ORDER BY id")
         .expect("prepare");
     let cached: Vec<(String, i64, i64, i64, i64)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
         .expect("query")
         .collect::<Result<_, _>>()
         .expect("rows");

@@ -86,7 +86,11 @@ fn balance(ctx: &Ctx, account: Option<String>, all: bool) -> Result<u8, CliError
     }
     let mut table = Table::new(&["ACCOUNT", "BALANCE", "HELD", "EARNED", "SPENT"]);
     for a in &accounts {
-        let tone = if a.balance < 0 { Tone::Bad } else { Tone::Plain };
+        let tone = if a.balance < 0 {
+            Tone::Bad
+        } else {
+            Tone::Plain
+        };
         table.row(vec![
             (a.id.clone(), Tone::Plain),
             (format_credits(a.balance), tone),
@@ -147,7 +151,9 @@ fn quote(ctx: &Ctx, args: QuoteArgs) -> Result<u8, CliError> {
     let mut req = SubmitRequest::argv(argv);
     if let Some(t) = &args.timeout {
         let d = humantime::parse_duration(t).map_err(|e| {
-            CliError::usage(format!("--timeout {t:?} is not a duration like 30s or 10m ({e})"))
+            CliError::usage(format!(
+                "--timeout {t:?} is not a duration like 30s or 10m ({e})"
+            ))
         })?;
         req.timeout_secs = Some(d.as_secs().max(1));
     }

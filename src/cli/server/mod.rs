@@ -5,9 +5,9 @@ mod ledger;
 mod status;
 
 use super::exit::CliError;
-pub use ledger::print_verdict;
 use super::remote::{self, Remote};
 use super::server_args::{ServerArgs, ServerCommand};
+pub use ledger::print_verdict;
 
 /// What every `server` command gets: the connection, the output mode, and a runtime.
 pub struct Ctx {

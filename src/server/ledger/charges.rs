@@ -292,7 +292,9 @@ pub fn task_charge(conn: &Connection, task_id: &str) -> Result<TaskCharge, ApiEr
         ApiError::new(
             StatusCode::NOT_FOUND,
             "not_found",
-            format!("task {task_id} has no hold (it was submitted with pricing off, or is unknown)"),
+            format!(
+                "task {task_id} has no hold (it was submitted with pricing off, or is unknown)"
+            ),
         )
     })
 }

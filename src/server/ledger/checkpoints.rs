@@ -36,8 +36,9 @@ pub fn load_or_create_key(data_dir: &Path) -> Result<SigningKey, String> {
         }
         Ok(None) => {
             let mut seed = [0u8; 32];
-            getrandom::fill(&mut seed)
-                .map_err(|e| format!("cannot make a ledger key: the OS random source failed: {e}"))?;
+            getrandom::fill(&mut seed).map_err(|e| {
+                format!("cannot make a ledger key: the OS random source failed: {e}")
+            })?;
             crate::config::secret_file::save(&path, &hex::encode(seed))
                 .map_err(|e| format!("cannot write the ledger key {shown}: {e}"))?;
             Ok(SigningKey::from_bytes(&seed))
@@ -84,8 +85,9 @@ pub fn checkpoint_if_due(
 }
 
 pub fn list(conn: &Connection) -> Result<Vec<Checkpoint>, ApiError> {
-    let mut stmt = conn
-        .prepare_cached("SELECT seq, at, head_hash, signature FROM ledger_checkpoints ORDER BY seq")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, at, head_hash, signature FROM ledger_checkpoints ORDER BY seq",
+    )?;
     let rows = stmt.query_map([], |r| {
         Ok(Checkpoint {
             seq: r.get(0)?,

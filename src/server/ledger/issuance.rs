@@ -75,7 +75,12 @@ fn issue_window(
     }
     let mut shares: Vec<(String, i64)> = work
         .iter()
-        .map(|(account, w)| (account.clone(), (amount as i128 * *w as i128 / total) as i64))
+        .map(|(account, w)| {
+            (
+                account.clone(),
+                (amount as i128 * *w as i128 / total) as i64,
+            )
+        })
         .collect();
     let given: i64 = shares.iter().map(|(_, s)| *s).sum();
     if let Some(first) = shares.first_mut() {

@@ -192,7 +192,10 @@ pub fn head(conn: &Connection) -> Result<(i64, [u8; 32]), ApiError> {
 /// Writes the postings as consecutive chained entries and updates the cached balances. Every
 /// check (overflow, a non-treasury balance going negative on a debit) happens before anything is
 /// written, so a refusal leaves the batch clean.
-pub fn post(ctx: &mut WriteCtx<'_>, postings: &[Posting<'_>]) -> Result<Vec<LedgerEntry>, ApiError> {
+pub fn post(
+    ctx: &mut WriteCtx<'_>,
+    postings: &[Posting<'_>],
+) -> Result<Vec<LedgerEntry>, ApiError> {
     let mut after: HashMap<&str, (bool, Figures)> = HashMap::new();
     for p in postings {
         if account_kind(p.account).is_none() {

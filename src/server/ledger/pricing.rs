@@ -129,10 +129,18 @@ mod tests {
         // 1 h at 1 milli/s × 1.25 = 4500 milli.
         assert_eq!(hold(3600, 1, 12_500, 10), Some(4500));
         assert_eq!(hold(1, 1, 8_000, 10), Some(10), "the minimum applies");
-        assert_eq!(hold(u64::MAX, i64::MAX, 16_000, 0), None, "overflow is refused");
+        assert_eq!(
+            hold(u64::MAX, i64::MAX, 16_000, 0),
+            None,
+            "overflow is refused"
+        );
         // 1234 ms at 4 milli/s × 1.0 = 4.936 → 5 (rounded up), under a hold of 100.
         assert_eq!(charge(1234, 4, 10_000, 1, 100), 5);
-        assert_eq!(charge(10_000_000, 4, 10_000, 1, 100), 100, "capped at the hold");
+        assert_eq!(
+            charge(10_000_000, 4, 10_000, 1, 100),
+            100,
+            "capped at the hold"
+        );
         assert_eq!(fee(1999, 500), 99);
         assert_eq!(fee(10, 20_000), 10, "a fee never exceeds the charge");
     }

@@ -33,8 +33,14 @@ pub fn verify(
                 kind: r.get_ref(2)?.as_str().unwrap_or("\u{0}not text"),
                 account: r.get_ref(3)?.as_str().unwrap_or("\u{0}not text"),
                 amount: r.get(4)?,
-                task_id: r.get_ref(5)?.as_str_or_null().unwrap_or(Some("\u{0}not text")),
-                actor: r.get_ref(6)?.as_str_or_null().unwrap_or(Some("\u{0}not text")),
+                task_id: r
+                    .get_ref(5)?
+                    .as_str_or_null()
+                    .unwrap_or(Some("\u{0}not text")),
+                actor: r
+                    .get_ref(6)?
+                    .as_str_or_null()
+                    .unwrap_or(Some("\u{0}not text")),
             };
             if fields.seq == last_checkpoint + 1 {
                 oldest_unsigned_at = Some(fields.at);
@@ -70,8 +76,12 @@ pub fn verify(
         let from_entries = summed.iter().find(|s| s.id == account.id);
         let matches = match from_entries {
             Some(s) => s == account,
-            None => account.balance == 0 && account.held == 0 && account.earned == 0
-                && account.spent == 0,
+            None => {
+                account.balance == 0
+                    && account.held == 0
+                    && account.earned == 0
+                    && account.spent == 0
+            }
         };
         if !matches {
             verdict.ok = false;

@@ -55,7 +55,10 @@ pub fn welcome_grant(
         return Ok(());
     }
     let account = format!("user:{}", token.id);
-    ledger::post(ctx, &grant_postings(&account, pricing.new_token_grant, actor))?;
+    ledger::post(
+        ctx,
+        &grant_postings(&account, pricing.new_token_grant, actor),
+    )?;
     Ok(())
 }
 
@@ -94,10 +97,7 @@ fn not_yours(account: &str) -> ApiError {
     ))
 }
 
-async fn list(
-    State(app): State<AppState>,
-    caller: Caller,
-) -> Result<Json<AccountList>, ApiError> {
+async fn list(State(app): State<AppState>, caller: Caller) -> Result<Json<AccountList>, ApiError> {
     caller.require(Role::User)?;
     let accounts = app
         .store
@@ -214,7 +214,10 @@ async fn transfer(
 ) -> Result<Json<CreditMove>, ApiError> {
     caller.require(Role::User)?;
     positive(req.amount)?;
-    let from = req.from.clone().unwrap_or_else(|| ledger::account_of(&caller));
+    let from = req
+        .from
+        .clone()
+        .unwrap_or_else(|| ledger::account_of(&caller));
     if from == req.to {
         return Err(ApiError::bad_request(format!(
             "cannot transfer from {from} to itself"
