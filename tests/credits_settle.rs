@@ -392,3 +392,46 @@ async fn free_mode_holds_and_grants_nothing() {
     let q = user.quote(&task(100)).await.expect("quote");
     assert!(!q.pricing && q.hold == 0, "{q:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gpu_task_pays_the_gpu_rate_for_its_wall_time() {
+    let sb = Sandbox::new();
+    let coord = Coordinator::start_with(&sb, priced());
+    let admin = coord.admin();
+    let (user, _) = user(&admin).await;
+    let (node, _) = enroll_as(&admin, "gpu", &[], caps(4096, 1), true).await;
+    let _hb = Heartbeat::start(&node);
+    let mut req = task(10);
+    req.requirements.gpu = true;
+    let id = user.submit(&req).await.expect("submit").task.id;
+    let held = user.task_charge(&id).await.expect("charge");
+    assert!(held.gpu);
+    assert_eq!(held.rate_per_second, 4000, "4 credits per GPU-second");
+    assert_eq!(
+        held.hold,
+        expected_charge(10_000, 4000, held.multiplier_bps, 5, i64::MAX)
+    );
+    let c = claim_now(&node).await.expect("claim");
+    node.start(&id, &c.lease.lease_id).await.expect("start");
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let mut done = complete_req(&c.lease.lease_id, Outcome::Succeeded, None);
+    done.duration_ms = Some(1000);
+    done.cpu_ms = Some(5);
+    node.complete(&id, &done).await.expect("complete");
+    let c = user.task_charge(&id).await.expect("charge");
+    assert_eq!(c.billable_ms, Some(1000), "wall time, not CPU time");
+    assert_eq!(
+        c.charged,
+        Some(expected_charge(1000, 4000, c.multiplier_bps, 5, c.hold))
+    );
+    // A node cannot bill more time than the coordinator saw.
+    let id = user.submit(&req).await.expect("submit").task.id;
+    let c = claim_now(&node).await.expect("claim");
+    node.start(&id, &c.lease.lease_id).await.expect("start");
+    let mut inflated = complete_req(&c.lease.lease_id, Outcome::Succeeded, None);
+    inflated.duration_ms = Some(9_000);
+    node.complete(&id, &inflated).await.expect("complete");
+    let c = user.task_charge(&id).await.expect("charge");
+    assert!(c.billable_ms.is_some_and(|ms| ms < 9_000), "{c:?}");
+    assert_cache_matches_entries(&sb);
+}

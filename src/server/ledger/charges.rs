@@ -152,8 +152,17 @@ struct Held {
 fn billable_ms(conn: &Connection, held: &Held, usage: &Usage, now: i64) -> Result<i64, ApiError> {
     let observed = usage.started_at.map_or(0, |s| (now - s).max(0));
     if held.gpu {
-        let reported = usage.duration_ms.map_or(observed, |d| d as i64);
+        let reported = usage
+            .duration_ms
+            .map_or(observed, |d| i64::try_from(d).unwrap_or(i64::MAX));
         return Ok(reported.min(observed));
+    }
+    let reported = usage
+        .cpu_ms
+        .map_or(observed, |c| i64::try_from(c).unwrap_or(i64::MAX));
+    if reported <= observed {
+        // Within one CPU's worth: no need to look up how many the node has.
+        return Ok(reported);
     }
     let caps: Option<String> = conn
         .prepare_cached("SELECT capabilities FROM nodes WHERE id = ?1")?
@@ -162,9 +171,6 @@ fn billable_ms(conn: &Connection, held: &Held, usage: &Usage, now: i64) -> Resul
     let cpus = caps
         .and_then(|c| serde_json::from_str::<crate::api::Capabilities>(&c).ok())
         .map_or(1, |c| c.cpus.max(1)) as i64;
-    let reported = usage
-        .cpu_ms
-        .map_or(observed, |c| i64::try_from(c).unwrap_or(i64::MAX));
     Ok(reported.min(observed.saturating_mul(cpus)))
 }
 
