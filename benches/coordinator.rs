@@ -10,6 +10,9 @@
 //! Run: `cargo bench --bench coordinator [-- --agents 50 --secs 10 …]`. Every option also reads an
 //! env var: AGENTS, DURATION_SECS, WARMUP_SECS, SUBMITTERS, BACKLOG, NODES, NODE_CONCURRENCY,
 //! COORD_WORKERS (the coordinator's async worker threads; tokio's default, one per core, if unset).
+//! `--free` (or PRICING=off) starts the coordinator with pricing off; by default pricing is on and
+//! every task is held at submission and settled at completion (the admin token pays from the
+//! treasury), so the two runs compare settlement's cost on the queue.
 //! Prints numbers and whether each target was met; never fails on them.
 
 mod support;
@@ -50,13 +53,20 @@ struct Opts {
     node_concurrency: usize,
     /// Async worker threads of the coordinator (TOKIO_WORKER_THREADS); its default when absent.
     coord_workers: Option<u64>,
+    /// `serve --free`: no holds or settlements.
+    free: bool,
 }
 
 impl Opts {
     fn parse() -> Opts {
         let mut args: BTreeMap<String, String> = BTreeMap::new();
+        let mut free = std::env::var("PRICING").is_ok_and(|v| v == "off");
         let mut it = std::env::args().skip(1);
         while let Some(a) = it.next() {
+            if a == "--free" {
+                free = true;
+                continue;
+            }
             // cargo bench passes `--bench`; anything we do not know is ignored.
             let Some(name) = a.strip_prefix("--") else {
                 continue;
@@ -98,20 +108,24 @@ impl Opts {
             nodes: get("nodes", "NODES", 10_000) as usize,
             node_concurrency: get("node-concurrency", "NODE_CONCURRENCY", 32).max(1) as usize,
             coord_workers: Some(get("coord-workers", "COORD_WORKERS", 0)).filter(|n| *n > 0),
+            free,
         }
     }
 }
 
 /// Starts the coordinator and returns it with the URL it printed.
-fn start_coordinator(root: &Path, workers: Option<u64>) -> (Killed, String) {
+fn start_coordinator(root: &Path, workers: Option<u64>, free: bool) -> (Killed, String) {
     use std::io::BufRead;
     let mut cmd = command(root);
     cmd.env_remove("TOKIO_WORKER_THREADS");
     if let Some(n) = workers {
         cmd.env("TOKIO_WORKER_THREADS", n.to_string());
     }
-    cmd.args(["serve", "--mode", "coordinator", "--port", "0"])
-        .arg("--data-dir")
+    cmd.args(["serve", "--mode", "coordinator", "--port", "0"]);
+    if free {
+        cmd.arg("--free");
+    }
+    cmd.arg("--data-dir")
         .arg(root.join("coord"))
         .env("ADMIN_API_TOKEN", ADMIN)
         // Phase 2 registers thousands of nodes from this one address: no registration limit.
@@ -675,7 +689,7 @@ async fn run(opts: Opts) {
     let load_start = loadavg();
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path();
-    let (coord, url) = start_coordinator(root, opts.coord_workers);
+    let (coord, url) = start_coordinator(root, opts.coord_workers, opts.free);
     let pid = coord.0.id();
     let admin = Client::new(&url, Some(ADMIN.into())).expect("client");
     let ready = Instant::now();
@@ -691,8 +705,13 @@ async fn run(opts: Opts) {
         cores()
     );
     println!(
-        "phase 1: {} agents, {} submitters, backlog ≤ {}, {} s warm-up + {} s measured",
-        opts.agents, opts.submitters, opts.backlog, opts.warmup, opts.secs
+        "phase 1: {} agents, {} submitters, backlog ≤ {}, {} s warm-up + {} s measured, pricing {}",
+        opts.agents,
+        opts.submitters,
+        opts.backlog,
+        opts.warmup,
+        opts.secs,
+        if opts.free { "off (--free)" } else { "on" }
     );
     let tp = phase_throughput(&opts, &url, &admin, pid).await;
     let queue = admin.queue().await.ok();

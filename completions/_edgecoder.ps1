@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Drive a running coordinator: status, nodes, tasks, queue, tokens, events')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Check an API token against a coordinator and store it for later commands')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Forget the stored token of a coordinator')
+            [CompletionResult]::new('ledger', 'ledger', [CompletionResultType]::ParameterValue, 'Check a ledger export offline (`ledger verify --file export.jsonl`)')
             [CompletionResult]::new('dash', 'dash', [CompletionResultType]::ParameterValue, 'A live terminal dashboard of a coordinator: queue, nodes, credits, events')
             [CompletionResult]::new('task', 'task', [CompletionResultType]::ParameterValue, 'Run commands on this machine with no coordinator, and read their records')
             [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Delete old finished local runs (`edgecoder task`) and say what that freed')
@@ -52,6 +53,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
             [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
             [CompletionResult]::new('--no-local-worker', '--no-local-worker', [CompletionResultType]::ParameterName, 'Do not start the local worker in all-in-one mode')
+            [CompletionResult]::new('--free', '--free', [CompletionResultType]::ParameterName, 'Turn pricing off: nothing is held, charged or granted (EDGECODER_PRICING=false)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -270,6 +272,8 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('blacklist', 'blacklist', [CompletionResultType]::ParameterValue, 'Refuse nodes by id or address: add, remove, list')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'The record of admin and owner actions, newest first')
             [CompletionResult]::new('mode', 'mode', [CompletionResultType]::ParameterValue, 'Show or set the network mode (enterprise_overlay or public_mesh)')
+            [CompletionResult]::new('credits', 'credits', [CompletionResultType]::ParameterValue, 'Balances, history, grants, transfers and price quotes')
+            [CompletionResult]::new('ledger', 'ledger', [CompletionResultType]::ParameterValue, 'Verify and export the hash-chained ledger')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -824,6 +828,181 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
         'edgecoder;server;mode;help;help' {
             break
         }
+        'edgecoder;server;credits' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (shapes in docs/json-output.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('balance', 'balance', [CompletionResultType]::ParameterValue, 'An account''s balance (default: yours); `--all` lists every account you may see')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'An account''s ledger entries, oldest first (default: yours)')
+            [CompletionResult]::new('grant', 'grant', [CompletionResultType]::ParameterValue, 'Give an account credits from the treasury (admin), e.g. `grant user:tok12 25.5`')
+            [CompletionResult]::new('transfer', 'transfer', [CompletionResultType]::ParameterValue, 'Move credits from your account (or `--from` a node you enrolled) to another account')
+            [CompletionResult]::new('quote', 'quote', [CompletionResultType]::ParameterValue, 'What submitting a task would hold now: `quote [--requires gpu] [--timeout 10m] -- CMD`')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'edgecoder;server;credits;balance' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'all')
+            [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (shapes in docs/json-output.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;server;credits;history' {
+            [CompletionResult]::new('--after', '--after', [CompletionResultType]::ParameterName, 'Only entries after this sequence number')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many entries')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (shapes in docs/json-output.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;server;credits;grant' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (shapes in docs/json-output.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;server;credits;transfer' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'from')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (shapes in docs/json-output.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;server;credits;quote' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The task''s wall-clock limit, e.g. 30s, 10m (default: the coordinator''s)')
+            [CompletionResult]::new('--requires', '--requires', [CompletionResultType]::ParameterName, 'What the task needs: `gpu`')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (shapes in docs/json-output.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;server;credits;help' {
+            [CompletionResult]::new('balance', 'balance', [CompletionResultType]::ParameterValue, 'An account''s balance (default: yours); `--all` lists every account you may see')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'An account''s ledger entries, oldest first (default: yours)')
+            [CompletionResult]::new('grant', 'grant', [CompletionResultType]::ParameterValue, 'Give an account credits from the treasury (admin), e.g. `grant user:tok12 25.5`')
+            [CompletionResult]::new('transfer', 'transfer', [CompletionResultType]::ParameterValue, 'Move credits from your account (or `--from` a node you enrolled) to another account')
+            [CompletionResult]::new('quote', 'quote', [CompletionResultType]::ParameterValue, 'What submitting a task would hold now: `quote [--requires gpu] [--timeout 10m] -- CMD`')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'edgecoder;server;credits;help;balance' {
+            break
+        }
+        'edgecoder;server;credits;help;history' {
+            break
+        }
+        'edgecoder;server;credits;help;grant' {
+            break
+        }
+        'edgecoder;server;credits;help;transfer' {
+            break
+        }
+        'edgecoder;server;credits;help;quote' {
+            break
+        }
+        'edgecoder;server;credits;help;help' {
+            break
+        }
+        'edgecoder;server;ledger' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (shapes in docs/json-output.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Walk the hash chain and the signed checkpoints; exit 1 naming the first bad entry')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print entries after `--since SEQ` and the checkpoints as JSON lines, for offline checks')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'edgecoder;server;ledger;verify' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (shapes in docs/json-output.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;server;ledger;export' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'since')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (shapes in docs/json-output.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;server;ledger;help' {
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Walk the hash chain and the signed checkpoints; exit 1 naming the first bad entry')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print entries after `--since SEQ` and the checkpoints as JSON lines, for offline checks')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'edgecoder;server;ledger;help;verify' {
+            break
+        }
+        'edgecoder;server;ledger;help;export' {
+            break
+        }
+        'edgecoder;server;ledger;help;help' {
+            break
+        }
         'edgecoder;server;help' {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Coordinator version, uptime, mode, queue counts, nodes online/pending')
             [CompletionResult]::new('nodes', 'nodes', [CompletionResultType]::ParameterValue, 'List and manage worker nodes')
@@ -834,6 +1013,8 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('blacklist', 'blacklist', [CompletionResultType]::ParameterValue, 'Refuse nodes by id or address: add, remove, list')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'The record of admin and owner actions, newest first')
             [CompletionResult]::new('mode', 'mode', [CompletionResultType]::ParameterValue, 'Show or set the network mode (enterprise_overlay or public_mesh)')
+            [CompletionResult]::new('credits', 'credits', [CompletionResultType]::ParameterValue, 'Balances, history, grants, transfers and price quotes')
+            [CompletionResult]::new('ledger', 'ledger', [CompletionResultType]::ParameterValue, 'Verify and export the hash-chained ledger')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -944,6 +1125,40 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
         'edgecoder;server;help;mode;set' {
             break
         }
+        'edgecoder;server;help;credits' {
+            [CompletionResult]::new('balance', 'balance', [CompletionResultType]::ParameterValue, 'An account''s balance (default: yours); `--all` lists every account you may see')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'An account''s ledger entries, oldest first (default: yours)')
+            [CompletionResult]::new('grant', 'grant', [CompletionResultType]::ParameterValue, 'Give an account credits from the treasury (admin), e.g. `grant user:tok12 25.5`')
+            [CompletionResult]::new('transfer', 'transfer', [CompletionResultType]::ParameterValue, 'Move credits from your account (or `--from` a node you enrolled) to another account')
+            [CompletionResult]::new('quote', 'quote', [CompletionResultType]::ParameterValue, 'What submitting a task would hold now: `quote [--requires gpu] [--timeout 10m] -- CMD`')
+            break
+        }
+        'edgecoder;server;help;credits;balance' {
+            break
+        }
+        'edgecoder;server;help;credits;history' {
+            break
+        }
+        'edgecoder;server;help;credits;grant' {
+            break
+        }
+        'edgecoder;server;help;credits;transfer' {
+            break
+        }
+        'edgecoder;server;help;credits;quote' {
+            break
+        }
+        'edgecoder;server;help;ledger' {
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Walk the hash chain and the signed checkpoints; exit 1 naming the first bad entry')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print entries after `--since SEQ` and the checkpoints as JSON lines, for offline checks')
+            break
+        }
+        'edgecoder;server;help;ledger;verify' {
+            break
+        }
+        'edgecoder;server;help;ledger;export' {
+            break
+        }
         'edgecoder;server;help;help' {
             break
         }
@@ -970,6 +1185,36 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;ledger' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check an export from `edgecoder server ledger export`: the chain and its signatures')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'edgecoder;ledger;verify' {
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The JSON-lines export')
+            [CompletionResult]::new('--public-key', '--public-key', [CompletionResultType]::ParameterName, 'The coordinator''s ledger public key (hex) to trust instead of the one in the file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;ledger;help' {
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check an export from `edgecoder server ledger export`: the chain and its signatures')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'edgecoder;ledger;help;verify' {
+            break
+        }
+        'edgecoder;ledger;help;help' {
             break
         }
         'edgecoder;dash' {
@@ -1143,6 +1388,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Drive a running coordinator: status, nodes, tasks, queue, tokens, events')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Check an API token against a coordinator and store it for later commands')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Forget the stored token of a coordinator')
+            [CompletionResult]::new('ledger', 'ledger', [CompletionResultType]::ParameterValue, 'Check a ledger export offline (`ledger verify --file export.jsonl`)')
             [CompletionResult]::new('dash', 'dash', [CompletionResultType]::ParameterValue, 'A live terminal dashboard of a coordinator: queue, nodes, credits, events')
             [CompletionResult]::new('task', 'task', [CompletionResultType]::ParameterValue, 'Run commands on this machine with no coordinator, and read their records')
             [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Delete old finished local runs (`edgecoder task`) and say what that freed')
@@ -1210,6 +1456,8 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('blacklist', 'blacklist', [CompletionResultType]::ParameterValue, 'Refuse nodes by id or address: add, remove, list')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'The record of admin and owner actions, newest first')
             [CompletionResult]::new('mode', 'mode', [CompletionResultType]::ParameterValue, 'Show or set the network mode (enterprise_overlay or public_mesh)')
+            [CompletionResult]::new('credits', 'credits', [CompletionResultType]::ParameterValue, 'Balances, history, grants, transfers and price quotes')
+            [CompletionResult]::new('ledger', 'ledger', [CompletionResultType]::ParameterValue, 'Verify and export the hash-chained ledger')
             break
         }
         'edgecoder;help;server;status' {
@@ -1319,10 +1567,51 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
         'edgecoder;help;server;mode;set' {
             break
         }
+        'edgecoder;help;server;credits' {
+            [CompletionResult]::new('balance', 'balance', [CompletionResultType]::ParameterValue, 'An account''s balance (default: yours); `--all` lists every account you may see')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'An account''s ledger entries, oldest first (default: yours)')
+            [CompletionResult]::new('grant', 'grant', [CompletionResultType]::ParameterValue, 'Give an account credits from the treasury (admin), e.g. `grant user:tok12 25.5`')
+            [CompletionResult]::new('transfer', 'transfer', [CompletionResultType]::ParameterValue, 'Move credits from your account (or `--from` a node you enrolled) to another account')
+            [CompletionResult]::new('quote', 'quote', [CompletionResultType]::ParameterValue, 'What submitting a task would hold now: `quote [--requires gpu] [--timeout 10m] -- CMD`')
+            break
+        }
+        'edgecoder;help;server;credits;balance' {
+            break
+        }
+        'edgecoder;help;server;credits;history' {
+            break
+        }
+        'edgecoder;help;server;credits;grant' {
+            break
+        }
+        'edgecoder;help;server;credits;transfer' {
+            break
+        }
+        'edgecoder;help;server;credits;quote' {
+            break
+        }
+        'edgecoder;help;server;ledger' {
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Walk the hash chain and the signed checkpoints; exit 1 naming the first bad entry')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print entries after `--since SEQ` and the checkpoints as JSON lines, for offline checks')
+            break
+        }
+        'edgecoder;help;server;ledger;verify' {
+            break
+        }
+        'edgecoder;help;server;ledger;export' {
+            break
+        }
         'edgecoder;help;login' {
             break
         }
         'edgecoder;help;logout' {
+            break
+        }
+        'edgecoder;help;ledger' {
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check an export from `edgecoder server ledger export`: the chain and its signatures')
+            break
+        }
+        'edgecoder;help;ledger;verify' {
             break
         }
         'edgecoder;help;dash' {

@@ -40,6 +40,9 @@ _edgecoder() {
             edgecoder,help)
                 cmd="edgecoder__subcmd__help"
                 ;;
+            edgecoder,ledger)
+                cmd="edgecoder__subcmd__ledger"
+                ;;
             edgecoder,login)
                 cmd="edgecoder__subcmd__login"
                 ;;
@@ -142,6 +145,9 @@ _edgecoder() {
             edgecoder__subcmd__help,help)
                 cmd="edgecoder__subcmd__help__subcmd__help"
                 ;;
+            edgecoder__subcmd__help,ledger)
+                cmd="edgecoder__subcmd__help__subcmd__ledger"
+                ;;
             edgecoder__subcmd__help,login)
                 cmd="edgecoder__subcmd__help__subcmd__login"
                 ;;
@@ -187,14 +193,23 @@ _edgecoder() {
             edgecoder__subcmd__help__subcmd__env,unset)
                 cmd="edgecoder__subcmd__help__subcmd__env__subcmd__unset"
                 ;;
+            edgecoder__subcmd__help__subcmd__ledger,verify)
+                cmd="edgecoder__subcmd__help__subcmd__ledger__subcmd__verify"
+                ;;
             edgecoder__subcmd__help__subcmd__server,audit)
                 cmd="edgecoder__subcmd__help__subcmd__server__subcmd__audit"
                 ;;
             edgecoder__subcmd__help__subcmd__server,blacklist)
                 cmd="edgecoder__subcmd__help__subcmd__server__subcmd__blacklist"
                 ;;
+            edgecoder__subcmd__help__subcmd__server,credits)
+                cmd="edgecoder__subcmd__help__subcmd__server__subcmd__credits"
+                ;;
             edgecoder__subcmd__help__subcmd__server,events)
                 cmd="edgecoder__subcmd__help__subcmd__server__subcmd__events"
+                ;;
+            edgecoder__subcmd__help__subcmd__server,ledger)
+                cmd="edgecoder__subcmd__help__subcmd__server__subcmd__ledger"
                 ;;
             edgecoder__subcmd__help__subcmd__server,mode)
                 cmd="edgecoder__subcmd__help__subcmd__server__subcmd__mode"
@@ -222,6 +237,27 @@ _edgecoder() {
                 ;;
             edgecoder__subcmd__help__subcmd__server__subcmd__blacklist,remove)
                 cmd="edgecoder__subcmd__help__subcmd__server__subcmd__blacklist__subcmd__remove"
+                ;;
+            edgecoder__subcmd__help__subcmd__server__subcmd__credits,balance)
+                cmd="edgecoder__subcmd__help__subcmd__server__subcmd__credits__subcmd__balance"
+                ;;
+            edgecoder__subcmd__help__subcmd__server__subcmd__credits,grant)
+                cmd="edgecoder__subcmd__help__subcmd__server__subcmd__credits__subcmd__grant"
+                ;;
+            edgecoder__subcmd__help__subcmd__server__subcmd__credits,history)
+                cmd="edgecoder__subcmd__help__subcmd__server__subcmd__credits__subcmd__history"
+                ;;
+            edgecoder__subcmd__help__subcmd__server__subcmd__credits,quote)
+                cmd="edgecoder__subcmd__help__subcmd__server__subcmd__credits__subcmd__quote"
+                ;;
+            edgecoder__subcmd__help__subcmd__server__subcmd__credits,transfer)
+                cmd="edgecoder__subcmd__help__subcmd__server__subcmd__credits__subcmd__transfer"
+                ;;
+            edgecoder__subcmd__help__subcmd__server__subcmd__ledger,export)
+                cmd="edgecoder__subcmd__help__subcmd__server__subcmd__ledger__subcmd__export"
+                ;;
+            edgecoder__subcmd__help__subcmd__server__subcmd__ledger,verify)
+                cmd="edgecoder__subcmd__help__subcmd__server__subcmd__ledger__subcmd__verify"
                 ;;
             edgecoder__subcmd__help__subcmd__server__subcmd__mode,set)
                 cmd="edgecoder__subcmd__help__subcmd__server__subcmd__mode__subcmd__set"
@@ -292,17 +328,35 @@ _edgecoder() {
             edgecoder__subcmd__help__subcmd__task,stop)
                 cmd="edgecoder__subcmd__help__subcmd__task__subcmd__stop"
                 ;;
+            edgecoder__subcmd__ledger,help)
+                cmd="edgecoder__subcmd__ledger__subcmd__help"
+                ;;
+            edgecoder__subcmd__ledger,verify)
+                cmd="edgecoder__subcmd__ledger__subcmd__verify"
+                ;;
+            edgecoder__subcmd__ledger__subcmd__help,help)
+                cmd="edgecoder__subcmd__ledger__subcmd__help__subcmd__help"
+                ;;
+            edgecoder__subcmd__ledger__subcmd__help,verify)
+                cmd="edgecoder__subcmd__ledger__subcmd__help__subcmd__verify"
+                ;;
             edgecoder__subcmd__server,audit)
                 cmd="edgecoder__subcmd__server__subcmd__audit"
                 ;;
             edgecoder__subcmd__server,blacklist)
                 cmd="edgecoder__subcmd__server__subcmd__blacklist"
                 ;;
+            edgecoder__subcmd__server,credits)
+                cmd="edgecoder__subcmd__server__subcmd__credits"
+                ;;
             edgecoder__subcmd__server,events)
                 cmd="edgecoder__subcmd__server__subcmd__events"
                 ;;
             edgecoder__subcmd__server,help)
                 cmd="edgecoder__subcmd__server__subcmd__help"
+                ;;
+            edgecoder__subcmd__server,ledger)
+                cmd="edgecoder__subcmd__server__subcmd__ledger"
                 ;;
             edgecoder__subcmd__server,mode)
                 cmd="edgecoder__subcmd__server__subcmd__mode"
@@ -346,17 +400,59 @@ _edgecoder() {
             edgecoder__subcmd__server__subcmd__blacklist__subcmd__help,remove)
                 cmd="edgecoder__subcmd__server__subcmd__blacklist__subcmd__help__subcmd__remove"
                 ;;
+            edgecoder__subcmd__server__subcmd__credits,balance)
+                cmd="edgecoder__subcmd__server__subcmd__credits__subcmd__balance"
+                ;;
+            edgecoder__subcmd__server__subcmd__credits,grant)
+                cmd="edgecoder__subcmd__server__subcmd__credits__subcmd__grant"
+                ;;
+            edgecoder__subcmd__server__subcmd__credits,help)
+                cmd="edgecoder__subcmd__server__subcmd__credits__subcmd__help"
+                ;;
+            edgecoder__subcmd__server__subcmd__credits,history)
+                cmd="edgecoder__subcmd__server__subcmd__credits__subcmd__history"
+                ;;
+            edgecoder__subcmd__server__subcmd__credits,quote)
+                cmd="edgecoder__subcmd__server__subcmd__credits__subcmd__quote"
+                ;;
+            edgecoder__subcmd__server__subcmd__credits,transfer)
+                cmd="edgecoder__subcmd__server__subcmd__credits__subcmd__transfer"
+                ;;
+            edgecoder__subcmd__server__subcmd__credits__subcmd__help,balance)
+                cmd="edgecoder__subcmd__server__subcmd__credits__subcmd__help__subcmd__balance"
+                ;;
+            edgecoder__subcmd__server__subcmd__credits__subcmd__help,grant)
+                cmd="edgecoder__subcmd__server__subcmd__credits__subcmd__help__subcmd__grant"
+                ;;
+            edgecoder__subcmd__server__subcmd__credits__subcmd__help,help)
+                cmd="edgecoder__subcmd__server__subcmd__credits__subcmd__help__subcmd__help"
+                ;;
+            edgecoder__subcmd__server__subcmd__credits__subcmd__help,history)
+                cmd="edgecoder__subcmd__server__subcmd__credits__subcmd__help__subcmd__history"
+                ;;
+            edgecoder__subcmd__server__subcmd__credits__subcmd__help,quote)
+                cmd="edgecoder__subcmd__server__subcmd__credits__subcmd__help__subcmd__quote"
+                ;;
+            edgecoder__subcmd__server__subcmd__credits__subcmd__help,transfer)
+                cmd="edgecoder__subcmd__server__subcmd__credits__subcmd__help__subcmd__transfer"
+                ;;
             edgecoder__subcmd__server__subcmd__help,audit)
                 cmd="edgecoder__subcmd__server__subcmd__help__subcmd__audit"
                 ;;
             edgecoder__subcmd__server__subcmd__help,blacklist)
                 cmd="edgecoder__subcmd__server__subcmd__help__subcmd__blacklist"
                 ;;
+            edgecoder__subcmd__server__subcmd__help,credits)
+                cmd="edgecoder__subcmd__server__subcmd__help__subcmd__credits"
+                ;;
             edgecoder__subcmd__server__subcmd__help,events)
                 cmd="edgecoder__subcmd__server__subcmd__help__subcmd__events"
                 ;;
             edgecoder__subcmd__server__subcmd__help,help)
                 cmd="edgecoder__subcmd__server__subcmd__help__subcmd__help"
+                ;;
+            edgecoder__subcmd__server__subcmd__help,ledger)
+                cmd="edgecoder__subcmd__server__subcmd__help__subcmd__ledger"
                 ;;
             edgecoder__subcmd__server__subcmd__help,mode)
                 cmd="edgecoder__subcmd__server__subcmd__help__subcmd__mode"
@@ -384,6 +480,27 @@ _edgecoder() {
                 ;;
             edgecoder__subcmd__server__subcmd__help__subcmd__blacklist,remove)
                 cmd="edgecoder__subcmd__server__subcmd__help__subcmd__blacklist__subcmd__remove"
+                ;;
+            edgecoder__subcmd__server__subcmd__help__subcmd__credits,balance)
+                cmd="edgecoder__subcmd__server__subcmd__help__subcmd__credits__subcmd__balance"
+                ;;
+            edgecoder__subcmd__server__subcmd__help__subcmd__credits,grant)
+                cmd="edgecoder__subcmd__server__subcmd__help__subcmd__credits__subcmd__grant"
+                ;;
+            edgecoder__subcmd__server__subcmd__help__subcmd__credits,history)
+                cmd="edgecoder__subcmd__server__subcmd__help__subcmd__credits__subcmd__history"
+                ;;
+            edgecoder__subcmd__server__subcmd__help__subcmd__credits,quote)
+                cmd="edgecoder__subcmd__server__subcmd__help__subcmd__credits__subcmd__quote"
+                ;;
+            edgecoder__subcmd__server__subcmd__help__subcmd__credits,transfer)
+                cmd="edgecoder__subcmd__server__subcmd__help__subcmd__credits__subcmd__transfer"
+                ;;
+            edgecoder__subcmd__server__subcmd__help__subcmd__ledger,export)
+                cmd="edgecoder__subcmd__server__subcmd__help__subcmd__ledger__subcmd__export"
+                ;;
+            edgecoder__subcmd__server__subcmd__help__subcmd__ledger,verify)
+                cmd="edgecoder__subcmd__server__subcmd__help__subcmd__ledger__subcmd__verify"
                 ;;
             edgecoder__subcmd__server__subcmd__help__subcmd__mode,set)
                 cmd="edgecoder__subcmd__server__subcmd__help__subcmd__mode__subcmd__set"
@@ -435,6 +552,24 @@ _edgecoder() {
                 ;;
             edgecoder__subcmd__server__subcmd__help__subcmd__tokens,revoke)
                 cmd="edgecoder__subcmd__server__subcmd__help__subcmd__tokens__subcmd__revoke"
+                ;;
+            edgecoder__subcmd__server__subcmd__ledger,export)
+                cmd="edgecoder__subcmd__server__subcmd__ledger__subcmd__export"
+                ;;
+            edgecoder__subcmd__server__subcmd__ledger,help)
+                cmd="edgecoder__subcmd__server__subcmd__ledger__subcmd__help"
+                ;;
+            edgecoder__subcmd__server__subcmd__ledger,verify)
+                cmd="edgecoder__subcmd__server__subcmd__ledger__subcmd__verify"
+                ;;
+            edgecoder__subcmd__server__subcmd__ledger__subcmd__help,export)
+                cmd="edgecoder__subcmd__server__subcmd__ledger__subcmd__help__subcmd__export"
+                ;;
+            edgecoder__subcmd__server__subcmd__ledger__subcmd__help,help)
+                cmd="edgecoder__subcmd__server__subcmd__ledger__subcmd__help__subcmd__help"
+                ;;
+            edgecoder__subcmd__server__subcmd__ledger__subcmd__help,verify)
+                cmd="edgecoder__subcmd__server__subcmd__ledger__subcmd__help__subcmd__verify"
                 ;;
             edgecoder__subcmd__server__subcmd__mode,help)
                 cmd="edgecoder__subcmd__server__subcmd__mode__subcmd__help"
@@ -611,7 +746,7 @@ _edgecoder() {
 
     case "${cmd}" in
         edgecoder)
-            opts="-h -V --help --version serve agent enroll status env logs config server login logout dash task gc completions man help"
+            opts="-h -V --help --version serve agent enroll status env logs config server login logout ledger dash task gc completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1131,7 +1266,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__help)
-            opts="serve agent enroll status env logs config server login logout dash task gc completions man help"
+            opts="serve agent enroll status env logs config server login logout ledger dash task gc completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1354,6 +1489,34 @@ _edgecoder() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        edgecoder__subcmd__help__subcmd__ledger)
+            opts="verify"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__ledger__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         edgecoder__subcmd__help__subcmd__login)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1425,7 +1588,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__help__subcmd__server)
-            opts="status nodes tasks queue tokens events blacklist audit mode"
+            opts="status nodes tasks queue tokens events blacklist audit mode credits ledger"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1508,9 +1671,135 @@ _edgecoder() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        edgecoder__subcmd__help__subcmd__server__subcmd__credits)
+            opts="balance history grant transfer quote"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__server__subcmd__credits__subcmd__balance)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__server__subcmd__credits__subcmd__grant)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__server__subcmd__credits__subcmd__history)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__server__subcmd__credits__subcmd__quote)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__server__subcmd__credits__subcmd__transfer)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         edgecoder__subcmd__help__subcmd__server__subcmd__events)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__server__subcmd__ledger)
+            opts="verify export"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__server__subcmd__ledger__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__server__subcmd__ledger__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1956,6 +2245,84 @@ _edgecoder() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        edgecoder__subcmd__ledger)
+            opts="-h -V --help --version verify help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__ledger__subcmd__help)
+            opts="verify help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__ledger__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__ledger__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__ledger__subcmd__verify)
+            opts="-h -V --file --public-key --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --public-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         edgecoder__subcmd__login)
             opts="-h -V --server --token --allow-insecure --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -2077,7 +2444,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__serve)
-            opts="-h -V --host --port --data-dir --mode --no-local-worker --log-level --config --env-file --help --version"
+            opts="-h -V --host --port --data-dir --mode --no-local-worker --free --log-level --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2119,7 +2486,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version status nodes tasks queue tokens events blacklist audit mode help"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version status nodes tasks queue tokens events blacklist audit mode credits ledger help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2388,6 +2755,304 @@ _edgecoder() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        edgecoder__subcmd__server__subcmd__credits)
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version balance history grant transfer quote help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__credits__subcmd__balance)
+            opts="-h -V --all --server --token --allow-insecure --config --env-file --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__credits__subcmd__grant)
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__credits__subcmd__help)
+            opts="balance history grant transfer quote help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__credits__subcmd__help__subcmd__balance)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__credits__subcmd__help__subcmd__grant)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__credits__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__credits__subcmd__help__subcmd__history)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__credits__subcmd__help__subcmd__quote)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__credits__subcmd__help__subcmd__transfer)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__credits__subcmd__history)
+            opts="-h -V --after --limit --server --token --allow-insecure --config --env-file --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__credits__subcmd__quote)
+            opts="-h -V --timeout --requires --server --token --allow-insecure --config --env-file --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --requires)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__credits__subcmd__transfer)
+            opts="-h -V --from --server --token --allow-insecure --config --env-file --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         edgecoder__subcmd__server__subcmd__events)
             opts="-h -V --include-logs --after --server --token --allow-insecure --config --env-file --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2423,7 +3088,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__help)
-            opts="status nodes tasks queue tokens events blacklist audit mode help"
+            opts="status nodes tasks queue tokens events blacklist audit mode credits ledger help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2506,6 +3171,90 @@ _edgecoder() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        edgecoder__subcmd__server__subcmd__help__subcmd__credits)
+            opts="balance history grant transfer quote"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__help__subcmd__credits__subcmd__balance)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__help__subcmd__credits__subcmd__grant)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__help__subcmd__credits__subcmd__history)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__help__subcmd__credits__subcmd__quote)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__help__subcmd__credits__subcmd__transfer)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         edgecoder__subcmd__server__subcmd__help__subcmd__events)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -2523,6 +3272,48 @@ _edgecoder() {
         edgecoder__subcmd__server__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__help__subcmd__ledger)
+            opts="verify export"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__help__subcmd__ledger__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__help__subcmd__ledger__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2849,6 +3640,156 @@ _edgecoder() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__ledger)
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version verify export help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__ledger__subcmd__export)
+            opts="-h -V --since --server --token --allow-insecure --config --env-file --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__ledger__subcmd__help)
+            opts="verify export help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__ledger__subcmd__help__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__ledger__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__ledger__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__ledger__subcmd__verify)
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -32,6 +32,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand server 'Drive a running coordinator: status, nodes, tasks, queue, tokens, events'
             cand login 'Check an API token against a coordinator and store it for later commands'
             cand logout 'Forget the stored token of a coordinator'
+            cand ledger 'Check a ledger export offline (`ledger verify --file export.jsonl`)'
             cand dash 'A live terminal dashboard of a coordinator: queue, nodes, credits, events'
             cand task 'Run commands on this machine with no coordinator, and read their records'
             cand gc 'Delete old finished local runs (`edgecoder task`) and say what that freed'
@@ -48,6 +49,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
             cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
             cand --no-local-worker 'Do not start the local worker in all-in-one mode'
+            cand --free 'Turn pricing off: nothing is held, charged or granted (EDGECODER_PRICING=false)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -241,6 +243,8 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand blacklist 'Refuse nodes by id or address: add, remove, list'
             cand audit 'The record of admin and owner actions, newest first'
             cand mode 'Show or set the network mode (enterprise_overlay or public_mesh)'
+            cand credits 'Balances, history, grants, transfers and price quotes'
+            cand ledger 'Verify and export the hash-chained ledger'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'edgecoder;server;status'= {
@@ -735,6 +739,161 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         }
         &'edgecoder;server;mode;help;help'= {
         }
+        &'edgecoder;server;credits'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand balance 'An account''s balance (default: yours); `--all` lists every account you may see'
+            cand history 'An account''s ledger entries, oldest first (default: yours)'
+            cand grant 'Give an account credits from the treasury (admin), e.g. `grant user:tok12 25.5`'
+            cand transfer 'Move credits from your account (or `--from` a node you enrolled) to another account'
+            cand quote 'What submitting a task would hold now: `quote [--requires gpu] [--timeout 10m] -- CMD`'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;server;credits;balance'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --all 'all'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;credits;history'= {
+            cand --after 'Only entries after this sequence number'
+            cand --limit 'At most this many entries'
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;credits;grant'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;credits;transfer'= {
+            cand --from 'from'
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;credits;quote'= {
+            cand --timeout 'The task''s wall-clock limit, e.g. 30s, 10m (default: the coordinator''s)'
+            cand --requires 'What the task needs: `gpu`'
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;credits;help'= {
+            cand balance 'An account''s balance (default: yours); `--all` lists every account you may see'
+            cand history 'An account''s ledger entries, oldest first (default: yours)'
+            cand grant 'Give an account credits from the treasury (admin), e.g. `grant user:tok12 25.5`'
+            cand transfer 'Move credits from your account (or `--from` a node you enrolled) to another account'
+            cand quote 'What submitting a task would hold now: `quote [--requires gpu] [--timeout 10m] -- CMD`'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;server;credits;help;balance'= {
+        }
+        &'edgecoder;server;credits;help;history'= {
+        }
+        &'edgecoder;server;credits;help;grant'= {
+        }
+        &'edgecoder;server;credits;help;transfer'= {
+        }
+        &'edgecoder;server;credits;help;quote'= {
+        }
+        &'edgecoder;server;credits;help;help'= {
+        }
+        &'edgecoder;server;ledger'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand verify 'Walk the hash chain and the signed checkpoints; exit 1 naming the first bad entry'
+            cand export 'Print entries after `--since SEQ` and the checkpoints as JSON lines, for offline checks'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;server;ledger;verify'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;ledger;export'= {
+            cand --since 'since'
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;ledger;help'= {
+            cand verify 'Walk the hash chain and the signed checkpoints; exit 1 naming the first bad entry'
+            cand export 'Print entries after `--since SEQ` and the checkpoints as JSON lines, for offline checks'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;server;ledger;help;verify'= {
+        }
+        &'edgecoder;server;ledger;help;export'= {
+        }
+        &'edgecoder;server;ledger;help;help'= {
+        }
         &'edgecoder;server;help'= {
             cand status 'Coordinator version, uptime, mode, queue counts, nodes online/pending'
             cand nodes 'List and manage worker nodes'
@@ -745,6 +904,8 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand blacklist 'Refuse nodes by id or address: add, remove, list'
             cand audit 'The record of admin and owner actions, newest first'
             cand mode 'Show or set the network mode (enterprise_overlay or public_mesh)'
+            cand credits 'Balances, history, grants, transfers and price quotes'
+            cand ledger 'Verify and export the hash-chained ledger'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'edgecoder;server;help;status'= {
@@ -825,6 +986,31 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         }
         &'edgecoder;server;help;mode;set'= {
         }
+        &'edgecoder;server;help;credits'= {
+            cand balance 'An account''s balance (default: yours); `--all` lists every account you may see'
+            cand history 'An account''s ledger entries, oldest first (default: yours)'
+            cand grant 'Give an account credits from the treasury (admin), e.g. `grant user:tok12 25.5`'
+            cand transfer 'Move credits from your account (or `--from` a node you enrolled) to another account'
+            cand quote 'What submitting a task would hold now: `quote [--requires gpu] [--timeout 10m] -- CMD`'
+        }
+        &'edgecoder;server;help;credits;balance'= {
+        }
+        &'edgecoder;server;help;credits;history'= {
+        }
+        &'edgecoder;server;help;credits;grant'= {
+        }
+        &'edgecoder;server;help;credits;transfer'= {
+        }
+        &'edgecoder;server;help;credits;quote'= {
+        }
+        &'edgecoder;server;help;ledger'= {
+            cand verify 'Walk the hash chain and the signed checkpoints; exit 1 naming the first bad entry'
+            cand export 'Print entries after `--since SEQ` and the checkpoints as JSON lines, for offline checks'
+        }
+        &'edgecoder;server;help;ledger;verify'= {
+        }
+        &'edgecoder;server;help;ledger;export'= {
+        }
         &'edgecoder;server;help;help'= {
         }
         &'edgecoder;login'= {
@@ -849,6 +1035,31 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+        }
+        &'edgecoder;ledger'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand verify 'Check an export from `edgecoder server ledger export`: the chain and its signatures'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;ledger;verify'= {
+            cand --file 'The JSON-lines export'
+            cand --public-key 'The coordinator''s ledger public key (hex) to trust instead of the one in the file'
+            cand --json 'json'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;ledger;help'= {
+            cand verify 'Check an export from `edgecoder server ledger export`: the chain and its signatures'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;ledger;help;verify'= {
+        }
+        &'edgecoder;ledger;help;help'= {
         }
         &'edgecoder;dash'= {
             cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
@@ -1002,6 +1213,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand server 'Drive a running coordinator: status, nodes, tasks, queue, tokens, events'
             cand login 'Check an API token against a coordinator and store it for later commands'
             cand logout 'Forget the stored token of a coordinator'
+            cand ledger 'Check a ledger export offline (`ledger verify --file export.jsonl`)'
             cand dash 'A live terminal dashboard of a coordinator: queue, nodes, credits, events'
             cand task 'Run commands on this machine with no coordinator, and read their records'
             cand gc 'Delete old finished local runs (`edgecoder task`) and say what that freed'
@@ -1054,6 +1266,8 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand blacklist 'Refuse nodes by id or address: add, remove, list'
             cand audit 'The record of admin and owner actions, newest first'
             cand mode 'Show or set the network mode (enterprise_overlay or public_mesh)'
+            cand credits 'Balances, history, grants, transfers and price quotes'
+            cand ledger 'Verify and export the hash-chained ledger'
         }
         &'edgecoder;help;server;status'= {
         }
@@ -1133,9 +1347,39 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         }
         &'edgecoder;help;server;mode;set'= {
         }
+        &'edgecoder;help;server;credits'= {
+            cand balance 'An account''s balance (default: yours); `--all` lists every account you may see'
+            cand history 'An account''s ledger entries, oldest first (default: yours)'
+            cand grant 'Give an account credits from the treasury (admin), e.g. `grant user:tok12 25.5`'
+            cand transfer 'Move credits from your account (or `--from` a node you enrolled) to another account'
+            cand quote 'What submitting a task would hold now: `quote [--requires gpu] [--timeout 10m] -- CMD`'
+        }
+        &'edgecoder;help;server;credits;balance'= {
+        }
+        &'edgecoder;help;server;credits;history'= {
+        }
+        &'edgecoder;help;server;credits;grant'= {
+        }
+        &'edgecoder;help;server;credits;transfer'= {
+        }
+        &'edgecoder;help;server;credits;quote'= {
+        }
+        &'edgecoder;help;server;ledger'= {
+            cand verify 'Walk the hash chain and the signed checkpoints; exit 1 naming the first bad entry'
+            cand export 'Print entries after `--since SEQ` and the checkpoints as JSON lines, for offline checks'
+        }
+        &'edgecoder;help;server;ledger;verify'= {
+        }
+        &'edgecoder;help;server;ledger;export'= {
+        }
         &'edgecoder;help;login'= {
         }
         &'edgecoder;help;logout'= {
+        }
+        &'edgecoder;help;ledger'= {
+            cand verify 'Check an export from `edgecoder server ledger export`: the chain and its signatures'
+        }
+        &'edgecoder;help;ledger;verify'= {
         }
         &'edgecoder;help;dash'= {
         }

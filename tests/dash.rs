@@ -216,10 +216,10 @@ fn dash_shows_a_task_run_live_and_restores_the_terminal() {
     dash.keys("\x1b");
     dash.wait_for("the list again", |s| s.contains("Tasks by state"));
 
-    // Credits: this coordinator has none, and says so.
+    // Credits: the task was paid for, so the ledger verifies and the node has earned.
     dash.keys("3");
-    dash.wait_for("the credits notice", |s| {
-        s.contains("Credits are not enabled on this coordinator")
+    dash.wait_for("the verified ledger and balances", |s| {
+        s.contains("verified") && s.contains("treasury") && s.contains("earn")
     });
     dash.keys("?");
     dash.wait_for("the help", |s| s.contains("any key closes this help"));

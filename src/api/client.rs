@@ -297,6 +297,40 @@ impl Client {
         self.get("/api/v1/ledger/verify").await
     }
 
+    pub async fn ledger_checkpoints(&self) -> Result<CheckpointList, ClientError> {
+        self.get("/api/v1/ledger/checkpoints").await
+    }
+
+    pub async fn credit_history(
+        &self,
+        account: &str,
+        after: i64,
+        limit: u32,
+    ) -> Result<LedgerPage, ClientError> {
+        self.get(&format!(
+            "/api/v1/credits/accounts/{}/history?after={after}&limit={limit}",
+            seg(account)
+        ))
+        .await
+    }
+
+    pub async fn grant(&self, req: &GrantRequest) -> Result<CreditMove, ClientError> {
+        self.post("/api/v1/credits/grant", req).await
+    }
+
+    pub async fn transfer(&self, req: &TransferRequest) -> Result<CreditMove, ClientError> {
+        self.post("/api/v1/credits/transfer", req).await
+    }
+
+    pub async fn quote(&self, req: &SubmitRequest) -> Result<Quote, ClientError> {
+        self.post("/api/v1/credits/quote", req).await
+    }
+
+    pub async fn task_charge(&self, task_id: &str) -> Result<TaskCharge, ClientError> {
+        self.get(&format!("/api/v1/credits/tasks/{}", seg(task_id)))
+            .await
+    }
+
     // --- agent side: the token is the node credential ---
 
     pub async fn me(&self) -> Result<NodeInfo, ClientError> {

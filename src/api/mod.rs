@@ -3,6 +3,7 @@
 pub mod client;
 mod control;
 mod credits;
+pub mod ledger_chain;
 pub mod sse;
 mod tasks;
 mod types;

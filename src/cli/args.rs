@@ -42,6 +42,8 @@ pub enum Command {
     Login(LoginArgs),
     /// Forget the stored token of a coordinator.
     Logout(LogoutArgs),
+    /// Check a ledger export offline (`ledger verify --file export.jsonl`).
+    Ledger(super::credits_args::OfflineLedgerArgs),
     /// A live terminal dashboard of a coordinator: queue, nodes, credits, events.
     Dash(DashArgs),
     /// Run commands on this machine with no coordinator, and read their records.
@@ -241,6 +243,9 @@ pub struct ServeArgs {
     /// Do not start the local worker in all-in-one mode.
     #[arg(long)]
     pub no_local_worker: bool,
+    /// Turn pricing off: nothing is held, charged or granted (EDGECODER_PRICING=false).
+    #[arg(long)]
+    pub free: bool,
     /// Log filter: error, warn, info, debug, trace (or a tracing directive).
     #[arg(long, value_name = "LEVEL")]
     pub log_level: Option<String>,

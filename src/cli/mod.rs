@@ -4,6 +4,7 @@ mod agent_cmd;
 pub mod args;
 mod config_cmd;
 pub mod control_args;
+pub mod credits_args;
 mod dash;
 pub mod dash_args;
 mod enroll;
@@ -11,6 +12,7 @@ mod env_cmd;
 pub mod exit;
 mod gc;
 mod generate;
+mod ledger_offline;
 pub mod local_args;
 mod logging;
 mod login;
@@ -48,6 +50,7 @@ pub fn main() -> u8 {
         Command::Task(args) => task_cmd::run(args),
         Command::Gc(args) => gc::run(args),
         Command::Dash(args) => dash::run(args),
+        Command::Ledger(args) => ledger_offline::run(args),
     };
     match result {
         Ok(code) => code,

@@ -154,7 +154,8 @@ pub fn client_error(url: &str, e: ClientError) -> CliError {
             let exit_code = match status {
                 401 | 403 => exit::UNAUTHORISED,
                 404 => exit::NOT_FOUND,
-                409 => exit::CONFLICT,
+                // 402: not enough credits, a conflict with the account's state.
+                402 | 409 => exit::CONFLICT,
                 400 | 413 | 415 | 422 => exit::USAGE,
                 _ => exit::ERROR,
             };

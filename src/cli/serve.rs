@@ -12,6 +12,7 @@ use crate::api::client::Client;
 use crate::config::{self, Resolved};
 use crate::server::auth::hash_secret;
 use crate::server::control::RateLimit;
+use crate::server::ledger::pricing::{LedgerSettings, Pricing};
 use crate::server::local_worker;
 use crate::server::store::tasks::SubmitLimits;
 use crate::server::{BindRequest, Coordinator, Settings};
@@ -39,6 +40,9 @@ pub fn run(args: ServeArgs) -> Result<u8, CliError> {
     }
     if args.no_local_worker {
         flags.insert("local_worker", "false".into());
+    }
+    if args.free {
+        flags.insert("pricing", "false".into());
     }
     let resolved = config::resolve(&flags, &discovery(&args.config))?;
     let mode = resolved.get("mode").unwrap_or("all-in-one");
@@ -137,6 +141,56 @@ fn settings(r: &Resolved, mode: Mode) -> Result<Settings, CliError> {
             per_minute: r.number("register_per_minute")?.unwrap_or(60),
             burst: r.number::<u32>("register_burst")?.unwrap_or(20).max(1),
         },
+        pricing: pricing(r)?,
+        ledger: ledger_settings(r)?,
+    })
+}
+
+fn pricing(r: &Resolved) -> Result<Pricing, CliError> {
+    let d = Pricing::default();
+    Ok(Pricing {
+        enabled: r.boolean("pricing")?.unwrap_or(d.enabled),
+        cpu_per_second: r
+            .credits("credits_per_cpu_second")?
+            .unwrap_or(d.cpu_per_second),
+        gpu_per_second: r
+            .credits("credits_per_gpu_second")?
+            .unwrap_or(d.gpu_per_second),
+        minimum: r.credits("credits_min_per_task")?.unwrap_or(d.minimum),
+        fee_bps: r
+            .number::<u32>("coordinator_fee_bps")?
+            .unwrap_or(d.fee_bps)
+            .min(10_000),
+        new_token_grant: r
+            .credits("credits_new_token_grant")?
+            .unwrap_or(d.new_token_grant),
+        contribution_first: r
+            .boolean("credits_contribution_first")?
+            .unwrap_or(d.contribution_first),
+        burst_allowance: r
+            .credits("credits_burst_allowance")?
+            .unwrap_or(d.burst_allowance),
+    })
+}
+
+fn ledger_settings(r: &Resolved) -> Result<LedgerSettings, CliError> {
+    let d = LedgerSettings::default();
+    let every: u64 = r
+        .number("ledger_checkpoint_every")?
+        .unwrap_or(d.checkpoint_every);
+    Ok(LedgerSettings {
+        checkpoint_every: every.max(1),
+        checkpoint_interval: r
+            .duration("ledger_checkpoint_interval")?
+            .unwrap_or(d.checkpoint_interval)
+            .max(Duration::from_millis(100)),
+        issuance_amount: r
+            .credits("credits_issuance_amount")?
+            .unwrap_or(d.issuance_amount),
+        issuance_window: r
+            .duration("credits_issuance_window")?
+            .unwrap_or(d.issuance_window)
+            .max(Duration::from_millis(100)),
     })
 }
 

@@ -40,6 +40,12 @@ pub enum ServerCommand {
     Audit(AuditArgs),
     /// Show or set the network mode (enterprise_overlay or public_mesh).
     Mode(ModeArgs),
+    /// Balances, history, grants, transfers and price quotes.
+    #[command(subcommand)]
+    Credits(super::credits_args::CreditsCommand),
+    /// Verify and export the hash-chained ledger.
+    #[command(subcommand)]
+    Ledger(super::credits_args::LedgerCommand),
 }
 
 #[derive(Debug, Subcommand)]

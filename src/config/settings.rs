@@ -187,6 +187,72 @@ pub const SETTINGS: &[SettingDef] = &[
         Some("true"),
         "run the local worker in all-in-one",
     ),
+    def(
+        "pricing",
+        "EDGECODER_PRICING",
+        Some("true"),
+        "charge credits for tasks (`serve --free`: off)",
+    ),
+    def(
+        "credits_per_cpu_second",
+        "EDGECODER_CREDITS_PER_CPU_SECOND",
+        Some("0.001"),
+        "credits per CPU-second",
+    ),
+    def(
+        "credits_per_gpu_second",
+        "EDGECODER_CREDITS_PER_GPU_SECOND",
+        Some("0.004"),
+        "credits per GPU-second",
+    ),
+    def(
+        "credits_min_per_task",
+        "EDGECODER_CREDITS_MIN_PER_TASK",
+        Some("0.01"),
+        "least credits a task is charged",
+    ),
+    def(
+        "credits_new_token_grant",
+        "EDGECODER_CREDITS_NEW_TOKEN_GRANT",
+        Some("100"),
+        "credits a new user token starts with",
+    ),
+    def(
+        "credits_contribution_first",
+        "EDGECODER_CREDITS_CONTRIBUTION_FIRST",
+        Some("false"),
+        "net spenders under the burst allowance must contribute first",
+    ),
+    def(
+        "credits_burst_allowance",
+        "EDGECODER_CREDITS_BURST_ALLOWANCE",
+        Some("10"),
+        "credits a net spender may hold and still submit",
+    ),
+    def(
+        "credits_issuance_amount",
+        "EDGECODER_CREDITS_ISSUANCE_AMOUNT",
+        Some("100"),
+        "new credits per window for contributors (0: none)",
+    ),
+    def(
+        "credits_issuance_window",
+        "EDGECODER_CREDITS_ISSUANCE_WINDOW",
+        Some("1h"),
+        "issuance window",
+    ),
+    def(
+        "ledger_checkpoint_every",
+        "EDGECODER_LEDGER_CHECKPOINT_EVERY",
+        Some("1000"),
+        "sign a ledger checkpoint every N entries",
+    ),
+    def(
+        "ledger_checkpoint_interval",
+        "EDGECODER_LEDGER_CHECKPOINT_INTERVAL",
+        Some("60s"),
+        "…or this often, when there are new entries",
+    ),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -433,6 +499,13 @@ impl Resolved {
                 "0" | "false" | "no" | "off" => Ok(false),
                 _ => Err(self.invalid(key, format!("{v:?} is not true or false"))),
             })
+            .transpose()
+    }
+
+    /// Decimal credits (`1.5`) as milli-credits.
+    pub fn credits(&self, key: &str) -> Result<Option<i64>, ConfigError> {
+        self.get(key)
+            .map(|v| crate::api::parse_credits(v).map_err(|reason| self.invalid(key, reason)))
             .transpose()
     }
 

@@ -8,6 +8,7 @@ pub mod control;
 mod credentials;
 pub mod error;
 mod extract;
+pub mod ledger;
 pub mod local_worker;
 mod metrics;
 pub mod openapi;
@@ -18,7 +19,7 @@ use crate::api::{Intervals, TokenCreateRequest, TokenKind};
 use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use store::Store;
@@ -47,6 +48,10 @@ pub struct Settings {
     pub network_mode: crate::api::NetworkMode,
     /// Node registrations (enrollment-token use) allowed per source address.
     pub register_limit: control::RateLimit,
+    /// Prices, grants and the contribution gate; `serve --free` turns pricing off.
+    pub pricing: ledger::pricing::Pricing,
+    /// Checkpoints and issuance.
+    pub ledger: ledger::pricing::LedgerSettings,
 }
 
 impl Settings {
@@ -74,6 +79,29 @@ pub struct App {
     pub shutdown: watch::Sender<bool>,
     /// The network mode, blacklisted addresses and rate limits, in memory.
     pub control: control::ControlPlane,
+    /// Signs ledger checkpoints (loaded from, or made in, the data dir).
+    pub ledger_key: ed25519_dalek::SigningKey,
+    /// Queue pressure, refreshed by the ledger loop so a submission prices without counting.
+    pub pressure: Pressure,
+}
+
+/// Queued tasks and online nodes as last counted, and the load multiplier they give.
+#[derive(Default)]
+pub struct Pressure {
+    pub queued: AtomicU64,
+    pub online: AtomicU64,
+    pub multiplier_bps: AtomicU32,
+}
+
+impl Pressure {
+    fn set(&self, queued: u64, online: u64) {
+        self.queued.store(queued, Ordering::Relaxed);
+        self.online.store(online, Ordering::Relaxed);
+        self.multiplier_bps.store(
+            ledger::pricing::load_multiplier_bps(queued, online),
+            Ordering::Relaxed,
+        );
+    }
 }
 
 impl App {
@@ -127,6 +155,8 @@ impl Coordinator {
         })?;
         let lock = bind::DataDirLock::acquire(&settings.data_dir)?;
         let store = Store::open(&settings.data_dir.join("edgecoder.db"))?;
+        let ledger_key = ledger::checkpoints::load_or_create_key(&settings.data_dir)
+            .map_err(ServeError::Setup)?;
         let (shutdown, _) = watch::channel(false);
         let app = Arc::new(App {
             store,
@@ -137,6 +167,8 @@ impl Coordinator {
             known_nodes: Mutex::new(HashSet::new()),
             shutdown,
             control: control::ControlPlane::new(settings.network_mode, settings.register_limit),
+            ledger_key,
+            pressure: Pressure::default(),
         });
         let new_admin_token = bootstrap_admin(&app).await?;
         load_control_state(&app).await?;
@@ -145,6 +177,11 @@ impl Coordinator {
             .write(move |ctx| store::nodes::restart_grace(ctx, ttl))
             .await
             .map_err(|e| ServeError::Setup(e.message))?;
+        // Entries written since the last checkpoint (a crash) are signed before anything new.
+        ledger_checkpoint(&app, true)
+            .await
+            .map_err(|e| ServeError::Setup(format!("ledger checkpoint: {}", e.message)))?;
+        refresh_pressure(&app).await;
         let listener = bind::bind(&settings.bind).await?;
         let addr = listener
             .local_addr()
@@ -173,6 +210,7 @@ impl Coordinator {
     pub async fn run(self, stop: impl std::future::Future<Output = ()> + Send + 'static) {
         let app = self.started.app.clone();
         let sweeper = tokio::spawn(sweep_loop(app.clone()));
+        let ledger_upkeep = tokio::spawn(ledger_loop(app.clone()));
         let router = routes::router(app.clone());
         let shutdown_app = app.clone();
         let graceful = async move {
@@ -190,6 +228,10 @@ impl Coordinator {
             tracing::error!("server error: {e}");
         }
         sweeper.abort();
+        ledger_upkeep.abort();
+        if let Err(e) = ledger_checkpoint(&app, true).await {
+            tracing::warn!("final ledger checkpoint failed: {e}");
+        }
         if let Err(e) = app.store.checkpoint().await {
             tracing::warn!("final checkpoint failed: {e}");
         }
@@ -319,6 +361,57 @@ async fn sweep_loop(app: AppState) {
                 }
             }
             Err(e) => tracing::warn!("sweep failed: {e}"),
+        }
+    }
+}
+
+/// Signs a ledger checkpoint when one is due (or at once with `force`).
+async fn ledger_checkpoint(app: &AppState, force: bool) -> Result<Option<i64>, error::ApiError> {
+    let key = app.ledger_key.clone();
+    let settings = app.settings.ledger;
+    app.store
+        .write(move |ctx| ledger::checkpoints::checkpoint_if_due(ctx, &key, &settings, force))
+        .await
+}
+
+async fn refresh_pressure(app: &AppState) {
+    let counted = app
+        .store
+        .read(|c| {
+            let queued: i64 = c.query_row(
+                "SELECT COUNT(*) FROM tasks WHERE state = 'queued'",
+                [],
+                |r| r.get(0),
+            )?;
+            let (online, _) = store::nodes::counts(c)?;
+            Ok((queued.max(0) as u64, online))
+        })
+        .await;
+    match counted {
+        Ok((queued, online)) => app.pressure.set(queued, online),
+        Err(e) => tracing::warn!("counting queue pressure failed: {e}"),
+    }
+}
+
+/// The ledger's upkeep, every half second: queue pressure for prices, due checkpoints, issuance.
+async fn ledger_loop(app: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_millis(500));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        refresh_pressure(&app).await;
+        if let Err(e) = ledger_checkpoint(&app, false).await {
+            tracing::warn!("ledger checkpoint failed: {e}");
+        }
+        let settings = app.settings.ledger;
+        match app
+            .store
+            .write(move |ctx| ledger::issuance::issue_due(ctx, &settings))
+            .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(entries = n, "credits issued to contributors"),
+            Err(e) => tracing::warn!("issuance failed: {e}"),
         }
     }
 }

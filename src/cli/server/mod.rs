@@ -2,7 +2,9 @@
 
 mod audit;
 mod blacklist;
+mod credits;
 mod events;
+mod ledger;
 mod mode;
 mod nodes;
 mod queue;
@@ -16,6 +18,7 @@ use super::exit::CliError;
 use super::remote::{self, Remote};
 use super::server_args::{ServerArgs, ServerCommand};
 use crate::api::client::ClientError;
+pub use ledger::print_verdict;
 use std::future::Future;
 use std::time::Duration;
 
@@ -90,5 +93,7 @@ pub fn run(args: ServerArgs) -> Result<u8, CliError> {
         ServerCommand::Blacklist(command) => blacklist::run(&ctx, command),
         ServerCommand::Audit(args) => audit::run(&ctx, args),
         ServerCommand::Mode(args) => mode::run(&ctx, args),
+        ServerCommand::Credits(cmd) => credits::run(&ctx, cmd),
+        ServerCommand::Ledger(cmd) => ledger::run(&ctx, cmd),
     }
 }

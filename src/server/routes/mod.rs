@@ -3,7 +3,9 @@
 
 mod agent;
 mod control;
+pub(crate) mod credits;
 mod events;
+mod ledger;
 mod nodes;
 mod system;
 mod tasks;
@@ -28,6 +30,8 @@ pub fn router(app: AppState) -> Router {
         .merge(tasks::router())
         .merge(events::router())
         .merge(control::router())
+        .merge(credits::router())
+        .merge(ledger::router())
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(no_route)
         .layer(DefaultBodyLimit::max(max_body))

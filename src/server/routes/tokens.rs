@@ -31,10 +31,12 @@ async fn create(
         caller.require(Role::Admin)?;
     }
     let actor = Actor::of(&caller);
+    let pricing = app.settings.pricing;
     let (info, token) = app
         .store
         .write(move |ctx| {
             let (info, token) = tokens::create(ctx, &req, Some(&actor.id), None)?;
+            crate::server::routes::credits::welcome_grant(ctx, &pricing, &info, &actor.id)?;
             audit::record(
                 ctx,
                 &actor,

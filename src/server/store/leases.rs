@@ -10,6 +10,7 @@ use crate::api::{
 };
 use crate::server::auth::random_hex;
 use crate::server::error::ApiError;
+use crate::server::ledger::charges::{self, Usage};
 use rusqlite::{OptionalExtension, params};
 use std::collections::{BTreeMap, HashMap};
 
@@ -438,18 +439,27 @@ pub fn complete(
             req.cpu_ms.map(|v| v as i64),
             req.peak_rss_kib.map(|v| v as i64),
         ])?;
-    end_attempt(
+    let usage = Usage {
+        node_id: node_id.to_string(),
+        cpu_ms: req.cpu_ms,
+        duration_ms: req.duration_ms,
+        started_at: lease.started_at,
+    };
+    end_attempt_with(
         ctx,
         task_id,
         node_id,
         req.outcome,
         req.exit_code,
         req.error.clone(),
+        Some(&usage),
     )?;
     get(ctx.conn, task_id)
 }
 
 /// Moves a task on after an attempt ended: done, or back to the queue if attempts remain.
+/// An attempt ended by the coordinator (lost, timed out, node removed) reports no usage, so its
+/// task's hold is released if that was the last attempt, and nobody is paid.
 pub(super) fn end_attempt(
     ctx: &mut WriteCtx<'_>,
     task_id: &str,
@@ -457,6 +467,21 @@ pub(super) fn end_attempt(
     outcome: Outcome,
     exit_code: Option<i32>,
     error: Option<String>,
+) -> Result<(), ApiError> {
+    end_attempt_with(ctx, task_id, node_id, outcome, exit_code, error, None)
+}
+
+/// [`end_attempt`] with the usage the completing lease holder reported: a success settles the
+/// task's hold on it (paying that node); any other final end releases the hold. An attempt that
+/// goes back to the queue touches no credits, so a retried task is charged once.
+fn end_attempt_with(
+    ctx: &mut WriteCtx<'_>,
+    task_id: &str,
+    node_id: &str,
+    outcome: Outcome,
+    exit_code: Option<i32>,
+    error: Option<String>,
+    usage: Option<&Usage>,
 ) -> Result<(), ApiError> {
     ctx.conn
         .prepare_cached("DELETE FROM leases WHERE task_id = ?1")?
@@ -502,6 +527,7 @@ pub(super) fn end_attempt(
                  error = ?5 WHERE id = ?1",
             )?
             .execute(params![task_id, state, ctx.now, exit_code, error])?;
+        charges::task_ended(ctx, task_id, state, usage)?;
         ctx.event(
             &format!("task.{state}"),
             Some(task_id),

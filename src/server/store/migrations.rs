@@ -162,6 +162,63 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX audit_target ON audit (target, id);
     "#,
+    // 3: credits and the hash-chained ledger (see src/server/ledger/ and docs/decisions.md).
+    r#"
+    -- Append-only. `hash` covers the other columns (canonical bytes, src/api/ledger_chain.rs).
+    CREATE TABLE ledger (
+        seq       INTEGER PRIMARY KEY,
+        at        INTEGER NOT NULL,
+        kind      TEXT NOT NULL,
+        account   TEXT NOT NULL,
+        amount    INTEGER NOT NULL,
+        task_id   TEXT,
+        actor     TEXT,
+        prev_hash BLOB NOT NULL,
+        hash      BLOB NOT NULL
+    );
+    CREATE INDEX ledger_account ON ledger (account, seq);
+    -- Issuance reads earnings by time; only `earn` entries are indexed (cheaper appends).
+    CREATE INDEX ledger_earn_at ON ledger (at) WHERE kind = 'earn';
+
+    -- Balances derived from the ledger, kept in step in the same transaction as each entry.
+    CREATE TABLE credit_accounts (
+        id         TEXT PRIMARY KEY,
+        kind       TEXT NOT NULL CHECK (kind IN ('treasury', 'user', 'node')),
+        balance    INTEGER NOT NULL DEFAULT 0,
+        held       INTEGER NOT NULL DEFAULT 0,
+        earned     INTEGER NOT NULL DEFAULT 0,
+        spent      INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL
+    );
+    INSERT INTO credit_accounts (id, kind, created_at) VALUES ('treasury', 'treasury', 0);
+
+    -- A task's hold and the price agreed when it was submitted; settled or released once.
+    CREATE TABLE task_charges (
+        task_id        TEXT PRIMARY KEY,
+        account        TEXT NOT NULL,
+        state          TEXT NOT NULL CHECK (state IN ('held', 'settled', 'released')),
+        hold           INTEGER NOT NULL,
+        gpu            INTEGER NOT NULL,
+        rate           INTEGER NOT NULL,
+        multiplier_bps INTEGER NOT NULL,
+        minimum        INTEGER NOT NULL,
+        fee_bps        INTEGER NOT NULL,
+        node_id        TEXT,
+        billable_ms    INTEGER,
+        charged        INTEGER,
+        fee            INTEGER,
+        ended_at       INTEGER
+    );
+
+    -- Signed (seq, head hash) statements: a rewritten history is caught even when every hash
+    -- after the change was recomputed.
+    CREATE TABLE ledger_checkpoints (
+        seq       INTEGER PRIMARY KEY,
+        at        INTEGER NOT NULL,
+        head_hash BLOB NOT NULL,
+        signature BLOB NOT NULL
+    );
+    "#,
 ];
 
 /// Brings the schema up to date; refuses a database made by a newer edgecoder.

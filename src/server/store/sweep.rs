@@ -84,6 +84,7 @@ pub fn sweep(ctx: &mut WriteCtx<'_>, offline_after_ms: i64) -> Result<SweepRepor
                          error = 'cancelled before it ran' WHERE id = ?1",
                     )?
                     .execute(params![task_id, now])?;
+                crate::server::ledger::charges::task_ended(ctx, &task_id, "cancelled", None)?;
                 ctx.event(
                     "task.cancelled",
                     Some(&task_id),

@@ -59,7 +59,8 @@ pub fn task_from_row(row: &Row<'_>) -> rusqlite::Result<TaskInfo> {
     })
 }
 
-fn validate(req: &SubmitRequest, limits: &SubmitLimits) -> Result<(), ApiError> {
+/// Refuses a submission that cannot run (also used by quotes).
+pub fn validate(req: &SubmitRequest, limits: &SubmitLimits) -> Result<(), ApiError> {
     match &req.command {
         TaskCommand::Argv(argv) if argv.is_empty() || argv[0].is_empty() => {
             return Err(ApiError::bad_request(
@@ -131,6 +132,19 @@ pub fn submit(
     submitted_by: &str,
     limits: SubmitLimits,
 ) -> Result<(TaskInfo, bool), ApiError> {
+    submit_with(ctx, req, submitted_by, limits, |_, _, _, _| Ok(()))
+}
+
+/// [`submit`], running `before_insert(ctx, task id, timeout secs, requirements)` once the request
+/// is valid and new, before the task is written: the credits hold goes there, so a refusal (a
+/// short balance) leaves nothing behind and a hold never exists without its task.
+pub fn submit_with(
+    ctx: &mut WriteCtx<'_>,
+    req: SubmitRequest,
+    submitted_by: &str,
+    limits: SubmitLimits,
+    before_insert: impl FnOnce(&mut WriteCtx<'_>, &str, u64, &Requirements) -> Result<(), ApiError>,
+) -> Result<(TaskInfo, bool), ApiError> {
     validate(&req, &limits)?;
     if let Some(key) = &req.idempotency_key {
         let existing = ctx
@@ -148,6 +162,7 @@ pub fn submit(
     let timeout_ms = req.timeout_secs.unwrap_or(limits.default_timeout_secs) as i64 * 1000;
     let max_attempts = req.max_attempts.unwrap_or(limits.default_max_attempts);
     let plain = req.requirements == Requirements::default();
+    before_insert(ctx, &id, (timeout_ms / 1000) as u64, &req.requirements)?;
     ctx.conn
         .prepare_cached(
             "INSERT INTO tasks (id, state, command, env, files, timeout_ms, requirements, plain, \
@@ -316,6 +331,7 @@ pub fn cancel(ctx: &mut WriteCtx<'_>, id: &str) -> Result<TaskInfo, ApiError> {
                  cancel_requested = 1, error = 'cancelled before it ran' WHERE id = ?1",
                 params![id, ctx.now],
             )?;
+            crate::server::ledger::charges::task_ended(ctx, id, "cancelled", None)?;
             ctx.event(
                 "task.cancelled",
                 Some(id),

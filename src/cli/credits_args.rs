@@ -1,0 +1,91 @@
+//! Clap definitions of `edgecoder server credits …`, `server ledger …` and the offline
+//! `edgecoder ledger verify`; the work is in `cli/server/credits.rs`, `cli/server/ledger.rs` and
+//! `cli/ledger_offline.rs`.
+
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Subcommand)]
+pub enum CreditsCommand {
+    /// An account's balance (default: yours); `--all` lists every account you may see.
+    Balance {
+        /// treasury, user:<token id>, node:<node id>, or `me`.
+        account: Option<String>,
+        #[arg(long, conflicts_with = "account")]
+        all: bool,
+    },
+    /// An account's ledger entries, oldest first (default: yours).
+    History {
+        account: Option<String>,
+        /// Only entries after this sequence number.
+        #[arg(long, value_name = "SEQ", default_value_t = 0)]
+        after: i64,
+        /// At most this many entries.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Give an account credits from the treasury (admin), e.g. `grant user:tok12 25.5`.
+    Grant {
+        account: String,
+        /// Decimal credits, at most 3 decimals (1.5 = 1500 milli-credits).
+        #[arg(allow_negative_numbers = true)]
+        amount: String,
+    },
+    /// Move credits from your account (or `--from` a node you enrolled) to another account.
+    Transfer {
+        to: String,
+        /// Decimal credits, at most 3 decimals.
+        #[arg(allow_negative_numbers = true)]
+        amount: String,
+        #[arg(long, value_name = "ACCOUNT")]
+        from: Option<String>,
+    },
+    /// What submitting a task would hold now: `quote [--requires gpu] [--timeout 10m] -- CMD`.
+    Quote(QuoteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct QuoteArgs {
+    /// The task's wall-clock limit, e.g. 30s, 10m (default: the coordinator's).
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<String>,
+    /// What the task needs: `gpu`.
+    #[arg(long = "requires", value_name = "WHAT")]
+    pub requires: Vec<String>,
+    /// The command, after `--` (the price does not depend on it).
+    #[arg(last = true, value_name = "CMD")]
+    pub command: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LedgerCommand {
+    /// Walk the hash chain and the signed checkpoints; exit 1 naming the first bad entry.
+    Verify,
+    /// Print entries after `--since SEQ` and the checkpoints as JSON lines, for offline checks.
+    Export {
+        #[arg(long, value_name = "SEQ", default_value_t = 0)]
+        since: i64,
+    },
+}
+
+/// `edgecoder ledger …`: checks that need no coordinator.
+#[derive(Debug, Args)]
+pub struct OfflineLedgerArgs {
+    #[command(subcommand)]
+    pub command: OfflineLedgerCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OfflineLedgerCommand {
+    /// Check an export from `edgecoder server ledger export`: the chain and its signatures.
+    Verify {
+        /// The JSON-lines export.
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+        /// The coordinator's ledger public key (hex) to trust instead of the one in the file.
+        #[arg(long, value_name = "HEX")]
+        public_key: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}

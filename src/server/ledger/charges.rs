@@ -1,0 +1,337 @@
+//! A task's money: the hold written with its submission, and the one settlement or release when
+//! it ends. A task has at most one hold, however many attempts it takes, so a retried task is
+//! charged once; only a success reported on the live (fenced) lease settles, and pays the node
+//! that held it; every other end releases the hold in full.
+
+use super::pricing::{self, Pricing};
+use super::{COORDINATOR, Posting, TREASURY, balance, post};
+use crate::api::{Quote, TaskCharge};
+use crate::server::error::ApiError;
+use crate::server::store::WriteCtx;
+use axum::http::StatusCode;
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// Who pays for a submission and at what load, captured before the write.
+#[derive(Debug, Clone)]
+pub struct Payer {
+    pub pricing: Pricing,
+    pub account: String,
+    /// The token id of the submitter (the hold entry's actor).
+    pub actor: String,
+    pub multiplier_bps: u32,
+}
+
+fn rate_of(pricing: &Pricing, gpu: bool) -> i64 {
+    if gpu {
+        pricing.gpu_per_second
+    } else {
+        pricing.cpu_per_second
+    }
+}
+
+fn hold_amount(payer: &Payer, timeout_secs: u64, gpu: bool) -> Result<i64, ApiError> {
+    pricing::hold(
+        timeout_secs,
+        rate_of(&payer.pricing, gpu),
+        payer.multiplier_bps,
+        payer.pricing.minimum,
+    )
+    .ok_or_else(|| {
+        ApiError::bad_request(
+            "the hold for this task does not fit in the ledger's amounts: give a shorter --timeout",
+        )
+    })
+}
+
+/// The contribution-first gate (off unless configured): a user account that has earned less than
+/// it spent (its own and its nodes' earnings) and holds less than the burst allowance must
+/// contribute before it may submit.
+fn check_gate(conn: &Connection, payer: &Payer) -> Result<(), ApiError> {
+    let Some(token) = payer.account.strip_prefix("user:") else {
+        return Ok(());
+    };
+    if !payer.pricing.contribution_first {
+        return Ok(());
+    }
+    let (own_earned, spent, spendable): (i64, i64, i64) = conn
+        .prepare_cached("SELECT earned, spent, balance FROM credit_accounts WHERE id = ?1")?
+        .query_row([&payer.account], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?
+        .unwrap_or((0, 0, 0));
+    let nodes_earned: i64 = conn
+        .prepare_cached(
+            "SELECT COALESCE(SUM(a.earned), 0) FROM credit_accounts a \
+             JOIN nodes n ON a.id = 'node:' || n.id JOIN tokens t ON t.id = n.enrolled_with \
+             WHERE t.created_by = ?1",
+        )?
+        .query_row([token], |r| r.get(0))?;
+    let earned = own_earned.saturating_add(nodes_earned);
+    if earned < spent && spendable < payer.pricing.burst_allowance {
+        return Err(ApiError::new(
+            StatusCode::PAYMENT_REQUIRED,
+            "contribute_first",
+            format!(
+                "account {} has spent {} credits but earned {}, and holds less than the burst \
+                 allowance of {}: contribute first (enroll a node with an enrollment token you \
+                 create, and let it run tasks), then submit again",
+                payer.account,
+                crate::api::format_credits(spent),
+                crate::api::format_credits(earned),
+                crate::api::format_credits(payer.pricing.burst_allowance)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Holds the worst case of a task being submitted, in the submission's transaction and before
+/// the task row is written: a short balance refuses the submission with nothing written.
+pub fn hold_task(
+    ctx: &mut WriteCtx<'_>,
+    payer: &Payer,
+    task_id: &str,
+    timeout_secs: u64,
+    gpu: bool,
+) -> Result<(), ApiError> {
+    if !payer.pricing.enabled {
+        return Ok(());
+    }
+    check_gate(ctx.conn, payer)?;
+    let hold = hold_amount(payer, timeout_secs, gpu)?;
+    post(
+        ctx,
+        &[Posting {
+            kind: "hold",
+            account: &payer.account,
+            amount: -hold,
+            task_id: Some(task_id),
+            actor: Some(&payer.actor),
+        }],
+    )?;
+    ctx.conn
+        .prepare_cached(
+            "INSERT INTO task_charges (task_id, account, state, hold, gpu, rate, multiplier_bps, \
+             minimum, fee_bps) VALUES (?1, ?2, 'held', ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?
+        .execute(params![
+            task_id,
+            payer.account,
+            hold,
+            gpu,
+            rate_of(&payer.pricing, gpu),
+            payer.multiplier_bps,
+            payer.pricing.minimum,
+            payer.pricing.fee_bps,
+        ])?;
+    Ok(())
+}
+
+/// What a completing node reported, and what the coordinator saw of the attempt.
+#[derive(Debug, Clone)]
+pub struct Usage {
+    pub node_id: String,
+    pub cpu_ms: Option<u64>,
+    pub duration_ms: Option<u64>,
+    /// When the attempt started, by the coordinator's clock (None: never accepted).
+    pub started_at: Option<i64>,
+}
+
+struct Held {
+    account: String,
+    hold: i64,
+    gpu: bool,
+    rate: i64,
+    multiplier_bps: u32,
+    minimum: i64,
+    fee_bps: u32,
+}
+
+/// Billable milliseconds: the node's report, never more than the coordinator itself saw. A GPU
+/// task pays per wall-clock second of its run (the GPU is the node's for the whole attempt); a
+/// CPU task per CPU-second, at most the node's CPU count per wall-clock second.
+fn billable_ms(conn: &Connection, held: &Held, usage: &Usage, now: i64) -> Result<i64, ApiError> {
+    let observed = usage.started_at.map_or(0, |s| (now - s).max(0));
+    if held.gpu {
+        let reported = usage
+            .duration_ms
+            .map_or(observed, |d| i64::try_from(d).unwrap_or(i64::MAX));
+        return Ok(reported.min(observed));
+    }
+    let reported = usage
+        .cpu_ms
+        .map_or(observed, |c| i64::try_from(c).unwrap_or(i64::MAX));
+    if reported <= observed {
+        // Within one CPU's worth: no need to look up how many the node has.
+        return Ok(reported);
+    }
+    let caps: Option<String> = conn
+        .prepare_cached("SELECT capabilities FROM nodes WHERE id = ?1")?
+        .query_row([&usage.node_id], |r| r.get(0))
+        .optional()?;
+    let cpus = caps
+        .and_then(|c| serde_json::from_str::<crate::api::Capabilities>(&c).ok())
+        .map_or(1, |c| c.cpus.max(1)) as i64;
+    Ok(reported.min(observed.saturating_mul(cpus)))
+}
+
+/// Settles or releases a task's hold when the task reached a final state; a no-op for a task
+/// with no open hold (submitted with pricing off, or already settled).
+pub fn task_ended(
+    ctx: &mut WriteCtx<'_>,
+    task_id: &str,
+    final_state: &str,
+    usage: Option<&Usage>,
+) -> Result<(), ApiError> {
+    let held = ctx
+        .conn
+        .prepare_cached(
+            "SELECT account, hold, gpu, rate, multiplier_bps, minimum, fee_bps \
+             FROM task_charges WHERE task_id = ?1 AND state = 'held'",
+        )?
+        .query_row([task_id], |r| {
+            Ok(Held {
+                account: r.get(0)?,
+                hold: r.get(1)?,
+                gpu: r.get(2)?,
+                rate: r.get(3)?,
+                multiplier_bps: r.get(4)?,
+                minimum: r.get(5)?,
+                fee_bps: r.get(6)?,
+            })
+        })
+        .optional()?;
+    let Some(held) = held else { return Ok(()) };
+    let release = Posting {
+        kind: "release",
+        account: &held.account,
+        amount: held.hold,
+        task_id: Some(task_id),
+        actor: Some(COORDINATOR),
+    };
+    let usage = usage.filter(|_| final_state == "succeeded");
+    let Some(usage) = usage else {
+        post(ctx, &[release])?;
+        ctx.conn
+            .prepare_cached(
+                "UPDATE task_charges SET state = 'released', ended_at = ?2 WHERE task_id = ?1",
+            )?
+            .execute(params![task_id, ctx.now])?;
+        return Ok(());
+    };
+    let billable = billable_ms(ctx.conn, &held, usage, ctx.now)?;
+    let charged = pricing::charge(
+        billable,
+        held.rate,
+        held.multiplier_bps,
+        held.minimum,
+        held.hold,
+    );
+    let fee = pricing::fee(charged, held.fee_bps);
+    let node_account = format!("node:{}", usage.node_id);
+    let actor = node_account.clone();
+    let mut postings = vec![
+        release,
+        Posting {
+            kind: "settle",
+            account: &held.account,
+            amount: -charged,
+            task_id: Some(task_id),
+            actor: Some(&actor),
+        },
+        Posting {
+            kind: "earn",
+            account: &node_account,
+            amount: charged - fee,
+            task_id: Some(task_id),
+            actor: Some(&actor),
+        },
+        Posting {
+            kind: "fee",
+            account: TREASURY,
+            amount: fee,
+            task_id: Some(task_id),
+            actor: Some(&actor),
+        },
+    ];
+    postings.retain(|p| p.amount != 0 || p.kind == "release");
+    post(ctx, &postings)?;
+    ctx.conn
+        .prepare_cached(
+            "UPDATE task_charges SET state = 'settled', node_id = ?2, billable_ms = ?3, \
+             charged = ?4, fee = ?5, ended_at = ?6 WHERE task_id = ?1",
+        )?
+        .execute(params![
+            task_id,
+            usage.node_id,
+            billable,
+            charged,
+            fee,
+            ctx.now
+        ])?;
+    Ok(())
+}
+
+pub fn task_charge(conn: &Connection, task_id: &str) -> Result<TaskCharge, ApiError> {
+    conn.prepare_cached(
+        "SELECT task_id, account, state, hold, gpu, rate, multiplier_bps, minimum, fee_bps, \
+         node_id, billable_ms, charged, fee FROM task_charges WHERE task_id = ?1",
+    )?
+    .query_row([task_id], |r| {
+        Ok(TaskCharge {
+            task_id: r.get(0)?,
+            account: r.get(1)?,
+            state: r.get(2)?,
+            hold: r.get(3)?,
+            gpu: r.get(4)?,
+            rate_per_second: r.get(5)?,
+            multiplier_bps: r.get(6)?,
+            minimum: r.get(7)?,
+            fee_bps: r.get(8)?,
+            node_id: r.get(9)?,
+            billable_ms: r.get(10)?,
+            charged: r.get(11)?,
+            fee: r.get(12)?,
+        })
+    })
+    .optional()?
+    .ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!(
+                "task {task_id} has no hold (it was submitted with pricing off, or is unknown)"
+            ),
+        )
+    })
+}
+
+/// What submitting a task of this timeout and kind would hold for `payer` now.
+pub fn quote(
+    conn: &Connection,
+    payer: &Payer,
+    timeout_secs: u64,
+    gpu: bool,
+    queued: u64,
+    nodes_online: u64,
+) -> Result<Quote, ApiError> {
+    let hold = if payer.pricing.enabled {
+        hold_amount(payer, timeout_secs, gpu)?
+    } else {
+        0
+    };
+    let spendable = balance(conn, &payer.account)?;
+    Ok(Quote {
+        pricing: payer.pricing.enabled,
+        account: payer.account.clone(),
+        hold,
+        gpu,
+        timeout_secs,
+        rate_per_second: rate_of(&payer.pricing, gpu),
+        multiplier_bps: payer.multiplier_bps,
+        queued,
+        nodes_online,
+        minimum: payer.pricing.minimum,
+        balance: spendable,
+        enough: payer.account == TREASURY || spendable >= hold,
+    })
+}

@@ -1,0 +1,429 @@
+//! Credits and the append-only, hash-chained ledger.
+//!
+//! Every movement of credits is one or more ledger entries written by [`post`] inside the
+//! writer's transaction, together with the cached balances of the accounts they touch; nothing
+//! else writes either table. Accounts: `treasury`, `user:<token id>`, `node:<node id>`.
+//!
+//! Kinds and what they do to an account's cached figures (balance is always the sum of amounts):
+//! `hold` (−, held grows), `release` (+, held shrinks), `settle` (−, spent grows), `earn` and
+//! `fee` (+, earned grows), `issue` (+, earned grows: new credits), `grant`, `transfer` (±).
+
+pub mod charges;
+pub mod checkpoints;
+pub mod issuance;
+pub mod pricing;
+pub mod verify;
+
+use crate::api::ledger_chain::{EntryFields, GENESIS, entry_hash};
+use crate::api::{Account, LedgerEntry, LedgerPage, Role};
+use crate::server::auth::Caller;
+use crate::server::error::ApiError;
+use crate::server::store::WriteCtx;
+use axum::http::StatusCode;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use std::collections::HashMap;
+
+pub const TREASURY: &str = "treasury";
+/// The actor of entries the coordinator makes on its own (issuance, releases by the sweeper).
+pub const COORDINATOR: &str = "coordinator";
+
+/// The account a caller spends from: the treasury for admin tokens (so a fresh coordinator's
+/// admin can run work at once), `user:<token id>` for every other token.
+pub fn account_of(caller: &Caller) -> String {
+    if caller.role == Role::Admin {
+        TREASURY.to_string()
+    } else {
+        format!("user:{}", caller.token_id)
+    }
+}
+
+/// One movement to write: an entry on one account.
+#[derive(Debug, Clone)]
+pub struct Posting<'a> {
+    pub kind: &'static str,
+    pub account: &'a str,
+    pub amount: i64,
+    pub task_id: Option<&'a str>,
+    pub actor: Option<&'a str>,
+}
+
+pub fn insufficient(account: &str, balance: i64, needed: i64) -> ApiError {
+    ApiError::new(
+        StatusCode::PAYMENT_REQUIRED,
+        "insufficient_credits",
+        format!(
+            "account {account} has {} credits spendable but this needs {}: nothing was written; \
+             ask an admin for a grant (`edgecoder server credits grant`), have credits \
+             transferred, or run a node to earn them",
+            crate::api::format_credits(balance),
+            crate::api::format_credits(needed)
+        ),
+    )
+}
+
+fn overflow(account: &str) -> ApiError {
+    ApiError::conflict(
+        "amount_overflow",
+        format!(
+            "this would take account {account} past the largest amount the ledger can hold: \
+             nothing was written"
+        ),
+    )
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Figures {
+    balance: i64,
+    held: i64,
+    earned: i64,
+    spent: i64,
+}
+
+impl Figures {
+    fn apply(mut self, kind: &str, amount: i64) -> Option<Figures> {
+        self.balance = self.balance.checked_add(amount)?;
+        match kind {
+            "hold" | "release" => self.held = self.held.checked_sub(amount)?,
+            "settle" => self.spent = self.spent.checked_sub(amount)?,
+            "earn" | "fee" | "issue" => self.earned = self.earned.checked_add(amount)?,
+            _ => {}
+        }
+        Some(self)
+    }
+}
+
+fn account_kind(id: &str) -> Option<&'static str> {
+    if id == TREASURY {
+        Some("treasury")
+    } else if id.strip_prefix("user:").is_some_and(|t| !t.is_empty()) {
+        Some("user")
+    } else if id.strip_prefix("node:").is_some_and(|n| !n.is_empty()) {
+        Some("node")
+    } else {
+        None
+    }
+}
+
+/// Whether `id` names an account that exists or may come into being: the treasury, an API
+/// token's owner, or an enrolled node.
+pub fn account_exists(conn: &Connection, id: &str) -> Result<bool, ApiError> {
+    let known: bool = conn
+        .prepare_cached("SELECT 1 FROM credit_accounts WHERE id = ?1")?
+        .query_row([id], |_| Ok(()))
+        .optional()?
+        .is_some();
+    if known {
+        return Ok(true);
+    }
+    let found = if let Some(token) = id.strip_prefix("user:") {
+        conn.prepare_cached("SELECT 1 FROM tokens WHERE id = ?1 AND kind = 'api'")?
+            .query_row([token], |_| Ok(()))
+            .optional()?
+    } else if let Some(node) = id.strip_prefix("node:") {
+        conn.prepare_cached("SELECT 1 FROM nodes WHERE id = ?1")?
+            .query_row([node], |_| Ok(()))
+            .optional()?
+    } else {
+        None
+    };
+    Ok(found.is_some())
+}
+
+/// 404 unless `id` names an account (see [`account_exists`]).
+pub fn require_account(conn: &Connection, id: &str) -> Result<(), ApiError> {
+    if account_kind(id).is_none() {
+        return Err(ApiError::bad_request(format!(
+            "{id:?} is not an account name: use treasury, user:<token id> or node:<node id>"
+        )));
+    }
+    if account_exists(conn, id)? {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!(
+                "no account {id:?}: name an existing API token (user:<token id>) or node \
+                 (node:<node id>); `edgecoder server credits balance` lists accounts"
+            ),
+        ))
+    }
+}
+
+fn figures(conn: &Connection, id: &str) -> Result<Option<Figures>, ApiError> {
+    Ok(conn
+        .prepare_cached("SELECT balance, held, earned, spent FROM credit_accounts WHERE id = ?1")?
+        .query_row([id], |r| {
+            Ok(Figures {
+                balance: r.get(0)?,
+                held: r.get(1)?,
+                earned: r.get(2)?,
+                spent: r.get(3)?,
+            })
+        })
+        .optional()?)
+}
+
+/// The spendable balance of an account (0 for one with no entries yet).
+pub fn balance(conn: &Connection, id: &str) -> Result<i64, ApiError> {
+    Ok(figures(conn, id)?.map_or(0, |f| f.balance))
+}
+
+/// The chain's head: its last sequence number and hash (0 and zeros when empty).
+pub fn head(conn: &Connection) -> Result<(i64, [u8; 32]), ApiError> {
+    let row: Option<(i64, Vec<u8>)> = conn
+        .prepare_cached("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    match row {
+        None => Ok((0, GENESIS)),
+        Some((seq, hash)) => {
+            let hash = hash.try_into().map_err(|_| {
+                ApiError::internal(format!(
+                    "ledger entry {seq} has a hash that is not 32 bytes: run `edgecoder server \
+                     ledger verify`"
+                ))
+            })?;
+            Ok((seq, hash))
+        }
+    }
+}
+
+/// Writes the postings as consecutive chained entries and updates the cached balances. Every
+/// check (overflow, a non-treasury balance going negative on a debit) happens before anything is
+/// written, so a refusal leaves the batch clean.
+pub fn post(
+    ctx: &mut WriteCtx<'_>,
+    postings: &[Posting<'_>],
+) -> Result<Vec<LedgerEntry>, ApiError> {
+    let mut after: HashMap<&str, (bool, Figures)> = HashMap::new();
+    for p in postings {
+        if account_kind(p.account).is_none() {
+            return Err(ApiError::internal(format!(
+                "refused a posting to malformed account {:?}",
+                p.account
+            )));
+        }
+        let (exists, current) = match after.get(p.account) {
+            Some(v) => *v,
+            None => match figures(ctx.conn, p.account)? {
+                Some(f) => (true, f),
+                None => (false, Figures::default()),
+            },
+        };
+        let next = current
+            .apply(p.kind, p.amount)
+            .ok_or_else(|| overflow(p.account))?;
+        if p.account != TREASURY && p.amount < 0 && next.balance < 0 {
+            return Err(insufficient(p.account, current.balance, -p.amount));
+        }
+        after.insert(p.account, (exists, next));
+    }
+    let (mut seq, mut prev) = head(ctx.conn)?;
+    let mut written = Vec::with_capacity(postings.len());
+    for p in postings {
+        seq += 1;
+        let fields = EntryFields {
+            seq,
+            at: ctx.now,
+            kind: p.kind,
+            account: p.account,
+            amount: p.amount,
+            task_id: p.task_id,
+            actor: p.actor,
+        };
+        let hash = entry_hash(&fields, &prev);
+        ctx.conn
+            .prepare_cached(
+                "INSERT INTO ledger (seq, at, kind, account, amount, task_id, actor, prev_hash, \
+                 hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                seq,
+                ctx.now,
+                p.kind,
+                p.account,
+                p.amount,
+                p.task_id,
+                p.actor,
+                &prev[..],
+                &hash[..]
+            ])?;
+        written.push(LedgerEntry {
+            seq,
+            at: ctx.now,
+            kind: p.kind.to_string(),
+            account: p.account.to_string(),
+            amount: p.amount,
+            task_id: p.task_id.map(str::to_string),
+            actor: p.actor.map(str::to_string),
+            prev_hash: hex::encode(prev),
+            hash: hex::encode(hash),
+        });
+        prev = hash;
+    }
+    for (id, (exists, f)) in after {
+        if exists {
+            ctx.conn
+                .prepare_cached(
+                    "UPDATE credit_accounts SET balance = ?2, held = ?3, earned = ?4, spent = ?5 \
+                     WHERE id = ?1",
+                )?
+                .execute(params![id, f.balance, f.held, f.earned, f.spent])?;
+        } else {
+            ctx.conn
+                .prepare_cached(
+                    "INSERT INTO credit_accounts (id, kind, balance, held, earned, spent, \
+                     created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )?
+                .execute(params![
+                    id,
+                    account_kind(id).unwrap_or("user"),
+                    f.balance,
+                    f.held,
+                    f.earned,
+                    f.spent,
+                    ctx.now
+                ])?;
+        }
+    }
+    Ok(written)
+}
+
+fn account_from_row(r: &Row<'_>) -> rusqlite::Result<Account> {
+    Ok(Account {
+        id: r.get(0)?,
+        kind: r.get(1)?,
+        balance: r.get(2)?,
+        held: r.get(3)?,
+        earned: r.get(4)?,
+        spent: r.get(5)?,
+    })
+}
+
+const ACCOUNT_COLUMNS: &str = "id, kind, balance, held, earned, spent";
+
+/// An account's figures; one that exists but has no entries yet reads as all zeros.
+pub fn get_account(conn: &Connection, id: &str) -> Result<Account, ApiError> {
+    require_account(conn, id)?;
+    let found = conn
+        .prepare_cached(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM credit_accounts WHERE id = ?1"
+        ))?
+        .query_row([id], account_from_row)
+        .optional()?;
+    Ok(found.unwrap_or_else(|| Account {
+        id: id.to_string(),
+        kind: account_kind(id).unwrap_or("user").to_string(),
+        balance: 0,
+        held: 0,
+        earned: 0,
+        spent: 0,
+    }))
+}
+
+pub fn list_accounts(conn: &Connection) -> Result<Vec<Account>, ApiError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM credit_accounts ORDER BY kind = 'treasury' DESC, id"
+    ))?;
+    let rows = stmt.query_map([], account_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn entry_from_row(r: &Row<'_>) -> rusqlite::Result<LedgerEntry> {
+    Ok(LedgerEntry {
+        seq: r.get(0)?,
+        at: r.get(1)?,
+        kind: r.get(2)?,
+        account: r.get(3)?,
+        amount: r.get(4)?,
+        task_id: r.get(5)?,
+        actor: r.get(6)?,
+        prev_hash: hex::encode(r.get::<_, Vec<u8>>(7)?),
+        hash: hex::encode(r.get::<_, Vec<u8>>(8)?),
+    })
+}
+
+const ENTRY_COLUMNS: &str = "seq, at, kind, account, amount, task_id, actor, prev_hash, hash";
+
+/// Entries after `after` in order, optionally of one account; with the cursor of the next page.
+pub fn page(
+    conn: &Connection,
+    account: Option<&str>,
+    after: i64,
+    limit: u32,
+) -> Result<LedgerPage, ApiError> {
+    let limit = limit.clamp(1, 10_000);
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM ledger WHERE seq > ?1 AND (?2 IS NULL OR account = ?2) \
+         ORDER BY seq LIMIT ?3"
+    ))?;
+    let mut entries: Vec<LedgerEntry> = stmt
+        .query_map(params![after, account, limit + 1], entry_from_row)?
+        .collect::<Result<_, _>>()?;
+    let more = entries.len() > limit as usize;
+    entries.truncate(limit as usize);
+    let next_after = if more {
+        entries.last().map(|e| e.seq)
+    } else {
+        None
+    };
+    Ok(LedgerPage {
+        entries,
+        next_after,
+    })
+}
+
+/// Whether `caller` may read `account` (or, with `spending`, move credits out of it): a token
+/// its own account and those of the nodes enrolled with enrollment tokens it made; an owner may
+/// read every account; an admin may read and spend from every account.
+pub fn controls(
+    conn: &Connection,
+    caller: &Caller,
+    account: &str,
+    spending: bool,
+) -> Result<bool, ApiError> {
+    let everything = match caller.role {
+        Role::Admin => true,
+        Role::Owner => !spending,
+        Role::User => false,
+    };
+    if everything || account == account_of(caller) {
+        return Ok(true);
+    }
+    let Some(node) = account.strip_prefix("node:") else {
+        return Ok(false);
+    };
+    Ok(conn
+        .prepare_cached(
+            "SELECT 1 FROM nodes n JOIN tokens t ON t.id = n.enrolled_with \
+             WHERE n.id = ?1 AND t.created_by = ?2",
+        )?
+        .query_row(params![node, caller.token_id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// The same figures recomputed from the entries alone (the cache must always equal them).
+pub fn sums_from_entries(conn: &Connection) -> Result<Vec<Account>, ApiError> {
+    let mut stmt = conn.prepare(
+        "SELECT account, \
+           SUM(amount), \
+           -SUM(CASE WHEN kind IN ('hold', 'release') THEN amount ELSE 0 END), \
+           SUM(CASE WHEN kind IN ('earn', 'fee', 'issue') THEN amount ELSE 0 END), \
+           -SUM(CASE WHEN kind = 'settle' THEN amount ELSE 0 END) \
+         FROM ledger GROUP BY account ORDER BY account",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let id: String = r.get(0)?;
+        Ok(Account {
+            kind: account_kind(&id).unwrap_or("user").to_string(),
+            id,
+            balance: r.get(1)?,
+            held: r.get(2)?,
+            earned: r.get(3)?,
+            spent: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
