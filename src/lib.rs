@@ -5,4 +5,6 @@ pub mod agent;
 pub mod api;
 pub mod cli;
 pub mod config;
+pub mod sd_notify;
 pub mod server;
+pub mod version;

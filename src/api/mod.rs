@@ -5,10 +5,12 @@ mod credits;
 pub mod sse;
 mod tasks;
 mod types;
+mod update;
 
 pub use credits::*;
 pub use tasks::*;
 pub use types::*;
+pub use update::*;
 
 /// Milliseconds since the Unix epoch: the one time format on the wire and in the store.
 pub fn now_ms() -> i64 {

@@ -1,6 +1,7 @@
 //! The command line, as clap definitions only; the work lives in one module per command family.
 
 pub use super::server_args::*;
+pub use super::service_args::*;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -40,6 +41,12 @@ pub enum Command {
     Login(LoginArgs),
     /// Forget the stored token of a coordinator.
     Logout(LogoutArgs),
+    /// Install, remove or inspect the systemd unit (Linux) or launchd plist (macOS).
+    Service(ServiceArgs),
+    /// Watches a coordinator's self-update and rolls it back if needed (started by the
+    /// coordinator itself).
+    #[command(name = "__update-guard", hide = true)]
+    UpdateGuard(UpdateGuardArgs),
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,7 @@
 //! `edgecoder server …`: a typed HTTP client of a running coordinator, one module per area.
 
 mod status;
+mod update;
 
 use super::exit::CliError;
 use super::remote::{self, Remote};
@@ -33,6 +34,7 @@ pub fn run(args: ServerArgs) -> Result<u8, CliError> {
     };
     match args.command {
         ServerCommand::Status => status::run(&ctx),
+        ServerCommand::Update(cmd) => update::run(&ctx, cmd),
         _ => Err(CliError::error("not built yet")),
     }
 }

@@ -7,6 +7,7 @@ mod nodes;
 mod system;
 mod tasks;
 mod tokens;
+mod update;
 
 use crate::server::AppState;
 use crate::server::error::ApiError;
@@ -26,6 +27,7 @@ pub fn router(app: AppState) -> Router {
         .merge(agent::router())
         .merge(tasks::router())
         .merge(events::router())
+        .merge(update::router())
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(no_route)
         .layer(DefaultBodyLimit::max(max_body))
