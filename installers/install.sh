@@ -34,7 +34,7 @@ if [ -z "$from" ]; then
 fi
 
 work=""
-cleanup() { [ -n "$work" ] && rm -rf "$work"; }
+cleanup() { if [ -n "$work" ]; then rm -rf "$work"; fi; }
 trap cleanup EXIT
 
 case "$from" in
