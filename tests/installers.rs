@@ -123,7 +123,9 @@ fn the_launchd_plist_has_the_keys_launchd_needs() {
     assert_eq!(string("UserName"), "_edgecoder");
     assert_eq!(dict["RunAtLoad"].as_boolean(), Some(true));
     assert!(dict.contains_key("KeepAlive"));
-    let exit_timeout = dict["ExitTimeOut"].as_signed_integer().expect("ExitTimeOut");
+    let exit_timeout = dict["ExitTimeOut"]
+        .as_signed_integer()
+        .expect("ExitTimeOut");
     assert!(exit_timeout as u64 >= AGENT_DRAIN_SECS + 30);
     let env = dict["EnvironmentVariables"].as_dictionary().expect("env");
     assert_eq!(
@@ -154,17 +156,42 @@ fn the_dockerfile_is_multi_stage_and_runs_as_non_root() {
     assert!(pending.is_empty(), "the file ends inside a continued line");
     let keyword = |i: &String| i.split_whitespace().next().unwrap_or("").to_string();
     let known = [
-        "FROM", "RUN", "COPY", "ENV", "USER", "WORKDIR", "VOLUME", "EXPOSE", "STOPSIGNAL",
-        "ENTRYPOINT", "CMD", "ARG", "LABEL", "HEALTHCHECK",
+        "FROM",
+        "RUN",
+        "COPY",
+        "ENV",
+        "USER",
+        "WORKDIR",
+        "VOLUME",
+        "EXPOSE",
+        "STOPSIGNAL",
+        "ENTRYPOINT",
+        "CMD",
+        "ARG",
+        "LABEL",
+        "HEALTHCHECK",
     ];
     for i in &instructions {
-        assert!(known.contains(&keyword(i).as_str()), "unknown instruction: {i}");
+        assert!(
+            known.contains(&keyword(i).as_str()),
+            "unknown instruction: {i}"
+        );
     }
-    let froms: Vec<&String> = instructions.iter().filter(|i| keyword(i) == "FROM").collect();
+    let froms: Vec<&String> = instructions
+        .iter()
+        .filter(|i| keyword(i) == "FROM")
+        .collect();
     assert!(froms.len() >= 2, "not multi-stage: {froms:?}");
-    assert!(froms[0].contains(" AS build"), "first stage is not named: {}", froms[0]);
+    assert!(
+        froms[0].contains(" AS build"),
+        "first stage is not named: {}",
+        froms[0]
+    );
     assert_eq!(keyword(&instructions[0]), "FROM");
-    let last_from = instructions.iter().rposition(|i| keyword(i) == "FROM").unwrap();
+    let last_from = instructions
+        .iter()
+        .rposition(|i| keyword(i) == "FROM")
+        .unwrap();
     let runtime = &instructions[last_from..];
     assert!(
         runtime.iter().any(|i| i.starts_with("COPY --from=build ")),
@@ -176,8 +203,15 @@ fn the_dockerfile_is_multi_stage_and_runs_as_non_root() {
         .find(|i| keyword(i) == "USER")
         .expect("the runtime stage sets USER");
     let who = user.split_whitespace().nth(1).unwrap();
-    assert!(!who.starts_with("root") && !who.starts_with("0"), "runs as {who}");
-    assert!(runtime.iter().any(|i| keyword(i) == "ENV" && i.contains("EDGE_RUNTIME_MODE=")));
+    assert!(
+        !who.starts_with("root") && !who.starts_with("0"),
+        "runs as {who}"
+    );
+    assert!(
+        runtime
+            .iter()
+            .any(|i| keyword(i) == "ENV" && i.contains("EDGE_RUNTIME_MODE="))
+    );
     for i in &instructions {
         if i.contains("apt-get install") {
             assert!(i.contains("--no-install-recommends"), "{i}");
@@ -209,12 +243,19 @@ fn the_env_template_names_only_known_settings() {
         let Some((key, _)) = assignment.split_once('=') else {
             panic!("neither a comment nor KEY=value: {line}");
         };
-        assert!(known.contains(&key), "{key} is not a setting edgecoder reads");
+        assert!(
+            known.contains(&key),
+            "{key} is not a setting edgecoder reads"
+        );
         if !body.starts_with('#') {
             active.push(key.to_string());
         }
     }
-    assert_eq!(active, ["EDGE_RUNTIME_MODE"], "only the role is set by default");
+    assert_eq!(
+        active,
+        ["EDGE_RUNTIME_MODE"],
+        "only the role is set by default"
+    );
     assert!(text.contains("EDGE_RUNTIME_MODE=worker"));
 }
 
@@ -250,7 +291,10 @@ fn the_deb_metadata_places_everything_and_keeps_settings_on_remove() {
         dest("completions/edgecoder.bash"),
         "usr/share/bash-completion/completions/edgecoder"
     );
-    assert_eq!(dest("completions/_edgecoder"), "usr/share/zsh/vendor-completions/");
+    assert_eq!(
+        dest("completions/_edgecoder"),
+        "usr/share/zsh/vendor-completions/"
+    );
     assert_eq!(
         dest("completions/edgecoder.fish"),
         "usr/share/fish/vendor_completions.d/"
@@ -271,7 +315,10 @@ fn the_deb_metadata_places_everything_and_keeps_settings_on_remove() {
     let purge = purge.split(";;").next().unwrap();
     assert!(purge.contains("/etc/edgecoder") && purge.contains("/var/lib/edgecoder"));
     let outside_purge = postrm.replace(purge, "");
-    assert!(!outside_purge.contains("rm -rf"), "files are removed outside purge");
+    assert!(
+        !outside_purge.contains("rm -rf"),
+        "files are removed outside purge"
+    );
 }
 
 fn run(mut cmd: Command) -> (i32, String, String) {
@@ -287,19 +334,41 @@ fn install_sh_places_binary_completions_and_man_and_says_what_next() {
     std::fs::create_dir_all(release.join("completions")).unwrap();
     std::fs::create_dir_all(release.join("man")).unwrap();
     std::fs::copy(bin(), release.join("edgecoder")).unwrap();
-    std::fs::write(release.join("completions/edgecoder.bash"), "complete -F _e edgecoder\n").unwrap();
-    std::fs::write(release.join("completions/_edgecoder"), "#compdef edgecoder\n").unwrap();
+    std::fs::write(
+        release.join("completions/edgecoder.bash"),
+        "complete -F _e edgecoder\n",
+    )
+    .unwrap();
+    std::fs::write(
+        release.join("completions/_edgecoder"),
+        "#compdef edgecoder\n",
+    )
+    .unwrap();
     std::fs::write(release.join("man/edgecoder.1"), ".TH EDGECODER 1\n").unwrap();
     let tarball = sb.path().join("edgecoder-test.tar.gz");
     let status = Command::new("tar")
-        .args(["-czf", tarball.to_str().unwrap(), "-C", sb.path().to_str().unwrap(), "edgecoder-release"])
+        .args([
+            "-czf",
+            tarball.to_str().unwrap(),
+            "-C",
+            sb.path().to_str().unwrap(),
+            "edgecoder-release",
+        ])
         .status()
         .unwrap();
     assert!(status.success());
 
-    for (from, prefix) in [(&release, sb.path().join("p1")), (&tarball, sb.path().join("p2"))] {
+    for (from, prefix) in [
+        (&release, sb.path().join("p1")),
+        (&tarball, sb.path().join("p2")),
+    ] {
         let mut cmd = Command::new(repo("installers/install.sh"));
-        cmd.args(["--prefix", prefix.to_str().unwrap(), "--from", from.to_str().unwrap()]);
+        cmd.args([
+            "--prefix",
+            prefix.to_str().unwrap(),
+            "--from",
+            from.to_str().unwrap(),
+        ]);
         let (code, out, err) = run(cmd);
         assert_eq!(code, 0, "stdout: {out}\nstderr: {err}");
         let installed = prefix.join("bin/edgecoder");
@@ -309,20 +378,38 @@ fn install_sh_places_binary_completions_and_man_and_says_what_next() {
             c
         });
         assert_eq!(code, 0);
-        assert_eq!(version.trim(), format!("edgecoder {}", env!("CARGO_PKG_VERSION")));
-        assert!(prefix.join("share/bash-completion/completions/edgecoder").is_file());
+        assert_eq!(
+            version.trim(),
+            format!("edgecoder {}", env!("CARGO_PKG_VERSION"))
+        );
+        assert!(
+            prefix
+                .join("share/bash-completion/completions/edgecoder")
+                .is_file()
+        );
         assert!(prefix.join("share/zsh/site-functions/_edgecoder").is_file());
         assert!(prefix.join("share/man/man1/edgecoder.1").is_file());
         // No fish completion in this release: nothing is invented.
         assert!(!prefix.join("share/fish").exists());
         let next = out.split("Next steps:").nth(1).expect("next steps printed");
-        assert!(next.contains("1. Enroll") && next.contains("edgecoder enroll --token"), "{out}");
-        assert!(next.contains("2. Start the service") && next.contains("service install"), "{out}");
+        assert!(
+            next.contains("1. Enroll") && next.contains("edgecoder enroll --token"),
+            "{out}"
+        );
+        assert!(
+            next.contains("2. Start the service") && next.contains("service install"),
+            "{out}"
+        );
     }
 
     // A source without a binary is refused in one line.
     let mut cmd = Command::new(repo("installers/install.sh"));
-    cmd.args(["--prefix", sb.path().join("p3").to_str().unwrap(), "--from", sb.path().join("p1/share").to_str().unwrap()]);
+    cmd.args([
+        "--prefix",
+        sb.path().join("p3").to_str().unwrap(),
+        "--from",
+        sb.path().join("p1/share").to_str().unwrap(),
+    ]);
     let (code, _, err) = run(cmd);
     assert_eq!(code, 1);
     assert!(err.starts_with("error: no edgecoder binary"), "{err}");
@@ -341,7 +428,10 @@ fn service_install_status_uninstall_against_a_temp_path() {
     assert_eq!(code, 0, "{err}");
     if flavour_unit {
         let unit = parse_unit(&printed);
-        assert_eq!(unit["Service"]["ExecStart"], vec![format!("{} serve", bin())]);
+        assert_eq!(
+            unit["Service"]["ExecStart"],
+            vec![format!("{} serve", bin())]
+        );
         assert_eq!(unit["Service"]["Type"], vec!["notify"]);
     }
     let target = sb.path().join("units/edgecoder.service");
@@ -359,7 +449,10 @@ fn service_install_status_uninstall_against_a_temp_path() {
     assert_eq!(std::fs::read_to_string(&target).unwrap(), printed);
     let (_, out, _) = cli(&["status", "--path", t, "--json"]);
     let status: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!((status["installed"].clone(), status["up_to_date"].clone()), (true.into(), true.into()));
+    assert_eq!(
+        (status["installed"].clone(), status["up_to_date"].clone()),
+        (true.into(), true.into())
+    );
 
     // A file someone edited is not overwritten without --force.
     std::fs::write(&target, format!("{printed}\n# edgecoder: local edit\n")).unwrap();

@@ -75,7 +75,12 @@ fn start_from(sb: &Sandbox, exe: &Path, mode: &str) -> Coordinator {
 }
 
 /// `edgecoder server update …` against the coordinator with `token`.
-fn update_cli(sb: &Sandbox, url: &str, token: &str, args: &[&str]) -> (Option<i32>, String, String) {
+fn update_cli(
+    sb: &Sandbox,
+    url: &str,
+    token: &str,
+    args: &[&str],
+) -> (Option<i32>, String, String) {
     let mut cmd: Command = sb.command();
     cmd.env("EDGECODER_URL", url)
         .env("EDGECODER_TOKEN", token)
@@ -110,7 +115,10 @@ async fn update_keeps_port_pid_and_queue_and_shows_the_new_version() {
     let admin = coord.admin();
     let url = coord.url.clone();
     let pid = coord.child.id();
-    assert_eq!(health_version(&url).await.as_deref(), Some(env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        health_version(&url).await.as_deref(),
+        Some(env!("CARGO_PKG_VERSION"))
+    );
 
     // A task running on the local worker (the drain must wait for it), and one nobody can take.
     let running = admin
@@ -119,7 +127,13 @@ async fn update_keeps_port_pid_and_queue_and_shows_the_new_version() {
         .unwrap()
         .task
         .id;
-    wait_state(&admin, &running, TaskState::Running, Duration::from_secs(30)).await;
+    wait_state(
+        &admin,
+        &running,
+        TaskState::Running,
+        Duration::from_secs(30),
+    )
+    .await;
     let mut stuck = sh_task("echo never");
     stuck
         .requirements
@@ -132,7 +146,13 @@ async fn update_keeps_port_pid_and_queue_and_shows_the_new_version() {
         &sb,
         &url,
         ADMIN_TOKEN,
-        &["start", "--binary", candidate.to_str().unwrap(), "--sha256", &sha256_of(&candidate)],
+        &[
+            "start",
+            "--binary",
+            candidate.to_str().unwrap(),
+            "--sha256",
+            &sha256_of(&candidate),
+        ],
     );
     assert_eq!(code, Some(0), "stdout: {out}\nstderr: {err}");
     assert!(out.contains(&format!("→ {BUMPED}")), "{out}");
@@ -147,8 +167,16 @@ async fn update_keeps_port_pid_and_queue_and_shows_the_new_version() {
     assert_eq!(during.task.state, TaskState::Queued);
     tokio::time::sleep(Duration::from_millis(700)).await;
     let still = admin.task(&during.task.id).await.unwrap();
-    if admin.update_status().await.is_ok_and(|s| s.current.is_some_and(|c| c.state == UpdateState::Deferred)) {
-        assert_eq!(still.state, TaskState::Queued, "the drained worker took new work");
+    if admin
+        .update_status()
+        .await
+        .is_ok_and(|s| s.current.is_some_and(|c| c.state == UpdateState::Deferred))
+    {
+        assert_eq!(
+            still.state,
+            TaskState::Queued,
+            "the drained worker took new work"
+        );
     }
 
     // The new version answers on the same port, in the same process.
@@ -156,11 +184,13 @@ async fn update_keeps_port_pid_and_queue_and_shows_the_new_version() {
         (health_version(&url).await.as_deref() == Some(BUMPED)).then_some(())
     })
     .await;
-    assert!(coord.child.try_wait().unwrap().is_none(), "the coordinator process exited");
-    let json: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(sb.data_dir().join("server.json")).unwrap(),
-    )
-    .unwrap();
+    assert!(
+        coord.child.try_wait().unwrap().is_none(),
+        "the coordinator process exited"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(sb.data_dir().join("server.json")).unwrap())
+            .unwrap();
     assert_eq!(json["pid"].as_u64(), Some(pid as u64));
     assert_eq!(json["url"].as_str(), Some(url.as_str()));
 
@@ -184,7 +214,13 @@ async fn update_keeps_port_pid_and_queue_and_shows_the_new_version() {
     assert_eq!(ran.attempts, 1, "the drained task ran twice: {ran:?}");
     assert_eq!(admin.task(&queued).await.unwrap().state, TaskState::Queued);
     // The undrained local worker of the new version runs what was submitted during the drain.
-    wait_state(&admin, &during.task.id, TaskState::Succeeded, Duration::from_secs(60)).await;
+    wait_state(
+        &admin,
+        &during.task.id,
+        TaskState::Succeeded,
+        Duration::from_secs(60),
+    )
+    .await;
 
     // The binary was swapped; the old one was kept for a rollback.
     assert_eq!(sha256_of(&exe), sha256_of(&candidate));
@@ -229,7 +265,9 @@ async fn refused_candidates_and_callers_change_nothing() {
     );
     let wrong_sum = "0".repeat(64);
     assert_api_error(
-        admin.update_start(&start(&good, Some(wrong_sum.clone()))).await,
+        admin
+            .update_start(&start(&good, Some(wrong_sum.clone())))
+            .await,
         422,
         "checksum_mismatch",
     );
@@ -248,7 +286,9 @@ async fn refused_candidates_and_callers_change_nothing() {
         "candidate_not_found",
     );
     assert_api_error(
-        admin.update_start(&start(Path::new("relative/edgecoder"), None)).await,
+        admin
+            .update_start(&start(Path::new("relative/edgecoder"), None))
+            .await,
         400,
         "bad_request",
     );
@@ -271,7 +311,9 @@ async fn refused_candidates_and_callers_change_nothing() {
             .token;
         let client = coord.client(&token);
         assert_api_error(
-            client.update_start(&start(&good, Some(sha256_of(&good)))).await,
+            client
+                .update_start(&start(&good, Some(sha256_of(&good))))
+                .await,
             403,
             "forbidden",
         );
@@ -290,7 +332,13 @@ async fn refused_candidates_and_callers_change_nothing() {
         &sb,
         &url,
         ADMIN_TOKEN,
-        &["start", "--binary", good.to_str().unwrap(), "--sha256", &wrong_sum],
+        &[
+            "start",
+            "--binary",
+            good.to_str().unwrap(),
+            "--sha256",
+            &wrong_sum,
+        ],
     );
     assert_eq!(code, Some(2), "{err}");
     assert_eq!(err.trim().lines().count(), 1, "{err}");
@@ -302,11 +350,19 @@ async fn refused_candidates_and_callers_change_nothing() {
     assert!(status.history.is_empty(), "{status:?}");
     assert_eq!(sha256_of(&exe), original_sha);
     assert!(!sb.data_dir().join("update").exists());
-    assert_eq!(health_version(&url).await.as_deref(), Some(env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        health_version(&url).await.as_deref(),
+        Some(env!("CARGO_PKG_VERSION"))
+    );
     let nodes = admin.nodes().await.unwrap().nodes;
     assert!(!nodes.is_empty());
     assert!(nodes.iter().all(|n| !n.draining), "{nodes:?}");
-    let ran = admin.submit(&sh_task("echo still-working")).await.unwrap().task.id;
+    let ran = admin
+        .submit(&sh_task("echo still-working"))
+        .await
+        .unwrap()
+        .task
+        .id;
     wait_state(&admin, &ran, TaskState::Succeeded, Duration::from_secs(60)).await;
 }
 
@@ -354,15 +410,25 @@ async fn a_new_version_that_does_not_start_is_rolled_back_on_the_same_port() {
         (s.history.first()?.state.is_terminal()).then_some(s)
     })
     .await;
-    let json: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(sb.data_dir().join("server.json")).unwrap(),
-    )
-    .unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(sb.data_dir().join("server.json")).unwrap())
+            .unwrap();
     let _cleanup = KillOnDrop(json["pid"].as_i64().unwrap() as i32);
-    assert_eq!(status.history[0].state, UpdateState::RolledBack, "{status:?}");
+    assert_eq!(
+        status.history[0].state,
+        UpdateState::RolledBack,
+        "{status:?}"
+    );
     assert_eq!(status.version, env!("CARGO_PKG_VERSION"));
-    assert_eq!(health_version(&url).await.as_deref(), Some(env!("CARGO_PKG_VERSION")));
-    assert_eq!(sha256_of(&exe), original_sha, "the previous binary was not restored");
+    assert_eq!(
+        health_version(&url).await.as_deref(),
+        Some(env!("CARGO_PKG_VERSION"))
+    );
+    assert_eq!(
+        sha256_of(&exe),
+        original_sha,
+        "the previous binary was not restored"
+    );
     assert_eq!(admin.task(&queued).await.unwrap().state, TaskState::Queued);
     let out = coord.stderr();
     assert!(out.contains("restoring the previous binary"), "{out}");

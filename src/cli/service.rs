@@ -195,10 +195,19 @@ fn uninstall(flavour: Flavour, args: ServiceUninstallArgs) -> Result<u8, CliErro
     let existing = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            println!("no {} at {}: nothing to remove", flavour.what(), path.display());
+            println!(
+                "no {} at {}: nothing to remove",
+                flavour.what(),
+                path.display()
+            );
             return Ok(OK);
         }
-        Err(e) => return Err(CliError::error(format!("cannot read {}: {e}", path.display()))),
+        Err(e) => {
+            return Err(CliError::error(format!(
+                "cannot read {}: {e}",
+                path.display()
+            )));
+        }
     };
     if !existing.contains("edgecoder") {
         return Err(CliError::new(
@@ -216,13 +225,16 @@ fn uninstall(flavour: Flavour, args: ServiceUninstallArgs) -> Result<u8, CliErro
     }
     if args.target.path.is_none() {
         match flavour {
-            Flavour::Systemd => println!("stop it first if it runs: sudo systemctl disable --now edgecoder"),
-            Flavour::Launchd => println!("stop it first if it runs: sudo launchctl bootout system/io.edgecoder.runtime"),
+            Flavour::Systemd => {
+                println!("stop it first if it runs: sudo systemctl disable --now edgecoder")
+            }
+            Flavour::Launchd => println!(
+                "stop it first if it runs: sudo launchctl bootout system/io.edgecoder.runtime"
+            ),
         }
     }
-    std::fs::remove_file(&path).map_err(|e| {
-        CliError::error(format!("cannot remove {}: {e}", path.display()))
-    })?;
+    std::fs::remove_file(&path)
+        .map_err(|e| CliError::error(format!("cannot remove {}: {e}", path.display())))?;
     println!("removed {}", path.display());
     Ok(OK)
 }

@@ -148,8 +148,10 @@ impl Coordinator {
         #[cfg(unix)]
         {
             use std::os::unix::io::AsRawFd;
-            app.update
-                .set_listener(listener.as_raw_fd(), &format!("http://{}", loopback_of(addr)));
+            app.update.set_listener(
+                listener.as_raw_fd(),
+                &format!("http://{}", loopback_of(addr)),
+            );
         }
 
         bind::write_server_json(&settings.data_dir, &url)

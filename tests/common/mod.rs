@@ -140,7 +140,10 @@ impl Coordinator {
     }
 
     /// Starts `serve` from the command given (the sandbox's command for some binary).
-    pub fn try_start_cmd(mut cmd: Command, opts: CoordinatorOptions) -> Result<Coordinator, String> {
+    pub fn try_start_cmd(
+        mut cmd: Command,
+        opts: CoordinatorOptions,
+    ) -> Result<Coordinator, String> {
         cmd.arg("serve")
             .args(&opts.args)
             .env("EDGECODER_LOG", "info")

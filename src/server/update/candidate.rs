@@ -65,7 +65,9 @@ pub async fn validate(binary: &str, expected_sha256: Option<&str>) -> Result<Can
     {
         return Err(refused(
             "checksum_mismatch",
-            format!("the candidate's SHA-256 is {sha256}, not the {expected} given: nothing was changed"),
+            format!(
+                "the candidate's SHA-256 is {sha256}, not the {expected} given: nothing was changed"
+            ),
         ));
     }
     let version = ask_version(&path).await?;
@@ -105,7 +107,12 @@ pub async fn file_sha256(path: &Path) -> Result<String, ApiError> {
     })
     .await
     .map_err(|e| ApiError::internal(format!("checksum task: {e}")))?
-    .map_err(|e| refused("candidate_not_found", format!("cannot read the candidate: {e}")))
+    .map_err(|e| {
+        refused(
+            "candidate_not_found",
+            format!("cannot read the candidate: {e}"),
+        )
+    })
 }
 
 /// Runs `<candidate> --version` with an empty environment apart from PATH (and the test-only
@@ -133,7 +140,12 @@ async fn ask_version(path: &Path) -> Result<String, ApiError> {
         .map_err(|e| failed(format!("could not run ({e})")))?;
     let output = tokio::time::timeout(VERSION_TIMEOUT, child.wait_with_output())
         .await
-        .map_err(|_| failed(format!("did not answer within {}s", VERSION_TIMEOUT.as_secs())))?
+        .map_err(|_| {
+            failed(format!(
+                "did not answer within {}s",
+                VERSION_TIMEOUT.as_secs()
+            ))
+        })?
         .map_err(|e| failed(format!("failed ({e})")))?;
     if !output.status.success() {
         return Err(failed(format!("exited with {}", output.status)));

@@ -151,7 +151,9 @@ async fn new_version_answers(plan: &GuardPlan, started_ms: i64) -> bool {
         return false;
     };
     health["version"].as_str() == Some(plan.version.as_str())
-        && health["started_at"].as_i64().is_some_and(|t| t >= started_ms)
+        && health["started_at"]
+            .as_i64()
+            .is_some_and(|t| t >= started_ms)
 }
 
 /// Kills the coordinator if it still runs (hung in the new version) and waits for it to go.

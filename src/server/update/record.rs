@@ -175,7 +175,10 @@ fn undrain_local(ctx: &mut WriteCtx<'_>, id: &str) -> Result<(), ApiError> {
 /// At start: finishes the update a previous process left open. A `restarting` update succeeded
 /// when this process runs the version it was going to, and was rolled back otherwise; a
 /// `deferred` one died with the process that was draining for it.
-pub fn recover(ctx: &mut WriteCtx<'_>, running_version: &str) -> Result<Option<UpdateInfo>, ApiError> {
+pub fn recover(
+    ctx: &mut WriteCtx<'_>,
+    running_version: &str,
+) -> Result<Option<UpdateInfo>, ApiError> {
     let Some(open) = current(ctx.conn)? else {
         return Ok(None);
     };

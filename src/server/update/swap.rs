@@ -122,7 +122,9 @@ pub fn adopt_listener() -> Option<std::net::TcpListener> {
         )
     };
     if rc != 0 || listening == 0 {
-        tracing::warn!("descriptor {fd} from {LISTEN_FD_ENV} is not a listening socket; binding anew");
+        tracing::warn!(
+            "descriptor {fd} from {LISTEN_FD_ENV} is not a listening socket; binding anew"
+        );
         return None;
     }
     // SAFETY: the descriptor was handed to this process image for exactly this use, and nothing
