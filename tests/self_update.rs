@@ -392,24 +392,27 @@ async fn a_new_version_that_does_not_start_is_rolled_back_on_the_same_port() {
         "if [ \"$1\" = --version ]; then echo 'edgecoder 9.9.9-broken'; exit 0; fi\n\
          echo 'this build cannot start' >&2; exit 1",
     );
-    let info = admin
-        .update_start(&UpdateStartRequest {
-            binary: broken.display().to_string(),
-            sha256: None,
-            drain_timeout_secs: None,
-        })
-        .await
-        .unwrap();
-    assert_eq!(info.to_version, "9.9.9-broken");
-
-    // The process that exec'd into the broken binary dies ...
+    // Started with --wait: the CLI rides out the restart and reports how it ended.
+    let (code, out, err) = update_cli(
+        &sb,
+        &url,
+        ADMIN_TOKEN,
+        &[
+            "start",
+            "--binary",
+            broken.to_str().unwrap(),
+            "--wait",
+            "--json",
+        ],
+    );
+    // The process that exec'd into the broken binary is gone ...
     coord.wait_exit(Duration::from_secs(60));
-    // ... and the guard brings the previous version back on the same port.
-    let status = eventually(Duration::from_secs(60), || async {
-        let s = admin.update_status().await.ok()?;
-        (s.history.first()?.state.is_terminal()).then_some(s)
-    })
-    .await;
+    assert_eq!(code, Some(1), "stdout: {out}\nstderr: {err}");
+    let ended: UpdateInfo = serde_json::from_str(&out).unwrap();
+    assert_eq!(ended.to_version, "9.9.9-broken");
+    assert_eq!(ended.state, UpdateState::RolledBack, "{ended:?}");
+    // ... and the guard brought the previous version back on the same port.
+    let status = admin.update_status().await.unwrap();
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(sb.data_dir().join("server.json")).unwrap())
             .unwrap();
@@ -432,4 +435,58 @@ async fn a_new_version_that_does_not_start_is_rolled_back_on_the_same_port() {
     assert_eq!(admin.task(&queued).await.unwrap().state, TaskState::Queued);
     let out = coord.stderr();
     assert!(out.contains("restoring the previous binary"), "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_drain_past_its_deadline_fails_back_to_normal() {
+    let sb = Sandbox::new();
+    let exe = install_copy(&sb);
+    let original_sha = sha256_of(&exe);
+    let coord = start_from(&sb, &exe, "all-in-one");
+    let admin = coord.admin();
+    let long = admin
+        .submit(&sh_task("sleep 6; echo finished"))
+        .await
+        .unwrap()
+        .task
+        .id;
+    wait_state(&admin, &long, TaskState::Running, Duration::from_secs(30)).await;
+    let candidate = bumped_candidate(&sb, BUMPED);
+    let info = admin
+        .update_start(&UpdateStartRequest {
+            binary: candidate.display().to_string(),
+            sha256: None,
+            drain_timeout_secs: Some(1),
+        })
+        .await
+        .unwrap();
+    assert_eq!(info.state, UpdateState::Deferred);
+    let nodes = admin.nodes().await.unwrap().nodes;
+    assert!(
+        nodes.iter().all(|n| n.draining),
+        "the local worker was not drained: {nodes:?}"
+    );
+
+    let status = eventually(Duration::from_secs(30), || async {
+        let s = admin.update_status().await.ok()?;
+        s.current.is_none().then_some(s)
+    })
+    .await;
+    let last = &status.history[0];
+    assert_eq!(last.state, UpdateState::Failed, "{last:?}");
+    assert!(
+        last.message
+            .as_deref()
+            .unwrap_or_default()
+            .contains("drain deadline"),
+        "{last:?}"
+    );
+    // Back to normal: same binary and version, the worker takes work again, the task finished.
+    assert_eq!(sha256_of(&exe), original_sha);
+    assert_eq!(status.version, env!("CARGO_PKG_VERSION"));
+    let nodes = admin.nodes().await.unwrap().nodes;
+    assert!(nodes.iter().all(|n| !n.draining), "{nodes:?}");
+    wait_state(&admin, &long, TaskState::Succeeded, Duration::from_secs(60)).await;
+    let next = admin.submit(&sh_task("echo next")).await.unwrap().task.id;
+    wait_state(&admin, &next, TaskState::Succeeded, Duration::from_secs(60)).await;
 }

@@ -126,6 +126,13 @@ pub async fn start(
             "this coordinator cannot tell which binary it runs, so it cannot replace it",
         ));
     };
+    if exe.to_string_lossy().ends_with(" (deleted)") {
+        return Err(ApiError::conflict(
+            "update_unsupported",
+            "the binary this coordinator runs was replaced or removed on disk since it started: \
+             restart the coordinator first",
+        ));
+    }
     let Some((listen_fd, url)) = app.update.listener.lock().ok().and_then(|l| l.clone()) else {
         return Err(ApiError::conflict(
             "update_unsupported",
