@@ -35,6 +35,8 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Drive a running coordinator: status, nodes, tasks, queue, tokens, events')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Check an API token against a coordinator and store it for later commands')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Forget the stored token of a coordinator')
+            [CompletionResult]::new('service', 'service', [CompletionResultType]::ParameterValue, 'Install, remove or inspect the systemd unit (Linux) or launchd plist (macOS)')
+            [CompletionResult]::new('__update-guard', '__update-guard', [CompletionResultType]::ParameterValue, 'Watches a coordinator''s self-update and rolls it back if needed (started by the coordinator itself)')
             [CompletionResult]::new('ledger', 'ledger', [CompletionResultType]::ParameterValue, 'Check a ledger export offline (`ledger verify --file export.jsonl`)')
             [CompletionResult]::new('dash', 'dash', [CompletionResultType]::ParameterValue, 'A live terminal dashboard of a coordinator: queue, nodes, credits, events')
             [CompletionResult]::new('task', 'task', [CompletionResultType]::ParameterValue, 'Run commands on this machine with no coordinator, and read their records')
@@ -274,6 +276,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('mode', 'mode', [CompletionResultType]::ParameterValue, 'Show or set the network mode (enterprise_overlay or public_mesh)')
             [CompletionResult]::new('credits', 'credits', [CompletionResultType]::ParameterValue, 'Balances, history, grants, transfers and price quotes')
             [CompletionResult]::new('ledger', 'ledger', [CompletionResultType]::ParameterValue, 'Verify and export the hash-chained ledger')
+            [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Replace the coordinator''s binary, draining its local worker first (admin)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1003,6 +1006,67 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
         'edgecoder;server;ledger;help;help' {
             break
         }
+        'edgecoder;server;update' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (shapes in docs/json-output.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'The running version, the update in progress and recent updates')
+            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Check a new binary, drain the local worker, swap and restart on the same port')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'edgecoder;server;update;status' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (shapes in docs/json-output.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;server;update;start' {
+            [CompletionResult]::new('--binary', '--binary', [CompletionResultType]::ParameterName, 'The new binary, as a path on the coordinator''s machine')
+            [CompletionResult]::new('--sha256', '--sha256', [CompletionResultType]::ParameterName, 'Its expected SHA-256 (hex, as `sha256sum` prints it); refused when it differs')
+            [CompletionResult]::new('--drain-timeout', '--drain-timeout', [CompletionResultType]::ParameterName, 'Give up when the local worker''s running tasks take longer than this (default 10m)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the update has ended; exit 0 only when the new version runs')
+            [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (shapes in docs/json-output.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;server;update;help' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'The running version, the update in progress and recent updates')
+            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Check a new binary, drain the local worker, swap and restart on the same port')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'edgecoder;server;update;help;status' {
+            break
+        }
+        'edgecoder;server;update;help;start' {
+            break
+        }
+        'edgecoder;server;update;help;help' {
+            break
+        }
         'edgecoder;server;help' {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Coordinator version, uptime, mode, queue counts, nodes online/pending')
             [CompletionResult]::new('nodes', 'nodes', [CompletionResultType]::ParameterValue, 'List and manage worker nodes')
@@ -1015,6 +1079,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('mode', 'mode', [CompletionResultType]::ParameterValue, 'Show or set the network mode (enterprise_overlay or public_mesh)')
             [CompletionResult]::new('credits', 'credits', [CompletionResultType]::ParameterValue, 'Balances, history, grants, transfers and price quotes')
             [CompletionResult]::new('ledger', 'ledger', [CompletionResultType]::ParameterValue, 'Verify and export the hash-chained ledger')
+            [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Replace the coordinator''s binary, draining its local worker first (admin)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1159,6 +1224,17 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
         'edgecoder;server;help;ledger;export' {
             break
         }
+        'edgecoder;server;help;update' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'The running version, the update in progress and recent updates')
+            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Check a new binary, drain the local worker, swap and restart on the same port')
+            break
+        }
+        'edgecoder;server;help;update;status' {
+            break
+        }
+        'edgecoder;server;help;update;start' {
+            break
+        }
         'edgecoder;server;help;help' {
             break
         }
@@ -1181,6 +1257,80 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Forget the tokens of every coordinator')
             [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;service' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Write the systemd unit (Linux) or launchd plist (macOS) for this binary')
+            [CompletionResult]::new('uninstall', 'uninstall', [CompletionResultType]::ParameterValue, 'Stop and remove the unit or plist written by `service install`')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Say whether the unit or plist is installed, and where')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'edgecoder;service;install' {
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'The unit or plist file to write or remove (default: /etc/systemd/system/edgecoder.service on Linux, /Library/LaunchDaemons/io.edgecoder.runtime.plist on macOS)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the unit or plist instead of writing it')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace a unit or plist that differs from the one this binary would write')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (status only)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;service;uninstall' {
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'The unit or plist file to write or remove (default: /etc/systemd/system/edgecoder.service on Linux, /Library/LaunchDaemons/io.edgecoder.runtime.plist on macOS)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Say what would be removed, change nothing')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (status only)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;service;status' {
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'The unit or plist file to write or remove (default: /etc/systemd/system/edgecoder.service on Linux, /Library/LaunchDaemons/io.edgecoder.runtime.plist on macOS)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (status only)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;service;help' {
+            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Write the systemd unit (Linux) or launchd plist (macOS) for this binary')
+            [CompletionResult]::new('uninstall', 'uninstall', [CompletionResultType]::ParameterValue, 'Stop and remove the unit or plist written by `service install`')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Say whether the unit or plist is installed, and where')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'edgecoder;service;help;install' {
+            break
+        }
+        'edgecoder;service;help;uninstall' {
+            break
+        }
+        'edgecoder;service;help;status' {
+            break
+        }
+        'edgecoder;service;help;help' {
+            break
+        }
+        'edgecoder;__update-guard' {
+            [CompletionResult]::new('--parent', '--parent', [CompletionResultType]::ParameterName, 'parent')
+            [CompletionResult]::new('--health-url', '--health-url', [CompletionResultType]::ParameterName, 'health-url')
+            [CompletionResult]::new('--expect-version', '--expect-version', [CompletionResultType]::ParameterName, 'expect-version')
+            [CompletionResult]::new('--exe', '--exe', [CompletionResultType]::ParameterName, 'exe')
+            [CompletionResult]::new('--rollback', '--rollback', [CompletionResultType]::ParameterName, 'rollback')
+            [CompletionResult]::new('--listen-fd', '--listen-fd', [CompletionResultType]::ParameterName, 'listen-fd')
+            [CompletionResult]::new('--timeout-secs', '--timeout-secs', [CompletionResultType]::ParameterName, 'timeout-secs')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -1388,6 +1538,8 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Drive a running coordinator: status, nodes, tasks, queue, tokens, events')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Check an API token against a coordinator and store it for later commands')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Forget the stored token of a coordinator')
+            [CompletionResult]::new('service', 'service', [CompletionResultType]::ParameterValue, 'Install, remove or inspect the systemd unit (Linux) or launchd plist (macOS)')
+            [CompletionResult]::new('__update-guard', '__update-guard', [CompletionResultType]::ParameterValue, 'Watches a coordinator''s self-update and rolls it back if needed (started by the coordinator itself)')
             [CompletionResult]::new('ledger', 'ledger', [CompletionResultType]::ParameterValue, 'Check a ledger export offline (`ledger verify --file export.jsonl`)')
             [CompletionResult]::new('dash', 'dash', [CompletionResultType]::ParameterValue, 'A live terminal dashboard of a coordinator: queue, nodes, credits, events')
             [CompletionResult]::new('task', 'task', [CompletionResultType]::ParameterValue, 'Run commands on this machine with no coordinator, and read their records')
@@ -1458,6 +1610,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('mode', 'mode', [CompletionResultType]::ParameterValue, 'Show or set the network mode (enterprise_overlay or public_mesh)')
             [CompletionResult]::new('credits', 'credits', [CompletionResultType]::ParameterValue, 'Balances, history, grants, transfers and price quotes')
             [CompletionResult]::new('ledger', 'ledger', [CompletionResultType]::ParameterValue, 'Verify and export the hash-chained ledger')
+            [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Replace the coordinator''s binary, draining its local worker first (admin)')
             break
         }
         'edgecoder;help;server;status' {
@@ -1601,10 +1754,39 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
         'edgecoder;help;server;ledger;export' {
             break
         }
+        'edgecoder;help;server;update' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'The running version, the update in progress and recent updates')
+            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Check a new binary, drain the local worker, swap and restart on the same port')
+            break
+        }
+        'edgecoder;help;server;update;status' {
+            break
+        }
+        'edgecoder;help;server;update;start' {
+            break
+        }
         'edgecoder;help;login' {
             break
         }
         'edgecoder;help;logout' {
+            break
+        }
+        'edgecoder;help;service' {
+            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Write the systemd unit (Linux) or launchd plist (macOS) for this binary')
+            [CompletionResult]::new('uninstall', 'uninstall', [CompletionResultType]::ParameterValue, 'Stop and remove the unit or plist written by `service install`')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Say whether the unit or plist is installed, and where')
+            break
+        }
+        'edgecoder;help;service;install' {
+            break
+        }
+        'edgecoder;help;service;uninstall' {
+            break
+        }
+        'edgecoder;help;service;status' {
+            break
+        }
+        'edgecoder;help;__update-guard' {
             break
         }
         'edgecoder;help;ledger' {

@@ -16,6 +16,9 @@ _edgecoder() {
             ",$1")
                 cmd="edgecoder"
                 ;;
+            edgecoder,__update-guard)
+                cmd="edgecoder__subcmd____update__subcmd__guard"
+                ;;
             edgecoder,agent)
                 cmd="edgecoder__subcmd__agent"
                 ;;
@@ -60,6 +63,9 @@ _edgecoder() {
                 ;;
             edgecoder,server)
                 cmd="edgecoder__subcmd__server"
+                ;;
+            edgecoder,service)
+                cmd="edgecoder__subcmd__service"
                 ;;
             edgecoder,status)
                 cmd="edgecoder__subcmd__status"
@@ -121,6 +127,9 @@ _edgecoder() {
             edgecoder__subcmd__env__subcmd__help,unset)
                 cmd="edgecoder__subcmd__env__subcmd__help__subcmd__unset"
                 ;;
+            edgecoder__subcmd__help,__update-guard)
+                cmd="edgecoder__subcmd__help__subcmd____update__subcmd__guard"
+                ;;
             edgecoder__subcmd__help,agent)
                 cmd="edgecoder__subcmd__help__subcmd__agent"
                 ;;
@@ -165,6 +174,9 @@ _edgecoder() {
                 ;;
             edgecoder__subcmd__help,server)
                 cmd="edgecoder__subcmd__help__subcmd__server"
+                ;;
+            edgecoder__subcmd__help,service)
+                cmd="edgecoder__subcmd__help__subcmd__service"
                 ;;
             edgecoder__subcmd__help,status)
                 cmd="edgecoder__subcmd__help__subcmd__status"
@@ -228,6 +240,9 @@ _edgecoder() {
                 ;;
             edgecoder__subcmd__help__subcmd__server,tokens)
                 cmd="edgecoder__subcmd__help__subcmd__server__subcmd__tokens"
+                ;;
+            edgecoder__subcmd__help__subcmd__server,update)
+                cmd="edgecoder__subcmd__help__subcmd__server__subcmd__update"
                 ;;
             edgecoder__subcmd__help__subcmd__server__subcmd__blacklist,add)
                 cmd="edgecoder__subcmd__help__subcmd__server__subcmd__blacklist__subcmd__add"
@@ -310,6 +325,21 @@ _edgecoder() {
             edgecoder__subcmd__help__subcmd__server__subcmd__tokens,revoke)
                 cmd="edgecoder__subcmd__help__subcmd__server__subcmd__tokens__subcmd__revoke"
                 ;;
+            edgecoder__subcmd__help__subcmd__server__subcmd__update,start)
+                cmd="edgecoder__subcmd__help__subcmd__server__subcmd__update__subcmd__start"
+                ;;
+            edgecoder__subcmd__help__subcmd__server__subcmd__update,status)
+                cmd="edgecoder__subcmd__help__subcmd__server__subcmd__update__subcmd__status"
+                ;;
+            edgecoder__subcmd__help__subcmd__service,install)
+                cmd="edgecoder__subcmd__help__subcmd__service__subcmd__install"
+                ;;
+            edgecoder__subcmd__help__subcmd__service,status)
+                cmd="edgecoder__subcmd__help__subcmd__service__subcmd__status"
+                ;;
+            edgecoder__subcmd__help__subcmd__service,uninstall)
+                cmd="edgecoder__subcmd__help__subcmd__service__subcmd__uninstall"
+                ;;
             edgecoder__subcmd__help__subcmd__task,list)
                 cmd="edgecoder__subcmd__help__subcmd__task__subcmd__list"
                 ;;
@@ -375,6 +405,9 @@ _edgecoder() {
                 ;;
             edgecoder__subcmd__server,tokens)
                 cmd="edgecoder__subcmd__server__subcmd__tokens"
+                ;;
+            edgecoder__subcmd__server,update)
+                cmd="edgecoder__subcmd__server__subcmd__update"
                 ;;
             edgecoder__subcmd__server__subcmd__blacklist,add)
                 cmd="edgecoder__subcmd__server__subcmd__blacklist__subcmd__add"
@@ -472,6 +505,9 @@ _edgecoder() {
             edgecoder__subcmd__server__subcmd__help,tokens)
                 cmd="edgecoder__subcmd__server__subcmd__help__subcmd__tokens"
                 ;;
+            edgecoder__subcmd__server__subcmd__help,update)
+                cmd="edgecoder__subcmd__server__subcmd__help__subcmd__update"
+                ;;
             edgecoder__subcmd__server__subcmd__help__subcmd__blacklist,add)
                 cmd="edgecoder__subcmd__server__subcmd__help__subcmd__blacklist__subcmd__add"
                 ;;
@@ -552,6 +588,12 @@ _edgecoder() {
                 ;;
             edgecoder__subcmd__server__subcmd__help__subcmd__tokens,revoke)
                 cmd="edgecoder__subcmd__server__subcmd__help__subcmd__tokens__subcmd__revoke"
+                ;;
+            edgecoder__subcmd__server__subcmd__help__subcmd__update,start)
+                cmd="edgecoder__subcmd__server__subcmd__help__subcmd__update__subcmd__start"
+                ;;
+            edgecoder__subcmd__server__subcmd__help__subcmd__update,status)
+                cmd="edgecoder__subcmd__server__subcmd__help__subcmd__update__subcmd__status"
                 ;;
             edgecoder__subcmd__server__subcmd__ledger,export)
                 cmd="edgecoder__subcmd__server__subcmd__ledger__subcmd__export"
@@ -697,6 +739,48 @@ _edgecoder() {
             edgecoder__subcmd__server__subcmd__tokens__subcmd__help,revoke)
                 cmd="edgecoder__subcmd__server__subcmd__tokens__subcmd__help__subcmd__revoke"
                 ;;
+            edgecoder__subcmd__server__subcmd__update,help)
+                cmd="edgecoder__subcmd__server__subcmd__update__subcmd__help"
+                ;;
+            edgecoder__subcmd__server__subcmd__update,start)
+                cmd="edgecoder__subcmd__server__subcmd__update__subcmd__start"
+                ;;
+            edgecoder__subcmd__server__subcmd__update,status)
+                cmd="edgecoder__subcmd__server__subcmd__update__subcmd__status"
+                ;;
+            edgecoder__subcmd__server__subcmd__update__subcmd__help,help)
+                cmd="edgecoder__subcmd__server__subcmd__update__subcmd__help__subcmd__help"
+                ;;
+            edgecoder__subcmd__server__subcmd__update__subcmd__help,start)
+                cmd="edgecoder__subcmd__server__subcmd__update__subcmd__help__subcmd__start"
+                ;;
+            edgecoder__subcmd__server__subcmd__update__subcmd__help,status)
+                cmd="edgecoder__subcmd__server__subcmd__update__subcmd__help__subcmd__status"
+                ;;
+            edgecoder__subcmd__service,help)
+                cmd="edgecoder__subcmd__service__subcmd__help"
+                ;;
+            edgecoder__subcmd__service,install)
+                cmd="edgecoder__subcmd__service__subcmd__install"
+                ;;
+            edgecoder__subcmd__service,status)
+                cmd="edgecoder__subcmd__service__subcmd__status"
+                ;;
+            edgecoder__subcmd__service,uninstall)
+                cmd="edgecoder__subcmd__service__subcmd__uninstall"
+                ;;
+            edgecoder__subcmd__service__subcmd__help,help)
+                cmd="edgecoder__subcmd__service__subcmd__help__subcmd__help"
+                ;;
+            edgecoder__subcmd__service__subcmd__help,install)
+                cmd="edgecoder__subcmd__service__subcmd__help__subcmd__install"
+                ;;
+            edgecoder__subcmd__service__subcmd__help,status)
+                cmd="edgecoder__subcmd__service__subcmd__help__subcmd__status"
+                ;;
+            edgecoder__subcmd__service__subcmd__help,uninstall)
+                cmd="edgecoder__subcmd__service__subcmd__help__subcmd__uninstall"
+                ;;
             edgecoder__subcmd__task,help)
                 cmd="edgecoder__subcmd__task__subcmd__help"
                 ;;
@@ -746,12 +830,54 @@ _edgecoder() {
 
     case "${cmd}" in
         edgecoder)
-            opts="-h -V --help --version serve agent enroll status env logs config server login logout ledger dash task gc completions man help"
+            opts="-h -V --help --version serve agent enroll status env logs config server login logout service __update-guard ledger dash task gc completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd____update__subcmd__guard)
+            opts="-h -V --parent --health-url --expect-version --exe --rollback --listen-fd --timeout-secs --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --parent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expect-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exe)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rollback)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --listen-fd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout-secs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1266,8 +1392,22 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__help)
-            opts="serve agent enroll status env logs config server login logout ledger dash task gc completions man help"
+            opts="serve agent enroll status env logs config server login logout service __update-guard ledger dash task gc completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd____update__subcmd__guard)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1588,7 +1728,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__help__subcmd__server)
-            opts="status nodes tasks queue tokens events blacklist audit mode credits ledger"
+            opts="status nodes tasks queue tokens events blacklist audit mode credits ledger update"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2133,6 +2273,104 @@ _edgecoder() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        edgecoder__subcmd__help__subcmd__server__subcmd__update)
+            opts="status start"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__server__subcmd__update__subcmd__start)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__server__subcmd__update__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__service)
+            opts="install uninstall status"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__service__subcmd__install)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__service__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__service__subcmd__uninstall)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         edgecoder__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2486,7 +2724,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version status nodes tasks queue tokens events blacklist audit mode credits ledger help"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version status nodes tasks queue tokens events blacklist audit mode credits ledger update help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3088,7 +3326,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__help)
-            opts="status nodes tasks queue tokens events blacklist audit mode credits ledger help"
+            opts="status nodes tasks queue tokens events blacklist audit mode credits ledger update help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3634,6 +3872,48 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__help__subcmd__tokens__subcmd__revoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__help__subcmd__update)
+            opts="status start"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__help__subcmd__update__subcmd__start)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__help__subcmd__update__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -4907,6 +5187,302 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__update)
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version status start help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__update__subcmd__help)
+            opts="status start help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__update__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__update__subcmd__help__subcmd__start)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__update__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__update__subcmd__start)
+            opts="-h -V --binary --sha256 --drain-timeout --wait --server --token --allow-insecure --config --env-file --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --binary)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sha256)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --drain-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__update__subcmd__status)
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__service)
+            opts="-h -V --help --version install uninstall status help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__service__subcmd__help)
+            opts="install uninstall status help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__service__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__service__subcmd__help__subcmd__install)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__service__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__service__subcmd__help__subcmd__uninstall)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__service__subcmd__install)
+            opts="-h -V --dry-run --force --path --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__service__subcmd__status)
+            opts="-h -V --path --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__service__subcmd__uninstall)
+            opts="-h -V --dry-run --path --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

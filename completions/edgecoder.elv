@@ -32,6 +32,8 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand server 'Drive a running coordinator: status, nodes, tasks, queue, tokens, events'
             cand login 'Check an API token against a coordinator and store it for later commands'
             cand logout 'Forget the stored token of a coordinator'
+            cand service 'Install, remove or inspect the systemd unit (Linux) or launchd plist (macOS)'
+            cand __update-guard 'Watches a coordinator''s self-update and rolls it back if needed (started by the coordinator itself)'
             cand ledger 'Check a ledger export offline (`ledger verify --file export.jsonl`)'
             cand dash 'A live terminal dashboard of a coordinator: queue, nodes, credits, events'
             cand task 'Run commands on this machine with no coordinator, and read their records'
@@ -245,6 +247,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand mode 'Show or set the network mode (enterprise_overlay or public_mesh)'
             cand credits 'Balances, history, grants, transfers and price quotes'
             cand ledger 'Verify and export the hash-chained ledger'
+            cand update 'Replace the coordinator''s binary, draining its local worker first (admin)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'edgecoder;server;status'= {
@@ -894,6 +897,60 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         }
         &'edgecoder;server;ledger;help;help'= {
         }
+        &'edgecoder;server;update'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand status 'The running version, the update in progress and recent updates'
+            cand start 'Check a new binary, drain the local worker, swap and restart on the same port'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;server;update;status'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;update;start'= {
+            cand --binary 'The new binary, as a path on the coordinator''s machine'
+            cand --sha256 'Its expected SHA-256 (hex, as `sha256sum` prints it); refused when it differs'
+            cand --drain-timeout 'Give up when the local worker''s running tasks take longer than this (default 10m)'
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --wait 'Wait until the update has ended; exit 0 only when the new version runs'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;update;help'= {
+            cand status 'The running version, the update in progress and recent updates'
+            cand start 'Check a new binary, drain the local worker, swap and restart on the same port'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;server;update;help;status'= {
+        }
+        &'edgecoder;server;update;help;start'= {
+        }
+        &'edgecoder;server;update;help;help'= {
+        }
         &'edgecoder;server;help'= {
             cand status 'Coordinator version, uptime, mode, queue counts, nodes online/pending'
             cand nodes 'List and manage worker nodes'
@@ -906,6 +963,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand mode 'Show or set the network mode (enterprise_overlay or public_mesh)'
             cand credits 'Balances, history, grants, transfers and price quotes'
             cand ledger 'Verify and export the hash-chained ledger'
+            cand update 'Replace the coordinator''s binary, draining its local worker first (admin)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'edgecoder;server;help;status'= {
@@ -1011,6 +1069,14 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         }
         &'edgecoder;server;help;ledger;export'= {
         }
+        &'edgecoder;server;help;update'= {
+            cand status 'The running version, the update in progress and recent updates'
+            cand start 'Check a new binary, drain the local worker, swap and restart on the same port'
+        }
+        &'edgecoder;server;help;update;status'= {
+        }
+        &'edgecoder;server;help;update;start'= {
+        }
         &'edgecoder;server;help;help'= {
         }
         &'edgecoder;login'= {
@@ -1031,6 +1097,70 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
             cand --all 'Forget the tokens of every coordinator'
             cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;service'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand install 'Write the systemd unit (Linux) or launchd plist (macOS) for this binary'
+            cand uninstall 'Stop and remove the unit or plist written by `service install`'
+            cand status 'Say whether the unit or plist is installed, and where'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;service;install'= {
+            cand --path 'The unit or plist file to write or remove (default: /etc/systemd/system/edgecoder.service on Linux, /Library/LaunchDaemons/io.edgecoder.runtime.plist on macOS)'
+            cand --dry-run 'Print the unit or plist instead of writing it'
+            cand --force 'Replace a unit or plist that differs from the one this binary would write'
+            cand --json 'Machine-readable output (status only)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;service;uninstall'= {
+            cand --path 'The unit or plist file to write or remove (default: /etc/systemd/system/edgecoder.service on Linux, /Library/LaunchDaemons/io.edgecoder.runtime.plist on macOS)'
+            cand --dry-run 'Say what would be removed, change nothing'
+            cand --json 'Machine-readable output (status only)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;service;status'= {
+            cand --path 'The unit or plist file to write or remove (default: /etc/systemd/system/edgecoder.service on Linux, /Library/LaunchDaemons/io.edgecoder.runtime.plist on macOS)'
+            cand --json 'Machine-readable output (status only)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;service;help'= {
+            cand install 'Write the systemd unit (Linux) or launchd plist (macOS) for this binary'
+            cand uninstall 'Stop and remove the unit or plist written by `service install`'
+            cand status 'Say whether the unit or plist is installed, and where'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;service;help;install'= {
+        }
+        &'edgecoder;service;help;uninstall'= {
+        }
+        &'edgecoder;service;help;status'= {
+        }
+        &'edgecoder;service;help;help'= {
+        }
+        &'edgecoder;__update-guard'= {
+            cand --parent 'parent'
+            cand --health-url 'health-url'
+            cand --expect-version 'expect-version'
+            cand --exe 'exe'
+            cand --rollback 'rollback'
+            cand --listen-fd 'listen-fd'
+            cand --timeout-secs 'timeout-secs'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -1213,6 +1343,8 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand server 'Drive a running coordinator: status, nodes, tasks, queue, tokens, events'
             cand login 'Check an API token against a coordinator and store it for later commands'
             cand logout 'Forget the stored token of a coordinator'
+            cand service 'Install, remove or inspect the systemd unit (Linux) or launchd plist (macOS)'
+            cand __update-guard 'Watches a coordinator''s self-update and rolls it back if needed (started by the coordinator itself)'
             cand ledger 'Check a ledger export offline (`ledger verify --file export.jsonl`)'
             cand dash 'A live terminal dashboard of a coordinator: queue, nodes, credits, events'
             cand task 'Run commands on this machine with no coordinator, and read their records'
@@ -1268,6 +1400,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand mode 'Show or set the network mode (enterprise_overlay or public_mesh)'
             cand credits 'Balances, history, grants, transfers and price quotes'
             cand ledger 'Verify and export the hash-chained ledger'
+            cand update 'Replace the coordinator''s binary, draining its local worker first (admin)'
         }
         &'edgecoder;help;server;status'= {
         }
@@ -1372,9 +1505,30 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         }
         &'edgecoder;help;server;ledger;export'= {
         }
+        &'edgecoder;help;server;update'= {
+            cand status 'The running version, the update in progress and recent updates'
+            cand start 'Check a new binary, drain the local worker, swap and restart on the same port'
+        }
+        &'edgecoder;help;server;update;status'= {
+        }
+        &'edgecoder;help;server;update;start'= {
+        }
         &'edgecoder;help;login'= {
         }
         &'edgecoder;help;logout'= {
+        }
+        &'edgecoder;help;service'= {
+            cand install 'Write the systemd unit (Linux) or launchd plist (macOS) for this binary'
+            cand uninstall 'Stop and remove the unit or plist written by `service install`'
+            cand status 'Say whether the unit or plist is installed, and where'
+        }
+        &'edgecoder;help;service;install'= {
+        }
+        &'edgecoder;help;service;uninstall'= {
+        }
+        &'edgecoder;help;service;status'= {
+        }
+        &'edgecoder;help;__update-guard'= {
         }
         &'edgecoder;help;ledger'= {
             cand verify 'Check an export from `edgecoder server ledger export`: the chain and its signatures'

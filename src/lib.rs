@@ -6,5 +6,7 @@ pub mod api;
 pub mod cli;
 pub mod config;
 pub mod runs;
+pub mod sd_notify;
 pub mod server;
 pub mod tui;
+pub mod version;

@@ -28,6 +28,9 @@ pub struct WorkerOptions {
     pub drain_timeout: Duration,
     /// The user tasks run as (`task_user::for_agent`); `None`: as the agent.
     pub run_as: Option<RunAs>,
+    /// Pet the systemd watchdog after each heartbeat the coordinator answered (the agent's
+    /// service); off for the local worker, whose coordinator pets for the process.
+    pub watchdog: bool,
 }
 
 /// Steps of the shutdown ladder, sent by whoever owns the signals.
@@ -120,7 +123,11 @@ pub async fn run(
         capabilities: opts.capabilities.clone(),
     };
     register_until_done(&shared, &register, &mut control).await?;
-    let heartbeats = tokio::spawn(heartbeat_loop(shared.clone(), register.clone()));
+    let heartbeats = tokio::spawn(heartbeat_loop(
+        shared.clone(),
+        register.clone(),
+        opts.watchdog,
+    ));
     let mut tasks = JoinSet::new();
     let mut summary = WorkerSummary::default();
     let mut backoff = Backoff::new("claiming work");
@@ -339,7 +346,7 @@ async fn register_until_done(
     }
 }
 
-async fn heartbeat_loop(shared: Arc<Shared>, register: ReregisterRequest) {
+async fn heartbeat_loop(shared: Arc<Shared>, register: ReregisterRequest, watchdog: bool) {
     let mut backoff = Backoff::new("heartbeats");
     let mut last_state = None;
     let mut refused = false;
@@ -369,6 +376,11 @@ async fn heartbeat_loop(shared: Arc<Shared>, register: ReregisterRequest) {
                 if refused {
                     tracing::info!("the coordinator accepts this node again");
                     refused = false;
+                }
+                // Only an answered heartbeat is a sign of life: an agent cut off from its
+                // coordinator stops petting, and systemd restarts it once `WatchdogSec` passes.
+                if watchdog {
+                    crate::sd_notify::watchdog();
                 }
                 if let Ok(mut i) = shared.intervals.lock() {
                     *i = answer.intervals;

@@ -331,6 +331,16 @@ impl Client {
             .await
     }
 
+    // --- self-update ---
+
+    pub async fn update_status(&self) -> Result<UpdateStatus, ClientError> {
+        self.get("/api/v1/update").await
+    }
+
+    pub async fn update_start(&self, req: &UpdateStartRequest) -> Result<UpdateInfo, ClientError> {
+        self.post("/api/v1/update", req).await
+    }
+
     // --- agent side: the token is the node credential ---
 
     pub async fn me(&self) -> Result<NodeInfo, ClientError> {

@@ -7,11 +7,13 @@ pub mod ledger_chain;
 pub mod sse;
 mod tasks;
 mod types;
+mod update;
 
 pub use control::*;
 pub use credits::*;
 pub use tasks::*;
 pub use types::*;
+pub use update::*;
 
 /// Milliseconds since the Unix epoch: the one time format on the wire and in the store.
 pub fn now_ms() -> i64 {

@@ -79,12 +79,16 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
         labels: None,
         drain_timeout: drain_timeout(&resolved)?,
         run_as,
+        watchdog: true,
     };
     let rt = super::runtime()?;
     rt.block_on(async move {
         let (tx, rx) = mpsc::channel(4);
         tokio::spawn(super::signals::ladder(tx));
         tracing::info!(coordinator = %url, max_concurrent, "agent starting");
+        // Ready once started: systemd's start must not wait on a coordinator that may be down.
+        // The watchdog, petted only by answered heartbeats, is what notices a lost coordinator.
+        crate::sd_notify::ready();
         match worker::run(opts, rx).await {
             Ok(summary) => {
                 tracing::info!(

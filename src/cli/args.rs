@@ -3,6 +3,7 @@
 pub use super::dash_args::DashArgs;
 use super::local_args::{GcArgs, TaskArgs};
 pub use super::server_args::*;
+pub use super::service_args::*;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -42,6 +43,12 @@ pub enum Command {
     Login(LoginArgs),
     /// Forget the stored token of a coordinator.
     Logout(LogoutArgs),
+    /// Install, remove or inspect the systemd unit (Linux) or launchd plist (macOS).
+    Service(ServiceArgs),
+    /// Watches a coordinator's self-update and rolls it back if needed (started by the
+    /// coordinator itself).
+    #[command(name = "__update-guard", hide = true)]
+    UpdateGuard(UpdateGuardArgs),
     /// Check a ledger export offline (`ledger verify --file export.jsonl`).
     Ledger(super::credits_args::OfflineLedgerArgs),
     /// A live terminal dashboard of a coordinator: queue, nodes, credits, events.

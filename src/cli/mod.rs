@@ -23,17 +23,23 @@ pub mod remote;
 mod serve;
 mod server;
 pub mod server_args;
+mod service;
+pub mod service_args;
 mod signals;
 mod status;
 mod task_cmd;
 
 use args::{Cli, Command};
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 pub use exit::CliError;
 
 /// Runs the command line; returns the process exit code.
 pub fn main() -> u8 {
-    let cli = Cli::parse();
+    // The version is set at run time so `--version` agrees with /health (see crate::version).
+    let matches = Cli::command()
+        .version(crate::version::current())
+        .get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let result = match cli.command {
         Command::Serve(args) => serve::run(args),
         Command::Agent(args) => agent_cmd::run(args),
@@ -51,6 +57,8 @@ pub fn main() -> u8 {
         Command::Gc(args) => gc::run(args),
         Command::Dash(args) => dash::run(args),
         Command::Ledger(args) => ledger_offline::run(args),
+        Command::Service(args) => service::run(args),
+        Command::UpdateGuard(args) => Ok(crate::server::update::guard::run(args.into())),
     };
     match result {
         Ok(code) => code,

@@ -213,7 +213,7 @@ async fn serve(settings: Settings, local: Option<LocalWorkerPlan>) -> Result<u8,
     let started = coordinator.started();
     println!(
         "edgecoder {} coordinator listening on {}",
-        env!("CARGO_PKG_VERSION"),
+        crate::version::current(),
         started.url
     );
     println!("  mode:     {mode}");
@@ -238,6 +238,7 @@ async fn serve(settings: Settings, local: Option<LocalWorkerPlan>) -> Result<u8,
                 labels: None,
                 drain_timeout: plan.drain_timeout,
                 run_as: plan.run_as,
+                watchdog: false,
             };
             println!(
                 "  local worker: on, {} task(s) at once (--no-local-worker to turn off)",
@@ -256,6 +257,8 @@ async fn serve(settings: Settings, local: Option<LocalWorkerPlan>) -> Result<u8,
         println!("  admin token: {token}");
         println!("Keep it somewhere safe; clients send it as `Authorization: Bearer <token>`.");
     }
+    crate::sd_notify::ready();
+    let watchdog = tokio::spawn(pet_watchdog(started.url.clone()));
     let stop = async move {
         signals::ladder(control).await;
         if let Some(worker) = worker {
@@ -266,6 +269,51 @@ async fn serve(settings: Settings, local: Option<LocalWorkerPlan>) -> Result<u8,
             }
         }
     };
-    coordinator.run(stop).await;
-    Ok(OK)
+    let restart = coordinator.run(stop).await;
+    watchdog.abort();
+    match restart {
+        None => Ok(OK),
+        Some(plan) => restart_into(plan),
+    }
+}
+
+/// The last step of a self-update: become the new binary, same pid, arguments and socket.
+#[cfg(unix)]
+fn restart_into(plan: crate::server::update::RestartPlan) -> Result<u8, CliError> {
+    println!("restarting into the new binary ({})", plan.exe.display());
+    let e = crate::server::update::swap::exec(
+        &plan.exe,
+        &plan.args,
+        plan.listen_fd,
+        Some(plan.guard_pid),
+    );
+    // The guard sees this process end and brings the previous binary back.
+    Err(CliError::error(format!(
+        "cannot execute the new binary {}: {e}; the update guard restores the previous one",
+        plan.exe.display()
+    )))
+}
+
+#[cfg(not(unix))]
+fn restart_into(_plan: crate::server::update::RestartPlan) -> Result<u8, CliError> {
+    Err(CliError::error("self-update needs a Unix system"))
+}
+
+/// Pets the systemd watchdog while this coordinator answers its own `/health`, so one that is
+/// alive but no longer serves HTTP is restarted. No-op outside systemd.
+async fn pet_watchdog(url: String) {
+    let Some(period) = crate::sd_notify::watchdog_period() else {
+        return;
+    };
+    let Ok(client) = Client::new(&url, None) else {
+        return;
+    };
+    loop {
+        if let Ok(Ok(health)) = tokio::time::timeout(period, client.health()).await
+            && health["status"] == "ok"
+        {
+            crate::sd_notify::watchdog();
+        }
+        tokio::time::sleep(period).await;
+    }
 }

@@ -46,6 +46,33 @@ pub enum ServerCommand {
     /// Verify and export the hash-chained ledger.
     #[command(subcommand)]
     Ledger(super::credits_args::LedgerCommand),
+    /// Replace the coordinator's binary, draining its local worker first (admin).
+    #[command(subcommand)]
+    Update(UpdateCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UpdateCommand {
+    /// The running version, the update in progress and recent updates.
+    Status,
+    /// Check a new binary, drain the local worker, swap and restart on the same port.
+    Start(UpdateStartArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateStartArgs {
+    /// The new binary, as a path on the coordinator's machine.
+    #[arg(long, value_name = "PATH")]
+    pub binary: PathBuf,
+    /// Its expected SHA-256 (hex, as `sha256sum` prints it); refused when it differs.
+    #[arg(long, value_name = "HEX")]
+    pub sha256: Option<String>,
+    /// Give up when the local worker's running tasks take longer than this (default 10m).
+    #[arg(long, value_name = "DURATION")]
+    pub drain_timeout: Option<String>,
+    /// Wait until the update has ended; exit 0 only when the new version runs.
+    #[arg(long)]
+    pub wait: bool,
 }
 
 #[derive(Debug, Subcommand)]

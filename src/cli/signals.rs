@@ -7,6 +7,7 @@ use tokio::sync::mpsc;
 pub async fn ladder(control: mpsc::Sender<Control>) {
     wait_for_signal().await;
     tracing::info!("signal received: draining (signal again to cancel running tasks)");
+    crate::sd_notify::stopping();
     let _ = control.send(Control::Drain).await;
     tokio::spawn(async move {
         wait_for_signal().await;

@@ -44,6 +44,21 @@ pub enum BindError {
 }
 
 pub async fn bind(req: &BindRequest) -> Result<tokio::net::TcpListener, BindError> {
+    // A coordinator that updated itself handed its socket over: same port, no gap in listening.
+    if let Some(std_listener) = super::update::swap::adopt_listener() {
+        let adopted = std_listener
+            .set_nonblocking(true)
+            .and_then(|()| tokio::net::TcpListener::from_std(std_listener));
+        match adopted {
+            Ok(listener) => {
+                if let Ok(addr) = listener.local_addr() {
+                    tracing::info!("listening on the socket handed over by the update ({addr})");
+                }
+                return Ok(listener);
+            }
+            Err(e) => tracing::warn!("cannot use the handed-over socket ({e}); binding anew"),
+        }
+    }
     if req.explicit || req.port == 0 {
         return tokio::net::TcpListener::bind((req.host.as_str(), req.port))
             .await

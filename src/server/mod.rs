@@ -14,6 +14,7 @@ mod metrics;
 pub mod openapi;
 mod routes;
 pub mod store;
+pub mod update;
 
 use crate::api::{Intervals, TokenCreateRequest, TokenKind};
 use std::collections::HashSet;
@@ -77,6 +78,8 @@ pub struct App {
     known_nodes: Mutex<HashSet<String>>,
     /// True once shutdown began: long-polls and streams end, readiness fails.
     pub shutdown: watch::Sender<bool>,
+    /// Self-update: the binary and socket to hand over, the local worker to drain.
+    pub update: update::Updater,
     /// The network mode, blacklisted addresses and rate limits, in memory.
     pub control: control::ControlPlane,
     /// Signs ledger checkpoints (loaded from, or made in, the data dir).
@@ -169,6 +172,7 @@ impl Coordinator {
             control: control::ControlPlane::new(settings.network_mode, settings.register_limit),
             ledger_key,
             pressure: Pressure::default(),
+            update: update::Updater::default(),
         });
         let new_admin_token = bootstrap_admin(&app).await?;
         load_control_state(&app).await?;
@@ -187,6 +191,15 @@ impl Coordinator {
             .local_addr()
             .map_err(|e| ServeError::Setup(format!("cannot read the bound address: {e}")))?;
         let url = format!("http://{}", display_addr(addr));
+        #[cfg(unix)]
+        {
+            use std::os::unix::io::AsRawFd;
+            app.update.set_listener(
+                listener.as_raw_fd(),
+                &format!("http://{}", loopback_of(addr)),
+            );
+        }
+
         bind::write_server_json(&settings.data_dir, &url)
             .map_err(|e| ServeError::Setup(format!("cannot write server.json: {e}")))?;
         Ok(Coordinator {
@@ -205,16 +218,24 @@ impl Coordinator {
         &self.started
     }
 
-    /// Serves until `stop` resolves, then drains: stops accepting, ends long-polls and streams,
-    /// finishes in-flight requests, checkpoints SQLite and removes server.json.
-    pub async fn run(self, stop: impl std::future::Future<Output = ()> + Send + 'static) {
+    /// Serves until `stop` resolves (or an update asks to restart), then drains: stops accepting,
+    /// ends long-polls and streams, finishes in-flight requests, checkpoints SQLite and removes
+    /// server.json. Returns the restart an update asked for; the caller execs it.
+    pub async fn run(
+        self,
+        stop: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Option<update::RestartPlan> {
         let app = self.started.app.clone();
         let sweeper = tokio::spawn(sweep_loop(app.clone()));
         let ledger_upkeep = tokio::spawn(ledger_loop(app.clone()));
+        tokio::spawn(finish_update(app.clone()));
         let router = routes::router(app.clone());
         let shutdown_app = app.clone();
         let graceful = async move {
-            stop.await;
+            tokio::select! {
+                _ = stop => {}
+                _ = shutdown_app.update.restart_requested() => {}
+            }
             tracing::info!("shutting down: no new connections; finishing requests in flight");
             shutdown_app.shutdown.send_replace(true);
         };
@@ -235,15 +256,53 @@ impl Coordinator {
         if let Err(e) = app.store.checkpoint().await {
             tracing::warn!("final checkpoint failed: {e}");
         }
-        bind::remove_server_json(&app.settings.data_dir);
+        let restart = app.update.take_restart();
+        if restart.is_none() {
+            bind::remove_server_json(&app.settings.data_dir);
+        }
         tracing::info!("coordinator stopped");
+        restart
     }
+}
+
+/// Where this process can reach a socket bound to `addr` (a wildcard address means loopback).
+fn loopback_of(addr: SocketAddr) -> String {
+    let ip = match addr.ip() {
+        std::net::IpAddr::V4(v4) if v4.is_unspecified() => {
+            std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)
+        }
+        std::net::IpAddr::V6(v6) if v6.is_unspecified() => {
+            std::net::IpAddr::V6(std::net::Ipv6Addr::LOCALHOST)
+        }
+        ip => ip,
+    };
+    display_addr(SocketAddr::new(ip, addr.port()))
 }
 
 fn display_addr(addr: SocketAddr) -> String {
     match addr {
         SocketAddr::V4(v4) => v4.to_string(),
         SocketAddr::V6(v6) => format!("[{}]:{}", v6.ip(), v6.port()),
+    }
+}
+
+/// Serving: an update that re-executed into this process (or was rolled back to it) is finished.
+async fn finish_update(app: AppState) {
+    update::swap::reap_guard();
+    let version = crate::version::current();
+    match app
+        .store
+        .write(move |ctx| update::record::recover(ctx, version))
+        .await
+    {
+        Ok(Some(done)) => tracing::info!(
+            update = %done.id,
+            state = done.state.as_str(),
+            "{}",
+            done.message.as_deref().unwrap_or_default()
+        ),
+        Ok(None) => {}
+        Err(e) => tracing::error!("cannot finish the previous update's record: {e}"),
     }
 }
 

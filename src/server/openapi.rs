@@ -416,6 +416,22 @@ pub const ROUTES: &[RouteDoc] = &[
         "CheckpointList",
         "Signed checkpoints and the coordinator's ledger public key (user).",
     ),
+    route(
+        "get",
+        "/api/v1/update",
+        "token",
+        None,
+        "UpdateStatus",
+        "Running version, the update in progress and recent updates (owner).",
+    ),
+    route(
+        "post",
+        "/api/v1/update",
+        "token",
+        Some("UpdateStartRequest"),
+        "UpdateInfo",
+        "Self-update: check the candidate, drain the local worker, swap, restart on the same port; 202 (admin).",
+    ),
 ];
 
 pub fn document() -> Value {
@@ -456,7 +472,7 @@ pub fn document() -> Value {
     }
     json!({
         "openapi": "3.0.3",
-        "info": {"title": "edgecoder coordinator", "version": env!("CARGO_PKG_VERSION")},
+        "info": {"title": "edgecoder coordinator", "version": crate::version::current()},
         "components": {"securitySchemes": {
             "apiToken": {"type": "http", "scheme": "bearer"},
             "nodeCredential": {"type": "http", "scheme": "bearer"}

@@ -45,7 +45,12 @@ impl Sandbox {
     /// A command for the binary with this sandbox's environment and nothing of the caller's
     /// edgecoder settings.
     pub fn command(&self) -> Command {
-        let mut cmd = Command::new(bin());
+        self.command_for(Path::new(bin()))
+    }
+
+    /// [`Sandbox::command`] for another copy of the binary (self-update tests run a copy).
+    pub fn command_for(&self, program: &Path) -> Command {
+        let mut cmd = Command::new(program);
         for (key, _) in std::env::vars() {
             if key.starts_with("EDGECODER_")
                 || [
@@ -131,7 +136,14 @@ impl Coordinator {
     }
 
     pub fn try_start(sb: &Sandbox, opts: CoordinatorOptions) -> Result<Coordinator, String> {
-        let mut cmd = sb.command();
+        Self::try_start_cmd(sb.command(), opts)
+    }
+
+    /// Starts `serve` from the command given (the sandbox's command for some binary).
+    pub fn try_start_cmd(
+        mut cmd: Command,
+        opts: CoordinatorOptions,
+    ) -> Result<Coordinator, String> {
         cmd.arg("serve")
             .args(&opts.args)
             .env("EDGECODER_LOG", "info")

@@ -12,6 +12,7 @@ mod status;
 mod submit;
 mod tasks;
 mod tokens;
+mod update;
 mod wait;
 
 use super::exit::CliError;
@@ -95,5 +96,6 @@ pub fn run(args: ServerArgs) -> Result<u8, CliError> {
         ServerCommand::Mode(args) => mode::run(&ctx, args),
         ServerCommand::Credits(cmd) => credits::run(&ctx, cmd),
         ServerCommand::Ledger(cmd) => ledger::run(&ctx, cmd),
+        ServerCommand::Update(cmd) => update::run(&ctx, cmd),
     }
 }

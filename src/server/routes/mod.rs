@@ -10,6 +10,7 @@ mod nodes;
 mod system;
 mod tasks;
 mod tokens;
+mod update;
 
 use crate::server::AppState;
 use crate::server::error::ApiError;
@@ -32,6 +33,7 @@ pub fn router(app: AppState) -> Router {
         .merge(control::router())
         .merge(credits::router())
         .merge(ledger::router())
+        .merge(update::router())
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(no_route)
         .layer(DefaultBodyLimit::max(max_body))

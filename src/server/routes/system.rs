@@ -23,8 +23,13 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/whoami", get(whoami))
 }
 
-async fn health() -> Json<Value> {
-    Json(json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}))
+/// `started_at` lets the update guard tell a re-executed process from the one before it.
+async fn health(State(app): State<AppState>) -> Json<Value> {
+    Json(json!({
+        "status": "ok",
+        "version": crate::version::current(),
+        "started_at": app.started_at,
+    }))
 }
 
 async fn ready(State(app): State<AppState>) -> (StatusCode, Json<Value>) {
@@ -69,7 +74,7 @@ async fn status(
     caller.require(Role::User)?;
     let queue = app.store.read(super::tasks::queue_summary).await?;
     Ok(Json(ServerStatus {
-        version: env!("CARGO_PKG_VERSION").to_string(),
+        version: crate::version::current().to_string(),
         mode: app.settings.mode.clone(),
         started_at: app.started_at,
         uptime_secs: ((crate::api::now_ms() - app.started_at).max(0) / 1000) as u64,

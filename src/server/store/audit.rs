@@ -17,6 +17,14 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// The coordinator acting on its own (self-update draining its local worker).
+    pub fn coordinator(what: &str) -> Actor {
+        Actor {
+            id: "coordinator".to_string(),
+            name: what.to_string(),
+        }
+    }
+
     pub fn of(caller: &Caller) -> Actor {
         Actor {
             id: caller.token_id.clone(),

@@ -219,6 +219,27 @@ const MIGRATIONS: &[&str] = &[
         signature BLOB NOT NULL
     );
     "#,
+    // 4: self-update status and history (issue 7); a row outlives the process it describes.
+    r#"
+    CREATE TABLE updates (
+        id                 TEXT PRIMARY KEY,
+        state              TEXT NOT NULL
+            CHECK (state IN ('deferred', 'restarting', 'succeeded', 'failed', 'rolled_back')),
+        from_version       TEXT NOT NULL,
+        to_version         TEXT NOT NULL,
+        binary             TEXT NOT NULL,
+        sha256             TEXT NOT NULL,
+        started_by         TEXT NOT NULL,
+        started_at         INTEGER NOT NULL,
+        updated_at         INTEGER NOT NULL,
+        finished_at        INTEGER,
+        drain_deadline     INTEGER NOT NULL,
+        -- The local worker's node id when this update drained it (and must undrain it after).
+        drained_local_node TEXT,
+        message            TEXT
+    );
+    CREATE INDEX updates_started ON updates (started_at);
+    "#,
 ];
 
 /// Brings the schema up to date; refuses a database made by a newer edgecoder.

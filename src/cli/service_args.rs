@@ -1,0 +1,90 @@
+//! Clap definitions of `edgecoder service …` and of the hidden update guard; the work is in
+//! `cli/service.rs` and `server/update/guard.rs`.
+
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct ServiceArgs {
+    #[command(subcommand)]
+    pub command: ServiceCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServiceCommand {
+    /// Write the systemd unit (Linux) or launchd plist (macOS) for this binary.
+    Install(ServiceInstallArgs),
+    /// Stop and remove the unit or plist written by `service install`.
+    Uninstall(ServiceUninstallArgs),
+    /// Say whether the unit or plist is installed, and where.
+    Status(ServiceTargetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServiceInstallArgs {
+    /// Print the unit or plist instead of writing it.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Replace a unit or plist that differs from the one this binary would write.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub target: ServiceTargetArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ServiceUninstallArgs {
+    /// Say what would be removed, change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub target: ServiceTargetArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ServiceTargetArgs {
+    /// The unit or plist file to write or remove (default: /etc/systemd/system/edgecoder.service
+    /// on Linux, /Library/LaunchDaemons/io.edgecoder.runtime.plist on macOS).
+    #[arg(long, value_name = "PATH")]
+    pub path: Option<PathBuf>,
+    /// Machine-readable output (status only).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `__update-guard`: started by a coordinator that updates itself; not for people.
+#[derive(Debug, Args)]
+pub struct UpdateGuardArgs {
+    #[arg(long)]
+    pub parent: u32,
+    #[arg(long)]
+    pub health_url: String,
+    #[arg(long)]
+    pub expect_version: String,
+    #[arg(long)]
+    pub exe: PathBuf,
+    #[arg(long)]
+    pub rollback: PathBuf,
+    #[arg(long)]
+    pub listen_fd: i32,
+    #[arg(long)]
+    pub timeout_secs: u64,
+    /// The coordinator's own arguments.
+    #[arg(last = true)]
+    pub args: Vec<std::ffi::OsString>,
+}
+
+impl From<UpdateGuardArgs> for crate::server::update::guard::GuardPlan {
+    fn from(a: UpdateGuardArgs) -> Self {
+        crate::server::update::guard::GuardPlan {
+            parent: a.parent,
+            health_url: a.health_url,
+            version: a.expect_version,
+            exe: a.exe,
+            rollback: a.rollback,
+            listen_fd: a.listen_fd,
+            timeout: std::time::Duration::from_secs(a.timeout_secs),
+            args: a.args,
+        }
+    }
+}
