@@ -496,3 +496,39 @@ async fn idempotency_key_returns_the_same_task_with_created_false() {
     assert_ne!(other.task.id, first.task.id);
     assert_eq!(admin.tasks("").await.unwrap().tasks.len(), 2);
 }
+
+/// A node that restarted and lost its task keeps heartbeating but no longer reports the task: the
+/// lease is not extended, so the task goes back to the queue once it runs out (not at its
+/// deadline an hour later), while a task the node does report stays leased to it.
+#[tokio::test]
+async fn heartbeats_keep_only_the_leases_of_tasks_the_node_reports() {
+    let sb = Sandbox::new();
+    let coord = Coordinator::start_with(&sb, fast());
+    let admin = coord.admin();
+    let (node, _) = enroll_as(&admin, "forgetful", &[], caps(4096, 0), true).await;
+    let alive = Heartbeat::start(&node);
+    let kept = submit(&admin, echo()).await;
+    let forgotten = submit(&admin, echo()).await;
+    for _ in 0..2 {
+        let claimed = claim_now(&node).await.expect("offered");
+        node.start(&claimed.task.id, &claimed.lease.lease_id)
+            .await
+            .expect("start");
+    }
+    if let Ok(mut running) = alive.running.lock() {
+        running.push(kept.id.clone());
+    }
+
+    let requeued = eventually(WITHIN, || async {
+        let t = admin.task(&forgotten.id).await.ok()?;
+        (t.state == TaskState::Queued).then_some(t)
+    })
+    .await;
+    assert_eq!(requeued.attempt_history[0].outcome, "lost");
+    // Several lease lifetimes later the reported task is still running on the node.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(
+        admin.task(&kept.id).await.unwrap().state,
+        TaskState::Running
+    );
+}

@@ -444,6 +444,10 @@ async fn heartbeat_loop(shared: Arc<Shared>, register: ReregisterRequest, watchd
 }
 
 /// Capped exponential backoff that reports a failure once, not every attempt.
+/// Retries slow down to this; with jitter (up to ×1.2) it stays within
+/// [`crate::api::AGENT_MAX_RETRY_PAUSE`], which coordinators rely on after a restart.
+const BACKOFF_CAP: Duration = Duration::from_secs(16);
+
 struct Backoff {
     what: &'static str,
     failures: u32,
@@ -460,7 +464,7 @@ impl Backoff {
         }
         self.failures = self.failures.saturating_add(1);
         let exp = self.failures.min(6);
-        jittered(Duration::from_millis(250u64 << exp).min(Duration::from_secs(30)))
+        jittered(Duration::from_millis(250u64 << exp).min(BACKOFF_CAP))
     }
 
     fn succeeded(&mut self) {
@@ -493,4 +497,23 @@ fn load_average() -> Option<f64> {
         .next()?
         .parse()
         .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Coordinators allow AGENT_MAX_RETRY_PAUSE after a restart before they declare a node lost;
+    /// the agent's slowest retry must come sooner.
+    #[test]
+    fn the_longest_retry_pause_is_within_what_coordinators_allow() {
+        let mut backoff = Backoff::new("test");
+        let err = ClientError::Unreachable {
+            url: "http://127.0.0.1:1".into(),
+            reason: "refused".into(),
+        };
+        let longest = (0..40).map(|_| backoff.failed(&err)).max();
+        assert!(longest.is_some_and(|d| d <= crate::api::AGENT_MAX_RETRY_PAUSE));
+        assert!(BACKOFF_CAP.mul_f64(1.2) <= crate::api::AGENT_MAX_RETRY_PAUSE);
+    }
 }

@@ -15,6 +15,11 @@ pub use tasks::*;
 pub use types::*;
 pub use update::*;
 
+/// The longest pause an agent makes between retries while its coordinator is unreachable (its
+/// backoff cap with the largest jitter). A restarted coordinator allows this on top of a lease's
+/// time before it declares a node lost, so its own downtime never costs a running task.
+pub const AGENT_MAX_RETRY_PAUSE: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// Milliseconds since the Unix epoch: the one time format on the wire and in the store.
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()

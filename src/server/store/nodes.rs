@@ -292,9 +292,22 @@ pub fn heartbeat(
              WHERE id = ?1",
         )?
         .execute(params![id, ctx.now, load, running.len() as i64])?;
+    // Only the leases of tasks the node says it runs (or has not started yet) live on: a node
+    // that restarted and lost a task stops extending its lease, so the task goes back to the
+    // queue once the lease runs out instead of waiting for its deadline.
+    let expires_at = ctx.now + lease_ttl_ms;
     ctx.conn
-        .prepare_cached("UPDATE leases SET expires_at = ?2 WHERE node_id = ?1")?
-        .execute(params![id, ctx.now + lease_ttl_ms])?;
+        .prepare_cached(
+            "UPDATE leases SET expires_at = ?2 WHERE node_id = ?1 AND started_at IS NULL",
+        )?
+        .execute(params![id, expires_at])?;
+    let mut extend = ctx
+        .conn
+        .prepare_cached("UPDATE leases SET expires_at = ?3 WHERE node_id = ?1 AND task_id = ?2")?;
+    for task_id in running {
+        extend.execute(params![id, task_id, expires_at])?;
+    }
+    drop(extend);
     if !was_online {
         announce_online(ctx, id)?;
     }
@@ -332,15 +345,19 @@ pub(super) fn announce_online(ctx: &mut WriteCtx<'_>, id: &str) -> Result<(), Ap
 }
 
 /// Treats a coordinator restart as having heard from every node, so nodes and their leases are
-/// not declared lost for the time the coordinator itself was down.
+/// not declared lost for the time the coordinator itself was down. Agents that found it down are
+/// backing off, so their next call may come up to [`crate::api::AGENT_MAX_RETRY_PAUSE`] later:
+/// that is allowed on top (the node's last sign of life is set that far ahead; its first real
+/// heartbeat replaces it).
 pub fn restart_grace(ctx: &mut WriteCtx<'_>, lease_ttl_ms: i64) -> Result<(), ApiError> {
+    let pause_ms = crate::api::AGENT_MAX_RETRY_PAUSE.as_millis() as i64;
     ctx.conn.execute(
         "UPDATE nodes SET last_heartbeat_at = ?1 WHERE online = 1",
-        [ctx.now],
+        [ctx.now + pause_ms],
     )?;
     ctx.conn.execute(
         "UPDATE leases SET expires_at = MAX(expires_at, ?1)",
-        [ctx.now + lease_ttl_ms],
+        [ctx.now + lease_ttl_ms + pause_ms],
     )?;
     Ok(())
 }
