@@ -577,3 +577,64 @@ async fn interrupting_an_unattended_wait_leaves_the_task_running() {
     assert_eq!(still.state, edgecoder::api::TaskState::Running);
     admin.cancel(&task.id).await.expect("clean up");
 }
+
+/// `server events` rides out a coordinator restart even when it had seen no event yet, and prints
+/// what happens after it.
+#[tokio::test]
+async fn events_keep_following_across_a_restart() {
+    let sb = Sandbox::new();
+    let mut coord = Coordinator::start_with(&sb, coordinator_only());
+    let port = port_of(&coord.url);
+    let mut events = server_cmd(&sb, &coord.url);
+    events
+        // Past the bootstrap's one event: nothing is printed before the restart.
+        .args(["server", "events", "--after", "1"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = events.spawn().expect("events");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in std::io::BufRead::lines(std::io::BufReader::new(stdout)).map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    coord.signal(libc::SIGTERM);
+    assert_eq!(coord.wait_exit(Duration::from_secs(15)), Some(0));
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let mut opts = coordinator_only();
+    opts.args = vec![
+        "--port".into(),
+        port.to_string(),
+        "--mode".into(),
+        "coordinator".into(),
+    ];
+    let coord = Coordinator::start_with(&sb, opts);
+    let id = coord
+        .admin()
+        .submit(&sh("true"))
+        .await
+        .expect("submit")
+        .task
+        .id;
+    let seen = tokio::task::spawn_blocking(move || {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while std::time::Instant::now() < deadline {
+            if let Ok(line) = rx.recv_timeout(Duration::from_millis(200))
+                && line.contains("task.submitted")
+                && line.contains(&id)
+            {
+                return true;
+            }
+        }
+        false
+    })
+    .await
+    .expect("join");
+    let still_running = child.try_wait().expect("try_wait").is_none();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(still_running, "server events gave up during the restart");
+    assert!(seen, "the event after the restart was printed");
+}

@@ -17,9 +17,11 @@ pub fn run(ctx: &Ctx, args: EventsArgs) -> Result<u8, CliError> {
         let stream_all = async {
             let mut last_id = args.after;
             let mut pause = Duration::from_millis(200);
+            let mut connected_once = false;
             loop {
                 match client.event_stream(&path, last_id).await {
                     Ok(mut stream) => {
+                        connected_once = true;
                         pause = Duration::from_millis(200);
                         while let Some(item) = stream.next().await {
                             match item {
@@ -31,8 +33,9 @@ pub fn run(ctx: &Ctx, args: EventsArgs) -> Result<u8, CliError> {
                         last_id = stream.last_id().or(last_id);
                         eprintln!("(event stream closed; reconnecting)");
                     }
-                    // Refused at the start: nothing is running there, say so at once.
-                    Err(e @ ClientError::Unreachable { .. }) if last_id == args.after => {
+                    // Refused at the start: nothing is running there, say so at once. Once
+                    // connected, a refusal is a restart in progress: keep trying.
+                    Err(e @ ClientError::Unreachable { .. }) if !connected_once => {
                         return Err(e);
                     }
                     Err(ClientError::Unreachable { .. }) => {}
