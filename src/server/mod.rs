@@ -452,25 +452,27 @@ async fn refresh_pressure(app: &AppState) {
     }
 }
 
-/// The ledger's upkeep, every half second: queue pressure for prices, due checkpoints, issuance.
+/// The ledger's upkeep, every half second: queue pressure for prices, then due checkpoints and
+/// issuance in one write job (one writer transaction a tick, not one each).
 async fn ledger_loop(app: AppState) {
     let mut tick = tokio::time::interval(Duration::from_millis(500));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
         refresh_pressure(&app).await;
-        if let Err(e) = ledger_checkpoint(&app, false).await {
-            tracing::warn!("ledger checkpoint failed: {e}");
-        }
+        let key = app.ledger_key.clone();
         let settings = app.settings.ledger;
-        match app
+        let upkeep = app
             .store
-            .write(move |ctx| ledger::issuance::issue_due(ctx, &settings))
-            .await
-        {
+            .write(move |ctx| {
+                ledger::checkpoints::checkpoint_if_due(ctx, &key, &settings, false)?;
+                ledger::issuance::issue_due(ctx, &settings)
+            })
+            .await;
+        match upkeep {
             Ok(0) => {}
             Ok(n) => tracing::info!(entries = n, "credits issued to contributors"),
-            Err(e) => tracing::warn!("issuance failed: {e}"),
+            Err(e) => tracing::warn!("ledger upkeep (checkpoint, issuance) failed: {e}"),
         }
     }
 }
