@@ -4,7 +4,7 @@
 //! that held it; every other end releases the hold in full.
 
 use super::pricing::{self, Pricing};
-use super::{COORDINATOR, Posting, TREASURY, balance, post};
+use super::{self as ledger, COORDINATOR, Posting, TREASURY, balance, post};
 use crate::api::{Quote, TaskCharge};
 use crate::server::error::ApiError;
 use crate::server::store::WriteCtx;
@@ -84,36 +84,51 @@ fn check_gate(conn: &Connection, payer: &Payer) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Holds the worst case of a task being submitted, in the submission's transaction and before
-/// the task row is written: a short balance refuses the submission with nothing written.
-pub fn hold_task(
+fn hold_posting<'a>(payer: &'a Payer, task_id: Option<&'a str>, hold: i64) -> Posting<'a> {
+    Posting {
+        kind: "hold",
+        account: &payer.account,
+        amount: -hold,
+        task_id,
+        actor: Some(&payer.actor),
+    }
+}
+
+/// The worst case a task of this timeout and kind holds, checked against the payer's balance
+/// (and the contribution-first gate) without writing anything; None with pricing off.
+pub fn check_hold(
     ctx: &mut WriteCtx<'_>,
     payer: &Payer,
-    task_id: &str,
     timeout_secs: u64,
     gpu: bool,
-) -> Result<(), ApiError> {
+) -> Result<Option<i64>, ApiError> {
     if !payer.pricing.enabled {
-        return Ok(());
+        return Ok(None);
     }
     check_gate(ctx.conn, payer)?;
     let hold = hold_amount(payer, timeout_secs, gpu)?;
-    post(
-        ctx,
-        &[Posting {
-            kind: "hold",
-            account: &payer.account,
-            amount: -hold,
-            task_id: Some(task_id),
-            actor: Some(&payer.actor),
-        }],
-    )?;
+    ledger::check(ctx, &[hold_posting(payer, None, hold)])?;
+    Ok(Some(hold))
+}
+
+/// Writes a hold [`check_hold`] accepted, in the submission's transaction, for the task just
+/// stored with sequence number `task_seq`.
+pub fn write_hold(
+    ctx: &mut WriteCtx<'_>,
+    payer: &Payer,
+    task_id: &str,
+    task_seq: i64,
+    hold: i64,
+    gpu: bool,
+) -> Result<(), ApiError> {
+    post(ctx, &[hold_posting(payer, Some(task_id), hold)])?;
     ctx.conn
         .prepare_cached(
-            "INSERT INTO task_charges (task_id, account, state, hold, gpu, rate, multiplier_bps, \
-             minimum, fee_bps) VALUES (?1, ?2, 'held', ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO task_charges (task_seq, task_id, account, state, hold, gpu, rate, \
+             multiplier_bps, minimum, fee_bps) VALUES (?1, ?2, ?3, 'held', ?4, ?5, ?6, ?7, ?8, ?9)",
         )?
         .execute(params![
+            task_seq,
             task_id,
             payer.account,
             hold,
@@ -137,6 +152,7 @@ pub struct Usage {
 }
 
 struct Held {
+    task_seq: i64,
     account: String,
     hold: i64,
     gpu: bool,
@@ -185,18 +201,20 @@ pub fn task_ended(
     let held = ctx
         .conn
         .prepare_cached(
-            "SELECT account, hold, gpu, rate, multiplier_bps, minimum, fee_bps \
-             FROM task_charges WHERE task_id = ?1 AND state = 'held'",
+            "SELECT task_seq, account, hold, gpu, rate, multiplier_bps, minimum, fee_bps \
+             FROM task_charges WHERE task_seq = (SELECT seq FROM tasks WHERE id = ?1) \
+             AND state = 'held'",
         )?
         .query_row([task_id], |r| {
             Ok(Held {
-                account: r.get(0)?,
-                hold: r.get(1)?,
-                gpu: r.get(2)?,
-                rate: r.get(3)?,
-                multiplier_bps: r.get(4)?,
-                minimum: r.get(5)?,
-                fee_bps: r.get(6)?,
+                task_seq: r.get(0)?,
+                account: r.get(1)?,
+                hold: r.get(2)?,
+                gpu: r.get(3)?,
+                rate: r.get(4)?,
+                multiplier_bps: r.get(5)?,
+                minimum: r.get(6)?,
+                fee_bps: r.get(7)?,
             })
         })
         .optional()?;
@@ -213,9 +231,9 @@ pub fn task_ended(
         post(ctx, &[release])?;
         ctx.conn
             .prepare_cached(
-                "UPDATE task_charges SET state = 'released', ended_at = ?2 WHERE task_id = ?1",
+                "UPDATE task_charges SET state = 'released', ended_at = ?2 WHERE task_seq = ?1",
             )?
-            .execute(params![task_id, ctx.now])?;
+            .execute(params![held.task_seq, ctx.now])?;
         return Ok(());
     };
     let billable = billable_ms(ctx.conn, &held, usage, ctx.now)?;
@@ -258,10 +276,10 @@ pub fn task_ended(
     ctx.conn
         .prepare_cached(
             "UPDATE task_charges SET state = 'settled', node_id = ?2, billable_ms = ?3, \
-             charged = ?4, fee = ?5, ended_at = ?6 WHERE task_id = ?1",
+             charged = ?4, fee = ?5, ended_at = ?6 WHERE task_seq = ?1",
         )?
         .execute(params![
-            task_id,
+            held.task_seq,
             usage.node_id,
             billable,
             charged,
@@ -274,7 +292,8 @@ pub fn task_ended(
 pub fn task_charge(conn: &Connection, task_id: &str) -> Result<TaskCharge, ApiError> {
     conn.prepare_cached(
         "SELECT task_id, account, state, hold, gpu, rate, multiplier_bps, minimum, fee_bps, \
-         node_id, billable_ms, charged, fee FROM task_charges WHERE task_id = ?1",
+         node_id, billable_ms, charged, fee FROM task_charges \
+         WHERE task_seq = (SELECT seq FROM tasks WHERE id = ?1)",
     )?
     .query_row([task_id], |r| {
         Ok(TaskCharge {

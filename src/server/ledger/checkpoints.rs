@@ -5,8 +5,8 @@
 //! signed every N entries or T seconds (whichever comes first, while there are new entries), at
 //! start, and at a clean shutdown.
 
-use super::head;
 use super::pricing::LedgerSettings;
+use super::written_head;
 use crate::api::Checkpoint;
 use crate::api::ledger_chain::checkpoint_message;
 use crate::server::error::ApiError;
@@ -64,7 +64,7 @@ pub fn checkpoint_if_due(
     force: bool,
 ) -> Result<Option<i64>, ApiError> {
     let (last_seq, last_at) = last(ctx.conn)?;
-    let (seq, hash) = head(ctx.conn)?;
+    let (seq, hash) = written_head(ctx)?;
     if seq <= last_seq {
         return Ok(None);
     }

@@ -92,6 +92,41 @@ impl Figures {
     }
 }
 
+/// What the writer knows of the ledger between statements: the chain's head and the figures of
+/// accounts it has read or written. Write-through (every change is still written to
+/// `credit_accounts` at once, so any SQL read stays right); it only spares reading back what the
+/// writer itself just wrote. Carried from batch to batch, dropped when a batch rolls back.
+#[derive(Debug, Default)]
+pub struct WriterCache {
+    head: Option<(i64, [u8; 32])>,
+    /// Each account's figures, and whether its row exists yet.
+    accounts: HashMap<String, (bool, Figures)>,
+}
+
+/// More accounts than this in the cache and it starts over: a bound on memory, not a tuning.
+const CACHED_ACCOUNTS: usize = 4096;
+
+impl WriterCache {
+    fn figures(&mut self, conn: &Connection, id: &str) -> Result<(bool, Figures), ApiError> {
+        if let Some(known) = self.accounts.get(id) {
+            return Ok(*known);
+        }
+        let read = match figures(conn, id)? {
+            Some(f) => (true, f),
+            None => (false, Figures::default()),
+        };
+        self.remember(id, read);
+        Ok(read)
+    }
+
+    fn remember(&mut self, id: &str, figures: (bool, Figures)) {
+        if self.accounts.len() >= CACHED_ACCOUNTS && !self.accounts.contains_key(id) {
+            self.accounts.clear();
+        }
+        self.accounts.insert(id.to_string(), figures);
+    }
+}
+
 fn account_kind(id: &str) -> Option<&'static str> {
     if id == TREASURY {
         Some("treasury")
@@ -189,14 +224,13 @@ pub fn head(conn: &Connection) -> Result<(i64, [u8; 32]), ApiError> {
     }
 }
 
-/// Writes the postings as consecutive chained entries and updates the cached balances. Every
-/// check (overflow, a non-treasury balance going negative on a debit) happens before anything is
-/// written, so a refusal leaves the batch clean.
-pub fn post(
-    ctx: &mut WriteCtx<'_>,
-    postings: &[Posting<'_>],
-) -> Result<Vec<LedgerEntry>, ApiError> {
-    let mut after: HashMap<&str, (bool, Figures)> = HashMap::new();
+/// Each touched account's figures after the postings (and whether its row exists yet); refuses
+/// what [`post`] would refuse (a malformed account, an overflow, a non-treasury balance going
+/// negative on a debit) without writing anything.
+type Plan<'p> = HashMap<&'p str, (bool, Figures)>;
+
+fn plan<'p>(ctx: &mut WriteCtx<'_>, postings: &[Posting<'p>]) -> Result<Plan<'p>, ApiError> {
+    let mut after: Plan<'p> = HashMap::new();
     for p in postings {
         if account_kind(p.account).is_none() {
             return Err(ApiError::internal(format!(
@@ -206,10 +240,7 @@ pub fn post(
         }
         let (exists, current) = match after.get(p.account) {
             Some(v) => *v,
-            None => match figures(ctx.conn, p.account)? {
-                Some(f) => (true, f),
-                None => (false, Figures::default()),
-            },
+            None => ctx.ledger.figures(ctx.conn, p.account)?,
         };
         let next = current
             .apply(p.kind, p.amount)
@@ -219,7 +250,36 @@ pub fn post(
         }
         after.insert(p.account, (exists, next));
     }
-    let (mut seq, mut prev) = head(ctx.conn)?;
+    Ok(after)
+}
+
+/// Whether [`post`] would accept these postings now; writes nothing. For a caller that must
+/// refuse before it writes anything else.
+pub fn check(ctx: &mut WriteCtx<'_>, postings: &[Posting<'_>]) -> Result<(), ApiError> {
+    plan(ctx, postings).map(|_| ())
+}
+
+/// The chain's head inside the writer: carried from entry to entry and batch to batch rather
+/// than read back each time.
+pub fn written_head(ctx: &mut WriteCtx<'_>) -> Result<(i64, [u8; 32]), ApiError> {
+    match ctx.ledger.head {
+        Some(known) => Ok(known),
+        None => {
+            let read = head(ctx.conn)?;
+            ctx.ledger.head = Some(read);
+            Ok(read)
+        }
+    }
+}
+
+/// Writes the postings as consecutive chained entries and updates the cached balances. Every
+/// check happens before anything is written (see [`check`]), so a refusal leaves the batch clean.
+pub fn post(
+    ctx: &mut WriteCtx<'_>,
+    postings: &[Posting<'_>],
+) -> Result<Vec<LedgerEntry>, ApiError> {
+    let after = plan(ctx, postings)?;
+    let (mut seq, mut prev) = written_head(ctx)?;
     let mut written = Vec::with_capacity(postings.len());
     for p in postings {
         seq += 1;
@@ -262,6 +322,7 @@ pub fn post(
         });
         prev = hash;
     }
+    ctx.ledger.head = Some((seq, prev));
     for (id, (exists, f)) in after {
         if exists {
             ctx.conn
@@ -286,6 +347,7 @@ pub fn post(
                     ctx.now
                 ])?;
         }
+        ctx.ledger.remember(id, (true, f));
     }
     Ok(written)
 }

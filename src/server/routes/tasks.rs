@@ -8,7 +8,6 @@ use crate::server::AppState;
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
 use crate::server::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::server::ledger::charges;
 use crate::server::store::{nodes, tasks};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -38,11 +37,7 @@ async fn submit(
     let payer = crate::server::routes::credits::payer(&app, &caller);
     let (task, created) = app
         .store
-        .write(move |ctx| {
-            tasks::submit_with(ctx, req, &by, limits, |ctx, id, timeout_secs, needs| {
-                charges::hold_task(ctx, &payer, id, timeout_secs, needs.gpu)
-            })
-        })
+        .write(move |ctx| tasks::submit(ctx, req, &by, limits, &payer))
         .await?;
     let status = if created {
         app.metrics.tasks_submitted.fetch_add(1, Ordering::Relaxed);

@@ -240,6 +240,33 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX updates_started ON updates (started_at);
     "#,
+    // 5: holds keyed by the task's sequence number: a new hold is an append and a settlement
+    // touches a recent page, where the random task id put every hold on a page of its own.
+    r#"
+    CREATE TABLE task_charges_by_seq (
+        task_seq       INTEGER PRIMARY KEY REFERENCES tasks (seq),
+        task_id        TEXT NOT NULL,
+        account        TEXT NOT NULL,
+        state          TEXT NOT NULL CHECK (state IN ('held', 'settled', 'released')),
+        hold           INTEGER NOT NULL,
+        gpu            INTEGER NOT NULL,
+        rate           INTEGER NOT NULL,
+        multiplier_bps INTEGER NOT NULL,
+        minimum        INTEGER NOT NULL,
+        fee_bps        INTEGER NOT NULL,
+        node_id        TEXT,
+        billable_ms    INTEGER,
+        charged        INTEGER,
+        fee            INTEGER,
+        ended_at       INTEGER
+    );
+    INSERT INTO task_charges_by_seq
+        SELECT t.seq, c.task_id, c.account, c.state, c.hold, c.gpu, c.rate, c.multiplier_bps,
+               c.minimum, c.fee_bps, c.node_id, c.billable_ms, c.charged, c.fee, c.ended_at
+        FROM task_charges c JOIN tasks t ON t.id = c.task_id;
+    DROP TABLE task_charges;
+    ALTER TABLE task_charges_by_seq RENAME TO task_charges;
+    "#,
 ];
 
 /// Brings the schema up to date; refuses a database made by a newer edgecoder.
@@ -267,4 +294,52 @@ pub fn run(conn: &mut Connection) -> Result<(), String> {
             .map_err(|e| format!("migration {version}: {e}"))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Applies the first `upto` migrations only, as an older edgecoder left the file.
+    fn migrate_to(conn: &mut Connection, upto: usize) {
+        for (index, sql) in MIGRATIONS.iter().enumerate().take(upto) {
+            conn.execute_batch(sql).expect("old migration");
+            conn.pragma_update(None, "user_version", index as i64 + 1)
+                .expect("version");
+        }
+    }
+
+    #[test]
+    fn holds_survive_the_move_to_task_sequence_keys() {
+        let mut conn = Connection::open_in_memory().expect("db");
+        migrate_to(&mut conn, 4);
+        conn.execute_batch(
+            "INSERT INTO tasks (id, state, command, env, files, timeout_ms, requirements, plain, \
+             placement, network, priority, max_attempts, submitted_by, created_at, updated_at) \
+             VALUES ('aaaa', 'queued', '[]', '{}', '[]', 1000, '{}', 1, 'any', 0, 0, 1, 't', 0, 0), \
+                    ('bbbb', 'succeeded', '[]', '{}', '[]', 1000, '{}', 1, 'any', 0, 0, 1, 't', 0, 0); \
+             INSERT INTO task_charges (task_id, account, state, hold, gpu, rate, multiplier_bps, \
+             minimum, fee_bps, node_id, charged, fee) VALUES \
+             ('bbbb', 'treasury', 'settled', 500, 0, 10, 10000, 1, 100, 'n1', 40, 1), \
+             ('aaaa', 'user:t', 'held', 700, 1, 40, 8000, 1, 100, NULL, NULL, NULL);",
+        )
+        .expect("v4 rows");
+        run(&mut conn).expect("migrate");
+        let rows: Vec<(i64, String, String, i64, Option<i64>)> = conn
+            .prepare("SELECT task_seq, task_id, state, hold, charged FROM task_charges ORDER BY 1")
+            .expect("prepare")
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(
+            rows,
+            vec![
+                (1, "aaaa".into(), "held".into(), 700, None),
+                (2, "bbbb".into(), "settled".into(), 500, Some(40)),
+            ]
+        );
+    }
 }

@@ -7,11 +7,11 @@
 //! coordinator pays for one commit per batch instead of one per request.
 
 mod migrations;
+mod wal;
 
 use crate::server::error::ApiError;
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{Notify, oneshot, watch};
@@ -24,6 +24,8 @@ const READ_POOL_SIZE: usize = 8;
 pub struct WriteCtx<'a> {
     pub conn: &'a Connection,
     pub now: i64,
+    /// The ledger's head and account figures as the writer left them (`ledger::WriterCache`).
+    pub(crate) ledger: crate::server::ledger::WriterCache,
     last_event: i64,
     newly_queued: u32,
 }
@@ -120,7 +122,7 @@ pub struct Store {
     readers: Arc<Mutex<Vec<Connection>>>,
     path: PathBuf,
     signals: Signals,
-    checkpoint_requested: Arc<AtomicBool>,
+    wal: Arc<wal::WalUpkeep>,
 }
 
 impl Store {
@@ -135,22 +137,23 @@ impl Store {
         let (events_tx, events_rx) = watch::channel(last_event);
         let queue = Arc::new(Notify::new());
         let (jobs_tx, jobs_rx) = mpsc::sync_channel::<Box<dyn Job>>(4096);
-        let checkpoint_requested = Arc::new(AtomicBool::new(false));
+        let wal = Arc::new(wal::WalUpkeep::default());
         let writer = Writer {
             conn,
             events: events_tx,
             queue: queue.clone(),
-            checkpoint_requested: checkpoint_requested.clone(),
+            wal: wal.clone(),
         };
         std::thread::Builder::new()
             .name("store-writer".into())
             .spawn(move || writer.run(jobs_rx))
             .map_err(|e| StoreOpenError::new(path, format!("cannot start writer: {e}")))?;
         let checkpoint_path = path.to_path_buf();
+        let checkpoint_wal = wal.clone();
         std::thread::Builder::new()
             .name("store-checkpoint".into())
-            .spawn(move || checkpointer(&checkpoint_path))
-            .map_err(|e| StoreOpenError::new(path, format!("cannot start writer: {e}")))?;
+            .spawn(move || wal::checkpointer(&checkpoint_path, &checkpoint_wal))
+            .map_err(|e| StoreOpenError::new(path, format!("cannot start checkpointer: {e}")))?;
         Ok(Store {
             jobs: jobs_tx,
             readers: Arc::new(Mutex::new(Vec::new())),
@@ -159,7 +162,7 @@ impl Store {
                 events: events_rx,
                 queue,
             },
-            checkpoint_requested,
+            wal,
         })
     }
 
@@ -226,7 +229,7 @@ impl Store {
     /// Folds the write-ahead log into the database file, for a clean shutdown.
     pub async fn checkpoint(&self) -> Result<(), ApiError> {
         // A checkpoint cannot run inside a transaction: the writer runs it after this job's commit.
-        self.checkpoint_requested.store(true, Ordering::SeqCst);
+        self.wal.request_truncate();
         self.write(|_| Ok(())).await
     }
 }
@@ -254,25 +257,7 @@ impl std::fmt::Display for StoreOpenError {
 
 impl std::error::Error for StoreOpenError {}
 
-/// Folds the WAL back into the database about once a second without blocking the writer
-/// (PASSIVE never waits for locks), so the WAL stays small under a steady load.
-fn checkpointer(path: &Path) {
-    let conn = match open_connection(path, false) {
-        Ok(conn) => conn,
-        Err(e) => {
-            tracing::warn!("WAL checkpointer could not open the database: {e}");
-            return;
-        }
-    };
-    loop {
-        std::thread::sleep(std::time::Duration::from_secs(1));
-        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-            tracing::debug!("passive WAL checkpoint: {e}");
-        }
-    }
-}
-
-fn open_connection(path: &Path, read_only: bool) -> rusqlite::Result<Connection> {
+pub(super) fn open_connection(path: &Path, read_only: bool) -> rusqlite::Result<Connection> {
     let flags = if read_only {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
     } else {
@@ -288,9 +273,10 @@ fn open_connection(path: &Path, read_only: bool) -> rusqlite::Result<Connection>
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        // Checkpoints run on their own thread (see `checkpointer`), not inside the writer's
-        // commits, where they took an eighth of its time.
+        // Checkpoints run on their own thread (see `wal`), not inside the writer's commits,
+        // where they took an eighth of its time.
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        conn.pragma_update(None, "journal_size_limit", wal::WAL_SIZE_LIMIT_BYTES)?;
         // 16 MiB of page cache keeps the hot queue in memory without a large RSS.
         conn.pragma_update(None, "cache_size", -16384)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
@@ -303,13 +289,14 @@ struct Writer {
     conn: Connection,
     events: watch::Sender<i64>,
     queue: Arc<Notify>,
-    checkpoint_requested: Arc<AtomicBool>,
+    wal: Arc<wal::WalUpkeep>,
 }
 
 impl Writer {
     fn run(self, jobs: mpsc::Receiver<Box<dyn Job>>) {
         let conn = &self.conn;
         let mut last_event = *self.events.borrow();
+        let mut ledger = crate::server::ledger::WriterCache::default();
         while let Ok(first) = jobs.recv() {
             let mut batch = vec![first];
             while batch.len() < MAX_BATCH {
@@ -321,6 +308,7 @@ impl Writer {
             let mut ctx = WriteCtx {
                 conn,
                 now: crate::api::now_ms(),
+                ledger: std::mem::take(&mut ledger),
                 last_event,
                 newly_queued: 0,
             };
@@ -341,6 +329,10 @@ impl Writer {
             };
             let committed = commit.is_ok();
             let (new_last_event, newly_queued) = (ctx.last_event, ctx.newly_queued);
+            // A rolled-back batch's entries never happened: read the ledger afresh next time.
+            if committed {
+                ledger = ctx.ledger;
+            }
             for job in batch {
                 job.reply(commit.clone());
             }
@@ -352,24 +344,14 @@ impl Writer {
                 for _ in 0..newly_queued.min(1024) {
                     self.queue.notify_one();
                 }
-                self.checkpoint_if_requested();
+                self.wal.after_commit(conn);
             } else {
                 // Event ids handed out in a rolled-back batch were never committed.
                 last_event = *self.events.borrow();
             }
         }
-        self.checkpoint_requested.store(true, Ordering::SeqCst);
-        self.checkpoint_if_requested();
-    }
-
-    fn checkpoint_if_requested(&self) {
-        if self.checkpoint_requested.swap(false, Ordering::SeqCst)
-            && let Err(e) = self
-                .conn
-                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-        {
-            tracing::warn!("WAL checkpoint failed: {e}");
-        }
+        self.wal.request_truncate();
+        self.wal.after_commit(conn);
     }
 }
 
@@ -449,5 +431,79 @@ mod tests {
         });
         assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 25);
         assert_eq!(meta_rows(&store), 25);
+    }
+
+    #[test]
+    fn the_wal_starts_over_under_a_steady_load() {
+        let dir = tempfile::tempdir().expect("dir");
+        let db = dir.path().join("t.db");
+        let store = Arc::new(Store::open(&db).expect("open"));
+        let wal = dir.path().join("t.db-wal");
+        let rt = tokio::runtime::Runtime::new().expect("runtime");
+        // Four writers keep the store busy without a pause, as a loaded coordinator does: the
+        // checkpoint thread alone never catches the last frames then.
+        let value = "x".repeat(16 * 1024);
+        let started = std::time::Instant::now();
+        let (written, restarts, largest_wal) = rt.block_on(async {
+            let written = Arc::new(std::sync::atomic::AtomicU64::new(0));
+            let mut writers = Vec::new();
+            for w in 0..4 {
+                let (store, value, written) = (store.clone(), value.clone(), written.clone());
+                writers.push(tokio::spawn(async move {
+                    let mut i = 0u64;
+                    while written.load(std::sync::atomic::Ordering::Relaxed) < 64 << 20
+                        || started.elapsed() < std::time::Duration::from_secs(3)
+                    {
+                        let (key, value) = (format!("k{w}-{i}"), value.clone());
+                        store
+                            .write(move |ctx| {
+                                ctx.conn.execute(
+                                    "INSERT INTO meta (key, value) VALUES (?1, ?2)",
+                                    [key, value],
+                                )?;
+                                Ok(())
+                            })
+                            .await
+                            .expect("write");
+                        written.fetch_add(16 * 1024, std::sync::atomic::Ordering::Relaxed);
+                        i += 1;
+                    }
+                }));
+            }
+            // The WAL header's checkpoint sequence number (bytes 12..16) grows each time the WAL
+            // starts over.
+            let restart_count = |wal: &std::path::Path| {
+                std::fs::read(wal).ok().and_then(|b| {
+                    b.get(12..16)
+                        .and_then(|s| s.try_into().ok())
+                        .map(u32::from_be_bytes)
+                })
+            };
+            let (mut last, mut restarts, mut largest) = (None, 0, 0);
+            while writers.iter().any(|w| !w.is_finished()) {
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                let now = restart_count(&wal);
+                if last.is_some() && now.is_some() && now != last {
+                    restarts += 1;
+                }
+                last = now.or(last);
+                largest = largest.max(std::fs::metadata(&wal).map_or(0, |m| m.len()));
+            }
+            for w in writers {
+                w.await.expect("join");
+            }
+            (
+                written.load(std::sync::atomic::Ordering::Relaxed),
+                restarts,
+                largest,
+            )
+        });
+        // Without the writer's catch-up the WAL never starts over while writes go on, and holds
+        // everything written.
+        assert!(
+            restarts >= 2,
+            "the WAL started over {restarts} times while {written} bytes were written; it \
+             reached {largest_wal} bytes"
+        );
     }
 }

@@ -6,6 +6,7 @@ use crate::api::{
     TaskInfo, TaskState,
 };
 use crate::server::error::ApiError;
+use crate::server::ledger::charges::{self, Payer};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::collections::BTreeMap;
 
@@ -126,24 +127,17 @@ pub fn check_relative_path(path: &str) -> Result<(), ApiError> {
 }
 
 /// Stores a new task, or returns the earlier one submitted with the same idempotency key.
+///
+/// The payer's hold is checked before anything is written, so a refusal (a short balance) leaves
+/// nothing behind, and is written right after the task row, keyed by the task's sequence number
+/// (an append, where the random task id would dirty a page of its own), so a hold never exists
+/// without its task.
 pub fn submit(
     ctx: &mut WriteCtx<'_>,
     req: SubmitRequest,
     submitted_by: &str,
     limits: SubmitLimits,
-) -> Result<(TaskInfo, bool), ApiError> {
-    submit_with(ctx, req, submitted_by, limits, |_, _, _, _| Ok(()))
-}
-
-/// [`submit`], running `before_insert(ctx, task id, timeout secs, requirements)` once the request
-/// is valid and new, before the task is written: the credits hold goes there, so a refusal (a
-/// short balance) leaves nothing behind and a hold never exists without its task.
-pub fn submit_with(
-    ctx: &mut WriteCtx<'_>,
-    req: SubmitRequest,
-    submitted_by: &str,
-    limits: SubmitLimits,
-    before_insert: impl FnOnce(&mut WriteCtx<'_>, &str, u64, &Requirements) -> Result<(), ApiError>,
+    payer: &Payer,
 ) -> Result<(TaskInfo, bool), ApiError> {
     validate(&req, &limits)?;
     if let Some(key) = &req.idempotency_key {
@@ -162,7 +156,8 @@ pub fn submit_with(
     let timeout_ms = req.timeout_secs.unwrap_or(limits.default_timeout_secs) as i64 * 1000;
     let max_attempts = req.max_attempts.unwrap_or(limits.default_max_attempts);
     let plain = req.requirements == Requirements::default();
-    before_insert(ctx, &id, (timeout_ms / 1000) as u64, &req.requirements)?;
+    let gpu = req.requirements.gpu;
+    let hold = charges::check_hold(ctx, payer, (timeout_ms / 1000) as u64, gpu)?;
     ctx.conn
         .prepare_cached(
             "INSERT INTO tasks (id, state, command, env, files, timeout_ms, requirements, plain, \
@@ -186,6 +181,10 @@ pub fn submit_with(
             submitted_by,
             ctx.now,
         ])?;
+    if let Some(hold) = hold {
+        let task_seq = ctx.conn.last_insert_rowid();
+        charges::write_hold(ctx, payer, &id, task_seq, hold, gpu)?;
+    }
     ctx.event(
         "task.submitted",
         Some(&id),
