@@ -452,8 +452,8 @@ async fn refresh_pressure(app: &AppState) {
     }
 }
 
-/// The ledger's upkeep, every half second: queue pressure for prices, then due checkpoints and
-/// issuance in one write job (one writer transaction a tick, not one each).
+/// The ledger's upkeep, every half second: queue pressure for prices, then the account index,
+/// due checkpoints and issuance in one write job (one writer transaction a tick, not one each).
 async fn ledger_loop(app: AppState) {
     let mut tick = tokio::time::interval(Duration::from_millis(500));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -465,6 +465,7 @@ async fn ledger_loop(app: AppState) {
         let upkeep = app
             .store
             .write(move |ctx| {
+                ledger::history::index_accounts(ctx)?;
                 ledger::checkpoints::checkpoint_if_due(ctx, &key, &settings, false)?;
                 ledger::issuance::issue_due(ctx, &settings)
             })
@@ -472,7 +473,7 @@ async fn ledger_loop(app: AppState) {
         match upkeep {
             Ok(0) => {}
             Ok(n) => tracing::info!(entries = n, "credits issued to contributors"),
-            Err(e) => tracing::warn!("ledger upkeep (checkpoint, issuance) failed: {e}"),
+            Err(e) => tracing::warn!("ledger upkeep (index, checkpoint, issuance) failed: {e}"),
         }
     }
 }

@@ -10,6 +10,7 @@ use crate::server::error::ApiError;
 use crate::server::store::WriteCtx;
 use axum::http::StatusCode;
 use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
 
 /// Who pays for a submission and at what load, captured before the write.
 #[derive(Debug, Clone)]
@@ -84,60 +85,106 @@ fn check_gate(conn: &Connection, payer: &Payer) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn hold_posting<'a>(payer: &'a Payer, task_id: Option<&'a str>, hold: i64) -> Posting<'a> {
+fn hold_posting<'a>(
+    account: &'a str,
+    actor: &'a str,
+    task_id: Option<&'a str>,
+    hold: i64,
+) -> Posting<'a> {
     Posting {
         kind: "hold",
-        account: &payer.account,
+        account,
         amount: -hold,
         task_id,
-        actor: Some(&payer.actor),
+        actor: Some(actor),
     }
 }
 
-/// The worst case a task of this timeout and kind holds, checked against the payer's balance
-/// (and the contribution-first gate) without writing anything; None with pricing off.
+/// A task's hold and the price agreed at submission; once it ended, what it was charged. Kept as
+/// JSON in the task's own `charge` column: the task row is written at submission and again when
+/// the task ends anyway, so the charge costs no row (and no index page) of its own.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Charge {
+    account: String,
+    /// `held`, `settled` or `released`.
+    state: String,
+    hold: i64,
+    gpu: bool,
+    rate: i64,
+    multiplier_bps: u32,
+    minimum: i64,
+    fee_bps: u32,
+    #[serde(default)]
+    node_id: Option<String>,
+    #[serde(default)]
+    billable_ms: Option<i64>,
+    #[serde(default)]
+    charged: Option<i64>,
+    #[serde(default)]
+    fee: Option<i64>,
+    #[serde(default)]
+    ended_at: Option<i64>,
+}
+
+impl Charge {
+    /// The column's value.
+    pub fn to_json(&self) -> Result<String, ApiError> {
+        Ok(serde_json::to_string(self)?)
+    }
+}
+
+/// The hold a task of this timeout and kind takes, checked against the payer's balance (and the
+/// contribution-first gate) without writing anything; None with pricing off. Store the result
+/// with the task (`Charge::to_json`), then write the hold entry with [`write_hold`].
 pub fn check_hold(
     ctx: &mut WriteCtx<'_>,
     payer: &Payer,
     timeout_secs: u64,
     gpu: bool,
-) -> Result<Option<i64>, ApiError> {
+) -> Result<Option<Charge>, ApiError> {
     if !payer.pricing.enabled {
         return Ok(None);
     }
     check_gate(ctx.conn, payer)?;
     let hold = hold_amount(payer, timeout_secs, gpu)?;
-    ledger::check(ctx, &[hold_posting(payer, None, hold)])?;
-    Ok(Some(hold))
+    ledger::check(
+        ctx,
+        &[hold_posting(&payer.account, &payer.actor, None, hold)],
+    )?;
+    Ok(Some(Charge {
+        account: payer.account.clone(),
+        state: "held".to_string(),
+        hold,
+        gpu,
+        rate: rate_of(&payer.pricing, gpu),
+        multiplier_bps: payer.multiplier_bps,
+        minimum: payer.pricing.minimum,
+        fee_bps: payer.pricing.fee_bps,
+        node_id: None,
+        billable_ms: None,
+        charged: None,
+        fee: None,
+        ended_at: None,
+    }))
 }
 
-/// Writes a hold [`check_hold`] accepted, in the submission's transaction, for the task just
-/// stored with sequence number `task_seq`.
+/// Writes the ledger entry of a hold [`check_hold`] accepted, in the submission's transaction,
+/// once the task is stored with it.
 pub fn write_hold(
     ctx: &mut WriteCtx<'_>,
     payer: &Payer,
     task_id: &str,
-    task_seq: i64,
-    hold: i64,
-    gpu: bool,
+    charge: &Charge,
 ) -> Result<(), ApiError> {
-    post(ctx, &[hold_posting(payer, Some(task_id), hold)])?;
-    ctx.conn
-        .prepare_cached(
-            "INSERT INTO task_charges (task_seq, task_id, account, state, hold, gpu, rate, \
-             multiplier_bps, minimum, fee_bps) VALUES (?1, ?2, ?3, 'held', ?4, ?5, ?6, ?7, ?8, ?9)",
-        )?
-        .execute(params![
-            task_seq,
-            task_id,
-            payer.account,
-            hold,
-            gpu,
-            rate_of(&payer.pricing, gpu),
-            payer.multiplier_bps,
-            payer.pricing.minimum,
-            payer.pricing.fee_bps,
-        ])?;
+    post(
+        ctx,
+        &[hold_posting(
+            &payer.account,
+            &payer.actor,
+            Some(task_id),
+            charge.hold,
+        )],
+    )?;
     Ok(())
 }
 
@@ -151,21 +198,10 @@ pub struct Usage {
     pub started_at: Option<i64>,
 }
 
-struct Held {
-    task_seq: i64,
-    account: String,
-    hold: i64,
-    gpu: bool,
-    rate: i64,
-    multiplier_bps: u32,
-    minimum: i64,
-    fee_bps: u32,
-}
-
 /// Billable milliseconds: the node's report, never more than the coordinator itself saw. A GPU
 /// task pays per wall-clock second of its run (the GPU is the node's for the whole attempt); a
 /// CPU task per CPU-second, at most the node's CPU count per wall-clock second.
-fn billable_ms(conn: &Connection, held: &Held, usage: &Usage, now: i64) -> Result<i64, ApiError> {
+fn billable_ms(conn: &Connection, held: &Charge, usage: &Usage, now: i64) -> Result<i64, ApiError> {
     let observed = usage.started_at.map_or(0, |s| (now - s).max(0));
     if held.gpu {
         let reported = usage
@@ -198,122 +234,96 @@ pub fn task_ended(
     final_state: &str,
     usage: Option<&Usage>,
 ) -> Result<(), ApiError> {
-    let held = ctx
-        .conn
-        .prepare_cached(
-            "SELECT task_seq, account, hold, gpu, rate, multiplier_bps, minimum, fee_bps \
-             FROM task_charges WHERE task_seq = (SELECT seq FROM tasks WHERE id = ?1) \
-             AND state = 'held'",
-        )?
-        .query_row([task_id], |r| {
-            Ok(Held {
-                task_seq: r.get(0)?,
-                account: r.get(1)?,
-                hold: r.get(2)?,
-                gpu: r.get(3)?,
-                rate: r.get(4)?,
-                multiplier_bps: r.get(5)?,
-                minimum: r.get(6)?,
-                fee_bps: r.get(7)?,
-            })
-        })
-        .optional()?;
-    let Some(held) = held else { return Ok(()) };
+    let Some(mut charge) = stored_charge(ctx.conn, task_id)? else {
+        return Ok(());
+    };
+    if charge.state != "held" {
+        return Ok(());
+    }
     let release = Posting {
         kind: "release",
-        account: &held.account,
-        amount: held.hold,
+        account: &charge.account,
+        amount: charge.hold,
         task_id: Some(task_id),
         actor: Some(COORDINATOR),
     };
     let usage = usage.filter(|_| final_state == "succeeded");
     let Some(usage) = usage else {
         post(ctx, &[release])?;
-        ctx.conn
-            .prepare_cached(
-                "UPDATE task_charges SET state = 'released', ended_at = ?2 WHERE task_seq = ?1",
-            )?
-            .execute(params![held.task_seq, ctx.now])?;
-        return Ok(());
+        charge.state = "released".to_string();
+        charge.ended_at = Some(ctx.now);
+        return store_charge(ctx.conn, task_id, &charge);
     };
-    let billable = billable_ms(ctx.conn, &held, usage, ctx.now)?;
+    let billable = billable_ms(ctx.conn, &charge, usage, ctx.now)?;
     let charged = pricing::charge(
         billable,
-        held.rate,
-        held.multiplier_bps,
-        held.minimum,
-        held.hold,
+        charge.rate,
+        charge.multiplier_bps,
+        charge.minimum,
+        charge.hold,
     );
-    let fee = pricing::fee(charged, held.fee_bps);
+    let fee = pricing::fee(charged, charge.fee_bps);
     let node_account = format!("node:{}", usage.node_id);
-    let actor = node_account.clone();
     let mut postings = vec![
         release,
         Posting {
             kind: "settle",
-            account: &held.account,
+            account: &charge.account,
             amount: -charged,
             task_id: Some(task_id),
-            actor: Some(&actor),
+            actor: Some(&node_account),
         },
         Posting {
             kind: "earn",
             account: &node_account,
             amount: charged - fee,
             task_id: Some(task_id),
-            actor: Some(&actor),
+            actor: Some(&node_account),
         },
         Posting {
             kind: "fee",
             account: TREASURY,
             amount: fee,
             task_id: Some(task_id),
-            actor: Some(&actor),
+            actor: Some(&node_account),
         },
     ];
     postings.retain(|p| p.amount != 0 || p.kind == "release");
     post(ctx, &postings)?;
-    ctx.conn
-        .prepare_cached(
-            "UPDATE task_charges SET state = 'settled', node_id = ?2, billable_ms = ?3, \
-             charged = ?4, fee = ?5, ended_at = ?6 WHERE task_seq = ?1",
-        )?
-        .execute(params![
-            held.task_seq,
-            usage.node_id,
-            billable,
-            charged,
-            fee,
-            ctx.now
-        ])?;
+    charge.state = "settled".to_string();
+    charge.node_id = Some(usage.node_id.clone());
+    charge.billable_ms = Some(billable);
+    charge.charged = Some(charged);
+    charge.fee = Some(fee);
+    charge.ended_at = Some(ctx.now);
+    store_charge(ctx.conn, task_id, &charge)
+}
+
+/// The task's charge; None for a task submitted with pricing off (or unknown).
+fn stored_charge(conn: &Connection, task_id: &str) -> Result<Option<Charge>, ApiError> {
+    let raw: Option<String> = conn
+        .prepare_cached("SELECT charge FROM tasks WHERE id = ?1")?
+        .query_row([task_id], |r| r.get(0))
+        .optional()?
+        .flatten();
+    raw.map(|raw| {
+        serde_json::from_str(&raw).map_err(|e| {
+            ApiError::internal(format!(
+                "task {task_id} has an unreadable charge ({e}): the database was edited"
+            ))
+        })
+    })
+    .transpose()
+}
+
+fn store_charge(conn: &Connection, task_id: &str, charge: &Charge) -> Result<(), ApiError> {
+    conn.prepare_cached("UPDATE tasks SET charge = ?2 WHERE id = ?1")?
+        .execute(params![task_id, charge.to_json()?])?;
     Ok(())
 }
 
 pub fn task_charge(conn: &Connection, task_id: &str) -> Result<TaskCharge, ApiError> {
-    conn.prepare_cached(
-        "SELECT task_id, account, state, hold, gpu, rate, multiplier_bps, minimum, fee_bps, \
-         node_id, billable_ms, charged, fee FROM task_charges \
-         WHERE task_seq = (SELECT seq FROM tasks WHERE id = ?1)",
-    )?
-    .query_row([task_id], |r| {
-        Ok(TaskCharge {
-            task_id: r.get(0)?,
-            account: r.get(1)?,
-            state: r.get(2)?,
-            hold: r.get(3)?,
-            gpu: r.get(4)?,
-            rate_per_second: r.get(5)?,
-            multiplier_bps: r.get(6)?,
-            minimum: r.get(7)?,
-            fee_bps: r.get(8)?,
-            node_id: r.get(9)?,
-            billable_ms: r.get(10)?,
-            charged: r.get(11)?,
-            fee: r.get(12)?,
-        })
-    })
-    .optional()?
-    .ok_or_else(|| {
+    let charge = stored_charge(conn, task_id)?.ok_or_else(|| {
         ApiError::new(
             StatusCode::NOT_FOUND,
             "not_found",
@@ -321,6 +331,21 @@ pub fn task_charge(conn: &Connection, task_id: &str) -> Result<TaskCharge, ApiEr
                 "task {task_id} has no hold (it was submitted with pricing off, or is unknown)"
             ),
         )
+    })?;
+    Ok(TaskCharge {
+        task_id: task_id.to_string(),
+        account: charge.account,
+        state: charge.state,
+        hold: charge.hold,
+        gpu: charge.gpu,
+        rate_per_second: charge.rate,
+        multiplier_bps: charge.multiplier_bps,
+        minimum: charge.minimum,
+        fee_bps: charge.fee_bps,
+        node_id: charge.node_id,
+        billable_ms: charge.billable_ms,
+        charged: charge.charged,
+        fee: charge.fee,
     })
 }
 

@@ -10,12 +10,13 @@
 
 pub mod charges;
 pub mod checkpoints;
+pub mod history;
 pub mod issuance;
 pub mod pricing;
 pub mod verify;
 
 use crate::api::ledger_chain::{EntryFields, GENESIS, entry_hash};
-use crate::api::{Account, LedgerEntry, LedgerPage, Role};
+use crate::api::{Account, LedgerEntry, Role};
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
 use crate::server::store::WriteCtx;
@@ -392,7 +393,7 @@ pub fn list_accounts(conn: &Connection) -> Result<Vec<Account>, ApiError> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-fn entry_from_row(r: &Row<'_>) -> rusqlite::Result<LedgerEntry> {
+pub(crate) fn entry_from_row(r: &Row<'_>) -> rusqlite::Result<LedgerEntry> {
     Ok(LedgerEntry {
         seq: r.get(0)?,
         at: r.get(1)?,
@@ -406,35 +407,10 @@ fn entry_from_row(r: &Row<'_>) -> rusqlite::Result<LedgerEntry> {
     })
 }
 
-const ENTRY_COLUMNS: &str = "seq, at, kind, account, amount, task_id, actor, prev_hash, hash";
+pub(crate) const ENTRY_COLUMNS: &str =
+    "seq, at, kind, account, amount, task_id, actor, prev_hash, hash";
 
-/// Entries after `after` in order, optionally of one account; with the cursor of the next page.
-pub fn page(
-    conn: &Connection,
-    account: Option<&str>,
-    after: i64,
-    limit: u32,
-) -> Result<LedgerPage, ApiError> {
-    let limit = limit.clamp(1, 10_000);
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {ENTRY_COLUMNS} FROM ledger WHERE seq > ?1 AND (?2 IS NULL OR account = ?2) \
-         ORDER BY seq LIMIT ?3"
-    ))?;
-    let mut entries: Vec<LedgerEntry> = stmt
-        .query_map(params![after, account, limit + 1], entry_from_row)?
-        .collect::<Result<_, _>>()?;
-    let more = entries.len() > limit as usize;
-    entries.truncate(limit as usize);
-    let next_after = if more {
-        entries.last().map(|e| e.seq)
-    } else {
-        None
-    };
-    Ok(LedgerPage {
-        entries,
-        next_after,
-    })
-}
+pub use history::page;
 
 /// Whether `caller` may read `account` (or, with `spending`, move credits out of it): a token
 /// its own account and those of the nodes enrolled with enrollment tokens it made; an owner may

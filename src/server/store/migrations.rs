@@ -240,32 +240,33 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX updates_started ON updates (started_at);
     "#,
-    // 5: holds keyed by the task's sequence number: a new hold is an append and a settlement
-    // touches a recent page, where the random task id put every hold on a page of its own.
+    // 5: settlement off the random pages. A task's hold and price move into the task row (JSON,
+    // src/server/ledger/charges.rs), which is written at submission and at the end anyway,
+    // where the table keyed by the random task id put every hold on a page of its own; entries
+    // are indexed by account in bulk by the ledger upkeep (src/server/ledger/history.rs), not on
+    // every insert.
     r#"
-    CREATE TABLE task_charges_by_seq (
-        task_seq       INTEGER PRIMARY KEY REFERENCES tasks (seq),
-        task_id        TEXT NOT NULL,
-        account        TEXT NOT NULL,
-        state          TEXT NOT NULL CHECK (state IN ('held', 'settled', 'released')),
-        hold           INTEGER NOT NULL,
-        gpu            INTEGER NOT NULL,
-        rate           INTEGER NOT NULL,
-        multiplier_bps INTEGER NOT NULL,
-        minimum        INTEGER NOT NULL,
-        fee_bps        INTEGER NOT NULL,
-        node_id        TEXT,
-        billable_ms    INTEGER,
-        charged        INTEGER,
-        fee            INTEGER,
-        ended_at       INTEGER
-    );
-    INSERT INTO task_charges_by_seq
-        SELECT t.seq, c.task_id, c.account, c.state, c.hold, c.gpu, c.rate, c.multiplier_bps,
-               c.minimum, c.fee_bps, c.node_id, c.billable_ms, c.charged, c.fee, c.ended_at
-        FROM task_charges c JOIN tasks t ON t.id = c.task_id;
+    DROP INDEX ledger_account;
+    CREATE TABLE ledger_by_account (
+        account TEXT NOT NULL,
+        seq     INTEGER NOT NULL,
+        PRIMARY KEY (account, seq)
+    ) WITHOUT ROWID;
+    INSERT INTO ledger_by_account (account, seq) SELECT account, seq FROM ledger;
+    INSERT INTO meta (key, value)
+        SELECT 'ledger_indexed_upto', CAST(COALESCE(MAX(seq), 0) AS TEXT) FROM ledger;
+
+    ALTER TABLE tasks ADD COLUMN charge TEXT;
+    UPDATE tasks SET charge = (
+        SELECT json_object(
+            'account', c.account, 'state', c.state, 'hold', c.hold,
+            'gpu', json(CASE WHEN c.gpu THEN 'true' ELSE 'false' END), 'rate', c.rate,
+            'multiplier_bps', c.multiplier_bps, 'minimum', c.minimum, 'fee_bps', c.fee_bps,
+            'node_id', c.node_id, 'billable_ms', c.billable_ms, 'charged', c.charged,
+            'fee', c.fee, 'ended_at', c.ended_at)
+        FROM task_charges c WHERE c.task_id = tasks.id)
+    WHERE id IN (SELECT task_id FROM task_charges);
     DROP TABLE task_charges;
-    ALTER TABLE task_charges_by_seq RENAME TO task_charges;
     "#,
 ];
 
@@ -310,7 +311,7 @@ mod tests {
     }
 
     #[test]
-    fn holds_survive_the_move_to_task_sequence_keys() {
+    fn holds_and_account_history_survive_migration_5() {
         let mut conn = Connection::open_in_memory().expect("db");
         migrate_to(&mut conn, 4);
         conn.execute_batch(
@@ -321,25 +322,54 @@ mod tests {
              INSERT INTO task_charges (task_id, account, state, hold, gpu, rate, multiplier_bps, \
              minimum, fee_bps, node_id, charged, fee) VALUES \
              ('bbbb', 'treasury', 'settled', 500, 0, 10, 10000, 1, 100, 'n1', 40, 1), \
-             ('aaaa', 'user:t', 'held', 700, 1, 40, 8000, 1, 100, NULL, NULL, NULL);",
+             ('aaaa', 'user:t', 'held', 700, 1, 40, 8000, 1, 100, NULL, NULL, NULL); \
+             INSERT INTO ledger (seq, at, kind, account, amount, prev_hash, hash) VALUES \
+             (1, 0, 'hold', 'treasury', -500, x'00', x'01'), \
+             (2, 0, 'hold', 'user:t', -700, x'01', x'02');",
         )
         .expect("v4 rows");
         run(&mut conn).expect("migrate");
-        let rows: Vec<(i64, String, String, i64, Option<i64>)> = conn
-            .prepare("SELECT task_seq, task_id, state, hold, charged FROM task_charges ORDER BY 1")
+        let charge = |id: &str| {
+            crate::server::ledger::charges::task_charge(&conn, id).expect("charge after migration")
+        };
+        let (settled, held) = (charge("bbbb"), charge("aaaa"));
+        assert_eq!(
+            (
+                settled.state.as_str(),
+                settled.hold,
+                settled.charged,
+                settled.fee
+            ),
+            ("settled", 500, Some(40), Some(1))
+        );
+        assert_eq!(settled.node_id.as_deref(), Some("n1"));
+        assert!(!settled.gpu);
+        assert_eq!(
+            (
+                held.account.as_str(),
+                held.state.as_str(),
+                held.hold,
+                held.charged
+            ),
+            ("user:t", "held", 700, None)
+        );
+        assert!(held.gpu);
+        assert_eq!((held.rate_per_second, held.multiplier_bps), (40, 8000));
+        let indexed: Vec<(String, i64)> = conn
+            .prepare("SELECT account, seq FROM ledger_by_account ORDER BY account")
             .expect("prepare")
-            .query_map([], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
             .expect("query")
             .collect::<Result<_, _>>()
             .expect("rows");
-        assert_eq!(
-            rows,
-            vec![
-                (1, "aaaa".into(), "held".into(), 700, None),
-                (2, "bbbb".into(), "settled".into(), 500, Some(40)),
-            ]
-        );
+        assert_eq!(indexed, vec![("treasury".into(), 1), ("user:t".into(), 2)]);
+        let upto: String = conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'ledger_indexed_upto'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("upto");
+        assert_eq!(upto, "2");
     }
 }

@@ -370,8 +370,14 @@ mod tests {
 
     fn meta_rows(store: &Store) -> i64 {
         let rt = tokio::runtime::Runtime::new().expect("runtime");
-        rt.block_on(store.read(|c| Ok(c.query_row("SELECT COUNT(*) FROM meta", [], |r| r.get(0))?)))
-            .expect("read")
+        rt.block_on(store.read(|c| {
+            Ok(c.query_row(
+                "SELECT COUNT(*) FROM meta WHERE key LIKE 'test-%'",
+                [],
+                |r| r.get(0),
+            )?)
+        }))
+        .expect("read")
     }
 
     #[test]
@@ -381,7 +387,7 @@ mod tests {
         let rt = tokio::runtime::Runtime::new().expect("runtime");
         let failed = rt.block_on(store.write(|ctx| {
             ctx.conn.execute(
-                "INSERT INTO meta (key, value) VALUES ('half', 'written')",
+                "INSERT INTO meta (key, value) VALUES ('test-half', 'written')",
                 [],
             )?;
             Err::<(), _>(ApiError::bad_request("refused after writing"))
@@ -390,7 +396,7 @@ mod tests {
         assert_eq!(meta_rows(&store), 0, "the half-done write was rolled back");
         let ok = rt.block_on(store.write(|ctx| {
             ctx.conn.execute(
-                "INSERT INTO meta (key, value) VALUES ('whole', 'written')",
+                "INSERT INTO meta (key, value) VALUES ('test-whole', 'written')",
                 [],
             )?;
             Ok(())
@@ -416,7 +422,7 @@ mod tests {
                             }
                             ctx.conn.execute(
                                 "INSERT INTO meta (key, value) VALUES (?1, 'x')",
-                                [format!("k{i}")],
+                                [format!("test-{i}")],
                             )?;
                             Ok(())
                         })

@@ -129,9 +129,8 @@ pub fn check_relative_path(path: &str) -> Result<(), ApiError> {
 /// Stores a new task, or returns the earlier one submitted with the same idempotency key.
 ///
 /// The payer's hold is checked before anything is written, so a refusal (a short balance) leaves
-/// nothing behind, and is written right after the task row, keyed by the task's sequence number
-/// (an append, where the random task id would dirty a page of its own), so a hold never exists
-/// without its task.
+/// nothing behind; the agreed price goes in the task row and the hold entry right after it, so a
+/// hold never exists without its task.
 pub fn submit(
     ctx: &mut WriteCtx<'_>,
     req: SubmitRequest,
@@ -157,13 +156,15 @@ pub fn submit(
     let max_attempts = req.max_attempts.unwrap_or(limits.default_max_attempts);
     let plain = req.requirements == Requirements::default();
     let gpu = req.requirements.gpu;
-    let hold = charges::check_hold(ctx, payer, (timeout_ms / 1000) as u64, gpu)?;
+    let charge = charges::check_hold(ctx, payer, (timeout_ms / 1000) as u64, gpu)?;
+    let charge_json = charge.as_ref().map(charges::Charge::to_json).transpose()?;
     ctx.conn
         .prepare_cached(
             "INSERT INTO tasks (id, state, command, env, files, timeout_ms, requirements, plain, \
              placement, network, priority, max_attempts, idempotency_key, submitted_by, \
-             created_at, updated_at) \
-             VALUES (?1, 'queued', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
+             created_at, updated_at, charge) \
+             VALUES (?1, 'queued', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, \
+             ?15)",
         )?
         .execute(params![
             id,
@@ -180,10 +181,10 @@ pub fn submit(
             req.idempotency_key,
             submitted_by,
             ctx.now,
+            charge_json,
         ])?;
-    if let Some(hold) = hold {
-        let task_seq = ctx.conn.last_insert_rowid();
-        charges::write_hold(ctx, payer, &id, task_seq, hold, gpu)?;
+    if let Some(charge) = &charge {
+        charges::write_hold(ctx, payer, &id, charge)?;
     }
     ctx.event(
         "task.submitted",
