@@ -68,7 +68,7 @@ fn main() {
                     ]
                 })
                 .collect();
-            ledger::post(ctx, &postings).map(|_| ())
+            ledger::post(ctx, &postings)
         }))
         .expect("append");
         written += BATCH;

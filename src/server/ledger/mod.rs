@@ -275,13 +275,40 @@ pub fn written_head(ctx: &mut WriteCtx<'_>) -> Result<(i64, [u8; 32]), ApiError>
 
 /// Writes the postings as consecutive chained entries and updates the cached balances. Every
 /// check happens before anything is written (see [`check`]), so a refusal leaves the batch clean.
-pub fn post(
+pub fn post(ctx: &mut WriteCtx<'_>, postings: &[Posting<'_>]) -> Result<(), ApiError> {
+    append(ctx, postings, |_, _, _| {})
+}
+
+/// [`post`], returning the entries as written (for a response; settlement has no use for them
+/// and skips building them).
+pub fn post_returning(
     ctx: &mut WriteCtx<'_>,
     postings: &[Posting<'_>],
 ) -> Result<Vec<LedgerEntry>, ApiError> {
+    let mut written = Vec::with_capacity(postings.len());
+    append(ctx, postings, |fields, prev, hash| {
+        written.push(LedgerEntry {
+            seq: fields.seq,
+            at: fields.at,
+            kind: fields.kind.to_string(),
+            account: fields.account.to_string(),
+            amount: fields.amount,
+            task_id: fields.task_id.map(str::to_string),
+            actor: fields.actor.map(str::to_string),
+            prev_hash: hex::encode(prev),
+            hash: hex::encode(hash),
+        })
+    })?;
+    Ok(written)
+}
+
+fn append(
+    ctx: &mut WriteCtx<'_>,
+    postings: &[Posting<'_>],
+    mut each: impl FnMut(&EntryFields<'_>, &[u8; 32], &[u8; 32]),
+) -> Result<(), ApiError> {
     let after = plan(ctx, postings)?;
     let (mut seq, mut prev) = written_head(ctx)?;
-    let mut written = Vec::with_capacity(postings.len());
     for p in postings {
         seq += 1;
         let fields = EntryFields {
@@ -310,17 +337,7 @@ pub fn post(
                 &prev[..],
                 &hash[..]
             ])?;
-        written.push(LedgerEntry {
-            seq,
-            at: ctx.now,
-            kind: p.kind.to_string(),
-            account: p.account.to_string(),
-            amount: p.amount,
-            task_id: p.task_id.map(str::to_string),
-            actor: p.actor.map(str::to_string),
-            prev_hash: hex::encode(prev),
-            hash: hex::encode(hash),
-        });
+        each(&fields, &prev, &hash);
         prev = hash;
     }
     ctx.ledger.head = Some((seq, prev));
@@ -350,7 +367,7 @@ pub fn post(
         }
         ctx.ledger.remember(id, (true, f));
     }
-    Ok(written)
+    Ok(())
 }
 
 fn account_from_row(r: &Row<'_>) -> rusqlite::Result<Account> {

@@ -198,7 +198,8 @@ async fn grant(
         .write(move |ctx| {
             ledger::require_account(ctx.conn, &req.account)?;
             let before = ledger::get_account(ctx.conn, &req.account)?;
-            let entries = ledger::post(ctx, &grant_postings(&req.account, req.amount, &actor.id))?;
+            let entries =
+                ledger::post_returning(ctx, &grant_postings(&req.account, req.amount, &actor.id))?;
             let after = ledger::get_account(ctx.conn, &req.account)?;
             // Audited in the same transaction as the grant itself.
             audit::record(
@@ -243,7 +244,7 @@ async fn transfer(
                 return Err(not_yours(&from));
             }
             let actor = caller.token_id.as_str();
-            let entries = ledger::post(
+            let entries = ledger::post_returning(
                 ctx,
                 &[
                     Posting {
