@@ -4,8 +4,9 @@
 //! the same store functions the routes call, each step's jobs sent together so they commit as one
 //! batch: submit → claim → start → complete. Rounds alternate between pricing on (the treasury
 //! pays, so every task is held and settled: five ledger entries) and off, on the same database,
-//! so drift in the machine falls on both alike. Prints the median time per task of each and the
-//! difference. The end-to-end figure the issue sets its target on is `cargo bench --bench
+//! so drift in the machine falls on both alike. Prints the median time per task of each step and
+//! the difference. The ledger upkeep (bulk account index, checkpoints) does not run here; the
+//! coordinator benchmark includes it. The end-to-end figure the issue sets its target on is `cargo bench --bench
 //! coordinator` (with and without `--free`); this one shows where the difference comes from.
 //!
 //! Run: `cargo bench --bench settlement [-- --secs 20 --round 8]`. Never fails on the numbers.
