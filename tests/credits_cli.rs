@@ -181,14 +181,7 @@ async fn issuance_splits_each_window_among_contributors() {
     let admin = coord.admin();
     let (node, node_id) = enroll_as(&admin, "n1", &[], caps(4096, 0), true).await;
     let id = admin.submit(&task(30)).await.expect("submit").task.id;
-    let c = claim_now(&node).await.expect("claim");
-    node.start(&id, &c.lease.lease_id).await.expect("start");
-    node.complete(
-        &id,
-        &complete_req(&c.lease.lease_id, Outcome::Succeeded, None),
-    )
-    .await
-    .expect("complete");
+    succeed_next(&node, &id).await;
     let acct = format!("node:{node_id}");
     let issued = eventually(Duration::from_secs(20), || async {
         entries(&admin)
@@ -229,14 +222,7 @@ async fn the_contribution_first_gate_asks_net_spenders_to_contribute() {
     let (node, _) = enroll_as(&admin, "n1", &[], caps(4096, 0), true).await;
     // First task: allowed (nothing spent yet); it settles for the minimum and more.
     let id = user_client.submit(&task(5)).await.expect("submit").task.id;
-    let c = claim_now(&node).await.expect("claim");
-    node.start(&id, &c.lease.lease_id).await.expect("start");
-    node.complete(
-        &id,
-        &complete_req(&c.lease.lease_id, Outcome::Succeeded, None),
-    )
-    .await
-    .expect("complete");
+    succeed_next(&node, &id).await;
     // Now it has spent more than it earned and holds under 100 credits: refused.
     let refused = user_client.submit(&task(5)).await;
     assert_api_error(refused, 402, "contribute_first");

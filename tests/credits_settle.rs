@@ -379,14 +379,7 @@ async fn free_mode_holds_and_grants_nothing() {
     let (user, _) = user(&admin).await;
     let (node, _) = enroll_as(&admin, "n1", &[], caps(4096, 0), true).await;
     let id = user.submit(&task(100_000)).await.expect("submit").task.id;
-    let c = claim_now(&node).await.expect("claim");
-    node.start(&id, &c.lease.lease_id).await.expect("start");
-    node.complete(
-        &id,
-        &complete_req(&c.lease.lease_id, Outcome::Succeeded, None),
-    )
-    .await
-    .expect("complete");
+    succeed_next(&node, &id).await;
     assert!(entries(&admin).await.is_empty(), "no ledger activity");
     assert_api_error(user.task_charge(&id).await, 404, "not_found");
     let q = user.quote(&task(100)).await.expect("quote");
