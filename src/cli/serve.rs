@@ -15,6 +15,7 @@ use crate::server::control::RateLimit;
 use crate::server::ledger::pricing::{LedgerSettings, Pricing};
 use crate::server::local_worker;
 use crate::server::store::tasks::SubmitLimits;
+use crate::server::http::ConnLimits;
 use crate::server::{BindRequest, Coordinator, Settings};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -143,6 +144,22 @@ fn settings(r: &Resolved, mode: Mode) -> Result<Settings, CliError> {
         },
         pricing: pricing(r)?,
         ledger: ledger_settings(r)?,
+        conn_limits: conn_limits(r)?,
+    })
+}
+
+/// The open-files limit is raised first, so the default cap follows the raised limit.
+fn conn_limits(r: &Resolved) -> Result<ConnLimits, CliError> {
+    let nofile = crate::server::http::raise_open_files_limit();
+    Ok(ConnLimits {
+        max_connections: r
+            .number::<usize>("max_connections")?
+            .unwrap_or_else(|| crate::server::http::default_max_connections(nofile))
+            .max(1),
+        header_read_timeout: r
+            .duration("header_read_timeout")?
+            .unwrap_or(Duration::from_secs(10))
+            .max(Duration::from_millis(100)),
     })
 }
 

@@ -176,6 +176,18 @@ pub const SETTINGS: &[SettingDef] = &[
         "largest request body",
     ),
     def(
+        "max_connections",
+        "EDGECODER_MAX_CONNECTIONS",
+        None,
+        "open connections served at once (default: 10000, less under a low open-files limit)",
+    ),
+    def(
+        "header_read_timeout",
+        "EDGECODER_HEADER_READ_TIMEOUT",
+        Some("10s"),
+        "time to send a request head; also the idle keep-alive timeout",
+    ),
+    def(
         "task_user",
         "EDGECODER_TASK_USER",
         Some("nobody"),

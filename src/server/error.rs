@@ -9,7 +9,14 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// What went wrong inside (a SQLite error's text): logged with the request id, never sent.
+    pub internal: Option<String>,
 }
+
+/// Put on a response whose error has an internal cause, for the request middleware to log with
+/// the request id (the client gets only a generic message naming that id).
+#[derive(Debug, Clone)]
+pub struct InternalCause(pub String);
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
@@ -17,6 +24,7 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            internal: None,
         }
     }
 
@@ -55,7 +63,11 @@ impl ApiError {
 
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} ({}): {}", self.status, self.code, self.message)
+        write!(f, "{} ({}): {}", self.status, self.code, self.message)?;
+        match &self.internal {
+            Some(cause) => write!(f, " ({cause})"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -69,8 +81,10 @@ impl From<rusqlite::Error> for ApiError {
                 "the coordinator's disk is full: nothing was written; free space and retry",
             );
         }
-        tracing::error!("store error: {e}");
-        ApiError::internal(format!("store error: {e}"))
+        ApiError {
+            internal: Some(format!("store error: {e}")),
+            ..ApiError::internal("the coordinator's store failed")
+        }
     }
 }
 
@@ -88,6 +102,10 @@ impl IntoResponse for ApiError {
                 message: self.message,
             },
         };
-        (self.status, axum::Json(body)).into_response()
+        let mut response = (self.status, axum::Json(body)).into_response();
+        if let Some(cause) = self.internal {
+            response.extensions_mut().insert(InternalCause(cause));
+        }
+        response
     }
 }

@@ -8,6 +8,7 @@ pub mod control;
 mod credentials;
 pub mod error;
 mod extract;
+pub mod http;
 pub mod ledger;
 pub mod local_worker;
 mod metrics;
@@ -53,6 +54,8 @@ pub struct Settings {
     pub pricing: ledger::pricing::Pricing,
     /// Checkpoints and issuance.
     pub ledger: ledger::pricing::LedgerSettings,
+    /// Header-read timeout and the cap on open connections.
+    pub conn_limits: http::ConnLimits,
 }
 
 impl Settings {
@@ -239,15 +242,7 @@ impl Coordinator {
             tracing::info!("shutting down: no new connections; finishing requests in flight");
             shutdown_app.shutdown.send_replace(true);
         };
-        let served = axum::serve(
-            self.listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(graceful)
-        .await;
-        if let Err(e) = served {
-            tracing::error!("server error: {e}");
-        }
+        http::serve(self.listener, router, app.settings.conn_limits, graceful).await;
         sweeper.abort();
         ledger_upkeep.abort();
         if let Err(e) = ledger_checkpoint(&app, true).await {

@@ -13,12 +13,12 @@ mod tokens;
 mod update;
 
 use crate::server::AppState;
-use crate::server::error::ApiError;
+use crate::server::error::{ApiError, InternalCause};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use std::time::Instant;
 
 pub fn router(app: AppState) -> Router {
@@ -66,7 +66,7 @@ async fn observe(State(app): State<AppState>, req: Request, next: Next) -> Respo
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| "unmatched".to_string());
-    let method = req.method().as_str().to_string();
+    let method = crate::server::metrics::method_label(req.method());
     let request_id = req
         .headers()
         .get("x-request-id")
@@ -80,6 +80,19 @@ async fn observe(State(app): State<AppState>, req: Request, next: Next) -> Respo
         .map(str::to_string)
         .unwrap_or_else(|| crate::server::auth::random_hex(8));
     let mut response = next.run(req).await;
+    if let Some(InternalCause(cause)) = response.extensions_mut().remove::<InternalCause>() {
+        tracing::error!(request_id, method, route, "{cause}");
+        let status = response.status();
+        response = ApiError::new(
+            status,
+            "internal",
+            format!(
+                "the coordinator failed to answer this request; its log has the cause under \
+                 request id {request_id}"
+            ),
+        )
+        .into_response();
+    }
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("x-request-id", value);
     }

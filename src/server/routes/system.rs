@@ -39,6 +39,16 @@ async fn ready(State(app): State<AppState>) -> (StatusCode, Json<Value>) {
             Json(json!({"status": "shutting_down"})),
         );
     }
+    if !app.store.writes_ok() {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({
+                "status": "store_unavailable",
+                "message": "the store cannot commit writes (a full or failing disk?); see the \
+                            coordinator's log"
+            })),
+        );
+    }
     match app
         .store
         .read(|c| Ok(c.query_row("SELECT 1", [], |_| Ok(()))?))

@@ -12,6 +12,7 @@ mod wal;
 use crate::server::error::ApiError;
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{Notify, oneshot, watch};
@@ -97,11 +98,11 @@ where
     fn reply(self: Box<Self>, commit: Result<(), String>) {
         let result = match (commit, self.result) {
             (Ok(()), Some(result)) => result,
-            (Err(why), Some(Ok(_))) => Err(ApiError::unavailable(format!(
-                "the store could not commit: {why}"
-            ))),
+            // The writer logged why (SQLite's text); the client only learns that it failed.
+            (Err(_), Some(Ok(_))) | (Err(_), None) => Err(ApiError::unavailable(
+                "the store could not commit this write, so nothing was written; retry later",
+            )),
             (_, Some(Err(e))) => Err(e),
-            (Err(why), None) => Err(ApiError::unavailable(why)),
             (Ok(()), None) => Err(ApiError::internal("write job did not run")),
         };
         let _ = self.reply_to.send(result);
@@ -123,6 +124,8 @@ pub struct Store {
     path: PathBuf,
     signals: Signals,
     wal: Arc<wal::WalUpkeep>,
+    /// False from a failed commit until the next one succeeds: `/ready` answers 503 meanwhile.
+    writes_ok: Arc<AtomicBool>,
 }
 
 impl Store {
@@ -130,6 +133,7 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store, StoreOpenError> {
         let mut conn = open_connection(path, false)
             .map_err(|e| StoreOpenError::new(path, format!("cannot open: {e}")))?;
+        integrity::check(&conn).map_err(|e| StoreOpenError::new(path, e))?;
         migrations::run(&mut conn).map_err(|e| StoreOpenError::new(path, e))?;
         let last_event: i64 = conn
             .query_row("SELECT COALESCE(MAX(id), 0) FROM events", [], |r| r.get(0))
@@ -138,7 +142,9 @@ impl Store {
         let queue = Arc::new(Notify::new());
         let (jobs_tx, jobs_rx) = mpsc::sync_channel::<Box<dyn Job>>(4096);
         let wal = Arc::new(wal::WalUpkeep::default());
+        let writes_ok = Arc::new(AtomicBool::new(true));
         let writer = Writer {
+            writes_ok: writes_ok.clone(),
             conn,
             events: events_tx,
             queue: queue.clone(),
@@ -163,7 +169,13 @@ impl Store {
                 queue,
             },
             wal,
+            writes_ok,
         })
+    }
+
+    /// Whether the last write batch committed (false while the disk is full or failing).
+    pub fn writes_ok(&self) -> bool {
+        self.writes_ok.load(Ordering::Relaxed)
     }
 
     pub fn signals(&self) -> Signals {
@@ -290,9 +302,25 @@ struct Writer {
     events: watch::Sender<i64>,
     queue: Arc<Notify>,
     wal: Arc<wal::WalUpkeep>,
+    writes_ok: Arc<AtomicBool>,
 }
 
 impl Writer {
+    /// Logs a failed commit (once per failing spell, then again when writes recover) and keeps
+    /// the readiness flag in step.
+    fn note_commit(&self, commit: &Result<(), String>) {
+        let was_ok = self.writes_ok.swap(commit.is_ok(), Ordering::Relaxed);
+        match commit {
+            Err(why) if was_ok => tracing::error!(
+                "the store cannot commit ({why}); /ready answers 503 until a write succeeds \
+                 (a full disk? free space)"
+            ),
+            Err(why) => tracing::debug!("the store still cannot commit: {why}"),
+            Ok(()) if !was_ok => tracing::info!("the store commits again; ready"),
+            Ok(()) => {}
+        }
+    }
+
     fn run(self, jobs: mpsc::Receiver<Box<dyn Job>>) {
         let conn = &self.conn;
         let mut last_event = *self.events.borrow();
@@ -328,6 +356,7 @@ impl Writer {
                 Err(e) => Err(e.to_string()),
             };
             let committed = commit.is_ok();
+            self.note_commit(&commit);
             let (new_last_event, newly_queued) = (ctx.last_event, ctx.newly_queued);
             // A rolled-back batch's entries never happened: read the ledger afresh next time.
             if committed {
@@ -357,6 +386,7 @@ impl Writer {
 
 pub mod audit;
 pub mod blacklist;
+mod integrity;
 pub mod leases;
 pub mod network_mode;
 pub mod nodes;

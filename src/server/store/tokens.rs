@@ -134,6 +134,12 @@ pub fn create(
 pub fn revoke(ctx: &mut WriteCtx<'_>, id: &str, actor: &str) -> Result<TokenInfo, ApiError> {
     let token = get(ctx.conn, id)?;
     if token.revoked_at.is_none() {
+        if is_last_admin(ctx, &token)? {
+            return Err(ApiError::conflict(
+                "last_admin",
+                "this is the last admin token: revoking it would leave no one able to administer                  the coordinator (and ADMIN_API_TOKEN with its secret could not start it again);                  create another admin token first (`edgecoder server tokens create --role admin`)",
+            ));
+        }
         ctx.conn.execute(
             "UPDATE tokens SET revoked_at = ?2 WHERE id = ?1",
             params![id, ctx.now],
@@ -146,6 +152,21 @@ pub fn revoke(ctx: &mut WriteCtx<'_>, id: &str, actor: &str) -> Result<TokenInfo
         )?;
     }
     get(ctx.conn, id)
+}
+
+/// Whether `token` is an admin API token and no other usable (not revoked, not expired) one is
+/// left. Checked in the writer's transaction, so two revocations cannot both pass it.
+fn is_last_admin(ctx: &WriteCtx<'_>, token: &TokenInfo) -> Result<bool, ApiError> {
+    if token.kind != TokenKind::Api || token.role != Some(Role::Admin) {
+        return Ok(false);
+    }
+    let others: i64 = ctx.conn.query_row(
+        "SELECT COUNT(*) FROM tokens WHERE kind = 'api' AND role = 'admin' AND revoked_at IS NULL \
+         AND (expires_at IS NULL OR expires_at > ?2) AND id != ?1",
+        params![token.id, ctx.now],
+        |r| r.get(0),
+    )?;
+    Ok(others == 0)
 }
 
 /// Whether any admin token exists (first start makes one).
