@@ -160,6 +160,7 @@ impl Coordinator {
             ))
         })?;
         let lock = bind::DataDirLock::acquire(&settings.data_dir)?;
+        store::survive_file_size_limit();
         let store = Store::open(&settings.data_dir.join("edgecoder.db"))?;
         let ledger_key = ledger::checkpoints::load_or_create_key(&settings.data_dir)
             .map_err(ServeError::Setup)?;

@@ -305,7 +305,38 @@ struct Writer {
     writes_ok: Arc<AtomicBool>,
 }
 
+/// One tiny write in its own transaction: does the disk take writes again?
+fn probe_write(conn: &Connection, now: i64) -> Result<(), String> {
+    let probe = "BEGIN IMMEDIATE; \
+                 INSERT OR REPLACE INTO meta (key, value) VALUES ('writer_probe', ?1); COMMIT;";
+    let ran = conn.execute_batch(&probe.replace("?1", &format!("'{now}'")));
+    ran.map_err(|e| {
+        let _ = conn.execute_batch("ROLLBACK");
+        e.to_string()
+    })
+}
+
+/// A file-size limit (`ulimit -f`) must fail the write, like a full disk, not kill the process:
+/// SIGXFSZ's default action terminates. A handler (not SIG_IGN) so that, reset by exec, the tasks
+/// a local worker starts still get the default action.
+pub fn survive_file_size_limit() {
+    extern "C" fn on_xfsz(_: libc::c_int) {}
+    // SAFETY: installs an empty, async-signal-safe handler; the sigaction struct is zeroed and
+    // then filled before use.
+    unsafe {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = on_xfsz as *const () as usize;
+        libc::sigemptyset(&mut action.sa_mask);
+        action.sa_flags = libc::SA_RESTART;
+        libc::sigaction(libc::SIGXFSZ, &action, std::ptr::null_mut());
+    }
+}
+
 impl Writer {
+    fn writes_ok(&self) -> bool {
+        self.writes_ok.load(Ordering::Relaxed)
+    }
+
     /// Logs a failed commit (once per failing spell, then again when writes recover) and keeps
     /// the readiness flag in step.
     fn note_commit(&self, commit: &Result<(), String>) {
@@ -340,6 +371,7 @@ impl Writer {
                 last_event,
                 newly_queued: 0,
             };
+            let changes_before = conn.total_changes();
             let commit = match conn.execute_batch("BEGIN IMMEDIATE") {
                 Ok(()) => {
                     let clean = batch.iter_mut().all(|job| job.run(&mut ctx));
@@ -356,7 +388,13 @@ impl Writer {
                 Err(e) => Err(e.to_string()),
             };
             let committed = commit.is_ok();
-            self.note_commit(&commit);
+            // A batch that wrote nothing proves nothing about the disk: while writes fail, a
+            // small probe write decides when the store is ready again.
+            if committed && conn.total_changes() == changes_before && !self.writes_ok() {
+                self.note_commit(&probe_write(conn, ctx.now));
+            } else {
+                self.note_commit(&commit);
+            }
             let (new_last_event, newly_queued) = (ctx.last_event, ctx.newly_queued);
             // A rolled-back batch's entries never happened: read the ledger afresh next time.
             if committed {
