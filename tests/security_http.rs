@@ -91,15 +91,21 @@ async fn health_and_heartbeats_answer_through_1100_half_open_connections() {
         return;
     }
     let sb = Sandbox::new();
-    let coord =
-        Coordinator::try_start_cmd(command_with_low_nofile(&sb), coordinator_only()).expect("start");
+    let coord = Coordinator::try_start_cmd(command_with_low_nofile(&sb), coordinator_only())
+        .expect("start");
     let admin = coord.admin();
     let (node, _) = enroll_node(&admin, "flooded").await;
     let addr = addr_of(&coord);
     let flood: Vec<TcpStream> = (0..1100).map(|_| half_open(&addr)).collect();
 
     let started = Instant::now();
-    let health = tokio::time::timeout(Duration::from_secs(1), edgecoder::api::client::Client::new(&coord.url, None).expect("client").health()).await;
+    let health = tokio::time::timeout(
+        Duration::from_secs(1),
+        edgecoder::api::client::Client::new(&coord.url, None)
+            .expect("client")
+            .health(),
+    )
+    .await;
     assert!(
         matches!(health, Ok(Ok(_))),
         "/health did not answer within 1 s of 1,100 half-open connections: {health:?}"
@@ -140,12 +146,12 @@ fn connections_beyond_the_cap_get_a_clear_503() {
         .expect("request");
     let answer = read_to_close(&mut extra, Duration::from_secs(5))
         .expect("a connection beyond the cap was not answered and closed");
-    assert!(
-        answer.starts_with("HTTP/1.1 503"),
-        "not a 503: {answer:?}"
-    );
+    assert!(answer.starts_with("HTTP/1.1 503"), "not a 503: {answer:?}");
     assert!(answer.contains("too_many_connections"), "{answer}");
-    assert!(answer.to_ascii_lowercase().contains("connection: close"), "{answer}");
+    assert!(
+        answer.to_ascii_lowercase().contains("connection: close"),
+        "{answer}"
+    );
     // Room again once the held connections close.
     drop(held);
     let mut ok = None;
@@ -211,4 +217,207 @@ fn a_slowloris_connection_is_closed_after_the_header_timeout() {
     let answer = read_to_close(&mut idle, Duration::from_secs(4))
         .expect("an idle keep-alive connection stayed open 4 s");
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
+
+#[tokio::test]
+async fn a_database_with_a_corrupt_page_refuses_to_start() {
+    let sb = Sandbox::new();
+    let mut coord = Coordinator::start_with(&sb, coordinator_only());
+    let admin = coord.admin();
+    // Enough rows for the file to have pages in the middle that belong to tables.
+    for i in 0..200 {
+        let mut req = edgecoder::api::SubmitRequest::argv(vec!["echo".into(), i.to_string()]);
+        req.env.insert("PAD".into(), "x".repeat(400));
+        admin.submit(&req).await.expect("submit");
+    }
+    coord.signal(libc::SIGTERM);
+    assert_eq!(coord.wait_exit(Duration::from_secs(10)), Some(0));
+    drop(coord);
+
+    let db = sb.data_dir().join("edgecoder.db");
+    {
+        // Fold the write-ahead log in, so the pages live in the database file itself.
+        let conn = rusqlite::Connection::open(&db).expect("open");
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .expect("checkpoint");
+    }
+    let len = std::fs::metadata(&db).expect("db").len();
+    assert!(
+        len >= 40 * 4096,
+        "database too small to corrupt: {len} bytes"
+    );
+    let page = (len / 4096 / 2) * 4096;
+    {
+        use std::os::unix::fs::FileExt;
+        let f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&db)
+            .expect("open db");
+        f.write_all_at(&[0x5a; 4096], page)
+            .expect("overwrite a page");
+    }
+    let refused = Coordinator::try_start(&sb, coordinator_only())
+        .err()
+        .expect("a corrupt database started");
+    assert!(refused.contains("corrupt"), "{refused}");
+    assert!(refused.contains(".recover"), "{refused}");
+    assert!(refused.contains("backup"), "{refused}");
+}
+
+/// Sets another process's soft file-size limit (hard left alone).
+fn set_file_size_limit(pid: u32, soft: Option<u64>) {
+    let mut old = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: prlimit reads and writes only the structs passed; the pid is our own child.
+    unsafe {
+        assert_eq!(
+            libc::prlimit(pid as i32, libc::RLIMIT_FSIZE, std::ptr::null(), &mut old),
+            0
+        );
+        let new = libc::rlimit {
+            rlim_cur: soft.unwrap_or(old.rlim_max),
+            rlim_max: old.rlim_max,
+        };
+        assert_eq!(
+            libc::prlimit(pid as i32, libc::RLIMIT_FSIZE, &new, std::ptr::null_mut()),
+            0,
+            "prlimit: {}",
+            std::io::Error::last_os_error()
+        );
+    }
+}
+
+async fn ready_status(url: &str) -> u16 {
+    http()
+        .get(format!("{url}/ready"))
+        .send()
+        .await
+        .map(|r| r.status().as_u16())
+        .unwrap_or(0)
+}
+
+/// A file-size limit of one byte makes every database write fail as a full disk would, for root
+/// as for anyone, without mount rights (docs/decisions.md).
+#[tokio::test]
+async fn ready_turns_false_while_writes_fail_and_back_after() {
+    let sb = Sandbox::new();
+    let coord = Coordinator::start_with(&sb, coordinator_only());
+    let admin = coord.admin();
+    assert_eq!(ready_status(&coord.url).await, 200);
+    set_file_size_limit(coord.child.id(), Some(1));
+    let echo = edgecoder::api::SubmitRequest::argv(vec!["echo".into(), "hi".into()]);
+    let refused = send(
+        http()
+            .post(format!("{}/api/v1/tasks", coord.url))
+            .bearer_auth(ADMIN_TOKEN)
+            .json(&echo),
+    )
+    .await;
+    assert!(refused.status >= 500, "a write succeeded: {refused:?}");
+    assert!(
+        !refused.text.to_ascii_lowercase().contains("disk i/o")
+            && !refused.text.contains("SQLITE")
+            && !refused.text.contains("sqlite"),
+        "SQLite's text reached the client: {}",
+        refused.text
+    );
+    eventually(Duration::from_secs(5), || async {
+        (ready_status(&coord.url).await == 503).then_some(())
+    })
+    .await;
+    eventually(Duration::from_secs(5), || async {
+        coord.stderr().contains("cannot commit").then_some(())
+    })
+    .await;
+
+    set_file_size_limit(coord.child.id(), None);
+    eventually(Duration::from_secs(5), || async {
+        (ready_status(&coord.url).await == 200).then_some(())
+    })
+    .await;
+    admin.submit(&echo).await.expect("a write after recovery");
+}
+
+#[tokio::test]
+async fn the_last_admin_token_cannot_be_revoked() {
+    let sb = Sandbox::new();
+    let coord = Coordinator::start_with(&sb, coordinator_only());
+    let admin = coord.admin();
+    let me = admin.whoami().await.expect("whoami");
+    let first = me.token_id;
+    let refused = send(
+        http()
+            .delete(format!("{}/api/v1/tokens/{first}", coord.url))
+            .bearer_auth(ADMIN_TOKEN),
+    )
+    .await;
+    refused.assert_error(409, "last_admin");
+    assert!(refused.text.contains("last admin"), "{}", refused.text);
+    admin.whoami().await.expect("still an admin");
+
+    // With a second admin, the first can go; then the second is the last one.
+    let second = admin
+        .create_token(&edgecoder::api::TokenCreateRequest {
+            kind: Some(edgecoder::api::TokenKind::Api),
+            role: Some(edgecoder::api::Role::Admin),
+            name: Some("second".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("second admin");
+    admin.revoke_token(&first).await.expect("revoke the first");
+    let other = coord.client(&second.token);
+    assert_api_error(other.revoke_token(&second.info.id).await, 409, "last_admin");
+}
+
+#[tokio::test]
+async fn a_store_error_answers_without_sqlite_text_and_with_the_request_id() {
+    let sb = Sandbox::new();
+    let coord = Coordinator::start_with(&sb, coordinator_only());
+    {
+        let db = rusqlite::Connection::open(sb.data_dir().join("edgecoder.db")).expect("open");
+        db.busy_timeout(Duration::from_secs(10)).expect("busy");
+        db.execute_batch("DROP TABLE audit").expect("drop audit");
+    }
+    let answer = send(
+        http()
+            .get(format!("{}/api/v1/audit", coord.url))
+            .bearer_auth(ADMIN_TOKEN),
+    )
+    .await;
+    answer.assert_error(500, "internal");
+    let id = answer.request_id().expect("request id").to_string();
+    let lower = answer.text.to_ascii_lowercase();
+    assert!(
+        !lower.contains("no such table") && !lower.contains("sqlite") && !lower.contains("audit"),
+        "store internals reached the client: {}",
+        answer.text
+    );
+    assert!(answer.text.contains(&id), "{}", answer.text);
+    eventually(Duration::from_secs(5), || async {
+        coord
+            .stderr()
+            .lines()
+            .any(|l| l.contains(&id) && l.contains("no such table"))
+            .then_some(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_unknown_method_is_labelled_other_in_metrics() {
+    let sb = Sandbox::new();
+    let coord = Coordinator::start_with(&sb, coordinator_only());
+    let method = reqwest::Method::from_bytes(b"BREWCOFFEE").expect("method");
+    let answer = send(http().request(method, format!("{}/health", coord.url))).await;
+    assert_eq!(answer.status, 405, "{answer:?}");
+    let metrics = send(http().get(format!("{}/metrics", coord.url))).await;
+    assert!(
+        metrics.text.contains("method=\"other\""),
+        "{}",
+        metrics.text
+    );
+    assert!(!metrics.text.contains("BREWCOFFEE"), "{}", metrics.text);
 }

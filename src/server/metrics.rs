@@ -44,9 +44,7 @@ impl Metrics {
     pub fn observe_request(&self, method: &'static str, route: &str, elapsed: Duration) {
         let secs = elapsed.as_secs_f64();
         if let Ok(mut map) = self.requests.lock() {
-            let h = map
-                .entry((method, route.to_string()))
-                .or_default();
+            let h = map.entry((method, route.to_string())).or_default();
             for (i, le) in BUCKETS.iter().enumerate() {
                 if secs <= *le {
                     h.counts[i] += 1;
