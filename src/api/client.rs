@@ -1,6 +1,7 @@
 //! The typed HTTP client of a coordinator: used by the CLI, the dashboard, the agent (remote or
 //! local worker alike) and the tests, so there is one way to talk to the API.
 
+use super::url::CoordinatorUrl;
 use super::*;
 use reqwest::Method;
 use serde::Serialize;
@@ -21,6 +22,10 @@ pub enum ClientError {
     },
     #[error("the coordinator at {url} answered something that is not edgecoder's API: {reason}")]
     Garbage { url: String, reason: String },
+    /// Nothing was sent, or the answer was not followed: a bad URL, a secret that would go over
+    /// plain HTTP to another machine, a redirect.
+    #[error("{reason}")]
+    Refused { url: String, reason: String },
 }
 
 impl ClientError {
@@ -42,8 +47,11 @@ impl ClientError {
 #[derive(Clone)]
 pub struct Client {
     base: String,
+    url: CoordinatorUrl,
     token: Option<String>,
     mesh_token: Option<String>,
+    /// Send secrets over plain HTTP to another machine (the user said the network is trusted).
+    allow_insecure: bool,
     http: reqwest::Client,
 }
 
@@ -56,22 +64,71 @@ impl std::fmt::Debug for Client {
 
 impl Client {
     pub fn new(base: &str, token: Option<String>) -> Result<Client, ClientError> {
+        let url = CoordinatorUrl::parse(base).map_err(|reason| ClientError::Refused {
+            url: base.to_string(),
+            reason,
+        })?;
+        Self::for_url(&url, token)
+    }
+
+    pub fn for_url(url: &CoordinatorUrl, token: Option<String>) -> Result<Client, ClientError> {
+        let base = url.as_str();
         // HTTPS uses rustls with the ring provider; an already installed provider is kept.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
             .pool_max_idle_per_host(64)
+            // A redirect would carry the token and mesh token to wherever it points.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| ClientError::Unreachable {
                 url: base.to_string(),
                 reason: e.to_string(),
             })?;
         Ok(Client {
-            base: base.trim_end_matches('/').to_string(),
+            base: base.to_string(),
+            url: url.clone(),
             token,
             mesh_token: None,
+            allow_insecure: false,
             http,
         })
+    }
+
+    pub fn with_allow_insecure(mut self, allow: bool) -> Self {
+        self.allow_insecure = allow;
+        self
+    }
+
+    /// Refuses before sending when a secret would go over plain HTTP to another machine.
+    fn check_transport(&self) -> Result<(), ClientError> {
+        if self.token.is_none() && self.mesh_token.is_none() {
+            return Ok(());
+        }
+        self.url
+            .check_secret_transport(self.allow_insecure)
+            .map_err(|reason| ClientError::Refused {
+                url: self.base.clone(),
+                reason,
+            })
+    }
+
+    /// A redirect is not followed (it would take the headers elsewhere): say so.
+    fn refuse_redirect(&self, resp: &reqwest::Response) -> ClientError {
+        let to = resp
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("(no location)");
+        ClientError::Refused {
+            url: self.base.clone(),
+            reason: format!(
+                "the coordinator at {} answered with a redirect (HTTP {}) to {to}; edgecoder \
+                 follows no redirects, so tokens never go to another host: use the final URL",
+                self.base,
+                resp.status().as_u16()
+            ),
+        }
     }
 
     pub fn with_mesh_token(mut self, mesh: Option<String>) -> Self {
@@ -95,6 +152,7 @@ impl Client {
         body: Option<&(impl Serialize + ?Sized)>,
         timeout: Duration,
     ) -> Result<T, ClientError> {
+        self.check_transport()?;
         let url = format!("{}{}", self.base, path);
         let mut req = self.http.request(method, &url).timeout(timeout);
         if let Some(token) = &self.token {
@@ -108,6 +166,9 @@ impl Client {
         }
         let resp = req.send().await.map_err(|e| self.unreachable(&e))?;
         let status = resp.status();
+        if status.is_redirection() {
+            return Err(self.refuse_redirect(&resp));
+        }
         let bytes = resp.bytes().await.map_err(|e| self.unreachable(&e))?;
         if !status.is_success() {
             return Err(self.api_error(status, &bytes));
@@ -124,6 +185,7 @@ impl Client {
         path: &str,
         last_id: Option<i64>,
     ) -> Result<reqwest::Response, ClientError> {
+        self.check_transport()?;
         let url = format!("{}{}", self.base, path);
         let mut req = self.http.get(&url).header("accept", "text/event-stream");
         if let Some(token) = &self.token {
@@ -134,6 +196,9 @@ impl Client {
         }
         let resp = req.send().await.map_err(|e| self.unreachable(&e))?;
         let status = resp.status();
+        if status.is_redirection() {
+            return Err(self.refuse_redirect(&resp));
+        }
         if !status.is_success() {
             let bytes = resp.bytes().await.map_err(|e| self.unreachable(&e))?;
             return Err(self.api_error(status, &bytes));

@@ -8,6 +8,7 @@ pub mod sse;
 mod tasks;
 mod types;
 mod update;
+pub mod url;
 
 pub use control::*;
 pub use credits::*;

@@ -62,9 +62,14 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
                 ),
             )
         })?;
+    // The node secret goes with every request: never in clear to another machine unless the
+    // owner said the network is trusted (`enroll --allow-insecure` records that).
+    let allow_insecure = resolved.boolean("allow_insecure")?.unwrap_or(false);
+    super::enroll::check_transport(url, allow_insecure)?;
     let client = Client::new(url, Some(secret))
         .map_err(|e| CliError::error(e.to_string()))?
-        .with_mesh_token(resolved.get("mesh_auth_token").map(str::to_string));
+        .with_mesh_token(resolved.get("mesh_auth_token").map(str::to_string))
+        .with_allow_insecure(allow_insecure);
     let data_dir = resolved
         .get("data_dir")
         .map(PathBuf::from)

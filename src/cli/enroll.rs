@@ -6,6 +6,7 @@ use super::config_cmd::discovery;
 use super::exit::{CliError, ERROR, OK, UNAUTHORISED, UNREACHABLE};
 use crate::agent::{capabilities, credentials};
 use crate::api::client::{Client, ClientError};
+use crate::api::url::CoordinatorUrl;
 use crate::api::{NodeState, RegisterRequest};
 use crate::config::envfile::{self, EnvFile};
 use crate::config::{self};
@@ -20,10 +21,17 @@ pub fn run(args: EnrollArgs) -> Result<u8, CliError> {
     let resolved = config::resolve(&flags, &discovery(&args.config))?;
     let url = resolved
         .get("coordinator_url")
-        .ok_or_else(|| CliError::usage("give the coordinator with --coordinator URL"))?
-        .trim_end_matches('/')
-        .to_string();
-    check_transport(&url, args.allow_insecure)?;
+        .ok_or_else(|| CliError::usage("give the coordinator with --coordinator URL"))?;
+    let parsed = CoordinatorUrl::parse(url).map_err(CliError::usage)?;
+    let allow_insecure =
+        args.allow_insecure || resolved.boolean("allow_insecure")?.unwrap_or(false);
+    parsed
+        .check_secret_transport(allow_insecure)
+        .map_err(CliError::usage)?;
+    // The owner's choice to trust this network is kept for the agent, which sends its node secret
+    // there with every request.
+    let record_insecure = allow_insecure && parsed.check_secret_transport(false).is_err();
+    let url = parsed.as_str().to_string();
     let token = read_token(&args)?;
     let labels = super::parse::key_values("label", &args.labels)?;
     let max_concurrent = super::agent_cmd::max_concurrent(&resolved)?;
@@ -36,7 +44,8 @@ pub fn run(args: EnrollArgs) -> Result<u8, CliError> {
     };
     let client = Client::new(&url, None)
         .map_err(|e| CliError::error(e.to_string()))?
-        .with_mesh_token(resolved.get("mesh_auth_token").map(str::to_string));
+        .with_mesh_token(resolved.get("mesh_auth_token").map(str::to_string))
+        .with_allow_insecure(allow_insecure);
     let answer = super::runtime()?
         .block_on(client.register(&request))
         .map_err(|e| match e {
@@ -68,6 +77,10 @@ pub fn run(args: EnrollArgs) -> Result<u8, CliError> {
     ] {
         env.set(key, value)
             .map_err(|e| CliError::error(format!("{key}: {e}")))?;
+    }
+    if record_insecure {
+        env.set("EDGECODER_ALLOW_INSECURE", "true")
+            .map_err(|e| CliError::error(format!("EDGECODER_ALLOW_INSECURE: {e}")))?;
     }
     envfile::write_atomic(&env_path, &env)
         .map_err(|e| CliError::error(format!("cannot write {}: {e}", env_path.display())))?;
@@ -116,30 +129,12 @@ fn read_token(args: &EnrollArgs) -> Result<String, CliError> {
     Ok(token)
 }
 
-/// Refuses to send a secret over plain HTTP to another machine unless told to.
+/// Refuses to send a secret over plain HTTP to another machine unless told to (one check for every
+/// command: [`CoordinatorUrl::check_secret_transport`]).
 pub fn check_transport(url: &str, allow_insecure: bool) -> Result<(), CliError> {
-    let Some(rest) = url.strip_prefix("http://") else {
-        return Ok(());
-    };
-    let host = rest.split(['/', '?']).next().unwrap_or("");
-    let host = match host.rsplit_once(':') {
-        Some((h, port)) if port.chars().all(|c| c.is_ascii_digit()) => h,
-        _ => host,
-    };
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    let loopback = host == "localhost"
-        || host
-            .parse::<std::net::IpAddr>()
-            .map(|ip| ip.is_loopback())
-            .unwrap_or(false);
-    if loopback || allow_insecure {
-        Ok(())
-    } else {
-        Err(CliError::usage(format!(
-            "refusing to send a secret over plain HTTP to {host}: use https://, or pass \
-             --allow-insecure if this network is trusted"
-        )))
-    }
+    CoordinatorUrl::parse(url)
+        .and_then(|u| u.check_secret_transport(allow_insecure))
+        .map_err(CliError::usage)
 }
 
 #[cfg(test)]
@@ -148,6 +143,7 @@ mod tests {
 
     #[test]
     fn plain_http_only_to_loopback() {
+        assert!(check_transport("HTTP://coord.example.com:4301", false).is_err());
         assert!(check_transport("http://127.0.0.1:4301", false).is_ok());
         assert!(check_transport("http://localhost:4301/", false).is_ok());
         assert!(check_transport("http://[::1]:4301", false).is_ok());

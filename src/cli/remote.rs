@@ -9,6 +9,7 @@ use super::config_cmd::discovery;
 use super::enroll::check_transport;
 use super::exit::{self, CliError};
 use crate::api::client::{Client, ClientError};
+use crate::api::url::CoordinatorUrl;
 use crate::config;
 use clap::Args;
 use std::collections::BTreeMap;
@@ -86,14 +87,10 @@ fn local_server_url(data_dir: &std::path::Path) -> Option<String> {
 }
 
 fn normalise_url(url: &str) -> Result<String, CliError> {
-    let url = url.trim().trim_end_matches('/');
-    if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() <= 8 {
-        return Err(CliError::usage(format!(
-            "{url:?} is not a coordinator URL: give one like http://127.0.0.1:4301 or \
-             https://coord.example.com"
-        )));
-    }
-    Ok(url.to_string())
+    Ok(CoordinatorUrl::parse(url)
+        .map_err(CliError::usage)?
+        .as_str()
+        .to_string())
 }
 
 /// A client for the resolved coordinator with the resolved token (checked for transport safety).
@@ -109,7 +106,9 @@ pub fn connect(args: &RemoteArgs) -> Result<Remote, CliError> {
     if token.is_some() {
         check_transport(&url, args.allow_insecure)?;
     }
-    let client = Client::new(&url, token).map_err(|e| client_error(&url, e))?;
+    let client = Client::new(&url, token)
+        .map_err(|e| client_error(&url, e))?
+        .with_allow_insecure(args.allow_insecure);
     Ok(Remote {
         url,
         client,
@@ -162,6 +161,7 @@ pub fn client_error(url: &str, e: ClientError) -> CliError {
             CliError::new(exit_code, format!("{message} ({code})"))
         }
         e @ ClientError::Garbage { .. } => CliError::new(exit::ERROR, e.to_string()),
+        ClientError::Refused { reason, .. } => CliError::new(exit::USAGE, reason),
     }
 }
 
@@ -254,6 +254,7 @@ mod tests {
         );
         assert!(normalise_url("127.0.0.1:4301").is_err());
         assert!(normalise_url("ftp://x").is_err());
+        assert_eq!(normalise_url("HTTP://H:1/").unwrap(), "http://h:1");
     }
 
     #[test]

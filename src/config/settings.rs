@@ -74,6 +74,12 @@ pub const SETTINGS: &[SettingDef] = &[
         "coordinator an agent or client talks to",
     ),
     def(
+        "allow_insecure",
+        "EDGECODER_ALLOW_INSECURE",
+        Some("false"),
+        "send tokens and the node secret over plain HTTP to another machine",
+    ),
+    def(
         "agent_id",
         "AGENT_ID",
         None,

@@ -79,7 +79,7 @@ pub fn validate_known(key: &str, value: &str) -> Result<(), String> {
         Rule::NonEmpty => (!blank, "not be empty".into()),
         Rule::Path => (!blank, "be a non-empty path".into()),
         Rule::Url => (
-            url_host(value).is_some_and(|h| !h.is_empty()),
+            is_http_url(value),
             "be an http:// or https:// URL with a host, e.g. http://127.0.0.1:11434".into(),
         ),
         Rule::Int(lo, hi) => (
@@ -96,32 +96,15 @@ pub fn validate_known(key: &str, value: &str) -> Result<(), String> {
     }
 }
 
-fn url_host(v: &str) -> Option<&str> {
+/// Whether `v` is an http(s) URL with a host. The URL standard's parser (the one every URL in
+/// edgecoder goes through) compares the scheme without case: `HTTP://host` is plain HTTP.
+fn is_http_url(v: &str) -> bool {
     if v.contains(|c: char| c.is_whitespace() || c.is_control()) {
-        return None;
+        return false;
     }
-    let rest = v
-        .strip_prefix("http://")
-        .or_else(|| v.strip_prefix("https://"))?;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let (host, port) = match host_port.strip_prefix('[') {
-        Some(r) => {
-            let (host, after) = r.split_once(']')?;
-            match after {
-                "" => (host, None),
-                _ => (host, Some(after.strip_prefix(':')?)),
-            }
-        }
-        None => match host_port.split_once(':') {
-            Some((h, p)) => (h, Some(p)),
-            None => (host_port, None),
-        },
-    };
-    match port {
-        Some(p) if !p.bytes().all(|b| b.is_ascii_digit()) || p.parse::<u16>().is_err() => None,
-        _ => Some(host),
-    }
+    reqwest::Url::parse(v).is_ok_and(|u| {
+        matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
+    })
 }
 
 pub fn is_secret(key: &str) -> bool {
