@@ -548,3 +548,94 @@ async fn a_redirect_is_not_followed_and_the_tokens_stay_home() {
     );
     assert!(seen.is_empty(), "the redirect was followed:\n{seen}");
 }
+
+#[tokio::test]
+async fn the_first_admin_token_goes_to_a_0600_file_when_stdout_is_a_pipe() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+    let mut opts = coordinator_only();
+    opts.admin_token = None;
+    let coord = Coordinator::start_with(&sb, opts);
+    let file = sb.data_dir().join("initial-admin-token");
+    eventually(Duration::from_secs(5), || async {
+        coord
+            .stdout()
+            .contains(&file.display().to_string())
+            .then_some(())
+    })
+    .await;
+    let token = std::fs::read_to_string(&file).expect("token file");
+    let token = token.trim();
+    assert!(token.starts_with("eca_"), "{token}");
+    let mode = std::fs::metadata(&file).expect("meta").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "token file mode {mode:o}");
+    assert!(!coord.stdout().contains(token), "the token is on stdout");
+    assert!(!coord.stderr().contains(token), "the token is in the log");
+    coord.client(token).whoami().await.expect("the token works");
+}
+
+#[test]
+fn the_first_admin_token_is_printed_on_a_terminal() {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    let sb = Sandbox::new();
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 40,
+            cols: 200,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("open a pty");
+    let mut cmd = CommandBuilder::new(bin());
+    cmd.args(["serve", "--port", "0", "--mode", "coordinator"]);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("EDGECODER_") || key == "ADMIN_API_TOKEN" {
+            cmd.env_remove(key);
+        }
+    }
+    let p = sb.path();
+    cmd.cwd(p);
+    cmd.env("HOME", p.join("home"));
+    cmd.env("XDG_CONFIG_HOME", p.join("config-home"));
+    cmd.env("XDG_DATA_HOME", p.join("data-home"));
+    cmd.env("EDGECODER_ENV_FILE", sb.env_file());
+    cmd.env("EDGECODER_DATA_DIR", sb.data_dir());
+    cmd.env("EDGECODER_LOG_DIR", p.join("logs"));
+    let mut child = pair.slave.spawn_command(cmd).expect("spawn serve");
+    let mut reader = pair.master.try_clone_reader().expect("pty reader");
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let into = seen.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            if let Ok(mut s) = into.lock() {
+                s.push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let printed = loop {
+        let text = seen.lock().map(|s| s.clone()).unwrap_or_default();
+        if text.contains("admin token: eca_") {
+            break true;
+        }
+        if Instant::now() > deadline {
+            break false;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        printed,
+        "no token on the terminal: {}",
+        seen.lock().map(|s| s.clone()).unwrap_or_default()
+    );
+    assert!(
+        !sb.data_dir().join("initial-admin-token").exists(),
+        "a token file was written although stdout is a terminal"
+    );
+}

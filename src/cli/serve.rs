@@ -269,10 +269,7 @@ async fn serve(settings: Settings, local: Option<LocalWorkerPlan>) -> Result<u8,
         }
     };
     if let Some(token) = &started.new_admin_token {
-        println!();
-        println!("First start: an admin token was made. It is shown only this once:");
-        println!("  admin token: {token}");
-        println!("Keep it somewhere safe; clients send it as `Authorization: Bearer <token>`.");
+        show_first_admin_token(token, &data_dir)?;
     }
     crate::sd_notify::ready();
     let watchdog = tokio::spawn(pet_watchdog(started.url.clone()));
@@ -292,6 +289,37 @@ async fn serve(settings: Settings, local: Option<LocalWorkerPlan>) -> Result<u8,
         None => Ok(OK),
         Some(plan) => restart_into(plan),
     }
+}
+
+/// Name of the file the first admin token goes to when stdout is not a terminal.
+pub const INITIAL_ADMIN_TOKEN_FILE: &str = "initial-admin-token";
+
+/// Shows the first admin token once: on a terminal, printed; otherwise (a pipe, a file, the
+/// journal under systemd, where it would be kept and readable by log readers) written to a 0600
+/// file in the data dir, and only the path printed.
+fn show_first_admin_token(token: &str, data_dir: &std::path::Path) -> Result<(), CliError> {
+    use std::io::IsTerminal;
+    println!();
+    if std::io::stdout().is_terminal() {
+        println!("First start: an admin token was made. It is shown only this once:");
+        println!("  admin token: {token}");
+        println!("Keep it somewhere safe; clients send it as `Authorization: Bearer <token>`.");
+        return Ok(());
+    }
+    let path = data_dir.join(INITIAL_ADMIN_TOKEN_FILE);
+    crate::config::secret_file::save(&path, token).map_err(|e| {
+        CliError::error(format!(
+            "first start: cannot write the admin token to {}: {e}; set ADMIN_API_TOKEN to a \
+             secret of your choice and start again to make it an admin token",
+            path.display()
+        ))
+    })?;
+    println!(
+        "First start: an admin token was made and written to {} (readable only by this user).",
+        path.display()
+    );
+    println!("Store it somewhere safe, then delete that file; the token is not shown again.");
+    Ok(())
 }
 
 /// The last step of a self-update: become the new binary, same pid, arguments and socket.
