@@ -639,3 +639,31 @@ fn the_first_admin_token_is_printed_on_a_terminal() {
         "a token file was written although stdout is a terminal"
     );
 }
+
+#[test]
+fn task_run_exits_non_zero_when_its_output_cannot_be_written() {
+    let sb = Sandbox::new();
+    let run = |stdout: std::process::Stdio| {
+        let mut cmd = sb.command();
+        cmd.args(["task", "run", "--project", "p", "--", "echo", "hello"])
+            .stdout(stdout)
+            .stderr(std::process::Stdio::piped());
+        let child = cmd.spawn().expect("spawn");
+        let out = child.wait_with_output().expect("wait");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let (code, err) = run(full.into());
+    assert_eq!(code, Some(1), "> /dev/full: {err}");
+    assert!(err.contains("could not write"), "{err}");
+
+    // The same run with somewhere to write succeeds.
+    let (code, err) = run(std::process::Stdio::piped());
+    assert_eq!(code, Some(0), "{err}");
+}

@@ -84,7 +84,11 @@ async fn supervise(job: Job) -> Result<u8, CliError> {
     let outcome = run_in_sandbox(&job, &run_dir, &mut stop_signals).await;
     let ended_at = SystemTime::now();
     let (status, exit_code, error) = match &outcome {
-        Ok((o, write_error)) => {
+        Ok(Ran {
+            outcome: o,
+            write_error,
+            ..
+        }) => {
             let status = if o.timed_out {
                 Status::TimedOut
             } else if o.cancelled {
@@ -103,7 +107,7 @@ async fn supervise(job: Job) -> Result<u8, CliError> {
         i.ended_at = Some(ended_at);
         i.exit_code = exit_code;
         i.error = error;
-        if let Ok((o, _)) = &outcome {
+        if let Ok(Ran { outcome: o, .. }) = &outcome {
             i.signal = o.signal;
             i.duration_ms = Some(u64::try_from(o.duration.as_millis()).unwrap_or(u64::MAX));
             i.output_bytes = Some(o.output_bytes);
@@ -116,7 +120,11 @@ async fn supervise(job: Job) -> Result<u8, CliError> {
     if !job.keep_workdir {
         let _ = std::fs::remove_dir_all(run_dir.join(WORK_DIR));
     }
-    let (o, _) = outcome?;
+    let Ran {
+        outcome: o,
+        write_error,
+        echo_error,
+    } = outcome?;
     match status {
         Status::TimedOut => eprintln!(
             "edgecoder: task {task_id} timed out after {}",
@@ -129,7 +137,15 @@ async fn supervise(job: Job) -> Result<u8, CliError> {
         ),
         _ => {}
     }
-    Ok(u8::try_from(o.shell_exit_code()).unwrap_or(1))
+    let code = u8::try_from(o.shell_exit_code()).unwrap_or(1);
+    // A task that succeeded but whose output was lost did not do what the caller asked.
+    match echo_error.or(write_error) {
+        Some(lost) if code == 0 => {
+            eprintln!("edgecoder: task {task_id}: {lost}");
+            Ok(crate::cli::exit::ERROR)
+        }
+        _ => Ok(code),
+    }
 }
 
 /// Runs the task; returns its outcome and the first error writing its output files, if any.
@@ -137,7 +153,7 @@ async fn run_in_sandbox(
     job: &Job,
     run_dir: &Path,
     stop_signals: &mut StopSignals,
-) -> Result<(sandbox::Outcome, Option<String>), CliError> {
+) -> Result<Ran, CliError> {
     let workdir = run_dir.join(WORK_DIR);
     std::fs::create_dir(&workdir)
         .map_err(|e| CliError::error(format!("creating {}: {e}", workdir.display())))?;
@@ -145,6 +161,7 @@ async fn run_in_sandbox(
         stdout: Mutex::new(create_private(&run_dir.join(STDOUT_FILE))?),
         stderr: Mutex::new(create_private(&run_dir.join(STDERR_FILE))?),
         error: Mutex::new(None),
+        echo_error: Mutex::new(None),
     };
     let spec = SandboxSpec {
         command: sandbox::TaskCommand::Argv(job.cmd.clone()),
@@ -177,9 +194,14 @@ async fn run_in_sandbox(
             }
         };
         let result = sandbox::run_with_spawn_hook(&spec, &sink, &flag, &on_spawn);
-        (result, output.error.into_inner().unwrap_or(None))
+        let echo_error = output.echo_error.lock().ok().and_then(|mut e| e.take());
+        (
+            result,
+            output.error.into_inner().unwrap_or(None),
+            echo_error,
+        )
     });
-    let (result, write_error) = loop {
+    let (result, write_error, echo_error) = loop {
         tokio::select! {
             joined = &mut blocking => {
                 break joined.map_err(|e| CliError::error(format!("the task runner crashed: {e}")))?;
@@ -189,7 +211,19 @@ async fn run_in_sandbox(
     };
     let outcome =
         result.map_err(|e| CliError::error(format!("the sandbox could not run the task: {e}")))?;
-    Ok((outcome, write_error))
+    Ok(Ran {
+        outcome,
+        write_error,
+        echo_error,
+    })
+}
+
+/// How a run went: the sandbox's outcome, and the first failure to write its output to the run's
+/// files and to our own stdout/stderr.
+struct Ran {
+    outcome: sandbox::Outcome,
+    write_error: Option<String>,
+    echo_error: Option<String>,
 }
 
 /// The run's stdout.txt and stderr.txt; each chunk is also echoed to our own stdout/stderr.
@@ -198,6 +232,8 @@ struct OutputFiles {
     stderr: Mutex<File>,
     /// The first failure to write a file (a full disk, say), kept for the record.
     error: Mutex<Option<String>>,
+    /// The first failure to echo to our stdout/stderr (`> /dev/full`, a closed pipe).
+    echo_error: Mutex<Option<String>>,
 }
 
 impl OutputFiles {
@@ -215,11 +251,18 @@ impl OutputFiles {
         {
             first.get_or_insert_with(|| format!("could not write {name}: {e}"));
         }
-        // A closed terminal or pipe must not stop the task nor its record.
-        let _ = match kind {
-            StreamKind::Stdout => echo(&mut io::stdout().lock(), bytes),
-            StreamKind::Stderr => echo(&mut io::stderr().lock(), bytes),
+        // A closed terminal or pipe must not stop the task nor its record, but the exit code
+        // says the output was lost.
+        let (echoed, name) = match kind {
+            StreamKind::Stdout => (echo(&mut io::stdout().lock(), bytes), "stdout"),
+            StreamKind::Stderr => (echo(&mut io::stderr().lock(), bytes), "stderr"),
         };
+        if let Err(e) = echoed
+            && let Ok(mut first) = self.echo_error.lock()
+        {
+            first
+                .get_or_insert_with(|| format!("could not write the task's output to {name}: {e}"));
+        }
     }
 }
 
