@@ -667,3 +667,46 @@ fn task_run_exits_non_zero_when_its_output_cannot_be_written() {
     let (code, err) = run(std::process::Stdio::piped());
     assert_eq!(code, Some(0), "{err}");
 }
+
+#[tokio::test]
+async fn an_event_stream_outlives_the_idle_timeout() {
+    let sb = Sandbox::new();
+    let mut opts = coordinator_only();
+    opts.env
+        .push(("EDGECODER_HEADER_READ_TIMEOUT".into(), "1s".into()));
+    let coord = Coordinator::start_with(&sb, opts);
+    let admin = coord.admin();
+    let resp = http()
+        .get(format!("{}/api/v1/events", coord.url))
+        .bearer_auth(ADMIN_TOKEN)
+        .header("accept", "text/event-stream")
+        .send()
+        .await
+        .expect("stream");
+    assert_eq!(resp.status().as_u16(), 200);
+    let mut events = SseReader::new(resp);
+    let echo = edgecoder::api::SubmitRequest::argv(vec!["echo".into(), "hi".into()]);
+    let first = admin.submit(&echo).await.expect("submit").task.id;
+    let seen = |events: Vec<SseEvent>, id: &str| events.iter().any(|e| e.data.contains(id));
+    let mut got = Vec::new();
+    while !seen(got.clone(), &first) {
+        got.push(
+            events
+                .next(Duration::from_secs(5))
+                .await
+                .expect("stream open"),
+        );
+    }
+    // Quiet for well past the 1 s idle timeout: the wait is the thing under test.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let second = admin.submit(&echo).await.expect("submit").task.id;
+    let mut got = Vec::new();
+    while !seen(got.clone(), &second) {
+        got.push(
+            events
+                .next(Duration::from_secs(5))
+                .await
+                .expect("the stream was cut by the idle timeout"),
+        );
+    }
+}
