@@ -97,7 +97,7 @@ async fn observe(State(app): State<AppState>, req: Request, next: Next) -> Respo
         response.headers_mut().insert("x-request-id", value);
     }
     let elapsed = started.elapsed();
-    app.metrics.observe_request(&method, &route, elapsed);
+    app.metrics.observe_request(method, &route, elapsed);
     tracing::debug!(
         request_id,
         method,
