@@ -59,6 +59,15 @@ impl ApiError {
     pub fn internal(message: impl Into<String>) -> Self {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
     }
+
+    /// The message with its internal cause, for the operator (start-up errors, logs); never for
+    /// a client.
+    pub fn detail(&self) -> String {
+        match &self.internal {
+            Some(cause) => format!("{} ({cause})", self.message),
+            None => self.message.clone(),
+        }
+    }
 }
 
 impl std::fmt::Display for ApiError {

@@ -168,3 +168,15 @@ async fn refuse(mut stream: TcpStream, max: usize) {
     };
     let _ = tokio::time::timeout(Duration::from_secs(2), done).await;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::default_max_connections;
+
+    #[test]
+    fn the_default_cap_follows_the_open_files_limit() {
+        assert_eq!(default_max_connections(1_048_576), 10_000);
+        assert_eq!(default_max_connections(1024), 768);
+        assert_eq!(default_max_connections(100), 64);
+    }
+}

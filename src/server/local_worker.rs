@@ -19,7 +19,7 @@ pub async fn credential(app: &AppState, capabilities: Capabilities) -> Result<St
                 .store
                 .read(move |c| nodes::credential(c, &id))
                 .await
-                .map_err(|e| ServeError::Setup(e.message))?;
+                .map_err(|e| ServeError::Setup(e.detail()))?;
             if let Some((hash, state)) = found
                 && hashes_equal(&hash, &hash_secret(&saved))
                 && state == NodeState::Approved.as_str()
@@ -44,7 +44,7 @@ pub async fn credential(app: &AppState, capabilities: Capabilities) -> Result<St
         .store
         .write(move |ctx| nodes::register(ctx, new))
         .await
-        .map_err(|e| ServeError::Setup(e.message))?;
+        .map_err(|e| ServeError::Setup(e.detail()))?;
     app.mark_known(&node.id);
     app.update.set_local_node(&node.id);
     secret_file::save(&path, &secret)

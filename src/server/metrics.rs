@@ -133,3 +133,18 @@ impl Metrics {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::method_label;
+    use axum::http::Method;
+
+    #[test]
+    fn method_labels_come_from_a_fixed_set() {
+        assert_eq!(method_label(&Method::GET), "GET");
+        assert_eq!(method_label(&Method::OPTIONS), "OPTIONS");
+        assert_eq!(method_label(&Method::TRACE), "other");
+        let made_up = Method::from_bytes(b"X-ANYTHING-AT-ALL").expect("method");
+        assert_eq!(method_label(&made_up), "other");
+    }
+}

@@ -184,11 +184,11 @@ impl Coordinator {
         app.store
             .write(move |ctx| store::nodes::restart_grace(ctx, ttl))
             .await
-            .map_err(|e| ServeError::Setup(e.message))?;
+            .map_err(|e| ServeError::Setup(e.detail()))?;
         // Entries written since the last checkpoint (a crash) are signed before anything new.
         ledger_checkpoint(&app, true)
             .await
-            .map_err(|e| ServeError::Setup(format!("ledger checkpoint: {}", e.message)))?;
+            .map_err(|e| ServeError::Setup(format!("ledger checkpoint: {}", e.detail())))?;
         refresh_pressure(&app).await;
         let listener = bind::bind(&settings.bind).await?;
         let addr = listener
@@ -304,7 +304,8 @@ async fn finish_update(app: AppState) {
 
 /// Makes the first admin token (returned to be shown once), or installs ADMIN_API_TOKEN's.
 async fn bootstrap_admin(app: &AppState) -> Result<Option<String>, ServeError> {
-    let setup = |e: error::ApiError| ServeError::Setup(format!("admin token setup: {}", e.message));
+    let setup =
+        |e: error::ApiError| ServeError::Setup(format!("admin token setup: {}", e.detail()));
     if let Some(secret) = app.settings.admin_token.clone() {
         if secret.len() < 16 {
             return Err(ServeError::Setup(
@@ -350,7 +351,7 @@ async fn bootstrap_admin(app: &AppState) -> Result<Option<String>, ServeError> {
 
 /// Loads the stored network mode and the blacklisted addresses into memory.
 async fn load_control_state(app: &AppState) -> Result<(), ServeError> {
-    let setup = |e: error::ApiError| ServeError::Setup(format!("control plane: {}", e.message));
+    let setup = |e: error::ApiError| ServeError::Setup(format!("control plane: {}", e.detail()));
     let configured = app.settings.network_mode;
     let info = app
         .store
