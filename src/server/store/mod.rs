@@ -360,6 +360,7 @@ pub mod blacklist;
 pub mod leases;
 pub mod network_mode;
 pub mod nodes;
+pub mod secrets;
 pub mod sweep;
 pub mod tasks;
 pub mod tokens;
