@@ -98,7 +98,7 @@ pub enum NodesCommand {
 #[derive(Debug, Subcommand)]
 pub enum TasksCommand {
     /// Submit a task (`-- CMD ARGS…`, `--script FILE`, or many from `--file tasks.jsonl`).
-    Submit(SubmitArgs),
+    Submit(Box<SubmitArgs>),
     /// Tasks, newest first.
     List(ListArgs),
     /// One task with its attempts.
