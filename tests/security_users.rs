@@ -94,6 +94,7 @@ async fn a_user_reaches_only_its_own_tasks_and_their_events() {
     assert_not_found("show by prefix", b.task(&a_task[..6]).await);
     assert_not_found("logs", b.logs(&a_task, 0).await);
     assert_not_found("cancel", b.cancel(&a_task).await);
+    assert_not_found("charge", b.task_charge(&a_task).await);
     let resp = stream(
         &coord.url,
         &b_secret,
