@@ -26,6 +26,9 @@ use tokio::sync::watch;
 /// How many recent events a new dashboard subscriber gets before live ones.
 const BACKLOG: i64 = 200;
 const PAGE: i64 = 500;
+/// The all-events stream scans at most this many event ids per read and moves past what it
+/// scanned, so the events it filters out (another user's, or logs) are never read twice.
+const SCAN_WINDOW: i64 = 5000;
 /// How often an open stream re-checks its token, so a revoked or expired one loses its streams
 /// within about this long (the client sees the stream end, and a reconnect is refused).
 const TOKEN_RECHECK: Duration = Duration::from_secs(2);
@@ -199,6 +202,11 @@ impl EventCursor {
                 if page.task_finished {
                     return None;
                 }
+                if page.scanned_to > self.last_id {
+                    // Nothing wanted in that window: skip it, and look at the next one at once.
+                    self.last_id = page.scanned_to;
+                    continue;
+                }
                 tokio::select! {
                     _ = self.events.changed() => {}
                     _ = self.shutdown.changed() => {}
@@ -251,6 +259,8 @@ struct Page {
     events: Vec<Event>,
     /// For a task stream: the task has ended and every event of it was read.
     task_finished: bool,
+    /// Every event id up to here was looked at (0 for a task stream, which reads by index).
+    scanned_to: i64,
 }
 
 fn read_page(c: &Connection, q: &PageQuery) -> Result<Page, ApiError> {
@@ -266,6 +276,12 @@ fn read_page(c: &Connection, q: &PageQuery) -> Result<Page, ApiError> {
             data: serde_json::from_str(&data).unwrap_or(serde_json::Value::Null),
         })
     };
+    // Only ids already committed: the single writer commits in id order, so every id up to the
+    // newest one visible now is final, and a window never ends past an event still to come.
+    let newest: i64 = c
+        .prepare_cached("SELECT COALESCE(MAX(id), 0) FROM events")?
+        .query_row([], |r| r.get(0))?;
+    let upto = newest.min(after.saturating_add(SCAN_WINDOW));
     let events: Vec<Event> = match task_id {
         Some(id) => c
             .prepare_cached(
@@ -277,13 +293,13 @@ fn read_page(c: &Connection, q: &PageQuery) -> Result<Page, ApiError> {
         None => c
             .prepare_cached(
                 "SELECT id, at, kind, task_id, node_id, data FROM events \
-                 WHERE id > ?1 AND (?2 OR kind != 'task.log') \
+                 WHERE id > ?1 AND id <= ?5 AND (?2 OR kind != 'task.log') \
                  AND (?4 IS NULL OR EXISTS (SELECT 1 FROM tasks t \
                       WHERE t.id = events.task_id AND t.submitted_by = ?4)) \
                  ORDER BY id LIMIT ?3",
             )?
             .query_map(
-                params![after, q.include_logs, PAGE, q.only_submitted_by],
+                params![after, q.include_logs, PAGE, q.only_submitted_by, upto],
                 map,
             )?
             .collect::<Result<_, _>>()?,
@@ -292,8 +308,13 @@ fn read_page(c: &Connection, q: &PageQuery) -> Result<Page, ApiError> {
         (Some(id), true) => tasks::get(c, id)?.state.is_terminal(),
         _ => false,
     };
+    let scanned_to = match task_id {
+        None if (events.len() as i64) < PAGE => upto,
+        _ => 0,
+    };
     Ok(Page {
         events,
         task_finished,
+        scanned_to,
     })
 }
