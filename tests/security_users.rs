@@ -427,3 +427,33 @@ async fn a_revoked_tokens_streams_end_within_seconds() {
     let again = stream(&coord.url, &secret, "/api/v1/events").await;
     assert_eq!(again.status().as_u16(), 401);
 }
+
+#[tokio::test]
+async fn an_expired_tokens_stream_ends_too() {
+    let sb = Sandbox::new();
+    let coord = Coordinator::start_with(&sb, coordinator_only());
+    let admin = coord.admin();
+    let made = admin
+        .create_token(&TokenCreateRequest {
+            role: Some(Role::User),
+            expires_in_secs: Some(2),
+            ..Default::default()
+        })
+        .await
+        .expect("create token");
+    let user = coord.client(&made.token);
+    user.submit(&SubmitRequest::argv(vec!["true".into()]))
+        .await
+        .expect("submit");
+    let opened = Instant::now();
+    let mut all = SseReader::new(stream(&coord.url, &made.token, "/api/v1/events?after=0").await);
+    assert!(all.next(Duration::from_secs(5)).await.is_some(), "backlog");
+    // Expiry at 2 s, re-checked every 2 s: the stream ends by about 4 s after it opened.
+    all.collect_to_end(Duration::from_secs(8)).await;
+    let ended = opened.elapsed();
+    assert!(
+        ended >= Duration::from_secs(1),
+        "ended before expiry: {ended:?}"
+    );
+    assert!(ended < Duration::from_secs(7), "{ended:?}");
+}
