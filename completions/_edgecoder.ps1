@@ -452,6 +452,8 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('--max-attempts', '--max-attempts', [CompletionResultType]::ParameterName, 'max-attempts')
             [CompletionResult]::new('--idempotency-key', '--idempotency-key', [CompletionResultType]::ParameterName, 'Submitting again with the same key returns the first task instead of a new one')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'An environment variable for the task, KEY=VALUE; repeatable')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'A secret env var for the task, KEY=VALUE, or KEY alone to take the value from this environment (keeps it out of argv); repeatable. Stored encrypted, never shown, masked in the task''s output')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Secrets from a file of KEY=VALUE lines (the env file format)')
             [CompletionResult]::new('--script', '--script', [CompletionResultType]::ParameterName, 'Run this shell script instead of a command')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Submit every line of this JSON-lines file (each a submit request; see docs/json-output.md)')
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')

@@ -4884,7 +4884,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__tasks__subcmd__submit)
-            opts="-h -V --wait --follow --timeout --requires --min-memory --label --priority --max-attempts --idempotency-key --env --local-only --no-network --script --file --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --wait --follow --timeout --requires --min-memory --label --priority --max-attempts --idempotency-key --env --secret --secret-file --local-only --no-network --script --file --server --token --allow-insecure --config --env-file --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4919,6 +4919,14 @@ _edgecoder() {
                     return 0
                     ;;
                 --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

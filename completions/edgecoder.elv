@@ -405,6 +405,8 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand --max-attempts 'max-attempts'
             cand --idempotency-key 'Submitting again with the same key returns the first task instead of a new one'
             cand --env 'An environment variable for the task, KEY=VALUE; repeatable'
+            cand --secret 'A secret env var for the task, KEY=VALUE, or KEY alone to take the value from this environment (keeps it out of argv); repeatable. Stored encrypted, never shown, masked in the task''s output'
+            cand --secret-file 'Secrets from a file of KEY=VALUE lines (the env file format)'
             cand --script 'Run this shell script instead of a command'
             cand --file 'Submit every line of this JSON-lines file (each a submit request; see docs/json-output.md)'
             cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'

@@ -523,13 +523,15 @@ async fn missing_wrong_and_underprivileged_tokens() {
             None,
         ),
         ("DELETE", format!("/api/v1/nodes/{}", w.pending_id), None),
-        // Cancelling someone else's task.
-        (
-            "POST",
-            format!("/api/v1/tasks/{}/cancel", w.queued.id),
-            None,
-        ),
     ];
+    // Someone else's task does not exist for a user (issue #12: ids do not leak).
+    let r = send(w.req(
+        "POST",
+        &format!("/api/v1/tasks/{}/cancel", w.queued.id),
+        user,
+    ))
+    .await;
+    r.assert_error(404, "not_found");
     for (method, path, body) in &owner_only {
         let mut r = w.req(method, path, user);
         if let Some(b) = body {

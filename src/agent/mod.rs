@@ -4,6 +4,7 @@
 
 pub mod capabilities;
 pub mod credentials;
+pub mod mask;
 pub mod sandbox;
 pub mod task;
 pub mod task_user;

@@ -1,6 +1,7 @@
 //! Running one claimed task: accept it, run it in the sandbox, stream its output to the
 //! coordinator by byte offset, and report the result with the lease it was given.
 
+use super::mask::Masker;
 use super::sandbox::{self, CancelFlag, Limits, RunAs, SandboxSpec, StreamKind};
 use crate::api::client::{Client, ClientError};
 use crate::api::{ClaimedTask, CompleteRequest, LogUpload, Outcome, TaskCommand};
@@ -92,21 +93,27 @@ pub async fn run(job: TaskRun) -> TaskReport {
         .work_root
         .join(format!("{}-{}", task.id, job.claimed.lease.attempt));
     let (tx, rx) = mpsc::unbounded_channel::<(StreamKind, Vec<u8>)>();
+    // Secret values never leave the node unmasked: not in log chunks, not in result tails.
+    let masker = Masker::new(job.claimed.secrets.values());
     let uploader = tokio::spawn(upload_logs(
         job.client.clone(),
         task.id.clone(),
         lease_id.clone(),
         rx,
         job.stop.clone(),
+        masker.clone(),
     ));
     let spec = SandboxSpec {
         command: match &task.command {
             TaskCommand::Argv(argv) => sandbox::TaskCommand::Argv(argv.clone()),
             TaskCommand::Script(s) => sandbox::TaskCommand::Script(s.clone()),
         },
+        // Secrets reach the task only as env vars of its process (validated by the coordinator
+        // not to clash with `env`).
         env: task
             .env
             .iter()
+            .chain(job.claimed.secrets.iter())
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
         workdir: workdir.clone(),
@@ -159,7 +166,9 @@ pub async fn run(job: TaskRun) -> TaskReport {
                 network_isolated = outcome.network_isolated,
                 "sandbox finished"
             );
-            completion(&lease_id, &outcome, job.stop.reason())
+            let mut complete = completion(&lease_id, &outcome, job.stop.reason());
+            mask_tails(&mut complete, &outcome, &masker);
+            complete
         }
         Ok(Err(e)) => failure(
             &lease_id,
@@ -240,6 +249,22 @@ fn completion(lease_id: &str, o: &sandbox::Outcome, stop_reason: u8) -> Complete
     }
 }
 
+/// Masks secrets in the result's output tails; a tail cut from longer output may start inside
+/// a secret, so its leading fragment is masked too.
+fn mask_tails(complete: &mut CompleteRequest, o: &sandbox::Outcome, masker: &Masker) {
+    if masker.is_empty() {
+        return;
+    }
+    let cut = |tail: &[u8]| tail.len() >= TAIL_BYTES;
+    let (out_cut, err_cut) = (cut(&o.stdout_tail), cut(&o.stderr_tail));
+    if let Some(t) = complete.stdout_tail.as_mut() {
+        *t = masker.mask_all(t, out_cut);
+    }
+    if let Some(t) = complete.stderr_tail.as_mut() {
+        *t = masker.mask_all(t, err_cut);
+    }
+}
+
 /// Reports the result, retrying while the coordinator is unreachable. A 409 means the lease
 /// already ended (a resend after a lost answer, or the task was re-queued): nothing more to do.
 async fn report_result(client: &Client, task_id: &str, req: &CompleteRequest) {
@@ -295,9 +320,11 @@ async fn upload_logs(
     lease_id: String,
     mut rx: mpsc::UnboundedReceiver<(StreamKind, Vec<u8>)>,
     stop: StopSignal,
+    masker: Masker,
 ) {
     let mut offset = 0u64;
     let mut carries = [Utf8Carry::default(), Utf8Carry::default()];
+    let mut maskers = [masker.clone(), masker];
     let mut open = true;
     while open {
         let mut batch: Vec<(StreamKind, String)> = Vec::new();
@@ -307,7 +334,7 @@ async fn upload_logs(
             let next = tokio::time::timeout_at(deadline, rx.recv()).await;
             match next {
                 Ok(Some((kind, bytes))) => {
-                    let text = carries[kind as usize].push(&bytes);
+                    let text = maskers[kind as usize].push(&carries[kind as usize].push(&bytes));
                     size += text.len();
                     match batch.last_mut() {
                         Some((k, t)) if *k == kind => t.push_str(&text),
@@ -317,7 +344,9 @@ async fn upload_logs(
                 Ok(None) => {
                     open = false;
                     for kind in [StreamKind::Stdout, StreamKind::Stderr] {
-                        let text = carries[kind as usize].finish();
+                        let masker = &mut maskers[kind as usize];
+                        let mut text = masker.push(&carries[kind as usize].finish());
+                        text.push_str(&masker.finish());
                         if !text.is_empty() {
                             batch.push((kind, text));
                         }

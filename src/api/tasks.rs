@@ -66,6 +66,10 @@ pub struct SubmitRequest {
     pub command: TaskCommand,
     #[serde(default)]
     pub env: BTreeMap<String, String>,
+    /// Env vars whose values are secret: stored sealed, never returned by any route, handed only
+    /// to the task's process, and masked (`***`) in its logs and result.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub secrets: BTreeMap<String, String>,
     #[serde(default)]
     pub files: Vec<TaskFile>,
     /// Wall-clock limit; the coordinator's default when absent.
@@ -95,6 +99,7 @@ impl SubmitRequest {
         SubmitRequest {
             command: TaskCommand::Argv(argv),
             env: BTreeMap::new(),
+            secrets: BTreeMap::new(),
             files: Vec::new(),
             timeout_secs: None,
             requirements: Requirements::default(),
@@ -251,6 +256,10 @@ pub struct Lease {
 pub struct ClaimedTask {
     pub task: TaskInfo,
     pub files: Vec<TaskFile>,
+    /// The task's secrets, for the agent holding the lease only: env vars of the task's process,
+    /// to be masked in its output.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub secrets: BTreeMap<String, String>,
     pub lease: Lease,
 }
 

@@ -98,7 +98,7 @@ pub enum NodesCommand {
 #[derive(Debug, Subcommand)]
 pub enum TasksCommand {
     /// Submit a task (`-- CMD ARGS…`, `--script FILE`, or many from `--file tasks.jsonl`).
-    Submit(SubmitArgs),
+    Submit(Box<SubmitArgs>),
     /// Tasks, newest first.
     List(ListArgs),
     /// One task with its attempts.
@@ -146,6 +146,14 @@ pub struct SubmitArgs {
     /// An environment variable for the task, KEY=VALUE; repeatable.
     #[arg(long = "env", value_name = "KEY=VALUE")]
     pub env: Vec<String>,
+    /// A secret env var for the task, KEY=VALUE, or KEY alone to take the value from this
+    /// environment (keeps it out of argv); repeatable. Stored encrypted, never shown, masked in
+    /// the task's output.
+    #[arg(long = "secret", value_name = "KEY[=VALUE]")]
+    pub secrets: Vec<String>,
+    /// Secrets from a file of KEY=VALUE lines (the env file format).
+    #[arg(long, value_name = "FILE")]
+    pub secret_file: Option<PathBuf>,
     /// Run only on nodes this coordinator's owner trusts.
     #[arg(long)]
     pub local_only: bool,

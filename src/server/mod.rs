@@ -87,6 +87,8 @@ pub struct App {
     pub control: control::ControlPlane,
     /// Signs ledger checkpoints (loaded from, or made in, the data dir).
     pub ledger_key: ed25519_dalek::SigningKey,
+    /// Seals task secrets at rest (loaded from, or made in, the data dir).
+    pub secrets_key: store::secrets::SecretsKey,
     /// Queue pressure, refreshed by the ledger loop so a submission prices without counting.
     pub pressure: Pressure,
 }
@@ -164,6 +166,8 @@ impl Coordinator {
         let store = Store::open(&settings.data_dir.join("edgecoder.db"))?;
         let ledger_key = ledger::checkpoints::load_or_create_key(&settings.data_dir)
             .map_err(ServeError::Setup)?;
+        let secrets_key = store::secrets::SecretsKey::load_or_create(&settings.data_dir)
+            .map_err(ServeError::Setup)?;
         let (shutdown, _) = watch::channel(false);
         let app = Arc::new(App {
             store,
@@ -175,6 +179,7 @@ impl Coordinator {
             shutdown,
             control: control::ControlPlane::new(settings.network_mode, settings.register_limit),
             ledger_key,
+            secrets_key,
             pressure: Pressure::default(),
             update: update::Updater::default(),
         });

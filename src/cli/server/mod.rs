@@ -8,6 +8,7 @@ mod ledger;
 mod mode;
 mod nodes;
 mod queue;
+mod secrets;
 mod status;
 mod submit;
 mod tasks;

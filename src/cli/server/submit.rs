@@ -1,6 +1,7 @@
 //! `server tasks submit`: one task from `-- CMD…` or `--script FILE`, or many from `--file`.
 
 use super::Ctx;
+use super::secrets;
 use super::wait::{self, WaitOptions};
 use crate::api::{Placement, Requirements, SubmitRequest, SubmitResponse, TaskCommand};
 use crate::cli::exit::{CliError, OK};
@@ -135,6 +136,7 @@ fn request(args: &SubmitArgs) -> Result<SubmitRequest, CliError> {
     Ok(SubmitRequest {
         command,
         env: parse::key_values("--env", &args.env)?,
+        secrets: secrets::from_args(&args.secrets, args.secret_file.as_deref())?,
         files: Vec::new(),
         timeout_secs,
         requirements,

@@ -12,7 +12,7 @@ use std::io::Write;
 pub fn run(ctx: &Ctx, cmd: TasksCommand) -> Result<u8, CliError> {
     let client = &ctx.remote.client;
     match cmd {
-        TasksCommand::Submit(args) => submit::run(ctx, args),
+        TasksCommand::Submit(args) => submit::run(ctx, *args),
         TasksCommand::List(args) => list(ctx, &args),
         TasksCommand::Show { id } => {
             let task = ctx.get(|| client.task(&id))?;

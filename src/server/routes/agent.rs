@@ -10,7 +10,7 @@ use crate::server::auth::NodeCaller;
 use crate::server::error::ApiError;
 use crate::server::extract::{ApiJson, ApiPath};
 use crate::server::store::blacklist::canonical_address;
-use crate::server::store::{leases, nodes};
+use crate::server::store::{leases, nodes, secrets};
 use axum::extract::{ConnectInfo, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -116,9 +116,18 @@ async fn claim(
             .store
             .write(move |ctx| leases::claim(ctx, &id, &intervals, mode))
             .await?;
-        if claimed.is_some() {
+        if let Some(mut claimed) = claimed {
             app.metrics.claims.fetch_add(1, Ordering::Relaxed);
-            return Ok(Json(ClaimResponse { claimed }));
+            // Only the lease holder ever gets a task's secrets, and only in this answer.
+            let key = app.secrets_key.clone();
+            let task_id = claimed.task.id.clone();
+            claimed.secrets = app
+                .store
+                .read(move |c| secrets::load(c, &key, &task_id))
+                .await?;
+            return Ok(Json(ClaimResponse {
+                claimed: Some(claimed),
+            }));
         }
         let now = Instant::now();
         if now >= deadline || *shutdown.borrow() {

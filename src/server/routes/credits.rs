@@ -298,10 +298,12 @@ async fn task_charge(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<TaskCharge>, ApiError> {
     caller.require(Role::User)?;
+    // Another user's task is not found, as on every task route (issue #12).
+    let who = super::tasks::only_submitted_by(&caller);
     let charge = app
         .store
         .read(move |c| {
-            let id = tasks::resolve_id(c, &id)?;
+            let id = tasks::resolve_visible_id(c, &id, who.as_deref())?;
             let charge = charges::task_charge(c, &id)?;
             if !ledger::controls(c, &caller, &charge.account, false)? {
                 return Err(not_yours(&charge.account));

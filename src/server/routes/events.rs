@@ -9,7 +9,7 @@ use crate::server::AppState;
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
 use crate::server::extract::{ApiPath, ApiQuery};
-use crate::server::store::tasks;
+use crate::server::store::{tasks, tokens};
 use axum::Router;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -20,12 +20,18 @@ use rusqlite::{Connection, params};
 use serde::Deserialize;
 use std::collections::VecDeque;
 use std::convert::Infallible;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 /// How many recent events a new dashboard subscriber gets before live ones.
 const BACKLOG: i64 = 200;
 const PAGE: i64 = 500;
+/// The all-events stream scans at most this many event ids per read and moves past what it
+/// scanned, so the events it filters out (another user's, or logs) are never read twice.
+const SCAN_WINDOW: i64 = 5000;
+/// How often an open stream re-checks its token, so a revoked or expired one loses its streams
+/// within about this long (the client sees the stream end, and a reconnect is refused).
+const TOKEN_RECHECK: Duration = Duration::from_secs(2);
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -68,6 +74,7 @@ async fn all_events(
     };
     Ok(sse_response(EventCursor::new(
         app,
+        caller,
         None,
         q.include_logs,
         after,
@@ -82,9 +89,19 @@ async fn task_stream(
     ApiQuery(q): ApiQuery<EventsQuery>,
 ) -> Result<Sse<impl Stream<Item = Result<sse::Event, Infallible>>>, ApiError> {
     caller.require(Role::User)?;
-    let id = app.store.read(move |c| tasks::resolve_id(c, &id)).await?;
+    let who = super::tasks::only_submitted_by(&caller);
+    let id = app
+        .store
+        .read(move |c| tasks::resolve_visible_id(c, &id, who.as_deref()))
+        .await?;
     let after = last_event_id(&headers)?.or(q.after).unwrap_or(0);
-    Ok(sse_response(EventCursor::new(app, Some(id), true, after)))
+    Ok(sse_response(EventCursor::new(
+        app,
+        caller,
+        Some(id),
+        true,
+        after,
+    )))
 }
 
 fn sse_response(cursor: EventCursor) -> Sse<impl Stream<Item = Result<sse::Event, Infallible>>> {
@@ -102,6 +119,11 @@ fn sse_response(cursor: EventCursor) -> Sse<impl Stream<Item = Result<sse::Event
 
 struct EventCursor {
     app: AppState,
+    /// Whose token keeps this stream open (re-checked every [`TOKEN_RECHECK`]).
+    caller: Caller,
+    token_checked_at: Instant,
+    /// `Some(token id)`: only events of tasks that token submitted (a `user` caller).
+    only_submitted_by: Option<String>,
     task_id: Option<String>,
     include_logs: bool,
     last_id: i64,
@@ -119,11 +141,20 @@ fn is_terminal_kind(kind: &str) -> bool {
 }
 
 impl EventCursor {
-    fn new(app: AppState, task_id: Option<String>, include_logs: bool, after: i64) -> Self {
+    fn new(
+        app: AppState,
+        caller: Caller,
+        task_id: Option<String>,
+        include_logs: bool,
+        after: i64,
+    ) -> Self {
         let events = app.store.signals().events;
         let shutdown = app.shutdown.subscribe();
         EventCursor {
             app,
+            only_submitted_by: super::tasks::only_submitted_by(&caller),
+            caller,
+            token_checked_at: Instant::now(),
             task_id,
             include_logs,
             last_id: after,
@@ -146,14 +177,20 @@ impl EventCursor {
             if self.done || *self.shutdown.borrow() {
                 return None;
             }
+            if self.token_checked_at.elapsed() >= TOKEN_RECHECK {
+                if !self.token_still_valid().await {
+                    return None;
+                }
+                self.token_checked_at = Instant::now();
+            }
             self.events.borrow_and_update();
-            let (task_id, include_logs, after) =
-                (self.task_id.clone(), self.include_logs, self.last_id);
-            let page = self
-                .app
-                .store
-                .read(move |c| read_page(c, task_id.as_deref(), include_logs, after))
-                .await;
+            let query = PageQuery {
+                task_id: self.task_id.clone(),
+                only_submitted_by: self.only_submitted_by.clone(),
+                include_logs: self.include_logs,
+                after: self.last_id,
+            };
+            let page = self.app.store.read(move |c| read_page(c, &query)).await;
             let page = match page {
                 Ok(page) => page,
                 Err(e) => {
@@ -165,10 +202,15 @@ impl EventCursor {
                 if page.task_finished {
                     return None;
                 }
+                if page.scanned_to > self.last_id {
+                    // Nothing wanted in that window: skip it, and look at the next one at once.
+                    self.last_id = page.scanned_to;
+                    continue;
+                }
                 tokio::select! {
                     _ = self.events.changed() => {}
                     _ = self.shutdown.changed() => {}
-                    _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+                    _ = tokio::time::sleep(TOKEN_RECHECK) => {}
                 }
             }
             self.buffer.extend(page.events);
@@ -176,18 +218,53 @@ impl EventCursor {
     }
 }
 
+impl EventCursor {
+    /// False once the stream's token is revoked, expired or gone: the stream then ends, and the
+    /// client's reconnect is refused with 401 by the usual token check.
+    async fn token_still_valid(&self) -> bool {
+        let token_id = self.caller.token_id.clone();
+        let info = self
+            .app
+            .store
+            .read(move |c| tokens::get(c, &token_id))
+            .await;
+        match info {
+            Ok(info) => {
+                let expired = info.expires_at.is_some_and(|t| t <= crate::api::now_ms());
+                if info.revoked_at.is_some() || expired {
+                    tracing::info!(
+                        token = %self.caller.token_id,
+                        "ending an event stream: its token was revoked or expired"
+                    );
+                    return false;
+                }
+                true
+            }
+            Err(e) if e.status == axum::http::StatusCode::NOT_FOUND => false,
+            // A failed read is not a revocation: keep the stream, check again next time.
+            Err(_) => true,
+        }
+    }
+}
+
+/// What one page of a stream reads.
+struct PageQuery {
+    task_id: Option<String>,
+    only_submitted_by: Option<String>,
+    include_logs: bool,
+    after: i64,
+}
+
 struct Page {
     events: Vec<Event>,
     /// For a task stream: the task has ended and every event of it was read.
     task_finished: bool,
+    /// Every event id up to here was looked at (0 for a task stream, which reads by index).
+    scanned_to: i64,
 }
 
-fn read_page(
-    c: &Connection,
-    task_id: Option<&str>,
-    include_logs: bool,
-    after: i64,
-) -> Result<Page, ApiError> {
+fn read_page(c: &Connection, q: &PageQuery) -> Result<Page, ApiError> {
+    let (task_id, after) = (q.task_id.as_deref(), q.after);
     let map = |r: &rusqlite::Row<'_>| {
         let data: String = r.get(5)?;
         Ok(Event {
@@ -199,6 +276,12 @@ fn read_page(
             data: serde_json::from_str(&data).unwrap_or(serde_json::Value::Null),
         })
     };
+    // Only ids already committed: the single writer commits in id order, so every id up to the
+    // newest one visible now is final, and a window never ends past an event still to come.
+    let newest: i64 = c
+        .prepare_cached("SELECT COALESCE(MAX(id), 0) FROM events")?
+        .query_row([], |r| r.get(0))?;
+    let upto = newest.min(after.saturating_add(SCAN_WINDOW));
     let events: Vec<Event> = match task_id {
         Some(id) => c
             .prepare_cached(
@@ -210,17 +293,28 @@ fn read_page(
         None => c
             .prepare_cached(
                 "SELECT id, at, kind, task_id, node_id, data FROM events \
-                 WHERE id > ?1 AND (?2 OR kind != 'task.log') ORDER BY id LIMIT ?3",
+                 WHERE id > ?1 AND id <= ?5 AND (?2 OR kind != 'task.log') \
+                 AND (?4 IS NULL OR EXISTS (SELECT 1 FROM tasks t \
+                      WHERE t.id = events.task_id AND t.submitted_by = ?4)) \
+                 ORDER BY id LIMIT ?3",
             )?
-            .query_map(params![after, include_logs, PAGE], map)?
+            .query_map(
+                params![after, q.include_logs, PAGE, q.only_submitted_by, upto],
+                map,
+            )?
             .collect::<Result<_, _>>()?,
     };
     let task_finished = match (task_id, events.is_empty()) {
         (Some(id), true) => tasks::get(c, id)?.state.is_terminal(),
         _ => false,
     };
+    let scanned_to = match task_id {
+        None if (events.len() as i64) < PAGE => upto,
+        _ => 0,
+    };
     Ok(Page {
         events,
         task_finished,
+        scanned_to,
     })
 }

@@ -8,7 +8,7 @@ use crate::server::AppState;
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
 use crate::server::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::server::store::{nodes, tasks};
+use crate::server::store::{nodes, secrets, tasks};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
@@ -35,9 +35,19 @@ async fn submit(
     let limits = app.settings.submit_limits;
     let by = caller.token_id.clone();
     let payer = crate::server::routes::credits::payer(&app, &caller);
+    let mut req = req;
+    let task_secrets = std::mem::take(&mut req.secrets);
+    secrets::validate(&task_secrets, &req.env)?;
+    let key = app.secrets_key.clone();
     let (task, created) = app
         .store
-        .write(move |ctx| tasks::submit(ctx, req, &by, limits, &payer))
+        .write(move |ctx| {
+            let (task, created) = tasks::submit(ctx, req, &by, limits, &payer)?;
+            if created {
+                secrets::save(ctx.conn, &key, &task.id, &task_secrets)?;
+            }
+            Ok((task, created))
+        })
         .await?;
     let status = if created {
         app.metrics.tasks_submitted.fetch_add(1, Ordering::Relaxed);
@@ -88,6 +98,7 @@ async fn list(
                 node_id,
                 limit: q.limit.unwrap_or(50),
                 before_seq,
+                submitted_by: only_submitted_by(&caller),
             };
             tasks::list(c, &filter)
         })
@@ -104,10 +115,11 @@ async fn show(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<TaskInfo>, ApiError> {
     caller.require(Role::User)?;
+    let who = only_submitted_by(&caller);
     let task = app
         .store
         .read(move |c| {
-            let id = tasks::resolve_id(c, &id)?;
+            let id = tasks::resolve_visible_id(c, &id, who.as_deref())?;
             let mut task = tasks::get(c, &id)?;
             task.attempt_history = tasks::attempts(c, &id)?;
             Ok(task)
@@ -122,19 +134,12 @@ async fn cancel(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<TaskInfo>, ApiError> {
     caller.require(Role::User)?;
-    let (id, submitted_by) = app
+    // A user reaches only its own tasks; an owner or an admin may cancel any.
+    let who = only_submitted_by(&caller);
+    let id = app
         .store
-        .read(move |c| {
-            let id = tasks::resolve_id(c, &id)?;
-            let task = tasks::get(c, &id)?;
-            Ok((id, task.submitted_by))
-        })
+        .read(move |c| tasks::resolve_visible_id(c, &id, who.as_deref()))
         .await?;
-    if submitted_by != caller.token_id {
-        caller.require(Role::Owner).map_err(|_| {
-            ApiError::forbidden("only the submitter, an owner or an admin may cancel this task")
-        })?;
-    }
     let task = app.store.write(move |ctx| tasks::cancel(ctx, &id)).await?;
     Ok(Json(task))
 }
@@ -154,10 +159,11 @@ async fn logs(
     ApiQuery(q): ApiQuery<LogsQuery>,
 ) -> Result<Json<LogPage>, ApiError> {
     caller.require(Role::User)?;
+    let who = only_submitted_by(&caller);
     let page = app
         .store
         .read(move |c| {
-            let id = tasks::resolve_id(c, &id)?;
+            let id = tasks::resolve_visible_id(c, &id, who.as_deref())?;
             tasks::logs(
                 c,
                 &id,
@@ -168,6 +174,16 @@ async fn logs(
         })
         .await?;
     Ok(Json(page))
+}
+
+/// Whose tasks the caller may see: `None` for everyone's (an owner or an admin), else the
+/// caller's own. A user's credits account is `user:<its token id>` (`ledger::account_of`), so
+/// "submitted by this token" and "paid by its account" are the same set of tasks.
+pub fn only_submitted_by(caller: &Caller) -> Option<String> {
+    match caller.require(Role::Owner) {
+        Ok(()) => None,
+        Err(_) => Some(caller.token_id.clone()),
+    }
 }
 
 async fn queue(

@@ -235,6 +235,8 @@ pub fn claim(
             ..task
         },
         files,
+        // Added by the claim route, after the commit (see routes/agent.rs).
+        secrets: Default::default(),
         lease: Lease {
             lease_id,
             attempt,

@@ -268,6 +268,23 @@ const MIGRATIONS: &[&str] = &[
     WHERE id IN (SELECT task_id FROM task_charges);
     DROP TABLE task_charges;
     "#,
+    // 6: task secrets, sealed (src/server/store/secrets.rs), apart from `env`; dropped as soon
+    // as their task ends or is deleted.
+    r#"
+    CREATE TABLE task_secrets (
+        task_id TEXT PRIMARY KEY,
+        sealed  BLOB NOT NULL
+    );
+    CREATE TRIGGER task_secrets_end AFTER UPDATE OF state ON tasks
+        WHEN NEW.state IN ('succeeded', 'failed', 'cancelled', 'timed_out')
+    BEGIN
+        DELETE FROM task_secrets WHERE task_id = NEW.id;
+    END;
+    CREATE TRIGGER task_secrets_delete AFTER DELETE ON tasks
+    BEGIN
+        DELETE FROM task_secrets WHERE task_id = OLD.id;
+    END;
+    "#,
 ];
 
 /// Brings the schema up to date; refuses a database made by a newer edgecoder.

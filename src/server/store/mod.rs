@@ -428,6 +428,7 @@ mod integrity;
 pub mod leases;
 pub mod network_mode;
 pub mod nodes;
+pub mod secrets;
 pub mod sweep;
 pub mod tasks;
 pub mod tokens;

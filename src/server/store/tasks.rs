@@ -286,6 +286,8 @@ pub struct ListFilter {
     pub limit: u32,
     /// Only tasks older than this sequence number (the paging cursor).
     pub before_seq: Option<i64>,
+    /// Only tasks this token submitted (a `user` caller sees only its own).
+    pub submitted_by: Option<String>,
 }
 
 /// Newest first; returns the page and the cursor of the next one.
@@ -293,7 +295,8 @@ pub fn list(conn: &Connection, f: &ListFilter) -> Result<(Vec<TaskInfo>, Option<
     let sql = format!(
         "SELECT {TASK_COLUMNS}, seq FROM tasks \
          WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR node_id = ?2) \
-         AND (?3 IS NULL OR seq < ?3) ORDER BY seq DESC LIMIT ?4"
+         AND (?3 IS NULL OR seq < ?3) AND (?5 IS NULL OR submitted_by = ?5) \
+         ORDER BY seq DESC LIMIT ?4"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let limit = f.limit.clamp(1, 1000);
@@ -303,7 +306,8 @@ pub fn list(conn: &Connection, f: &ListFilter) -> Result<(Vec<TaskInfo>, Option<
             f.state.map(TaskState::as_str),
             f.node_id,
             f.before_seq,
-            limit + 1
+            limit + 1,
+            f.submitted_by
         ],
         |r| Ok((task_from_row(r)?, r.get::<_, i64>(20)?)),
     )?;
@@ -412,4 +416,33 @@ pub fn counts_by_state(conn: &Connection) -> Result<BTreeMap<String, u64>, ApiEr
         counts.insert(state, n as u64);
     }
     Ok(counts)
+}
+
+/// Like [`resolve_id`], but among the tasks `submitted_by` submitted when given (a `user`
+/// caller): another user's task is "not found", and its id never makes a prefix ambiguous.
+pub fn resolve_visible_id(
+    conn: &Connection,
+    prefix: &str,
+    submitted_by: Option<&str>,
+) -> Result<String, ApiError> {
+    let Some(owner) = submitted_by else {
+        return resolve_id(conn, prefix);
+    };
+    if prefix.is_empty() || !prefix.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(ApiError::not_found("task", prefix));
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM tasks WHERE id >= ?1 AND id < ?1 || 'g' AND submitted_by = ?2 LIMIT 2",
+    )?;
+    let ids: Vec<String> = stmt
+        .query_map(params![prefix.to_ascii_lowercase(), owner], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    match ids.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(ApiError::not_found("task", prefix)),
+        _ => Err(ApiError::conflict(
+            "ambiguous_id",
+            format!("{prefix:?} matches more than one of your tasks: give more characters"),
+        )),
+    }
 }
