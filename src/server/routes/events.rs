@@ -190,27 +190,38 @@ fn read_page(
 ) -> Result<Page, ApiError> {
     let map = |r: &rusqlite::Row<'_>| {
         let data: String = r.get(5)?;
+        let mut data = serde_json::from_str(&data).unwrap_or(serde_json::Value::Null);
+        // A `task.log` event points at its chunk; the text lives once, in task_logs.
+        if let (Some(text), Some(fields)) = (r.get::<_, Option<String>>(6)?, data.as_object_mut()) {
+            fields.insert("data".into(), serde_json::Value::String(text));
+        }
         Ok(Event {
             id: r.get(0)?,
             at: r.get(1)?,
             kind: r.get(2)?,
             task_id: r.get(3)?,
             node_id: r.get(4)?,
-            data: serde_json::from_str(&data).unwrap_or(serde_json::Value::Null),
+            data,
         })
     };
     let events: Vec<Event> = match task_id {
         Some(id) => c
             .prepare_cached(
-                "SELECT id, at, kind, task_id, node_id, data FROM events \
-                 WHERE task_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
+                "SELECT e.id, e.at, e.kind, e.task_id, e.node_id, e.data, l.data \
+                 FROM events e LEFT JOIN task_logs l ON e.kind = 'task.log' \
+                 AND l.task_id = e.task_id AND l.attempt = e.data ->> '$.attempt' \
+                 AND l.offset = e.data ->> '$.offset' \
+                 WHERE e.task_id = ?1 AND e.id > ?2 ORDER BY e.id LIMIT ?3",
             )?
             .query_map(params![id, after, PAGE], map)?
             .collect::<Result<_, _>>()?,
         None => c
             .prepare_cached(
-                "SELECT id, at, kind, task_id, node_id, data FROM events \
-                 WHERE id > ?1 AND (?2 OR kind != 'task.log') ORDER BY id LIMIT ?3",
+                "SELECT e.id, e.at, e.kind, e.task_id, e.node_id, e.data, l.data \
+                 FROM events e LEFT JOIN task_logs l ON e.kind = 'task.log' \
+                 AND l.task_id = e.task_id AND l.attempt = e.data ->> '$.attempt' \
+                 AND l.offset = e.data ->> '$.offset' \
+                 WHERE e.id > ?1 AND (?2 OR e.kind != 'task.log') ORDER BY e.id LIMIT ?3",
             )?
             .query_map(params![after, include_logs, PAGE], map)?
             .collect::<Result<_, _>>()?,

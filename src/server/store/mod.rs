@@ -360,7 +360,9 @@ pub mod blacklist;
 pub mod leases;
 pub mod network_mode;
 pub mod nodes;
+pub mod retention;
 pub mod sweep;
+pub mod task_input;
 pub mod tasks;
 pub mod tokens;
 
