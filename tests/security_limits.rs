@@ -112,7 +112,10 @@ async fn a_listing_of_tasks_with_large_env_stays_small() {
     let mut printed_sorted = printed.clone();
     documented.sort();
     printed_sorted.sort();
-    assert_eq!(printed_sorted, documented, "docs/json-output.md TaskSummary");
+    assert_eq!(
+        printed_sorted, documented,
+        "docs/json-output.md TaskSummary"
+    );
 }
 
 /// The keys docs/json-output.md gives for a TaskSummary.

@@ -165,7 +165,7 @@ fn field_limits(r: &Resolved) -> Result<FieldLimits, CliError> {
 /// everything.
 fn retention(r: &Resolved) -> Result<Option<Duration>, CliError> {
     let days: f64 = r.number("retention_days")?.unwrap_or(30.0);
-    if !days.is_finite() || days < 0.0 || days > 1e6 {
+    if !(0.0..=1e6).contains(&days) {
         return Err(CliError::usage(format!(
             "EDGECODER_RETENTION_DAYS {days} must be 0 (keep forever) or a positive number of days"
         )));
