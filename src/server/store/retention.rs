@@ -98,3 +98,102 @@ fn oldest_expired_task(ctx: &WriteCtx<'_>, cutoff: i64) -> Result<Option<String>
         .query_row([cutoff], |r| r.get(0))
         .optional()?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::store::Store;
+
+    fn count(store: &Store, rt: &tokio::runtime::Runtime, sql: &'static str) -> i64 {
+        rt.block_on(store.read(move |c| Ok(c.query_row(sql, [], |r| r.get(0))?)))
+            .expect("count")
+    }
+
+    #[test]
+    fn purges_in_bounded_batches_and_keeps_live_and_recent_tasks() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = Store::open(&dir.path().join("t.db")).expect("open");
+        let rt = tokio::runtime::Runtime::new().expect("runtime");
+        rt.block_on(store.write(|ctx| {
+            // Two old finished tasks with 25 log chunks each, one old task still held, one
+            // recent finished task and one queued task.
+            for (id, state, finished, charge) in [
+                ("old1", "succeeded", Some(1_000), None),
+                (
+                    "old2",
+                    "failed",
+                    Some(2_000),
+                    Some(r#"{"state":"settled"}"#),
+                ),
+                ("held", "failed", Some(1_500), Some(r#"{"state":"held"}"#)),
+                ("new", "succeeded", Some(50_000), None),
+                ("queued", "queued", None, None),
+            ] {
+                ctx.conn.execute(
+                    "INSERT INTO tasks (id, state, command, env, files, timeout_ms, \
+                     requirements, plain, placement, network, priority, max_attempts, \
+                     submitted_by, created_at, updated_at, finished_at, charge) VALUES \
+                     (?1, ?2, '{\"argv\":[\"true\"]}', '{}', '[]', 1000, '{}', 1, 'mesh', 1, \
+                     0, 1, 't', 0, 0, ?3, ?4)",
+                    params![id, state, finished, charge],
+                )?;
+                for offset in 0..25 {
+                    ctx.conn.execute(
+                        "INSERT INTO task_logs (task_id, attempt, offset, stream, data) \
+                         VALUES (?1, 1, ?2, 'stdout', 'x')",
+                        params![id, offset],
+                    )?;
+                    ctx.event("task.log", Some(id), None, &serde_json::json!({}))?;
+                }
+            }
+            ctx.now = 0;
+            ctx.event("node.offline", None, Some("n"), &serde_json::json!({}))?;
+            Ok(())
+        }))
+        .expect("rows");
+
+        let mut passes = 0;
+        loop {
+            let report = rt
+                .block_on(store.write(|ctx| purge(ctx, 10_000, 20)))
+                .expect("purge");
+            assert!(
+                report.rows <= 20 + 3,
+                "a pass stays near its budget: {report:?}"
+            );
+            passes += 1;
+            if !report.more {
+                break;
+            }
+            assert!(passes < 20, "purge never ends");
+        }
+        assert!(passes >= 5, "100 rows in passes of 20: {passes}");
+        let ids: String = rt
+            .block_on(store.read(|c| {
+                Ok(c.query_row(
+                    "SELECT group_concat(id) FROM (SELECT id FROM tasks ORDER BY id)",
+                    [],
+                    |r| r.get(0),
+                )?)
+            }))
+            .expect("ids");
+        assert_eq!(ids, "held,new,queued");
+        assert_eq!(
+            count(
+                &store,
+                &rt,
+                "SELECT COUNT(*) FROM task_logs WHERE task_id LIKE 'old%'"
+            ),
+            0
+        );
+        assert_eq!(
+            count(
+                &store,
+                &rt,
+                "SELECT COUNT(*) FROM events WHERE task_id LIKE 'old%' OR task_id IS NULL"
+            ),
+            0
+        );
+        assert_eq!(count(&store, &rt, "SELECT COUNT(*) FROM task_logs"), 75);
+    }
+}
