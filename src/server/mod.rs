@@ -392,7 +392,8 @@ fn admin_request(name: &str) -> TokenCreateRequest {
     }
 }
 
-/// Ends leases whose time is up and marks silent nodes offline, a few times a second.
+/// Ends leases whose time is up and marks silent nodes offline, a few times a second; then
+/// deletes one small batch of what outlived the retention.
 async fn sweep_loop(app: AppState) {
     let period = Duration::from_millis((app.settings.intervals.heartbeat_ms / 4).clamp(100, 1000));
     let mut tick = tokio::time::interval(period);
