@@ -113,7 +113,7 @@ fn big_state(size: (u16, u16)) -> State {
                 nodes_pending: 0,
             },
         },
-        tasks: (0..TASKS).map(|i| task(i, now)).collect(),
+        tasks: (0..TASKS).map(|i| task(i, now).summary()).collect(),
         nodes: (0..NODES).map(|i| node(i, now)).collect(),
         at: now,
     };
@@ -197,7 +197,7 @@ fn render_bench() {
     let t = Instant::now();
     let snapshot = Snapshot {
         status: state.status.clone().expect("status"),
-        tasks: (0..TASKS).map(|i| task(i, now)).collect(),
+        tasks: (0..TASKS).map(|i| task(i, now).summary()).collect(),
         nodes: (0..NODES).map(|i| node(i, now)).collect(),
         at: now,
     };

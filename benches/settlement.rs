@@ -58,6 +58,7 @@ async fn round(store: &Arc<Store>, node_ids: &[String], round: usize, payer: &Pa
         default_timeout_secs: 60,
         max_timeout_secs: 3600,
         default_max_attempts: 1,
+        fields: Default::default(),
     };
     let intervals = Settings::intervals_for(
         Duration::from_secs(5),

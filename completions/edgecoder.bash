@@ -2682,7 +2682,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__serve)
-            opts="-h -V --host --port --data-dir --mode --no-local-worker --free --log-level --config --env-file --help --version"
+            opts="-h -V --host --port --data-dir --mode --no-local-worker --free --retention-days --log-level --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2702,6 +2702,10 @@ _edgecoder() {
                     ;;
                 --mode)
                     COMPREPLY=($(compgen -W "all-in-one coordinator worker control-plane inference ide-provider" -- "${cur}"))
+                    return 0
+                    ;;
+                --retention-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --log-level)

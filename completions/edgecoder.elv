@@ -47,6 +47,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand --port 'Port to listen on; given explicitly it is tried once, else up to 100 ports from 4301'
             cand --data-dir 'Where the database, server.json and task working dirs live'
             cand --mode 'mode'
+            cand --retention-days 'Delete finished tasks, their logs and events this many days after they end; 0 keeps them forever (EDGECODER_RETENTION_DAYS, default 30)'
             cand --log-level 'Log filter: error, warn, info, debug, trace (or a tracing directive)'
             cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
             cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'

@@ -54,6 +54,7 @@ worker\t'Worker only (same as `edgecoder agent`)'
 control-plane\t''
 inference\t''
 ide-provider\t''"
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l retention-days -d 'Delete finished tasks, their logs and events this many days after they end; 0 keeps them forever (EDGECODER_RETENTION_DAYS, default 30)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l log-level -d 'Log filter: error, warn, info, debug, trace (or a tracing directive)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F

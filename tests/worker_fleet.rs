@@ -91,9 +91,9 @@ async fn two_agents_enrolled_by_cli_share_fifty_tasks() {
         req.env.insert("X".into(), format!("value-{i}"));
         ids.insert(submit(&admin, &req).await, i);
     }
-    let tasks: Vec<TaskInfo> = eventually(Duration::from_secs(60), || async {
+    let tasks: Vec<TaskSummary> = eventually(Duration::from_secs(60), || async {
         let list = admin.tasks("limit=100").await.ok()?;
-        let ours: Vec<TaskInfo> = list
+        let ours: Vec<TaskSummary> = list
             .tasks
             .into_iter()
             .filter(|t| ids.contains_key(&t.id))

@@ -210,9 +210,87 @@ pub struct SubmitResponse {
     pub created: bool,
 }
 
+/// One task in a listing: what a table or dashboard shows, never the task's env, files, full
+/// command or output (those come from `show` and `logs`), so a listing stays small however big
+/// the tasks are.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct TaskSummary {
+    pub id: String,
+    pub state: TaskState,
+    /// `argv` or `script`.
+    pub kind: String,
+    /// The command on one line (a script's first line), clipped to [`SUMMARY_CHARS`] characters.
+    pub command: String,
+    pub priority: i32,
+    pub placement: Placement,
+    pub timeout_secs: u64,
+    pub max_attempts: u32,
+    pub attempts: u32,
+    pub submitted_by: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub finished_at: Option<i64>,
+    pub node_id: Option<String>,
+    pub exit_code: Option<i32>,
+    /// Clipped to [`SUMMARY_CHARS`] characters; `show` has all of it.
+    pub error: Option<String>,
+    pub cancel_requested: bool,
+}
+
+/// How many characters of a command or error a listing carries.
+pub const SUMMARY_CHARS: usize = 200;
+
+/// `text` cut to at most `max` characters, with `…` when something was cut.
+pub fn clip_chars(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_string(),
+        Some((end, _)) => format!("{}…", &text[..end]),
+    }
+}
+
+impl TaskInfo {
+    /// The task as a listing shows it.
+    pub fn summary(&self) -> TaskSummary {
+        TaskSummary {
+            id: self.id.clone(),
+            state: self.state,
+            kind: self.command.kind().to_string(),
+            command: self.command.summary(),
+            priority: self.priority,
+            placement: self.placement,
+            timeout_secs: self.timeout_secs,
+            max_attempts: self.max_attempts,
+            attempts: self.attempts,
+            submitted_by: self.submitted_by.clone(),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            finished_at: self.finished_at,
+            node_id: self.node_id.clone(),
+            exit_code: self.exit_code,
+            error: self.error.as_deref().map(|e| clip_chars(e, SUMMARY_CHARS)),
+            cancel_requested: self.cancel_requested,
+        }
+    }
+}
+
+impl TaskCommand {
+    /// `argv` or `script`, as listings name it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            TaskCommand::Argv(_) => "argv",
+            TaskCommand::Script(_) => "script",
+        }
+    }
+
+    /// The listing's one-line summary of the command.
+    pub fn summary(&self) -> String {
+        clip_chars(&self.display(), SUMMARY_CHARS)
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TaskList {
-    pub tasks: Vec<TaskInfo>,
+    pub tasks: Vec<TaskSummary>,
     /// Pass as `cursor` to get the next page; absent on the last page.
     pub next_cursor: Option<String>,
 }

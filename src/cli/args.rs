@@ -253,6 +253,10 @@ pub struct ServeArgs {
     /// Turn pricing off: nothing is held, charged or granted (EDGECODER_PRICING=false).
     #[arg(long)]
     pub free: bool,
+    /// Delete finished tasks, their logs and events this many days after they end; 0 keeps
+    /// them forever (EDGECODER_RETENTION_DAYS, default 30).
+    #[arg(long, value_name = "DAYS")]
+    pub retention_days: Option<f64>,
     /// Log filter: error, warn, info, debug, trace (or a tracing directive).
     #[arg(long, value_name = "LEVEL")]
     pub log_level: Option<String>,

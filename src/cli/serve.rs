@@ -15,7 +15,7 @@ use crate::server::control::RateLimit;
 use crate::server::http::ConnLimits;
 use crate::server::ledger::pricing::{LedgerSettings, Pricing};
 use crate::server::local_worker;
-use crate::server::store::tasks::SubmitLimits;
+use crate::server::store::task_input::{FieldLimits, SubmitLimits};
 use crate::server::{BindRequest, Coordinator, Settings};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -44,6 +44,9 @@ pub fn run(args: ServeArgs) -> Result<u8, CliError> {
     }
     if args.free {
         flags.insert("pricing", "false".into());
+    }
+    if let Some(days) = args.retention_days {
+        flags.insert("retention_days", days.to_string());
     }
     let resolved = config::resolve(&flags, &discovery(&args.config))?;
     let mode = resolved.get("mode").unwrap_or("all-in-one");
@@ -124,9 +127,11 @@ fn settings(r: &Resolved, mode: Mode) -> Result<Settings, CliError> {
             default_timeout_secs: default_timeout.as_secs().max(1),
             max_timeout_secs: max_timeout.as_secs().max(1),
             default_max_attempts: r.number("max_attempts")?.unwrap_or(3u32).clamp(1, 100),
+            fields: field_limits(r)?,
         },
         max_body_bytes: r.number("max_body_bytes")?.unwrap_or(8 << 20),
         offline_after_ms: intervals.lease_ttl_ms as i64,
+        retention: retention(r)?,
         mesh_token_hash: r.get("mesh_auth_token").map(hash_secret),
         admin_token: r.get("admin_api_token").map(str::to_string),
         network_mode: {
@@ -161,6 +166,28 @@ fn conn_limits(r: &Resolved) -> Result<ConnLimits, CliError> {
             .unwrap_or(Duration::from_secs(10))
             .max(Duration::from_millis(100)),
     })
+}
+
+fn field_limits(r: &Resolved) -> Result<FieldLimits, CliError> {
+    let d = FieldLimits::default();
+    Ok(FieldLimits {
+        env: r.number("max_env_bytes")?.unwrap_or(d.env),
+        files: r.number("max_files_bytes")?.unwrap_or(d.files),
+        argv: r.number("max_argv_bytes")?.unwrap_or(d.argv),
+        script: r.number("max_script_bytes")?.unwrap_or(d.script),
+    })
+}
+
+/// `retention_days`: whole or fractional days (a fraction lets tests use seconds); 0 keeps
+/// everything.
+fn retention(r: &Resolved) -> Result<Option<Duration>, CliError> {
+    let days: f64 = r.number("retention_days")?.unwrap_or(30.0);
+    if !(0.0..=1e6).contains(&days) {
+        return Err(CliError::usage(format!(
+            "EDGECODER_RETENTION_DAYS {days} must be 0 (keep forever) or a positive number of days"
+        )));
+    }
+    Ok((days > 0.0).then(|| Duration::from_secs_f64(days * 86_400.0)))
 }
 
 fn pricing(r: &Resolved) -> Result<Pricing, CliError> {

@@ -194,6 +194,36 @@ pub const SETTINGS: &[SettingDef] = &[
         "time to send a request head; also the idle keep-alive timeout",
     ),
     def(
+        "max_env_bytes",
+        "EDGECODER_MAX_ENV_BYTES",
+        Some("262144"),
+        "largest task env (keys and values)",
+    ),
+    def(
+        "max_files_bytes",
+        "EDGECODER_MAX_FILES_BYTES",
+        Some("4194304"),
+        "largest task files (paths and contents)",
+    ),
+    def(
+        "max_argv_bytes",
+        "EDGECODER_MAX_ARGV_BYTES",
+        Some("262144"),
+        "largest task argv",
+    ),
+    def(
+        "max_script_bytes",
+        "EDGECODER_MAX_SCRIPT_BYTES",
+        Some("1048576"),
+        "largest task script",
+    ),
+    def(
+        "retention_days",
+        "EDGECODER_RETENTION_DAYS",
+        Some("30"),
+        "finished tasks, logs and events kept this long (0: forever)",
+    ),
+    def(
         "task_user",
         "EDGECODER_TASK_USER",
         Some("nobody"),

@@ -43,6 +43,9 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// A node is offline, and its leases lost, after this long without a heartbeat.
     pub offline_after_ms: i64,
+    /// Finished tasks, their logs and events are deleted this long after they end; None keeps
+    /// them forever.
+    pub retention: Option<Duration>,
     pub mesh_token_hash: Option<[u8; 32]>,
     /// ADMIN_API_TOKEN: makes this secret an admin token instead of minting one.
     pub admin_token: Option<String>,
@@ -391,7 +394,8 @@ fn admin_request(name: &str) -> TokenCreateRequest {
     }
 }
 
-/// Ends leases whose time is up and marks silent nodes offline, a few times a second.
+/// Ends leases whose time is up and marks silent nodes offline, a few times a second; then
+/// deletes one small batch of what outlived the retention.
 async fn sweep_loop(app: AppState) {
     let period = Duration::from_millis((app.settings.intervals.heartbeat_ms / 4).clamp(100, 1000));
     let mut tick = tokio::time::interval(period);
@@ -423,6 +427,31 @@ async fn sweep_loop(app: AppState) {
             }
             Err(e) => tracing::warn!("sweep failed: {e}"),
         }
+        if let Some(retention) = app.settings.retention {
+            retention_tick(&app, retention).await;
+        }
+    }
+}
+
+/// Deletes one small batch of what outlived the retention, in its own transaction so the lease
+/// sweep and agents' writes never wait long behind it.
+async fn retention_tick(app: &AppState, retention: Duration) {
+    const ROWS_PER_TICK: u64 = 2000;
+    let cutoff = crate::api::now_ms() - retention.as_millis().min(i64::MAX as u128) as i64;
+    match app
+        .store
+        .write(move |ctx| store::retention::purge(ctx, cutoff, ROWS_PER_TICK))
+        .await
+    {
+        Ok(report) if report.tasks > 0 => {
+            tracing::info!(
+                tasks = report.tasks,
+                rows = report.rows,
+                "retention deleted old tasks"
+            )
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!("retention failed: {e}"),
     }
 }
 

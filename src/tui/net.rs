@@ -5,7 +5,7 @@
 use super::msg::{Failure, Msg, Net, Request};
 use super::state::{CreditData, Credits, Snapshot};
 use crate::api::client::{Client, ClientError};
-use crate::api::{TaskInfo, now_ms};
+use crate::api::{TaskSummary, now_ms};
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
@@ -173,9 +173,12 @@ pub async fn poll(client: &Client) -> Result<Snapshot, Failure> {
 }
 
 /// The newest tasks, then active ones that are older, each once, newest first.
-fn merge_tasks(mut newest: Vec<TaskInfo>, active: impl Iterator<Item = TaskInfo>) -> Vec<TaskInfo> {
+fn merge_tasks(
+    mut newest: Vec<TaskSummary>,
+    active: impl Iterator<Item = TaskSummary>,
+) -> Vec<TaskSummary> {
     let seen: HashSet<String> = newest.iter().map(|t| t.id.clone()).collect();
-    let older: Vec<TaskInfo> = active.filter(|t| !seen.contains(&t.id)).collect();
+    let older: Vec<TaskSummary> = active.filter(|t| !seen.contains(&t.id)).collect();
     if !older.is_empty() {
         newest.extend(older);
         newest.sort_by_key(|t| std::cmp::Reverse(t.created_at));

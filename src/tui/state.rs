@@ -1,6 +1,8 @@
 //! Everything a frame shows. Only `update` changes it; views only read it.
 
-use crate::api::{Account, Event, LedgerEntry, LedgerVerify, NodeInfo, ServerStatus, TaskInfo};
+use crate::api::{
+    Account, Event, LedgerEntry, LedgerVerify, NodeInfo, ServerStatus, TaskInfo, TaskSummary,
+};
 use std::collections::{HashMap, VecDeque};
 
 /// Events kept for the Events tab; older ones fall off the end.
@@ -135,7 +137,7 @@ pub struct CreditData {
 pub struct Snapshot {
     pub status: ServerStatus,
     /// Newest first.
-    pub tasks: Vec<TaskInfo>,
+    pub tasks: Vec<TaskSummary>,
     pub nodes: Vec<NodeInfo>,
     pub at: i64,
 }
@@ -204,7 +206,7 @@ pub struct State {
     pub conn: Conn,
     pub stream_up: bool,
     pub status: Option<ServerStatus>,
-    pub tasks: Vec<TaskInfo>,
+    pub tasks: Vec<TaskSummary>,
     pub task_index: HashMap<String, usize>,
     pub nodes: Vec<NodeInfo>,
     pub credits: Credits,
@@ -292,7 +294,7 @@ impl State {
                     t.id,
                     t.state.as_str(),
                     t.node_id.as_deref().unwrap_or(""),
-                    t.command.display()
+                    t.command
                 )
             }),
             Tab::Nodes => self.nodes.get(i).map(|n| {
@@ -362,7 +364,7 @@ impl State {
             .copied()
     }
 
-    pub fn selected_task(&self) -> Option<&TaskInfo> {
+    pub fn selected_task(&self) -> Option<&TaskSummary> {
         self.selected_index(Tab::Queue)
             .and_then(|i| self.tasks.get(i))
     }

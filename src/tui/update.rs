@@ -201,13 +201,11 @@ fn open(state: &mut State) -> Vec<Effect> {
     }
     match state.tab {
         Tab::Queue => {
-            if let Some(task) = state.selected_task().cloned() {
-                state.task_detail = TaskDetail {
-                    info: Some(task.clone()),
-                    ..TaskDetail::default()
-                };
-                state.detail = Some(Detail::Task(task.id.clone()));
-                return vec![Effect::Send(Request::Watch(Some(task.id)))];
+            if let Some(id) = state.selected_task().map(|t| t.id.clone()) {
+                // The listing holds summaries only: the whole task arrives with the watch.
+                state.task_detail = TaskDetail::default();
+                state.detail = Some(Detail::Task(id.clone()));
+                return vec![Effect::Send(Request::Watch(Some(id)))];
             }
         }
         Tab::Nodes => {
@@ -382,33 +380,35 @@ fn node_action(state: &mut State, action: &'static str) -> Vec<Effect> {
 }
 
 fn ask_cancel(state: &mut State) {
+    let summary = |t: &crate::api::TaskSummary| (t.id.clone(), t.state);
     let task = match (&state.detail, state.tab) {
         (Some(Detail::Task(id)), _) => state
             .task_detail
             .info
             .as_ref()
             .filter(|t| t.id == *id)
-            .or_else(|| state.tasks.iter().find(|t| t.id == *id)),
-        (None, Tab::Queue) => state.selected_task(),
+            .map(|t| (t.id.clone(), t.state))
+            .or_else(|| state.tasks.iter().find(|t| t.id == *id).map(summary)),
+        (None, Tab::Queue) => state.selected_task().map(summary),
         _ => {
             state.flash("cancel: select a task on the Queue tab (1)", true);
             return;
         }
     };
-    let Some(task) = task else {
+    let Some((id, task_state)) = task else {
         state.flash("no task selected", true);
         return;
     };
-    if task.state.is_terminal() {
+    if task_state.is_terminal() {
         let text = format!(
             "task {} already ended ({})",
-            short(&task.id),
-            task.state.as_str()
+            short(&id),
+            task_state.as_str()
         );
         state.flash(text, true);
         return;
     }
-    state.mode = Mode::Confirm(Confirm::CancelTask(task.id.clone()));
+    state.mode = Mode::Confirm(Confirm::CancelTask(id));
 }
 
 fn short(id: &str) -> String {

@@ -100,7 +100,7 @@ fn list(ctx: &Ctx, args: &ListArgs) -> Result<u8, CliError> {
                 format!("{}/{}", task.attempts, task.max_attempts),
                 Tone::Plain,
             ),
-            (clip(&task.command.display(), 50), Tone::Plain),
+            (clip(&task.command, 50), Tone::Plain),
         ]);
     }
     print!("{}", t.render(ctx.colour));

@@ -267,13 +267,18 @@ fn read_page(c: &Connection, q: &PageQuery) -> Result<Page, ApiError> {
     let (task_id, after) = (q.task_id.as_deref(), q.after);
     let map = |r: &rusqlite::Row<'_>| {
         let data: String = r.get(5)?;
+        let mut data = serde_json::from_str(&data).unwrap_or(serde_json::Value::Null);
+        // A `task.log` event points at its chunk; the text lives once, in task_logs.
+        if let (Some(text), Some(fields)) = (r.get::<_, Option<String>>(6)?, data.as_object_mut()) {
+            fields.insert("data".into(), serde_json::Value::String(text));
+        }
         Ok(Event {
             id: r.get(0)?,
             at: r.get(1)?,
             kind: r.get(2)?,
             task_id: r.get(3)?,
             node_id: r.get(4)?,
-            data: serde_json::from_str(&data).unwrap_or(serde_json::Value::Null),
+            data,
         })
     };
     // Only ids already committed: the single writer commits in id order, so every id up to the
@@ -285,18 +290,24 @@ fn read_page(c: &Connection, q: &PageQuery) -> Result<Page, ApiError> {
     let events: Vec<Event> = match task_id {
         Some(id) => c
             .prepare_cached(
-                "SELECT id, at, kind, task_id, node_id, data FROM events \
-                 WHERE task_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
+                "SELECT e.id, e.at, e.kind, e.task_id, e.node_id, e.data, l.data \
+                 FROM events e LEFT JOIN task_logs l ON e.kind = 'task.log' \
+                 AND l.task_id = e.task_id AND l.attempt = e.data ->> '$.attempt' \
+                 AND l.offset = e.data ->> '$.offset' \
+                 WHERE e.task_id = ?1 AND e.id > ?2 ORDER BY e.id LIMIT ?3",
             )?
             .query_map(params![id, after, PAGE], map)?
             .collect::<Result<_, _>>()?,
         None => c
             .prepare_cached(
-                "SELECT id, at, kind, task_id, node_id, data FROM events \
-                 WHERE id > ?1 AND id <= ?5 AND (?2 OR kind != 'task.log') \
+                "SELECT e.id, e.at, e.kind, e.task_id, e.node_id, e.data, l.data \
+                 FROM events e LEFT JOIN task_logs l ON e.kind = 'task.log' \
+                 AND l.task_id = e.task_id AND l.attempt = e.data ->> '$.attempt' \
+                 AND l.offset = e.data ->> '$.offset' \
+                 WHERE e.id > ?1 AND e.id <= ?5 AND (?2 OR e.kind != 'task.log') \
                  AND (?4 IS NULL OR EXISTS (SELECT 1 FROM tasks t \
-                      WHERE t.id = events.task_id AND t.submitted_by = ?4)) \
-                 ORDER BY id LIMIT ?3",
+                      WHERE t.id = e.task_id AND t.submitted_by = ?4)) \
+                 ORDER BY e.id LIMIT ?3",
             )?
             .query_map(
                 params![after, q.include_logs, PAGE, q.only_submitted_by, upto],

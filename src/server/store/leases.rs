@@ -386,6 +386,8 @@ pub fn append_log(
                 upload.data
             ])?;
         next = end + upload.data.len() as u64;
+        // The event only points at the chunk: streams read its data from task_logs, so output
+        // is stored once (issue 12 §3).
         ctx.event(
             "task.log",
             Some(task_id),
@@ -394,7 +396,6 @@ pub fn append_log(
                 "attempt": lease.attempt,
                 "offset": end,
                 "stream": upload.stream,
-                "data": upload.data,
             }),
         )?;
     }

@@ -285,6 +285,23 @@ const MIGRATIONS: &[&str] = &[
         DELETE FROM task_secrets WHERE task_id = OLD.id;
     END;
     "#,
+    // 7: listings read a stored one-line summary instead of the whole command (issue 12 §3), and
+    // retention finds finished tasks by when they ended.
+    r#"
+    ALTER TABLE tasks ADD COLUMN summary TEXT NOT NULL DEFAULT '';
+    ALTER TABLE tasks ADD COLUMN kind TEXT NOT NULL DEFAULT 'argv';
+    UPDATE tasks SET kind = 'script'
+        WHERE json_valid(command) AND json_type(command, '$.script') IS NOT NULL;
+    UPDATE tasks SET summary = COALESCE(substr(
+        CASE WHEN json_type(command, '$.script') IS NOT NULL
+            THEN substr(json_extract(command, '$.script'), 1,
+                        instr(json_extract(command, '$.script') || char(10), char(10)) - 1)
+            ELSE (SELECT group_concat(value, ' ') FROM json_each(command, '$.argv'))
+        END, 1, 200), '')
+    WHERE json_valid(command);
+    CREATE INDEX tasks_finished ON tasks (finished_at) WHERE finished_at IS NOT NULL;
+    CREATE INDEX events_untasked ON events (at) WHERE task_id IS NULL;
+    "#,
 ];
 
 /// Brings the schema up to date; refuses a database made by a newer edgecoder.
@@ -388,5 +405,29 @@ mod tests {
             )
             .expect("upto");
         assert_eq!(upto, "2");
+    }
+
+    #[test]
+    fn migration_7_backfills_listing_summaries() {
+        let mut conn = Connection::open_in_memory().expect("db");
+        migrate_to(&mut conn, 5);
+        conn.execute_batch(
+            "INSERT INTO tasks (id, state, command, env, files, timeout_ms, requirements, plain, \
+             placement, network, priority, max_attempts, submitted_by, created_at, updated_at) \
+             VALUES ('a', 'queued', '{\"argv\":[\"echo\",\"hi\"]}', '{}', '[]', 1, '{}', 1, \
+                     'mesh', 1, 0, 1, 't', 0, 0), \
+                    ('b', 'queued', '{\"script\":\"ls\\nrm x\"}', '{}', '[]', 1, '{}', 1, \
+                     'mesh', 1, 0, 1, 't', 0, 0);",
+        )
+        .expect("v5 rows");
+        run(&mut conn).expect("migrate");
+        let summaries: Vec<String> = conn
+            .prepare("SELECT summary FROM tasks ORDER BY id")
+            .expect("prepare")
+            .query_map([], |r| r.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(summaries, vec!["echo hi".to_string(), "ls".to_string()]);
     }
 }

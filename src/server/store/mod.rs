@@ -429,7 +429,9 @@ pub mod leases;
 pub mod network_mode;
 pub mod nodes;
 pub mod secrets;
+pub mod retention;
 pub mod sweep;
+pub mod task_input;
 pub mod tasks;
 pub mod tokens;
 

@@ -2,8 +2,8 @@
 
 use super::WriteCtx;
 use crate::api::{
-    Attempt, LogChunk, LogPage, Placement, Requirements, SubmitRequest, TaskCommand, TaskFile,
-    TaskInfo, TaskState,
+    Attempt, LogChunk, LogPage, Placement, Requirements, SubmitRequest, TaskFile, TaskInfo,
+    TaskState, TaskSummary,
 };
 use crate::server::error::ApiError;
 use crate::server::ledger::charges::{self, Payer};
@@ -14,13 +14,7 @@ pub const TASK_COLUMNS: &str = "id, state, command, env, timeout_ms, requirement
      priority, max_attempts, attempts, idempotency_key, submitted_by, created_at, updated_at, \
      finished_at, node_id, exit_code, error, cancel_requested, network";
 
-/// Limits a submission is checked against; set by the coordinator's configuration.
-#[derive(Debug, Clone, Copy)]
-pub struct SubmitLimits {
-    pub default_timeout_secs: u64,
-    pub max_timeout_secs: u64,
-    pub default_max_attempts: u32,
-}
+pub use super::task_input::{FieldLimits, SubmitLimits};
 
 pub fn task_from_row(row: &Row<'_>) -> rusqlite::Result<TaskInfo> {
     let json_err = |i: usize, e: serde_json::Error| {
@@ -62,17 +56,7 @@ pub fn task_from_row(row: &Row<'_>) -> rusqlite::Result<TaskInfo> {
 
 /// Refuses a submission that cannot run (also used by quotes).
 pub fn validate(req: &SubmitRequest, limits: &SubmitLimits) -> Result<(), ApiError> {
-    match &req.command {
-        TaskCommand::Argv(argv) if argv.is_empty() || argv[0].is_empty() => {
-            return Err(ApiError::bad_request(
-                "command.argv is empty: give the program to run and its arguments",
-            ));
-        }
-        TaskCommand::Script(s) if s.trim().is_empty() => {
-            return Err(ApiError::bad_request("command.script is empty"));
-        }
-        _ => {}
-    }
+    super::task_input::check_command_and_env(req, &limits.fields)?;
     if let Some(t) = req.timeout_secs
         && (t == 0 || t > limits.max_timeout_secs)
     {
@@ -88,40 +72,13 @@ pub fn validate(req: &SubmitRequest, limits: &SubmitLimits) -> Result<(), ApiErr
             "max_attempts must be between 1 and 100",
         ));
     }
-    for key in req.env.keys() {
-        let valid = !key.is_empty()
-            && !key.starts_with(|c: char| c.is_ascii_digit())
-            && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if !valid {
-            return Err(ApiError::bad_request(format!(
-                "env key {key:?} is not a valid variable name ([A-Za-z_][A-Za-z0-9_]*)"
-            )));
-        }
-    }
-    for file in &req.files {
-        check_relative_path(&file.path)?;
-    }
+    super::task_input::check_files(req, &limits.fields)?;
     if let Some(key) = &req.idempotency_key
         && (key.is_empty() || key.len() > 200)
     {
         return Err(ApiError::bad_request(
             "idempotency_key must be 1 to 200 characters",
         ));
-    }
-    Ok(())
-}
-
-/// Refuses absolute paths and `..` so a task's files stay inside its working directory.
-pub fn check_relative_path(path: &str) -> Result<(), ApiError> {
-    let p = std::path::Path::new(path);
-    let bad = path.is_empty()
-        || p.is_absolute()
-        || p.components()
-            .any(|c| !matches!(c, std::path::Component::Normal(_)));
-    if bad {
-        return Err(ApiError::bad_request(format!(
-            "file path {path:?} must be relative and stay inside the working directory (no `..`)"
-        )));
     }
     Ok(())
 }
@@ -162,9 +119,9 @@ pub fn submit(
         .prepare_cached(
             "INSERT INTO tasks (id, state, command, env, files, timeout_ms, requirements, plain, \
              placement, network, priority, max_attempts, idempotency_key, submitted_by, \
-             created_at, updated_at, charge) \
+             created_at, updated_at, charge, summary, kind) \
              VALUES (?1, 'queued', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, \
-             ?15)",
+             ?15, ?16, ?17)",
         )?
         .execute(params![
             id,
@@ -182,6 +139,8 @@ pub fn submit(
             submitted_by,
             ctx.now,
             charge_json,
+            req.command.summary(),
+            req.command.kind(),
         ])?;
     if let Some(charge) = &charge {
         charges::write_hold(ctx, payer, &id, charge)?;
@@ -290,10 +249,48 @@ pub struct ListFilter {
     pub submitted_by: Option<String>,
 }
 
+/// Columns of a listing row: never env, files or the whole command, so a page stays small.
+const SUMMARY_COLUMNS: &str = "id, state, kind, summary, priority, \
+     placement, timeout_ms, max_attempts, attempts, submitted_by, created_at, updated_at, \
+     finished_at, node_id, exit_code, substr(error, 1, 201), cancel_requested, seq";
+
+fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<TaskSummary> {
+    let state: String = row.get(1)?;
+    let placement: String = row.get(5)?;
+    Ok(TaskSummary {
+        id: row.get(0)?,
+        state: TaskState::parse(&state).unwrap_or(TaskState::Failed),
+        kind: row.get(2)?,
+        command: row.get(3)?,
+        priority: row.get(4)?,
+        placement: if placement == "local-only" {
+            Placement::LocalOnly
+        } else {
+            Placement::Mesh
+        },
+        timeout_secs: row.get::<_, i64>(6)? as u64 / 1000,
+        max_attempts: row.get(7)?,
+        attempts: row.get(8)?,
+        submitted_by: row.get(9)?,
+        created_at: row.get(10)?,
+        updated_at: row.get(11)?,
+        finished_at: row.get(12)?,
+        node_id: row.get(13)?,
+        exit_code: row.get(14)?,
+        error: row
+            .get::<_, Option<String>>(15)?
+            .map(|e| crate::api::clip_chars(&e, crate::api::SUMMARY_CHARS)),
+        cancel_requested: row.get(16)?,
+    })
+}
+
 /// Newest first; returns the page and the cursor of the next one.
-pub fn list(conn: &Connection, f: &ListFilter) -> Result<(Vec<TaskInfo>, Option<i64>), ApiError> {
+pub fn list(
+    conn: &Connection,
+    f: &ListFilter,
+) -> Result<(Vec<TaskSummary>, Option<i64>), ApiError> {
     let sql = format!(
-        "SELECT {TASK_COLUMNS}, seq FROM tasks \
+        "SELECT {SUMMARY_COLUMNS} FROM tasks \
          WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR node_id = ?2) \
          AND (?3 IS NULL OR seq < ?3) AND (?5 IS NULL OR submitted_by = ?5) \
          ORDER BY seq DESC LIMIT ?4"
@@ -309,7 +306,7 @@ pub fn list(conn: &Connection, f: &ListFilter) -> Result<(Vec<TaskInfo>, Option<
             limit + 1,
             f.submitted_by
         ],
-        |r| Ok((task_from_row(r)?, r.get::<_, i64>(20)?)),
+        |r| Ok((summary_from_row(r)?, r.get::<_, i64>(17)?)),
     )?;
     let mut tasks = Vec::new();
     let mut more = false;

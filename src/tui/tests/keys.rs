@@ -40,7 +40,7 @@ fn movement_is_clamped_and_scrolls() {
     // A long list scrolls so the selection stays on screen.
     let mut snap = snapshot();
     snap.tasks = (0..300)
-        .map(|i| task(i, TaskState::Queued, None, "true", i as i64))
+        .map(|i| task(i, TaskState::Queued, None, "true", i as i64).summary())
         .collect();
     update(&mut s, Msg::Net(Net::Snapshot(Box::new(snap))));
     press(&mut s, "g");
@@ -201,7 +201,7 @@ fn freeze_holds_updates_until_unfrozen() {
     assert!(screen_text(&s).contains("[frozen]"));
     let mut snap = snapshot();
     snap.tasks
-        .insert(0, task(7, TaskState::Queued, None, "new work", 0));
+        .insert(0, task(7, TaskState::Queued, None, "new work", 0).summary());
     update(&mut s, Msg::Net(Net::Snapshot(Box::new(snap))));
     update(
         &mut s,
@@ -319,7 +319,7 @@ fn applying_a_held_snapshot_keeps_the_selected_task() {
     press(&mut s, "jj");
     let mut snap = snapshot();
     snap.tasks
-        .insert(0, task(9, TaskState::Queued, None, "newer", 0));
+        .insert(0, task(9, TaskState::Queued, None, "newer", 0).summary());
     apply::snapshot(&mut s, snap);
     assert_eq!(
         s.selected_task().map(|t| t.id.as_str()),

@@ -112,9 +112,14 @@ fn status() -> ServerStatus {
 }
 
 pub fn snapshot() -> Snapshot {
+    snapshot_of(&full_tasks())
+}
+
+/// The snapshot's tasks as `show` returns them; listings carry their summaries.
+pub fn full_tasks() -> Vec<TaskInfo> {
     let a = "n000-9f2e4b7c1d";
     let b = "n001-9f2e4b7c1d";
-    let tasks = vec![
+    vec![
         task(6, TaskState::Queued, None, "cargo test --workspace", 5),
         task(5, TaskState::Queued, None, "make -j8 all", 20),
         task(
@@ -133,7 +138,10 @@ pub fn snapshot() -> Snapshot {
         ),
         task(2, TaskState::Failed, Some(a), "sh -c exit 2", 600),
         task(1, TaskState::Succeeded, Some(b), "echo hello", 4000),
-    ];
+    ]
+}
+
+pub fn snapshot_of(tasks: &[TaskInfo]) -> Snapshot {
     let mut nodes = vec![
         node(0, "build-box", NodeState::Approved, true),
         node(1, "gpu-rig", NodeState::Approved, true),
@@ -145,7 +153,7 @@ pub fn snapshot() -> Snapshot {
     nodes[1].draining = true;
     Snapshot {
         status: status(),
-        tasks,
+        tasks: tasks.iter().map(TaskInfo::summary).collect(),
         nodes,
         at: NOW,
     }

@@ -29,7 +29,7 @@ fn details_render() {
             effects,
             vec![Effect::Send(Request::Watch(Some(id.clone())))]
         );
-        let mut info = snapshot().tasks[2].clone();
+        let mut info = super::full_tasks()[2].clone();
         info.attempt_history = vec![Attempt {
             number: 1,
             node_id: "n000-9f2e4b7c1d".into(),

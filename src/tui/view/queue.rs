@@ -118,7 +118,7 @@ fn draw_table(frame: &mut Frame, state: &State, theme: Theme, area: Rect) {
             )),
             Cell::from(age(t.created_at, state.now)),
             Cell::from(format!("{}/{}", t.attempts, t.max_attempts)),
-            Cell::from(t.command.display()),
+            Cell::from(t.command.as_str()),
         ])
     };
     let spec = List {
