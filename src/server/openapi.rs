@@ -216,7 +216,9 @@ pub const ROUTES: &[RouteDoc] = &[
         "List tasks; ?state= ?node= ?limit= ?cursor= (user).",
     )
     .token()
-    .query(inline::<tasks::ListQuery>),
+    .query(inline::<tasks::ListQuery>)
+    // `?node=` names a node that must exist.
+    .errors(&[404]),
     post(
         "/api/v1/tasks",
         Body::Json(of::<SubmitResponse>),
@@ -396,7 +398,8 @@ pub fn error_statuses(route: &RouteDoc) -> Vec<u16> {
         statuses.extend([401, 403]);
     }
     if route.path.contains('{') {
-        statuses.push(404);
+        // 400: a segment that is not a valid id or name (bad UTF-8, an unknown account kind).
+        statuses.extend([400, 404]);
     }
     if route.query.is_some() {
         statuses.push(400);
