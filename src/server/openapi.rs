@@ -13,9 +13,14 @@ use serde_json::{Map, Value, json};
 /// Describes one type in a generator (see [`of`] and [`inline`]).
 pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
 
-/// A named type: a `$ref` into `components/schemas` (responses) or inlined (requests).
+/// A named type: a `$ref` into `components/schemas` (responses) or inlined (requests). An inlined
+/// schema keeps its type's name as its title, so a test can tie it to the handler's `ApiJson<T>`.
 fn of<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
-    generator.subschema_for::<T>()
+    let mut schema = generator.subschema_for::<T>();
+    if generator.settings().inline_subschemas && schema.as_object().is_some() {
+        schema.insert("title".into(), T::schema_name().into());
+    }
+    schema
 }
 
 /// A query struct's own object schema, whose properties become query parameters.
@@ -112,7 +117,13 @@ const fn put(path: &'static str, response: Body, summary: &'static str) -> Route
     op("put", path, response, summary)
 }
 
-const JSON_ANY: Body = Body::Json(of::<Value>);
+/// A JSON object with no wire type of its own (`/health`, `/ready`, this document).
+fn any_object(_: &mut SchemaGenerator) -> Schema {
+    schemars::json_schema!({"type": "object"})
+}
+
+const SSE: &str = "text/event-stream";
+const JSON_ANY: Body = Body::Json(any_object);
 const NODE: Body = Body::Json(of::<NodeInfo>);
 const TASK: Body = Body::Json(of::<TaskInfo>);
 const CONFLICT: &[u16] = &[409];
@@ -245,10 +256,11 @@ pub const ROUTES: &[RouteDoc] = &[
     .errors(CONFLICT),
     get(
         "/api/v1/tasks/{id}/stream",
-        Body::Text("text/event-stream"),
+        Body::Text(SSE),
         "SSE of one task's log and state events; resumes with Last-Event-ID (user).",
     )
     .token()
+    .query(inline::<events::EventsQuery>)
     .errors(CONFLICT),
     get(
         "/api/v1/queue",
@@ -258,7 +270,7 @@ pub const ROUTES: &[RouteDoc] = &[
     .token(),
     get(
         "/api/v1/events",
-        Body::Text("text/event-stream"),
+        Body::Text(SSE),
         "SSE of the event log; ?include_logs=true adds log lines; resumes with Last-Event-ID (user).",
     )
     .token()
@@ -463,8 +475,8 @@ fn operation(
 ) -> Value {
     let success = match r.response {
         Body::Json(schema) => {
-            let schema = schema(responses).to_value();
-            json!({"application/json": {"schema": schema}})
+            let schema = schema(responses);
+            json!({"application/json": {"schema": finish(responses, schema)}})
         }
         Body::Text(media) => json!({ media: {"schema": {"type": "string"}} }),
     };
@@ -508,6 +520,13 @@ fn operation(
         .collect();
     if let Some(query) = r.query {
         params.extend(query_parameters(requests, query));
+    }
+    if matches!(r.response, Body::Text(SSE)) {
+        params.push(json!({
+            "name": "Last-Event-ID", "in": "header", "required": false,
+            "description": "Resume after this event id; wins over `?after=`.",
+            "schema": {"type": "integer", "format": "int64"}
+        }));
     }
     if !params.is_empty() {
         op["parameters"] = Value::Array(params);

@@ -1,0 +1,282 @@
+//! Issue #12, the OpenAPI document: every operation of the served document describes its bodies,
+//! queries and answers with schemas generated from the wire types, and the routers cannot take a
+//! body or a query the document does not describe. (`.ci/schemathesis` fuzzes the server against
+//! this same document; `tests/coordinator_runtime.rs` checks every route is listed and served.)
+
+mod common;
+
+use common::*;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+const METHODS: [&str; 4] = ["get", "post", "put", "delete"];
+
+async fn served_document() -> (Coordinator, Value) {
+    // reqwest is built without a default TLS provider; the typed client installs this one.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let sb = Box::leak(Box::new(Sandbox::new()));
+    let coord = Coordinator::start_with(sb, coordinator_only());
+    let raw = send(http().get(format!("{}/api/v1/openapi.json", coord.url))).await;
+    assert_eq!(raw.status, 200, "{}", raw.text);
+    (coord, raw.json())
+}
+
+/// Follows a `$ref` into `components/schemas`; panics on one that names nothing.
+fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema["$ref"].as_str() {
+        None => schema,
+        Some(reference) => {
+            let name = reference
+                .strip_prefix("#/components/schemas/")
+                .unwrap_or_else(|| panic!("a $ref outside components/schemas: {reference}"));
+            let target = &doc["components"]["schemas"][name];
+            assert!(target.is_object(), "$ref to a missing schema: {reference}");
+            target
+        }
+    }
+}
+
+/// Every `$ref` anywhere in the document.
+fn refs(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                match (key.as_str(), v) {
+                    ("$ref", Value::String(r)) => out.push(r.clone()),
+                    _ => refs(v, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+        _ => {}
+    }
+}
+
+fn operations(doc: &Value) -> Vec<(String, String, &Value)> {
+    let mut ops = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("path item") {
+            assert!(METHODS.contains(&method.as_str()), "odd method {method}");
+            ops.push((method.clone(), path.clone(), op));
+        }
+    }
+    ops
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_operation_has_response_schemas_and_the_error_envelope() {
+    let (_coord, doc) = served_document().await;
+    assert!(
+        doc["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.0.")),
+        "OpenAPI 3.0.x expected: {}",
+        doc["openapi"]
+    );
+    for scheme in ["apiToken", "nodeCredential"] {
+        let s = &doc["components"]["securitySchemes"][scheme];
+        assert_eq!(
+            (s["type"].as_str(), s["scheme"].as_str()),
+            (Some("http"), Some("bearer"))
+        );
+    }
+    let envelope = &doc["components"]["schemas"]["ErrorBody"];
+    assert_eq!(envelope["required"], json!(["error"]), "{envelope}");
+    let detail = resolve(&doc, &envelope["properties"]["error"]);
+    assert_eq!(detail["required"], json!(["code", "message"]), "{detail}");
+
+    let mut all_refs = Vec::new();
+    refs(&doc, &mut all_refs);
+    for r in &all_refs {
+        resolve(&doc, &json!({ "$ref": r }));
+    }
+
+    let ops = operations(&doc);
+    assert!(ops.len() >= 50, "too few operations: {}", ops.len());
+    for (method, path, op) in ops {
+        let what = format!("{method} {path}");
+        let responses = op["responses"].as_object().expect("responses");
+        assert!(
+            !responses.contains_key("default"),
+            "{what}: a catch-all `default` answer"
+        );
+        let success: Vec<_> = responses.keys().filter(|s| s.starts_with('2')).collect();
+        assert!(!success.is_empty(), "{what}: no success answer");
+        for (status, answer) in responses {
+            let content = answer["content"]
+                .as_object()
+                .unwrap_or_else(|| panic!("{what} {status}: no content"));
+            assert!(!content.is_empty(), "{what} {status}: no media type");
+            for (media, body) in content {
+                let schema = &body["schema"];
+                assert!(
+                    schema.as_object().is_some_and(|s| !s.is_empty()),
+                    "{what} {status} {media}: no schema"
+                );
+                if status.starts_with('4') || status.starts_with('5') && path != "/ready" {
+                    assert_eq!(
+                        schema["$ref"], "#/components/schemas/ErrorBody",
+                        "{what} {status}: not the error envelope"
+                    );
+                }
+            }
+        }
+        if op["security"].is_array() {
+            for status in ["401", "403"] {
+                assert!(
+                    responses.contains_key(status),
+                    "{what}: {status} undocumented"
+                );
+            }
+        }
+        if path.contains('{') {
+            assert!(responses.contains_key("404"), "{what}: 404 undocumented");
+        }
+        if let Some(body) = op.get("requestBody") {
+            for status in ["400", "413", "415", "422"] {
+                assert!(
+                    responses.contains_key(status),
+                    "{what}: {status} undocumented"
+                );
+            }
+            let schema = &body["content"]["application/json"]["schema"];
+            // Every request type refuses unknown fields; the document must say so, or generated
+            // clients and fuzzers would send fields the server refuses.
+            assert_eq!(
+                schema["additionalProperties"],
+                json!(false),
+                "{what}: request schema allows unknown fields: {schema}"
+            );
+        }
+        for param in op["parameters"].as_array().into_iter().flatten() {
+            assert!(
+                param["schema"]["type"].is_string(),
+                "{what}: parameter without a typed schema: {param}"
+            );
+        }
+    }
+}
+
+/// The submit schema describes what the server parses: unknown fields refused (also nested), the
+/// command's two shapes, and a body the schema allows is accepted by the real server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn submit_schema_refuses_unknown_fields_as_the_server_does() {
+    let (coord, doc) = served_document().await;
+    let submit = &doc["paths"]["/api/v1/tasks"]["post"];
+    let schema = &submit["requestBody"]["content"]["application/json"]["schema"];
+    assert_eq!(schema["title"], "SubmitRequest", "{schema}");
+    assert_eq!(schema["additionalProperties"], json!(false), "{schema}");
+    assert_eq!(schema["required"], json!(["command"]), "{schema}");
+    let requirements = &schema["properties"]["requirements"];
+    assert_eq!(
+        requirements["additionalProperties"],
+        json!(false),
+        "{requirements}"
+    );
+    let file = &schema["properties"]["files"]["items"];
+    assert_eq!(file["additionalProperties"], json!(false), "{file}");
+    let shapes: Vec<&str> = schema["properties"]["command"]["oneOf"]
+        .as_array()
+        .expect("command is one of its shapes")
+        .iter()
+        .filter_map(|s| s["required"][0].as_str())
+        .collect();
+    assert_eq!(shapes, ["argv", "script"]);
+    assert_eq!(
+        doc["paths"]["/api/v1/credits/quote"]["post"]["requestBody"], submit["requestBody"],
+        "quote takes the submit body"
+    );
+    let created = &submit["responses"]["201"]["content"]["application/json"]["schema"];
+    assert_eq!(created["$ref"], "#/components/schemas/SubmitResponse");
+
+    // The server agrees with the schema on both sides of the line.
+    let url = format!("{}/api/v1/tasks", coord.url);
+    let known = json!({"command": {"argv": ["true"]}, "priority": 1});
+    let ok = send(http().post(&url).bearer_auth(ADMIN_TOKEN).json(&known)).await;
+    assert_eq!(ok.status, 201, "{}", ok.text);
+    let unknown = json!({"command": {"argv": ["true"]}, "priorty": 1});
+    send(http().post(&url).bearer_auth(ADMIN_TOKEN).json(&unknown))
+        .await
+        .assert_error(422, "invalid_body");
+    let nested = json!({"command": {"argv": ["true"]}, "requirements": {"gpus": 1}});
+    send(http().post(&url).bearer_auth(ADMIN_TOKEN).json(&nested))
+        .await
+        .assert_error(422, "invalid_body");
+}
+
+/// Each handler's `ApiJson<T>` and `ApiQuery<T>`, by (method, path), read from the routers' source.
+fn parsed_inputs() -> BTreeMap<(String, String), (Option<String>, bool)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/server/routes");
+    let mut found = BTreeMap::new();
+    for entry in std::fs::read_dir(&dir).expect("routes dir") {
+        let file = entry.expect("dir entry").path();
+        if file.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).expect("router source");
+        for call in text.split(".route(\"").skip(1) {
+            let (path, rest) = call.split_once('"').expect("route path");
+            // `get(a).post(b))`: the handlers up to the `.route(` call's closing parenthesis.
+            let handlers = rest.split_once("))").map_or(rest, |(h, _)| h);
+            for part in handlers.trim_start_matches([',', ' ', '\n']).split('.') {
+                let Some((method, handler)) = part.trim().split_once('(') else {
+                    continue;
+                };
+                let handler = handler.trim_end_matches(')').trim();
+                let signature = text
+                    .split_once(&format!("async fn {handler}("))
+                    .and_then(|(_, after)| after.split_once(") ->"))
+                    .map(|(args, _)| args)
+                    .unwrap_or_else(|| panic!("{}: no handler {handler}", file.display()));
+                let body = signature
+                    .split_once("ApiJson<")
+                    .and_then(|(_, t)| t.split_once('>'))
+                    .map(|(t, _)| t.trim().to_string());
+                let query = signature.contains("ApiQuery<");
+                found.insert((method.to_string(), path.to_string()), (body, query));
+            }
+        }
+    }
+    found
+}
+
+/// A new route that takes a body or a query without describing it in `openapi::ROUTES` fails here.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_body_and_query_a_handler_parses_is_documented() {
+    let (_coord, doc) = served_document().await;
+    let inputs = parsed_inputs();
+    assert!(
+        inputs.len() >= 50,
+        "the source scan found too little: {inputs:?}"
+    );
+    assert!(
+        inputs.values().filter(|(b, _)| b.is_some()).count() >= 15,
+        "{inputs:?}"
+    );
+    assert!(
+        inputs.values().filter(|(_, q)| *q).count() >= 6,
+        "{inputs:?}"
+    );
+    for ((method, path), (body, query)) in &inputs {
+        let op = &doc["paths"][path][method];
+        assert!(
+            op.is_object(),
+            "{method} {path} is served but not documented"
+        );
+        let documented = op["requestBody"]["content"]["application/json"]["schema"]["title"]
+            .as_str()
+            .map(str::to_string);
+        assert_eq!(&documented, body, "{method} {path}: request body schema");
+        let query_params = op["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|p| p["in"] == "query")
+            .count();
+        assert_eq!(
+            query_params > 0,
+            *query,
+            "{method} {path}: query parameters documented: {query_params}, handler takes a query: {query}"
+        );
+    }
+}
