@@ -280,3 +280,51 @@ async fn every_body_and_query_a_handler_parses_is_documented() {
         );
     }
 }
+
+/// Found by Schemathesis: serde reads a struct from a JSON array too, so `[]` created a token and
+/// `[null, null]` re-registered a node, though the document says every body is an object.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_that_is_not_an_object_is_refused() {
+    let (coord, doc) = served_document().await;
+    let schema = &doc["paths"]["/api/v1/tokens"]["post"]["requestBody"]["content"]["application/json"]
+        ["schema"];
+    assert_eq!(schema["type"], "object", "{schema}");
+    let url = format!("{}/api/v1/tokens", coord.url);
+    let before = coord.admin().tokens().await.expect("tokens").len();
+    for body in ["[]", " [null, null]", "[\"api\"]"] {
+        let req = http()
+            .post(&url)
+            .bearer_auth(ADMIN_TOKEN)
+            .header("content-type", "application/json")
+            .body(body);
+        send(req).await.assert_error(422, "invalid_body");
+    }
+    let after = coord.admin().tokens().await.expect("tokens").len();
+    assert_eq!(before, after, "a token was created from an array body");
+    // An object still works.
+    let ok = send(http().post(&url).bearer_auth(ADMIN_TOKEN).json(&json!({}))).await;
+    assert_eq!(ok.status, 201, "{}", ok.text);
+}
+
+/// Integer widths come with their range, so a schema-valid number is one the server can take.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn integer_parameters_carry_their_range() {
+    let (coord, doc) = served_document().await;
+    let limit = doc["paths"]["/api/v1/tasks"]["get"]["parameters"]
+        .as_array()
+        .expect("parameters")
+        .iter()
+        .find(|p| p["name"] == "limit")
+        .expect("a limit parameter")
+        .clone();
+    assert_eq!(limit["schema"]["maximum"], json!(u32::MAX), "{limit}");
+    let max_memory = &doc["paths"]["/api/v1/tasks"]["post"]["requestBody"]["content"]["application/json"]
+        ["schema"]["properties"]["requirements"]["properties"]["min_memory_mib"];
+    assert_eq!(max_memory["maximum"], json!(u64::MAX), "{max_memory}");
+    // One past the documented range is refused with the envelope, not a 5xx.
+    let past = u64::from(u32::MAX) + 1;
+    let url = format!("{}/api/v1/tasks?limit={past}", coord.url);
+    send(http().get(&url).bearer_auth(ADMIN_TOKEN))
+        .await
+        .assert_error(400, "bad_request");
+}

@@ -429,6 +429,31 @@ pub fn error_statuses(route: &RouteDoc) -> Vec<u16> {
     statuses
 }
 
+/// schemars names an integer's width (`format: uint32`) but not its range, so a client (or a
+/// fuzzer) reading the document could send a number the server must refuse: spell the range out.
+fn integer_bounds(schema: &mut Schema) {
+    let range = match schema.get("format").and_then(Value::as_str) {
+        Some("uint8") => Some((json!(0), json!(u8::MAX))),
+        Some("uint16") => Some((json!(0), json!(u16::MAX))),
+        Some("uint32") => Some((json!(0), json!(u32::MAX))),
+        Some("uint64") => Some((json!(0), json!(u64::MAX))),
+        Some("int8") => Some((json!(i8::MIN), json!(i8::MAX))),
+        Some("int16") => Some((json!(i16::MIN), json!(i16::MAX))),
+        Some("int32") => Some((json!(i32::MIN), json!(i32::MAX))),
+        Some("int64") => Some((json!(i64::MIN), json!(i64::MAX))),
+        _ => None,
+    };
+    if let Some((min, max)) = range {
+        if schema.get("minimum").is_none() {
+            schema.insert("minimum".into(), min);
+        }
+        if schema.get("maximum").is_none() {
+            schema.insert("maximum".into(), max);
+        }
+    }
+    schemars::transform::transform_subschemas(&mut integer_bounds, schema);
+}
+
 /// Applies the generator's OpenAPI transforms (nullable, no boolean schemas...) to a schema it
 /// handed out directly rather than through its definitions.
 fn finish(generator: &mut SchemaGenerator, mut schema: Schema) -> Value {
@@ -540,8 +565,12 @@ pub fn document() -> Value {
     let mut requests = SchemaSettings::openapi3()
         .for_deserialize()
         .with(|s| s.inline_subschemas = true)
+        .with_transform(integer_bounds)
         .into_generator();
-    let mut responses = SchemaSettings::openapi3().for_serialize().into_generator();
+    let mut responses = SchemaSettings::openapi3()
+        .for_serialize()
+        .with_transform(integer_bounds)
+        .into_generator();
     let mut paths = Map::new();
     for r in ROUTES {
         let op = operation(r, &mut requests, &mut responses);
