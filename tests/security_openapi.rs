@@ -204,8 +204,34 @@ async fn submit_schema_refuses_unknown_fields_as_the_server_does() {
         .assert_error(422, "invalid_body");
 }
 
-/// Each handler's `ApiJson<T>` and `ApiQuery<T>`, by (method, path), read from the routers' source.
-fn parsed_inputs() -> BTreeMap<(String, String), (Option<String>, bool)> {
+/// What one handler parses and answers, read from its signature.
+#[derive(Debug)]
+struct Handler {
+    /// `T` of its `ApiJson<T>` argument.
+    body: Option<String>,
+    /// Whether it takes an `ApiQuery<_>`.
+    query: bool,
+    /// `T` of the `Json<T>` it answers with; `Sse` for an event stream; none otherwise.
+    answer: Option<String>,
+}
+
+/// The first `Name<…>` type argument in `text`, with its nested angle brackets.
+fn type_argument(text: &str, name: &str) -> Option<String> {
+    let start = text.find(&format!("{name}<"))? + name.len() + 1;
+    let mut depth = 1;
+    for (i, c) in text[start..].char_indices() {
+        match c {
+            '<' => depth += 1,
+            '>' if depth == 1 => return Some(text[start..start + i].trim().to_string()),
+            '>' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Each handler by (method, path), read from the routers' source.
+fn parsed_handlers() -> BTreeMap<(String, String), Handler> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/server/routes");
     let mut found = BTreeMap::new();
     for entry in std::fs::read_dir(&dir).expect("routes dir") {
@@ -223,41 +249,81 @@ fn parsed_inputs() -> BTreeMap<(String, String), (Option<String>, bool)> {
                     continue;
                 };
                 let handler = handler.trim_end_matches(')').trim();
-                let signature = text
+                let (args, returns) = text
                     .split_once(&format!("async fn {handler}("))
                     .and_then(|(_, after)| after.split_once(") ->"))
-                    .map(|(args, _)| args)
+                    .map(|(args, rest)| (args, rest.split_once('{').map_or(rest, |(r, _)| r)))
                     .unwrap_or_else(|| panic!("{}: no handler {handler}", file.display()));
-                let body = signature
-                    .split_once("ApiJson<")
-                    .and_then(|(_, t)| t.split_once('>'))
-                    .map(|(t, _)| t.trim().to_string());
-                let query = signature.contains("ApiQuery<");
-                found.insert((method.to_string(), path.to_string()), (body, query));
+                let answer = if returns.contains("Sse<") {
+                    Some("Sse".to_string())
+                } else {
+                    type_argument(returns, "Json")
+                };
+                let parsed = Handler {
+                    body: type_argument(args, "ApiJson"),
+                    query: args.contains("ApiQuery<"),
+                    answer,
+                };
+                found.insert((method.to_string(), path.to_string()), parsed);
             }
         }
     }
     found
 }
 
-/// A new route that takes a body or a query without describing it in `openapi::ROUTES` fails here.
+/// Whether a documented success answer describes the handler's `Json<T>`.
+fn answers_with(doc: &Value, op: &Value, answer: &str) -> Result<(), String> {
+    let responses = op["responses"].as_object().ok_or("no responses")?;
+    let (_, success) = responses
+        .iter()
+        .find(|(status, _)| status.starts_with('2'))
+        .ok_or("no success answer")?;
+    if answer == "Sse" {
+        return match success["content"]["text/event-stream"].is_object() {
+            true => Ok(()),
+            false => Err(format!("not documented as an event stream: {success}")),
+        };
+    }
+    let schema = &success["content"]["application/json"]["schema"];
+    let (expected, got) = match answer.strip_prefix("Vec<") {
+        Some(item) => (item.trim_end_matches('>'), &schema["items"]["$ref"]),
+        None if answer == "Value" => {
+            return match resolve(doc, schema)["type"] == "object" {
+                true => Ok(()),
+                false => Err(format!("not an object: {schema}")),
+            };
+        }
+        None => (answer, &schema["$ref"]),
+    };
+    match got.as_str() == Some(&format!("#/components/schemas/{expected}")) {
+        true => Ok(()),
+        false => Err(format!("documented {schema}, the handler answers {answer}")),
+    }
+}
+
+/// A new route that takes a body or a query, or answers with a type, other than `openapi::ROUTES`
+/// describes fails here.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_body_and_query_a_handler_parses_is_documented() {
+async fn every_body_query_and_answer_a_handler_has_is_documented() {
     let (_coord, doc) = served_document().await;
-    let inputs = parsed_inputs();
+    let handlers = parsed_handlers();
     assert!(
-        inputs.len() >= 50,
-        "the source scan found too little: {inputs:?}"
+        handlers.len() >= 50,
+        "the source scan found too little: {handlers:?}"
     );
     assert!(
-        inputs.values().filter(|(b, _)| b.is_some()).count() >= 15,
-        "{inputs:?}"
+        handlers.values().filter(|h| h.body.is_some()).count() >= 15,
+        "{handlers:?}"
     );
     assert!(
-        inputs.values().filter(|(_, q)| *q).count() >= 6,
-        "{inputs:?}"
+        handlers.values().filter(|h| h.query).count() >= 6,
+        "{handlers:?}"
     );
-    for ((method, path), (body, query)) in &inputs {
+    assert!(
+        handlers.values().filter(|h| h.answer.is_some()).count() >= 45,
+        "{handlers:?}"
+    );
+    for ((method, path), handler) in &handlers {
         let op = &doc["paths"][path][method];
         assert!(
             op.is_object(),
@@ -266,7 +332,10 @@ async fn every_body_and_query_a_handler_parses_is_documented() {
         let documented = op["requestBody"]["content"]["application/json"]["schema"]["title"]
             .as_str()
             .map(str::to_string);
-        assert_eq!(&documented, body, "{method} {path}: request body schema");
+        assert_eq!(
+            documented, handler.body,
+            "{method} {path}: request body schema"
+        );
         let query_params = op["parameters"]
             .as_array()
             .into_iter()
@@ -275,9 +344,15 @@ async fn every_body_and_query_a_handler_parses_is_documented() {
             .count();
         assert_eq!(
             query_params > 0,
-            *query,
-            "{method} {path}: query parameters documented: {query_params}, handler takes a query: {query}"
+            handler.query,
+            "{method} {path}: {query_params} query parameters documented; handler takes a query: {}",
+            handler.query
         );
+        if let Some(answer) = &handler.answer
+            && let Err(e) = answers_with(&doc, op, answer)
+        {
+            panic!("{method} {path}: {e}");
+        }
     }
 }
 
