@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 
 /// Who may run work on this coordinator (`NETWORK_MODE`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NetworkMode {
     /// Only nodes labelled `local`, `trusted` or `owned` take work.
@@ -43,7 +43,7 @@ impl NetworkMode {
 }
 
 /// `GET /api/v1/network-mode`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct NetworkModeInfo {
     pub mode: NetworkMode,
     /// The `NETWORK_MODE` setting the coordinator started with; a mode set at run time wins.
@@ -58,14 +58,14 @@ pub struct NetworkModeInfo {
 }
 
 /// `PUT /api/v1/network-mode`. A string, not the enum, so an unknown value gets our message.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkModeSet {
     pub mode: String,
 }
 
 /// `POST /api/v1/blacklist`: exactly one of `node_id` and `address`.
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BlacklistAdd {
     /// A node id, a unique prefix of one, or a unique node name.
@@ -77,7 +77,7 @@ pub struct BlacklistAdd {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct BlacklistEntry {
     pub id: String,
     pub node_id: Option<String>,
@@ -91,13 +91,13 @@ pub struct BlacklistEntry {
     pub nodes: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BlacklistList {
     pub entries: Vec<BlacklistEntry>,
 }
 
 /// The answer to an add or remove: the entry and what it changed.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BlacklistChange {
     pub entry: BlacklistEntry,
     /// Nodes whose blacklisted flag changed.
@@ -108,7 +108,7 @@ pub struct BlacklistChange {
 }
 
 /// One recorded admin or owner action.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct AuditEntry {
     pub id: i64,
     pub at: i64,
@@ -125,7 +125,7 @@ pub struct AuditEntry {
 }
 
 /// Newest first; pass `next_before` as `before` for the next (older) page.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AuditPage {
     pub entries: Vec<AuditEntry>,
     pub next_before: Option<i64>,

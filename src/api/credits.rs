@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// One account: `treasury`, `user:<token id>` (a submitter) or `node:<node id>` (a contributor).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Account {
     pub id: String,
     /// `treasury`, `user` or `node`.
@@ -18,13 +18,13 @@ pub struct Account {
     pub spent: i64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AccountList {
     pub accounts: Vec<Account>,
 }
 
 /// One entry of the append-only, hash-chained ledger.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct LedgerEntry {
     pub seq: i64,
     pub at: i64,
@@ -40,7 +40,7 @@ pub struct LedgerEntry {
     pub hash: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LedgerPage {
     pub entries: Vec<LedgerEntry>,
     /// Pass as `after` for the next page; absent on the last one.
@@ -48,7 +48,7 @@ pub struct LedgerPage {
 }
 
 /// The result of walking the chain and its signed checkpoints.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct LedgerVerify {
     pub ok: bool,
     /// Entries checked.
@@ -111,7 +111,7 @@ pub fn format_credits(milli: i64) -> String {
 }
 
 /// `POST /api/v1/credits/grant` (admin): new credits from the treasury to an account.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GrantRequest {
     pub account: String,
@@ -121,7 +121,7 @@ pub struct GrantRequest {
 
 /// `POST /api/v1/credits/transfer`: from the caller's account (or `from`, an account the caller
 /// controls: a node it enrolled, or any account for an admin) to another account.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TransferRequest {
     pub to: String,
@@ -132,14 +132,14 @@ pub struct TransferRequest {
 }
 
 /// What a grant or transfer wrote, and the account it went to afterwards.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CreditMove {
     pub entries: Vec<LedgerEntry>,
     pub account: Account,
 }
 
 /// What submitting a task would hold now (`POST /api/v1/credits/quote` with a submit request).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Quote {
     /// False on a coordinator started with `--free`: nothing is held or charged.
     pub pricing: bool,
@@ -164,7 +164,7 @@ pub struct Quote {
 }
 
 /// A task's hold and, once it ended, what it was charged (`GET /api/v1/credits/tasks/{id}`).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct TaskCharge {
     pub task_id: String,
     pub account: String,
@@ -186,7 +186,7 @@ pub struct TaskCharge {
 }
 
 /// A signed statement by the coordinator that the chain's head at `seq` had `head_hash`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Checkpoint {
     pub seq: i64,
     pub at: i64,
@@ -196,7 +196,7 @@ pub struct Checkpoint {
     pub signature: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CheckpointList {
     /// Hex Ed25519 public key of this coordinator's ledger.
     pub public_key: String,
@@ -204,7 +204,7 @@ pub struct CheckpointList {
 }
 
 /// One line of `server ledger export` (JSON lines): a header, then entries, then checkpoints.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ExportLine {
     Header {

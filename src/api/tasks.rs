@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskCommand {
     /// Run a program with arguments, no shell involved.
@@ -22,7 +22,9 @@ impl TaskCommand {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Placement {
     /// Only nodes this coordinator's owner trusts (labelled `trusted` or `local`).
@@ -41,7 +43,7 @@ impl Placement {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Requirements {
     pub gpu: bool,
@@ -52,7 +54,7 @@ pub struct Requirements {
     pub labels: BTreeMap<String, String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TaskFile {
     /// Relative to the task's working directory; `..` and absolute paths are refused.
@@ -60,7 +62,7 @@ pub struct TaskFile {
     pub content: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubmitRequest {
     pub command: TaskCommand,
@@ -112,7 +114,7 @@ impl SubmitRequest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskState {
     Queued,
@@ -159,7 +161,7 @@ impl TaskState {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Attempt {
     pub number: u32,
     pub node_id: String,
@@ -176,7 +178,7 @@ pub struct Attempt {
     pub peak_rss_kib: Option<u64>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TaskInfo {
     pub id: String,
     pub state: TaskState,
@@ -203,7 +205,7 @@ pub struct TaskInfo {
     pub attempt_history: Vec<Attempt>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SubmitResponse {
     pub task: TaskInfo,
     /// False when an earlier submission with the same idempotency key was returned instead.
@@ -213,7 +215,7 @@ pub struct SubmitResponse {
 /// One task in a listing: what a table or dashboard shows, never the task's env, files, full
 /// command or output (those come from `show` and `logs`), so a listing stays small however big
 /// the tasks are.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct TaskSummary {
     pub id: String,
     pub state: TaskState,
@@ -288,14 +290,14 @@ impl TaskCommand {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TaskList {
     pub tasks: Vec<TaskSummary>,
     /// Pass as `cursor` to get the next page; absent on the last page.
     pub next_cursor: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LogChunk {
     pub attempt: u32,
     pub offset: u64,
@@ -303,7 +305,7 @@ pub struct LogChunk {
     pub data: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LogPage {
     pub task_id: String,
     pub attempt: u32,
@@ -312,7 +314,7 @@ pub struct LogPage {
     pub next_offset: u64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClaimRequest {
     /// How long to wait for work, at most the coordinator's claim wait.
@@ -320,7 +322,7 @@ pub struct ClaimRequest {
     pub wait_ms: Option<u64>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Lease {
     pub lease_id: String,
     pub attempt: u32,
@@ -330,7 +332,7 @@ pub struct Lease {
     pub deadline: i64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ClaimedTask {
     pub task: TaskInfo,
     pub files: Vec<TaskFile>,
@@ -341,19 +343,19 @@ pub struct ClaimedTask {
     pub lease: Lease,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ClaimResponse {
     /// None when the wait ended with no eligible work.
     pub claimed: Option<ClaimedTask>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LeaseRef {
     pub lease_id: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LogUpload {
     pub lease_id: String,
@@ -368,14 +370,14 @@ fn default_stream() -> String {
     "stdout".to_string()
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LogUploadResponse {
     pub next_offset: u64,
     /// The task was cancelled: stop it now.
     pub cancel: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Succeeded,
@@ -384,7 +386,7 @@ pub enum Outcome {
     Cancelled,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CompleteRequest {
     pub lease_id: String,
@@ -405,18 +407,18 @@ pub struct CompleteRequest {
     pub stderr_tail: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CompleteResponse {
     pub task: TaskInfo,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RequirementBacklog {
     pub requirements: Requirements,
     pub queued: u64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct QueueSummary {
     pub counts: BTreeMap<String, u64>,
     pub oldest_queued_age_ms: Option<i64>,
@@ -426,7 +428,7 @@ pub struct QueueSummary {
 }
 
 /// One entry of the coordinator's event log; `id` is what SSE clients resume from.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Event {
     pub id: i64,
     pub at: i64,
@@ -436,7 +438,7 @@ pub struct Event {
     pub data: serde_json::Value,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ServerStatus {
     pub version: String,
     pub mode: String,

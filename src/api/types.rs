@@ -8,18 +8,18 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The error envelope every non-2xx answer carries.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ErrorDetail {
     pub code: String,
     pub message: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     Admin,
@@ -46,7 +46,7 @@ impl Role {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TokenKind {
     /// An API token with a role.
@@ -55,7 +55,7 @@ pub enum TokenKind {
     Enroll,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenCreateRequest {
     /// Defaults to an API token with the `user` role.
@@ -76,7 +76,7 @@ pub struct TokenCreateRequest {
     pub auto_approve: bool,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TokenInfo {
     pub id: String,
     pub kind: TokenKind,
@@ -91,14 +91,14 @@ pub struct TokenInfo {
 }
 
 /// The only answer that ever carries a token's secret; it is not stored and cannot be shown again.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TokenCreated {
     pub token: String,
     pub info: TokenInfo,
 }
 
 /// How a client is known to the coordinator, from `GET /api/v1/whoami`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WhoAmI {
     pub token_id: String,
     pub role: Role,
@@ -106,7 +106,7 @@ pub struct WhoAmI {
 }
 
 /// The intervals the coordinator sets for every agent, so an operator tunes a fleet in one place.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Intervals {
     /// Heartbeat period while the node runs nothing.
     pub heartbeat_ms: u64,
@@ -120,14 +120,14 @@ pub struct Intervals {
     pub lease_ttl_ms: u64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, schemars::JsonSchema)]
 pub struct Gpu {
     pub name: String,
     pub vram_mib: u64,
 }
 
 /// What a node can do. Every field is optional on the wire so agents of other versions interoperate.
-#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Capabilities {
     pub os: String,
@@ -146,7 +146,7 @@ pub struct Capabilities {
     pub max_concurrent_tasks: u32,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
     pub enrollment_token: String,
@@ -158,7 +158,7 @@ pub struct RegisterRequest {
     pub capabilities: Capabilities,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RegisterResponse {
     pub node_id: String,
     /// The node's credential; the coordinator keeps only its hash.
@@ -168,7 +168,7 @@ pub struct RegisterResponse {
 }
 
 /// Sent by an already enrolled node (with its credential) when the coordinator asks it to.
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReregisterRequest {
     #[serde(default)]
@@ -179,7 +179,7 @@ pub struct ReregisterRequest {
     pub capabilities: Capabilities,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HeartbeatRequest {
     /// Load average over one minute, as the node sees it.
@@ -190,7 +190,7 @@ pub struct HeartbeatRequest {
     pub running: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct HeartbeatResponse {
     pub state: NodeState,
     pub draining: bool,
@@ -201,7 +201,7 @@ pub struct HeartbeatResponse {
     pub reregister: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NodeState {
     Pending,
@@ -231,7 +231,7 @@ impl NodeState {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NodeInfo {
     pub id: String,
     pub name: String,
@@ -260,7 +260,7 @@ pub struct NodeInfo {
     pub decided_at: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NodeList {
     pub nodes: Vec<NodeInfo>,
 }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// `POST /api/v1/update` (admin): replace the coordinator's binary with `binary` and restart.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateStartRequest {
     /// Absolute path of the candidate binary on the coordinator's machine.
@@ -16,7 +16,7 @@ pub struct UpdateStartRequest {
     pub drain_timeout_secs: Option<u64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum UpdateState {
     /// Accepted; waiting for the local worker's running tasks before the swap.
@@ -60,7 +60,7 @@ impl UpdateState {
 }
 
 /// One update, as stored (it survives the re-exec).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UpdateInfo {
     pub id: String,
     pub state: UpdateState,
@@ -81,7 +81,7 @@ pub struct UpdateInfo {
 }
 
 /// `GET /api/v1/update` (owner).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UpdateStatus {
     /// The version running now.
     pub version: String,

@@ -35,6 +35,11 @@ where
             }
         })?;
         match axum::Json::<T>::from_bytes(&bytes) {
+            // serde also reads a struct from an array (`[null, null]` fills its fields in
+            // order); every body of this API is an object, as the OpenAPI document says.
+            Ok(_) if bytes.trim_ascii_start().first() != Some(&b'{') => {
+                Err(invalid_body("the body must be a JSON object"))
+            }
             Ok(axum::Json(value)) => Ok(ApiJson(value)),
             Err(JsonRejection::JsonSyntaxError(e))
                 if serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_ok() =>

@@ -1,7 +1,43 @@
-//! `/api/v1/openapi.json`, built from one table of routes. A test walks the same table against a
-//! running coordinator, so a route that is documented but not served (or renamed) fails CI.
+//! `/api/v1/openapi.json`, built from one table of routes. Every body and query is described by a
+//! schema generated (schemars) from the very types the handlers parse and answer with, so the
+//! document cannot drift from the wire. Tests walk the same table against a running coordinator
+//! and against the routers' source, so a route that is served but not documented, documented but
+//! not served, or that takes a body or query the table does not describe, fails CI.
 
-use serde_json::{Map, Value, json};
+mod build;
+
+pub use build::{document, error_statuses};
+
+use crate::api::*;
+use crate::server::routes::{control, credits, events, nodes, tasks};
+use schemars::generate::SchemaGenerator;
+use schemars::{JsonSchema, Schema};
+
+/// Describes one type in a generator (see [`of`] and [`inline`]).
+pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
+
+/// A named type: a `$ref` into `components/schemas` (responses) or inlined (requests). An inlined
+/// schema keeps its type's name as its title, so a test can tie it to the handler's `ApiJson<T>`.
+fn of<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
+    let mut schema = generator.subschema_for::<T>();
+    if generator.settings().inline_subschemas && schema.as_object().is_some() {
+        schema.insert("title".into(), T::schema_name().into());
+    }
+    schema
+}
+
+/// A query struct's own object schema, whose properties become query parameters.
+fn inline<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
+    T::json_schema(generator)
+}
+
+/// What a route answers with on success.
+#[derive(Clone, Copy)]
+pub enum Body {
+    Json(SchemaFn),
+    /// A non-JSON media type (`text/plain`, `text/event-stream`).
+    Text(&'static str),
+}
 
 pub struct RouteDoc {
     pub method: &'static str,
@@ -9,474 +45,362 @@ pub struct RouteDoc {
     pub summary: &'static str,
     /// `none`, `token` (API token, least role named in the summary), `node` (node credential).
     pub auth: &'static str,
-    pub request: Option<&'static str>,
-    pub response: &'static str,
+    pub query: Option<SchemaFn>,
+    pub request: Option<SchemaFn>,
+    /// The success status (200, 201 or 202).
+    pub status: u16,
+    pub response: Body,
+    /// A second status answered with the success body's shape (`/ready`'s 503), not the envelope.
+    pub also: Option<u16>,
+    /// Error statuses this route answers beyond those its shape implies (see [`error_statuses`]).
+    pub errors: &'static [u16],
 }
 
-const fn route(
+const fn op(
     method: &'static str,
     path: &'static str,
-    auth: &'static str,
-    request: Option<&'static str>,
-    response: &'static str,
+    response: Body,
     summary: &'static str,
 ) -> RouteDoc {
     RouteDoc {
         method,
         path,
         summary,
-        auth,
-        request,
+        auth: "none",
+        query: None,
+        request: None,
+        status: 200,
         response,
+        also: None,
+        errors: &[],
     }
 }
+
+impl RouteDoc {
+    const fn token(mut self) -> Self {
+        self.auth = "token";
+        self
+    }
+    const fn node(mut self) -> Self {
+        self.auth = "node";
+        self
+    }
+    const fn query(mut self, schema: SchemaFn) -> Self {
+        self.query = Some(schema);
+        self
+    }
+    const fn body(mut self, schema: SchemaFn) -> Self {
+        self.request = Some(schema);
+        self
+    }
+    const fn status(mut self, status: u16) -> Self {
+        self.status = status;
+        self
+    }
+    const fn also(mut self, status: u16) -> Self {
+        self.also = Some(status);
+        self
+    }
+    const fn errors(mut self, errors: &'static [u16]) -> Self {
+        self.errors = errors;
+        self
+    }
+}
+
+const fn get(path: &'static str, response: Body, summary: &'static str) -> RouteDoc {
+    op("get", path, response, summary)
+}
+const fn post(path: &'static str, response: Body, summary: &'static str) -> RouteDoc {
+    op("post", path, response, summary)
+}
+const fn delete(path: &'static str, response: Body, summary: &'static str) -> RouteDoc {
+    op("delete", path, response, summary)
+}
+const fn put(path: &'static str, response: Body, summary: &'static str) -> RouteDoc {
+    op("put", path, response, summary)
+}
+
+/// A JSON object with no wire type of its own (`/health`, `/ready`, this document).
+fn any_object(_: &mut SchemaGenerator) -> Schema {
+    schemars::json_schema!({"type": "object"})
+}
+
+const SSE: &str = "text/event-stream";
+const JSON_ANY: Body = Body::Json(any_object);
+const NODE: Body = Body::Json(of::<NodeInfo>);
+const TASK: Body = Body::Json(of::<TaskInfo>);
+const CONFLICT: &[u16] = &[409];
 
 pub const ROUTES: &[RouteDoc] = &[
-    route(
-        "get",
-        "/health",
-        "none",
-        None,
-        "Health",
-        "Liveness: the process answers.",
-    ),
-    route(
-        "get",
-        "/ready",
-        "none",
-        None,
-        "Health",
-        "Readiness: 503 while starting or draining.",
-    ),
-    route(
-        "get",
-        "/metrics",
-        "none",
-        None,
-        "text/plain",
-        "Prometheus metrics.",
-    ),
-    route(
-        "get",
-        "/api/v1/openapi.json",
-        "none",
-        None,
-        "OpenAPI",
-        "This document.",
-    ),
-    route(
-        "get",
-        "/api/v1/status",
-        "token",
-        None,
-        "ServerStatus",
-        "Version, mode, uptime, queue (user).",
-    ),
-    route(
-        "get",
-        "/api/v1/whoami",
-        "token",
-        None,
-        "WhoAmI",
-        "The caller's token id and role (user).",
-    ),
-    route(
-        "get",
+    get("/health", JSON_ANY, "Liveness: the process answers."),
+    get("/ready", JSON_ANY, "Readiness: 503 while starting or draining.").also(503),
+    get("/metrics", Body::Text("text/plain"), "Prometheus metrics."),
+    get("/api/v1/openapi.json", JSON_ANY, "This document."),
+    get("/api/v1/status", Body::Json(of::<ServerStatus>), "Version, mode, uptime, queue (user).")
+        .token(),
+    get("/api/v1/whoami", Body::Json(of::<WhoAmI>), "The caller's token id and role (user).")
+        .token(),
+    get("/api/v1/tokens", Body::Json(of::<Vec<TokenInfo>>), "List tokens (owner).").token(),
+    post(
         "/api/v1/tokens",
-        "token",
-        None,
-        "TokenInfo[]",
-        "List tokens (owner).",
-    ),
-    route(
-        "post",
-        "/api/v1/tokens",
-        "token",
-        Some("TokenCreateRequest"),
-        "TokenCreated",
+        Body::Json(of::<TokenCreated>),
         "Create an API or enrollment token (owner; admin for owner/admin roles).",
-    ),
-    route(
-        "delete",
+    )
+    .token()
+    .body(of::<TokenCreateRequest>)
+    .status(201),
+    delete(
         "/api/v1/tokens/{id}",
-        "token",
-        None,
-        "TokenInfo",
+        Body::Json(of::<TokenInfo>),
         "Revoke a token (owner; admin for owner/admin tokens).",
-    ),
-    route(
-        "post",
+    )
+    .token()
+    .errors(CONFLICT),
+    post(
         "/api/v1/nodes/register",
-        "none",
-        Some("RegisterRequest"),
-        "RegisterResponse",
+        Body::Json(of::<RegisterResponse>),
         "Trade an enrollment token for a node credential (mesh token when configured).",
-    ),
-    route(
-        "get",
-        "/api/v1/nodes",
-        "token",
-        None,
-        "NodeList",
-        "List nodes; ?state= filters (user).",
-    ),
-    route(
-        "get",
-        "/api/v1/nodes/{id}",
-        "token",
-        None,
-        "NodeInfo",
-        "Show a node by id, unique prefix or name (user).",
-    ),
-    route(
-        "delete",
-        "/api/v1/nodes/{id}",
-        "token",
-        None,
-        "NodeInfo",
-        "Remove a node; its leases are re-queued (owner).",
-    ),
-    route(
-        "post",
-        "/api/v1/nodes/{id}/approve",
-        "token",
-        None,
-        "NodeInfo",
-        "Approve a pending node (owner).",
-    ),
-    route(
-        "post",
-        "/api/v1/nodes/{id}/reject",
-        "token",
-        None,
-        "NodeInfo",
-        "Reject a node (owner).",
-    ),
-    route(
-        "post",
-        "/api/v1/nodes/{id}/drain",
-        "token",
-        None,
-        "NodeInfo",
-        "Stop offering work to a node (owner).",
-    ),
-    route(
-        "post",
-        "/api/v1/nodes/{id}/undrain",
-        "token",
-        None,
-        "NodeInfo",
-        "Offer work to a drained node again (owner).",
-    ),
-    route(
-        "get",
-        "/api/v1/agent/me",
-        "node",
-        None,
-        "NodeInfo",
-        "The calling node as the coordinator sees it; changes nothing.",
-    ),
-    route(
-        "post",
-        "/api/v1/agent/register",
-        "node",
-        Some("ReregisterRequest"),
-        "NodeInfo",
-        "An enrolled node re-sends its capabilities.",
-    ),
-    route(
-        "post",
+    )
+    .body(of::<RegisterRequest>)
+    .status(201)
+    .errors(&[401, 403, 429]),
+    get("/api/v1/nodes", Body::Json(of::<NodeList>), "List nodes; ?state= filters (user).")
+        .token()
+        .query(inline::<nodes::ListQuery>),
+    get("/api/v1/nodes/{id}", NODE, "Show a node by id, unique prefix or name (user).")
+        .token()
+        .errors(CONFLICT),
+    delete("/api/v1/nodes/{id}", NODE, "Remove a node; its leases are re-queued (owner).")
+        .token()
+        .errors(CONFLICT),
+    post("/api/v1/nodes/{id}/approve", NODE, "Approve a pending node (owner).")
+        .token()
+        .errors(CONFLICT),
+    post("/api/v1/nodes/{id}/reject", NODE, "Reject a node (owner).")
+        .token()
+        .errors(CONFLICT),
+    post("/api/v1/nodes/{id}/drain", NODE, "Stop offering work to a node (owner).")
+        .token()
+        .errors(CONFLICT),
+    post("/api/v1/nodes/{id}/undrain", NODE, "Offer work to a drained node again (owner).")
+        .token()
+        .errors(CONFLICT),
+    get("/api/v1/agent/me", NODE, "The calling node as the coordinator sees it; changes nothing.")
+        .node(),
+    post("/api/v1/agent/register", NODE, "An enrolled node re-sends its capabilities.")
+        .node()
+        .body(of::<ReregisterRequest>),
+    post(
         "/api/v1/agent/heartbeat",
-        "node",
-        Some("HeartbeatRequest"),
-        "HeartbeatResponse",
+        Body::Json(of::<HeartbeatResponse>),
         "Liveness, load and running tasks; answers with intervals, cancellations and whether to re-register.",
-    ),
-    route(
-        "post",
+    )
+    .node()
+    .body(of::<HeartbeatRequest>),
+    post(
         "/api/v1/agent/claim",
-        "node",
-        Some("ClaimRequest"),
-        "ClaimResponse",
+        Body::Json(of::<ClaimResponse>),
         "Long-poll for a task; returns a task with a lease.",
-    ),
-    route(
-        "post",
-        "/api/v1/agent/tasks/{id}/start",
-        "node",
-        Some("LeaseRef"),
-        "TaskInfo",
-        "Accept a claimed task within the accept window.",
-    ),
-    route(
-        "post",
+    )
+    .node()
+    .body(of::<ClaimRequest>),
+    post("/api/v1/agent/tasks/{id}/start", TASK, "Accept a claimed task within the accept window.")
+        .node()
+        .body(of::<LeaseRef>)
+        .errors(CONFLICT),
+    post(
         "/api/v1/agent/tasks/{id}/logs",
-        "node",
-        Some("LogUpload"),
-        "LogUploadResponse",
+        Body::Json(of::<LogUploadResponse>),
         "Append log bytes at an offset; resends are ignored.",
-    ),
-    route(
-        "post",
+    )
+    .node()
+    .body(of::<LogUpload>)
+    .errors(CONFLICT),
+    post(
         "/api/v1/agent/tasks/{id}/complete",
-        "node",
-        Some("CompleteRequest"),
-        "CompleteResponse",
+        Body::Json(of::<CompleteResponse>),
         "Report an attempt's result; 409 for a stale lease.",
-    ),
-    route(
-        "get",
+    )
+    .node()
+    .body(of::<CompleteRequest>)
+    .errors(CONFLICT),
+    get(
         "/api/v1/tasks",
-        "token",
-        None,
-        "TaskList",
+        Body::Json(of::<TaskList>),
         "List tasks; ?state= ?node= ?limit= ?cursor= (user).",
-    ),
-    route(
-        "post",
+    )
+    .token()
+    .query(inline::<tasks::ListQuery>)
+    // `?node=` names a node that must exist.
+    .errors(&[404]),
+    post(
         "/api/v1/tasks",
-        "token",
-        Some("SubmitRequest"),
-        "SubmitResponse",
+        Body::Json(of::<SubmitResponse>),
         "Submit a task; 201 when created, 200 for a known idempotency key (user).",
-    ),
-    route(
-        "get",
-        "/api/v1/tasks/{id}",
-        "token",
-        None,
-        "TaskInfo",
-        "Show a task with its attempts, by id or unique prefix (user).",
-    ),
-    route(
-        "post",
-        "/api/v1/tasks/{id}/cancel",
-        "token",
-        None,
-        "TaskInfo",
-        "Cancel a task (its submitter, owner or admin).",
-    ),
-    route(
-        "get",
+    )
+    .token()
+    .body(of::<SubmitRequest>)
+    .status(201)
+    .also(200)
+    .errors(&[402, 409, 429]),
+    get("/api/v1/tasks/{id}", TASK, "Show a task with its attempts, by id or unique prefix (user).")
+        .token()
+        .errors(CONFLICT),
+    post("/api/v1/tasks/{id}/cancel", TASK, "Cancel a task (its submitter, owner or admin).")
+        .token()
+        .errors(CONFLICT),
+    get(
         "/api/v1/tasks/{id}/logs",
-        "token",
-        None,
-        "LogPage",
+        Body::Json(of::<LogPage>),
         "A page of a task's log; ?attempt= ?offset= ?limit= (user).",
-    ),
-    route(
-        "get",
+    )
+    .token()
+    .query(inline::<tasks::LogsQuery>)
+    .errors(CONFLICT),
+    get(
         "/api/v1/tasks/{id}/stream",
-        "token",
-        None,
-        "text/event-stream",
+        Body::Text(SSE),
         "SSE of one task's log and state events; resumes with Last-Event-ID (user).",
-    ),
-    route(
-        "get",
+    )
+    .token()
+    .query(inline::<events::EventsQuery>)
+    .errors(CONFLICT),
+    get(
         "/api/v1/queue",
-        "token",
-        None,
-        "QueueSummary",
+        Body::Json(of::<QueueSummary>),
         "Counts by state, oldest queued age, backlog by requirements (user).",
-    ),
-    route(
-        "get",
+    )
+    .token(),
+    get(
         "/api/v1/events",
-        "token",
-        None,
-        "text/event-stream",
+        Body::Text(SSE),
         "SSE of the event log; ?include_logs=true adds log lines; resumes with Last-Event-ID (user).",
-    ),
-    route(
-        "get",
+    )
+    .token()
+    .query(inline::<events::EventsQuery>),
+    get(
         "/api/v1/blacklist",
-        "token",
-        None,
-        "BlacklistList",
+        Body::Json(of::<BlacklistList>),
         "Blacklist entries with their reasons and the nodes they refuse (owner).",
-    ),
-    route(
-        "post",
+    )
+    .token(),
+    post(
         "/api/v1/blacklist",
-        "token",
-        Some("BlacklistAdd"),
-        "BlacklistChange",
+        Body::Json(of::<BlacklistChange>),
         "Blacklist a node (id) or an address, with a reason; its tasks are re-queued (admin).",
-    ),
-    route(
-        "delete",
+    )
+    .token()
+    .body(of::<BlacklistAdd>)
+    .status(201)
+    .errors(&[404, 409]),
+    delete(
         "/api/v1/blacklist/{id}",
-        "token",
-        None,
-        "BlacklistChange",
+        Body::Json(of::<BlacklistChange>),
         "Remove an entry, by its id or the node or address it names (admin).",
-    ),
-    route(
-        "get",
+    )
+    .token()
+    .errors(CONFLICT),
+    get(
         "/api/v1/network-mode",
-        "token",
-        None,
-        "NetworkModeInfo",
+        Body::Json(of::<NetworkModeInfo>),
         "The network mode in force and who set it (user).",
-    ),
-    route(
-        "put",
+    )
+    .token(),
+    put(
         "/api/v1/network-mode",
-        "token",
-        Some("NetworkModeSet"),
-        "NetworkModeInfo",
+        Body::Json(of::<NetworkModeInfo>),
         "Set the network mode: enterprise_overlay or public_mesh (admin).",
-    ),
-    route(
-        "get",
+    )
+    .token()
+    .body(of::<NetworkModeSet>),
+    get(
         "/api/v1/audit",
-        "token",
-        None,
-        "AuditPage",
+        Body::Json(of::<AuditPage>),
         "Admin and owner actions, newest first; ?limit=&before=&target= (owner).",
-    ),
-    route(
-        "get",
+    )
+    .token()
+    .query(inline::<control::AuditQuery>),
+    get(
         "/api/v1/credits/accounts",
-        "token",
-        None,
-        "AccountList",
+        Body::Json(of::<AccountList>),
         "Credit accounts: every one (owner), or the caller's own and its nodes' (user).",
-    ),
-    route(
-        "get",
+    )
+    .token(),
+    get(
         "/api/v1/credits/accounts/{id}",
-        "token",
-        None,
-        "Account",
+        Body::Json(of::<Account>),
         "One account (`me`: the caller's); users see only their own and their nodes'.",
-    ),
-    route(
-        "get",
+    )
+    .token(),
+    get(
         "/api/v1/credits/accounts/{id}/history",
-        "token",
-        None,
-        "LedgerPage",
+        Body::Json(of::<LedgerPage>),
         "An account's ledger entries; ?after= ?limit= (as for the account).",
-    ),
-    route(
-        "post",
+    )
+    .token()
+    .query(inline::<credits::PageQuery>),
+    post(
         "/api/v1/credits/grant",
-        "token",
-        Some("GrantRequest"),
-        "CreditMove",
+        Body::Json(of::<CreditMove>),
         "Grant credits from the treasury to an account (admin).",
-    ),
-    route(
-        "post",
+    )
+    .token()
+    .body(of::<GrantRequest>)
+    .errors(&[402, 404, 409]),
+    post(
         "/api/v1/credits/transfer",
-        "token",
-        Some("TransferRequest"),
-        "CreditMove",
+        Body::Json(of::<CreditMove>),
         "Move credits from the caller's account (or a node it enrolled) to another (user).",
-    ),
-    route(
-        "post",
+    )
+    .token()
+    .body(of::<TransferRequest>)
+    .errors(&[402, 404, 409]),
+    post(
         "/api/v1/credits/quote",
-        "token",
-        Some("SubmitRequest"),
-        "Quote",
+        Body::Json(of::<Quote>),
         "What submitting this task would hold now (user).",
-    ),
-    route(
-        "get",
+    )
+    .token()
+    .body(of::<SubmitRequest>),
+    get(
         "/api/v1/credits/tasks/{id}",
-        "token",
-        None,
-        "TaskCharge",
+        Body::Json(of::<TaskCharge>),
         "A task's hold and, once ended, its charge (its payer, owner or admin).",
-    ),
-    route(
-        "get",
+    )
+    .token()
+    .errors(CONFLICT),
+    get(
         "/api/v1/ledger",
-        "token",
-        None,
-        "LedgerPage",
+        Body::Json(of::<LedgerPage>),
         "Ledger entries in order; ?after=SEQ ?limit= (user).",
-    ),
-    route(
-        "get",
+    )
+    .token()
+    .query(inline::<credits::PageQuery>),
+    get(
         "/api/v1/ledger/verify",
-        "token",
-        None,
-        "LedgerVerify",
+        Body::Json(of::<LedgerVerify>),
         "Walk the hash chain and signed checkpoints; names the first bad entry (user).",
-    ),
-    route(
-        "get",
+    )
+    .token(),
+    get(
         "/api/v1/ledger/checkpoints",
-        "token",
-        None,
-        "CheckpointList",
+        Body::Json(of::<CheckpointList>),
         "Signed checkpoints and the coordinator's ledger public key (user).",
-    ),
-    route(
-        "get",
+    )
+    .token(),
+    get(
         "/api/v1/update",
-        "token",
-        None,
-        "UpdateStatus",
+        Body::Json(of::<UpdateStatus>),
         "Running version, the update in progress and recent updates (owner).",
-    ),
-    route(
-        "post",
+    )
+    .token(),
+    post(
         "/api/v1/update",
-        "token",
-        Some("UpdateStartRequest"),
-        "UpdateInfo",
+        Body::Json(of::<UpdateInfo>),
         "Self-update: check the candidate, drain the local worker, swap, restart on the same port; 202 (admin).",
-    ),
+    )
+    .token()
+    .body(of::<UpdateStartRequest>)
+    .status(202)
+    .errors(CONFLICT),
 ];
-
-pub fn document() -> Value {
-    let mut paths = Map::new();
-    for r in ROUTES {
-        let entry = paths
-            .entry(r.path.to_string())
-            .or_insert_with(|| Value::Object(Map::new()));
-        let mut op = json!({
-            "summary": r.summary,
-            "responses": {
-                "200": {"description": format!("{} (JSON unless a media type is named)", r.response)},
-                "default": {"description": "Error envelope: {\"error\":{\"code\",\"message\"}}"}
-            }
-        });
-        if r.auth != "none" {
-            op["security"] =
-                json!([{ if r.auth == "node" { "nodeCredential" } else { "apiToken" }: [] }]);
-        }
-        if let Some(req) = r.request {
-            op["requestBody"] = json!({
-                "required": true,
-                "content": {"application/json": {"schema": {"title": req}}}
-            });
-        }
-        let params: Vec<Value> = r
-            .path
-            .split('/')
-            .filter_map(|seg| seg.strip_prefix('{')?.strip_suffix('}'))
-            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
-            .collect();
-        if !params.is_empty() {
-            op["parameters"] = Value::Array(params);
-        }
-        if let Value::Object(map) = entry {
-            map.insert(r.method.to_string(), op);
-        }
-    }
-    json!({
-        "openapi": "3.0.3",
-        "info": {"title": "edgecoder coordinator", "version": crate::version::current()},
-        "components": {"securitySchemes": {
-            "apiToken": {"type": "http", "scheme": "bearer"},
-            "nodeCredential": {"type": "http", "scheme": "bearer"}
-        }},
-        "paths": paths,
-    })
-}

@@ -105,9 +105,9 @@ async fn set_mode(
     Ok(Json(info))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct AuditQuery {
+pub(crate) struct AuditQuery {
     limit: Option<u32>,
     before: Option<i64>,
     target: Option<String>,

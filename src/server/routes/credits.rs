@@ -143,7 +143,7 @@ async fn show(
     Ok(Json(account))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PageQuery {
     pub after: Option<i64>,

@@ -39,9 +39,9 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/tasks/{id}/stream", get(task_stream))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct EventsQuery {
+pub(crate) struct EventsQuery {
     /// Resume after this event id (the `Last-Event-ID` header wins when both are given).
     after: Option<i64>,
     #[serde(default)]

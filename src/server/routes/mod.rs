@@ -2,13 +2,13 @@
 //! route shares (body limit, request id, metrics, the JSON 404).
 
 mod agent;
-mod control;
+pub(crate) mod control;
 pub(crate) mod credits;
-mod events;
+pub(crate) mod events;
 mod ledger;
-mod nodes;
+pub(crate) mod nodes;
 mod system;
-mod tasks;
+pub(crate) mod tasks;
 mod tokens;
 mod update;
 

@@ -58,9 +58,9 @@ async fn submit(
     Ok((status, Json(SubmitResponse { task, created })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct ListQuery {
+pub(crate) struct ListQuery {
     state: Option<String>,
     node: Option<String>,
     limit: Option<u32>,
@@ -144,9 +144,9 @@ async fn cancel(
     Ok(Json(task))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct LogsQuery {
+pub(crate) struct LogsQuery {
     attempt: Option<u32>,
     offset: Option<u64>,
     limit: Option<u32>,
