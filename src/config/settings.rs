@@ -182,6 +182,18 @@ pub const SETTINGS: &[SettingDef] = &[
         "user tasks run as when the agent is root",
     ),
     def(
+        "task_landlock",
+        "EDGECODER_TASK_LANDLOCK",
+        Some("true"),
+        "confine tasks with Landlock where the kernel offers it",
+    ),
+    def(
+        "allow_unconfined_tasks",
+        "EDGECODER_ALLOW_UNCONFINED_TASKS",
+        Some("false"),
+        "take work from the network even where no confinement is in force",
+    ),
+    def(
         "local_worker",
         "EDGECODER_LOCAL_WORKER",
         Some("true"),
