@@ -73,6 +73,12 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
         .get("data_dir")
         .map(PathBuf::from)
         .unwrap_or_else(config::paths::default_data_dir);
+    crate::config::private_dir::make_private(&data_dir).map_err(|e| {
+        CliError::error(format!(
+            "cannot make the data dir {} private: {e}",
+            data_dir.display()
+        ))
+    })?;
     let opts = WorkerOptions {
         client,
         max_concurrent: max_concurrent as usize,

@@ -40,6 +40,10 @@ pub fn main() -> u8 {
         .version(crate::version::current())
         .get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    if matches!(cli.command, Command::Serve(_) | Command::Agent(_)) {
+        // Still one thread here, as `harden_daemon` needs.
+        crate::hardening::harden_daemon();
+    }
     let result = match cli.command {
         Command::Serve(args) => serve::run(args),
         Command::Agent(args) => agent_cmd::run(args),

@@ -337,8 +337,8 @@ pub fn resolve(
             .get(s.key)
             .map(|v| (v.clone(), Source::Flag))
             .or_else(|| {
-                std::env::var(s.env)
-                    .ok()
+                // Through `hardening`: a daemon has taken its secrets out of the environment.
+                crate::hardening::env_var(s.env)
                     .filter(|v| !v.is_empty())
                     .map(|v| (v, Source::Env))
             })
