@@ -404,3 +404,46 @@ async fn an_unconfined_local_worker_is_not_started() {
         .await
         .expect("the coordinator still serves");
 }
+
+/// `kill -9` of an agent: within a second none of its task's processes is left, neither a
+/// background child nor one that left the process group with `setsid`.
+#[tokio::test]
+async fn a_tasks_processes_die_within_a_second_of_their_agent() {
+    if !edgecoder::agent::sandbox::pids_cgroup_available() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI must offer pids cgroups (the reaper kills a dead worker's task cgroups)"
+        );
+        eprintln!("skipped: no pids cgroup can be made here");
+        return;
+    }
+    let csb = Sandbox::new();
+    let coord = fast_coordinator(&csb, "500ms");
+    let admin = coord.admin();
+    let node = start_node_default_user(&coord, "doomed", &[]).await;
+    let mut task = script("sleep 300 &\necho bg:$!\nsetsid sleep 300 &\necho sid:$!\nwait\n");
+    task.timeout_secs = Some(120);
+    let id = submit(&admin, &task).await;
+    let pids: Vec<i32> = eventually(Duration::from_secs(30), || async {
+        let log = full_log(&admin, &id).await;
+        let pid = |prefix: &str| {
+            log.lines()
+                .find_map(|l| l.strip_prefix(prefix))
+                .and_then(|p| p.trim().parse::<i32>().ok())
+        };
+        Some(vec![pid("bg:")?, pid("sid:")?])
+    })
+    .await;
+    for pid in &pids {
+        assert!(process_alive(*pid), "{pid} is not running");
+    }
+    node.agent.signal(libc::SIGKILL);
+    let killed = Instant::now();
+    for pid in &pids {
+        let left = Duration::from_secs(1).saturating_sub(killed.elapsed());
+        assert!(
+            gone_within(*pid, left),
+            "process {pid} outlived its agent by a second"
+        );
+    }
+}

@@ -114,6 +114,8 @@ pub async fn run(
     let work_root = WorkRoot::prepare(&opts.work_root, opts.run_as, opts.keep_workdirs)
         .map_err(|e| WorkerError::Rejected(format!("cannot prepare the work dir: {e}")))?;
     log_containment(opts.run_as);
+    // So that a task's processes die with this worker, however it ends.
+    sandbox::reaper::ensure_started();
     tracing::info!(protections = %opts.protections, "task protections in force");
     let shared = Arc::new(Shared {
         client: opts.client.clone(),

@@ -45,6 +45,7 @@ pub mod confine;
 #[cfg(target_os = "linux")]
 mod netns;
 mod output;
+pub mod reaper;
 mod supervise;
 mod workdir;
 
