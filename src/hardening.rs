@@ -35,12 +35,9 @@ pub fn harden_daemon() {
 /// A secret variable's value: from the environment, or the value taken out of
 /// it at start. Configuration resolution reads secrets through this.
 pub fn env_var(name: &str) -> Option<String> {
-    std::env::var(name).ok().or_else(|| {
-        TAKEN
-            .get()
-            .and_then(|taken| taken.get(name))
-            .map(String::clone)
-    })
+    std::env::var(name)
+        .ok()
+        .or_else(|| TAKEN.get().and_then(|taken| taken.get(name)).cloned())
 }
 
 /// The secrets taken at start, for a process that replaces this one (a
