@@ -65,6 +65,8 @@ pub struct TaskRun {
     pub stop: StopSignal,
     /// The user the task runs as; `None`: as the agent.
     pub run_as: Option<RunAs>,
+    /// Confine the task with Landlock (see `sandbox::confine`).
+    pub confine: bool,
 }
 
 /// What happened, for the agent's log and counters.
@@ -130,6 +132,7 @@ pub async fn run(job: TaskRun) -> TaskReport {
         tail_bytes: TAIL_BYTES,
         network: task.network,
         run_as: job.run_as,
+        confine: job.confine,
     };
     let flag = job.stop.flag.clone();
     let spawned_after = Arc::new(std::sync::Mutex::new(None::<Duration>));

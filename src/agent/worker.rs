@@ -1,6 +1,7 @@
 //! The worker loop: register once, heartbeat on the coordinator's schedule, claim work up to the
 //! concurrency limit, and shut down along the ladder (drain, then cancel).
 
+use super::confinement::Protections;
 use super::sandbox::{self, RunAs};
 use super::task::{self, StopSignal, TaskRun};
 use super::task_user::WorkRoot;
@@ -28,6 +29,9 @@ pub struct WorkerOptions {
     pub drain_timeout: Duration,
     /// The user tasks run as (`task_user::for_agent`); `None`: as the agent.
     pub run_as: Option<RunAs>,
+    /// What confines the tasks (`confinement::Protections::detect`); tasks get
+    /// Landlock when it names an ABI.
+    pub protections: Protections,
     /// Pet the systemd watchdog after each heartbeat the coordinator answered (the agent's
     /// service); off for the local worker, whose coordinator pets for the process.
     pub watchdog: bool,
@@ -110,6 +114,9 @@ pub async fn run(
     let work_root = WorkRoot::prepare(&opts.work_root, opts.run_as, opts.keep_workdirs)
         .map_err(|e| WorkerError::Rejected(format!("cannot prepare the work dir: {e}")))?;
     log_containment(opts.run_as);
+    // So that a task's processes die with this worker, however it ends.
+    sandbox::reaper::ensure_started();
+    tracing::info!(protections = %opts.protections, "task protections in force");
     let shared = Arc::new(Shared {
         client: opts.client.clone(),
         running: Mutex::new(HashMap::new()),
@@ -185,6 +192,7 @@ pub async fn run(
                             keep_workdir: opts.keep_workdirs,
                             stop,
                             run_as: opts.run_as,
+                            confine: opts.protections.landlock_abi.is_some(),
                         };
                         let shared = shared.clone();
                         tasks.spawn(async move {

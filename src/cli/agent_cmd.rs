@@ -4,7 +4,7 @@ use super::args::AgentArgs;
 use super::config_cmd::discovery;
 use super::exit::{CliError, OK, UNAUTHORISED};
 use crate::agent::worker::{self, WorkerOptions};
-use crate::agent::{capabilities, credentials, task_user};
+use crate::agent::{capabilities, confinement, credentials, task_user};
 use crate::api::client::Client;
 use crate::config::{self, Resolved};
 use std::collections::BTreeMap;
@@ -43,6 +43,10 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
     }
     super::logging::init_service(&resolved, "agent");
     let run_as = task_user::for_agent(resolved.get("task_user")).map_err(CliError::error)?;
+    let policy = confinement::Policy::from_resolved(&resolved)?;
+    let protections = confinement::Protections::detect(policy, run_as);
+    eprintln!("edgecoder agent: task protections: {protections}");
+    protections.admit(policy).map_err(CliError::error)?;
     let url = resolved.get("coordinator_url").ok_or_else(|| {
         CliError::usage(
             "no coordinator URL: enroll first (`edgecoder enroll --token … --coordinator URL`) \
@@ -74,6 +78,12 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
         .get("data_dir")
         .map(PathBuf::from)
         .unwrap_or_else(config::paths::default_data_dir);
+    crate::config::private_dir::make_private(&data_dir).map_err(|e| {
+        CliError::error(format!(
+            "cannot make the data dir {} private: {e}",
+            data_dir.display()
+        ))
+    })?;
     let opts = WorkerOptions {
         client,
         max_concurrent: max_concurrent as usize,
@@ -84,6 +94,7 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
         labels: None,
         drain_timeout: drain_timeout(&resolved)?,
         run_as,
+        protections,
         watchdog: true,
     };
     let rt = super::runtime()?;

@@ -35,11 +35,23 @@ pub use exit::CliError;
 
 /// Runs the command line; returns the process exit code.
 pub fn main() -> u8 {
+    // The task reaper a worker starts (see `agent::sandbox::reaper`): not a user command.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args
+        .get(1)
+        .is_some_and(|a| a == crate::agent::sandbox::reaper::REAPER_ARG)
+    {
+        return crate::agent::sandbox::reaper::main(&args[2..]);
+    }
     // The version is set at run time so `--version` agrees with /health (see crate::version).
     let matches = Cli::command()
         .version(crate::version::current())
         .get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    if matches!(cli.command, Command::Serve(_) | Command::Agent(_)) {
+        // Still one thread here, as `harden_daemon` needs.
+        crate::hardening::harden_daemon();
+    }
     let result = match cli.command {
         Command::Serve(args) => serve::run(args),
         Command::Agent(args) => agent_cmd::run(args),

@@ -6,7 +6,7 @@ use super::exit::{CliError, OK};
 use super::signals;
 use crate::agent::sandbox::RunAs;
 use crate::agent::worker::{self, WorkerOptions};
-use crate::agent::{capabilities, task_user};
+use crate::agent::{capabilities, confinement, task_user};
 use crate::api::NetworkMode;
 use crate::api::client::Client;
 use crate::config::{self, Resolved};
@@ -82,6 +82,7 @@ pub fn run(args: ServeArgs) -> Result<u8, CliError> {
             ollama_host: resolved.get("ollama_host").map(str::to_string),
             mesh_token: resolved.get("mesh_auth_token").map(str::to_string),
             run_as: task_user::for_agent(resolved.get("task_user")).map_err(CliError::error)?,
+            policy: confinement::Policy::from_resolved(&resolved)?,
         })
     } else {
         None
@@ -246,6 +247,7 @@ struct LocalWorkerPlan {
     mesh_token: Option<String>,
     /// The user its tasks run as (`task_user`); `None`: as the coordinator.
     run_as: Option<RunAs>,
+    policy: confinement::Policy,
 }
 
 async fn serve(settings: Settings, local: Option<LocalWorkerPlan>) -> Result<u8, CliError> {
@@ -263,8 +265,22 @@ async fn serve(settings: Settings, local: Option<LocalWorkerPlan>) -> Result<u8,
     println!("  mode:     {mode}");
     println!("  data dir: {}", data_dir.display());
     let (control, control_rx) = mpsc::channel(4);
+    // A local worker with no confinement would let any task submitter read this
+    // coordinator's files: it is refused unless the owner allowed that.
+    let local = local.and_then(|plan| {
+        let protections = confinement::Protections::detect(plan.policy, plan.run_as);
+        println!("  task protections: {protections}");
+        match protections.admit(plan.policy) {
+            Ok(()) => Some((plan, protections)),
+            Err(why) => {
+                println!("  local worker: refused: {why}");
+                tracing::warn!("local worker not started: {why}");
+                None
+            }
+        }
+    });
     let worker = match local {
-        Some(plan) => {
+        Some((plan, protections)) => {
             let caps = capabilities::detect(plan.max_concurrent, plan.ollama_host.as_deref());
             let secret = local_worker::credential(&started.app, caps.clone())
                 .await
@@ -282,6 +298,7 @@ async fn serve(settings: Settings, local: Option<LocalWorkerPlan>) -> Result<u8,
                 labels: None,
                 drain_timeout: plan.drain_timeout,
                 run_as: plan.run_as,
+                protections,
                 watchdog: false,
             };
             println!(

@@ -5,6 +5,7 @@
 
 pub mod envfile;
 pub mod paths;
+pub mod private_dir;
 pub mod secret_file;
 mod settings;
 

@@ -230,6 +230,18 @@ pub const SETTINGS: &[SettingDef] = &[
         "user tasks run as when the agent is root",
     ),
     def(
+        "task_landlock",
+        "EDGECODER_TASK_LANDLOCK",
+        Some("true"),
+        "confine tasks with Landlock where the kernel offers it",
+    ),
+    def(
+        "allow_unconfined_tasks",
+        "EDGECODER_ALLOW_UNCONFINED_TASKS",
+        Some("false"),
+        "take work from the network even where no confinement is in force",
+    ),
+    def(
         "local_worker",
         "EDGECODER_LOCAL_WORKER",
         Some("true"),
@@ -373,8 +385,8 @@ pub fn resolve(
             .get(s.key)
             .map(|v| (v.clone(), Source::Flag))
             .or_else(|| {
-                std::env::var(s.env)
-                    .ok()
+                // Through `hardening`: a daemon has taken its secrets out of the environment.
+                crate::hardening::env_var(s.env)
                     .filter(|v| !v.is_empty())
                     .map(|v| (v, Source::Env))
             })

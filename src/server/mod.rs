@@ -158,7 +158,8 @@ pub struct Coordinator {
 
 impl Coordinator {
     pub async fn start(settings: Settings) -> Result<Coordinator, ServeError> {
-        std::fs::create_dir_all(&settings.data_dir).map_err(|e| {
+        // 0700 and nothing in it open to others, also when made by root (issue 12).
+        crate::config::private_dir::make_private(&settings.data_dir).map_err(|e| {
             ServeError::Setup(format!(
                 "cannot create data dir {}: {e}",
                 settings.data_dir.display()

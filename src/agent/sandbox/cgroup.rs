@@ -253,11 +253,29 @@ impl Drop for TaskCgroup {
     }
 }
 
+/// Kills and removes every task cgroup of the worker `worker_pid`: the
+/// reaper's job once that worker has died (see `reaper`).
+#[cfg(target_os = "linux")]
+pub(super) fn kill_worker_tasks(worker_pid: libc::pid_t) {
+    let Some(base) = base() else { return };
+    sweep(base, |owner| owner == worker_pid);
+}
+
 /// Removes task cgroups of workers that are gone (killed before they could
 /// clean up), killing what still runs in them. Those of live workers are left
 /// alone, whoever they are.
 #[cfg(target_os = "linux")]
 fn sweep_stale(base: &Base) {
+    sweep(base, |owner| {
+        // SAFETY: signal 0 only checks for existence.
+        let failed = unsafe { libc::kill(owner, 0) } != 0;
+        failed && io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH)
+    });
+}
+
+/// Kills and removes the task cgroups whose worker pid `doomed` accepts.
+#[cfg(target_os = "linux")]
+fn sweep(base: &Base, doomed: impl Fn(libc::pid_t) -> bool) {
     let Ok(entries) = fs::read_dir(&base.dir) else {
         return;
     };
@@ -270,13 +288,10 @@ fn sweep_stale(base: &Base) {
         else {
             continue;
         };
-        // SAFETY: signal 0 only checks for existence.
-        let owner_gone = unsafe { libc::kill(owner, 0) } != 0
-            && io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH);
-        if owner_gone && entry.path().is_dir() {
+        if doomed(owner) && entry.path().is_dir() {
             let suffix = format!("/{PARENT}/{}", name.to_string_lossy());
             tracing::info!(
-                "removing the task cgroup {} left by a worker that is gone",
+                "killing the task cgroup {} of a worker that is gone",
                 entry.path().display()
             );
             kill_members(&entry.path(), &suffix, base.v2);

@@ -3,8 +3,8 @@
 //! [`ChildSetup`] is prepared in the parent and moved into the `pre_exec`
 //! closure, where [`child_setup`] resets signal dispositions, applies the
 //! resource limits, joins the task's pids cgroup, enters the network namespace
-//! (Linux, see `netns`), drops to the task user and arms the parent-death
-//! signal. Separate because everything run in the child is held to those
+//! (Linux, see `netns`), drops to the task user, confines itself with Landlock
+//! (Linux, see `confine`) and arms the parent-death signal. Separate because everything run in the child is held to those
 //! rules, and is easier to audit in one place.
 //!
 //! The order matters: limits, the cgroup and the namespace need the worker's
@@ -35,6 +35,7 @@ enum Step {
     Limits = b'l',
     Cgroup = b'c',
     User = b'u',
+    Confine = b'L',
     Orphaned = b'o',
 }
 
@@ -44,6 +45,7 @@ impl Step {
             b'l' => "setting the resource limits",
             b'c' => "joining the task's pids cgroup",
             b'u' => "switching to the task user",
+            b'L' => "confining the task with Landlock",
             b'o' => "the worker exited while the task started",
             _ => return None,
         })
@@ -65,6 +67,9 @@ pub(super) struct ChildSetup {
     pub(super) parent_pid: libc::pid_t,
     #[cfg(target_os = "linux")]
     pub(super) net: Option<netns::Isolation>,
+    /// Landlock ruleset built by the parent (see `confine`), applied last.
+    #[cfg(target_os = "linux")]
+    pub(super) landlock_fd: Option<RawFd>,
 }
 
 impl ChildSetup {
@@ -101,6 +106,8 @@ impl ChildSetup {
             parent_pid: pid_t(std::process::id()),
             #[cfg(target_os = "linux")]
             net: None,
+            #[cfg(target_os = "linux")]
+            landlock_fd: None,
         }
     }
 
@@ -133,6 +140,12 @@ pub(super) fn child_setup(setup: &ChildSetup) -> io::Result<()> {
     }
     if let Some(user) = setup.run_as {
         become_user(user).map_err(|e| setup.fail(Step::User, e))?;
+    }
+    // After every step that opens files (the cgroup, the namespace) and
+    // the switch of user; the failure pipe stays writable (already open).
+    #[cfg(target_os = "linux")]
+    if let Some(fd) = setup.landlock_fd {
+        super::confine::restrict(fd).map_err(|e| setup.fail(Step::Confine, e))?;
     }
     #[cfg(target_os = "linux")]
     {

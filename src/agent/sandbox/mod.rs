@@ -41,8 +41,11 @@
 mod cgroup;
 mod child;
 #[cfg(target_os = "linux")]
+pub mod confine;
+#[cfg(target_os = "linux")]
 mod netns;
 mod output;
+pub mod reaper;
 mod supervise;
 mod workdir;
 
@@ -156,6 +159,10 @@ pub struct SandboxSpec {
     /// that user through (execute permission), or the task cannot reach its files.
     /// `None`: the task runs as the worker.
     pub run_as: Option<RunAs>,
+    /// Confine the task with Landlock (Linux, where the kernel offers it, see
+    /// `confine`) and `no_new_privs`: it reaches only its workdir and
+    /// read-only system paths. `false` for the owner's own local runs.
+    pub confine: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -314,9 +321,22 @@ pub fn run_with_spawn_hook(
         setup.net = Some(net);
         (setup, Some((read_end, write_end)))
     };
+    // Kept open until the child has exec'ed: the child applies it by fd.
+    #[cfg(target_os = "linux")]
+    let landlock_ruleset = if spec.confine {
+        confine::ruleset_for(&workdir).map_err(SandboxError::Io)?
+    } else {
+        None
+    };
+    #[cfg(target_os = "linux")]
+    let setup = {
+        let mut setup = setup;
+        setup.landlock_fd = landlock_ruleset.as_ref().map(AsRawFd::as_raw_fd);
+        setup
+    };
     // SAFETY: `child_setup` only makes async-signal-safe calls (getrlimit,
     // setrlimit, signal, unshare, open/write/close, socket/ioctl, prctl,
-    // setgroups/setgid/setuid) on data prepared here, and never allocates.
+    // setgroups/setgid/setuid, landlock_restrict_self) on data prepared here, and never allocates.
     unsafe { cmd.pre_exec(move || child_setup(&setup)) };
 
     let started_at = SystemTime::now();
@@ -324,6 +344,8 @@ pub fn run_with_spawn_hook(
     let spawned = cmd.spawn();
     // Ours is the last write end once the child has exec'ed or exited.
     drop(failure_write);
+    #[cfg(target_os = "linux")]
+    drop(landlock_ruleset);
     let mut child = match spawned {
         Ok(child) => child,
         Err(err) => {
@@ -464,5 +486,7 @@ fn not_started(
 
 #[cfg(test)]
 mod tests;
+#[cfg(all(test, target_os = "linux"))]
+mod tests_confine;
 #[cfg(test)]
 mod tests_contain;

@@ -19,6 +19,7 @@ pub(super) fn spec(dir: &Path, command: TaskCommand) -> SandboxSpec {
         tail_bytes: 4096,
         network: true,
         run_as: None,
+        confine: false,
     }
 }
 

@@ -176,6 +176,8 @@ async fn run_in_sandbox(
         network: true,
         // The user's own command on the user's own machine: it runs as the user.
         run_as: None,
+        // Nor is it confined: it may use whatever its user may.
+        confine: false,
     };
     let cancel = CancelFlag::new();
     let flag = cancel.clone();

@@ -161,6 +161,8 @@ pub fn exec(
         cmd.arg0(arg0).args(rest);
     }
     cmd.env(LISTEN_FD_ENV, listen_fd.to_string());
+    // The secrets this process took out of its environment at start (see `hardening`).
+    cmd.envs(crate::hardening::taken_secrets());
     match guard_pid {
         Some(pid) => cmd.env(GUARD_PID_ENV, pid.to_string()),
         None => cmd.env_remove(GUARD_PID_ENV),
