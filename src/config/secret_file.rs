@@ -36,3 +36,24 @@ pub fn load(path: &Path) -> std::io::Result<Option<String>> {
         Err(e) => Err(e),
     }
 }
+
+/// A 32-byte key kept as hex in `path`, made from the OS random source on first use. `what` names
+/// the key in errors ("ledger key"); `if_lost` tells the user what a bad file costs them.
+pub fn load_or_create_key32(path: &Path, what: &str, if_lost: &str) -> Result<[u8; 32], String> {
+    let shown = path.display();
+    match load(path) {
+        Ok(Some(text)) => hex::decode(&text)
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| format!("{shown} is not a {what} (64 hex characters): {if_lost}")),
+        Ok(None) => {
+            let mut fresh = [0u8; 32];
+            getrandom::fill(&mut fresh)
+                .map_err(|e| format!("cannot make a {what}: the OS random source failed: {e}"))?;
+            save(path, &hex::encode(fresh))
+                .map_err(|e| format!("cannot write the {what} {shown}: {e}"))?;
+            Ok(fresh)
+        }
+        Err(e) => Err(format!("cannot read the {what} {shown}: {e}")),
+    }
+}

@@ -19,32 +19,12 @@ pub const KEY_FILE: &str = "ledger-signing.key";
 
 /// Loads the ledger key from the data dir, making one on first start.
 pub fn load_or_create_key(data_dir: &Path) -> Result<SigningKey, String> {
-    let path = data_dir.join(KEY_FILE);
-    let shown = path.display();
-    match crate::config::secret_file::load(&path) {
-        Ok(Some(text)) => {
-            let seed: [u8; 32] = hex::decode(&text)
-                .ok()
-                .and_then(|b| b.try_into().ok())
-                .ok_or_else(|| {
-                    format!(
-                        "{shown} is not a ledger key (64 hex characters): restore it from a \
-                         backup; without it new checkpoints cannot be trusted against old ones"
-                    )
-                })?;
-            Ok(SigningKey::from_bytes(&seed))
-        }
-        Ok(None) => {
-            let mut seed = [0u8; 32];
-            getrandom::fill(&mut seed).map_err(|e| {
-                format!("cannot make a ledger key: the OS random source failed: {e}")
-            })?;
-            crate::config::secret_file::save(&path, &hex::encode(seed))
-                .map_err(|e| format!("cannot write the ledger key {shown}: {e}"))?;
-            Ok(SigningKey::from_bytes(&seed))
-        }
-        Err(e) => Err(format!("cannot read the ledger key {shown}: {e}")),
-    }
+    let seed = crate::config::secret_file::load_or_create_key32(
+        &data_dir.join(KEY_FILE),
+        "ledger key",
+        "restore it from a backup; without it new checkpoints cannot be trusted against old ones",
+    )?;
+    Ok(SigningKey::from_bytes(&seed))
 }
 
 /// The newest checkpoint's sequence number and time (0, 0 when none).

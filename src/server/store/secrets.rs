@@ -34,29 +34,11 @@ impl std::fmt::Debug for SecretsKey {
 impl SecretsKey {
     /// Loads the key from the data dir, making one on first start.
     pub fn load_or_create(data_dir: &Path) -> Result<SecretsKey, String> {
-        let path = data_dir.join(KEY_FILE);
-        let shown = path.display();
-        let bytes: [u8; 32] = match crate::config::secret_file::load(&path) {
-            Ok(Some(text)) => hex::decode(&text)
-                .ok()
-                .and_then(|b| b.try_into().ok())
-                .ok_or_else(|| {
-                    format!(
-                        "{shown} is not a task-secrets key (64 hex characters): restore it from \
-                         a backup, or remove it (the secrets of queued tasks are then lost)"
-                    )
-                })?,
-            Ok(None) => {
-                let mut fresh = [0u8; 32];
-                getrandom::fill(&mut fresh).map_err(|e| {
-                    format!("cannot make a task-secrets key: the OS random source failed: {e}")
-                })?;
-                crate::config::secret_file::save(&path, &hex::encode(fresh))
-                    .map_err(|e| format!("cannot write the task-secrets key {shown}: {e}"))?;
-                fresh
-            }
-            Err(e) => return Err(format!("cannot read the task-secrets key {shown}: {e}")),
-        };
+        let bytes = crate::config::secret_file::load_or_create_key32(
+            &data_dir.join(KEY_FILE),
+            "task-secrets key",
+            "restore it from a backup, or remove it (the secrets of queued tasks are then lost)",
+        )?;
         let key = UnboundKey::new(&CHACHA20_POLY1305, &bytes)
             .map_err(|_| "cannot use the task-secrets key".to_string())?;
         Ok(SecretsKey(Arc::new(LessSafeKey::new(key))))

@@ -220,22 +220,7 @@ pub fn attempts(conn: &Connection, id: &str) -> Result<Vec<Attempt>, ApiError> {
 
 /// Resolves an id or a unique prefix of one.
 pub fn resolve_id(conn: &Connection, prefix: &str) -> Result<String, ApiError> {
-    if prefix.is_empty() || !prefix.chars().all(|c| c.is_ascii_hexdigit()) {
-        return Err(ApiError::not_found("task", prefix));
-    }
-    let mut stmt =
-        conn.prepare_cached("SELECT id FROM tasks WHERE id >= ?1 AND id < ?1 || 'g' LIMIT 2")?;
-    let ids: Vec<String> = stmt
-        .query_map([prefix.to_ascii_lowercase()], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    match ids.as_slice() {
-        [one] => Ok(one.clone()),
-        [] => Err(ApiError::not_found("task", prefix)),
-        _ => Err(ApiError::conflict(
-            "ambiguous_id",
-            format!("{prefix:?} matches more than one task: give more characters"),
-        )),
-    }
+    resolve_visible_id(conn, prefix, None)
 }
 
 #[derive(Debug, Default, Clone)]
@@ -422,24 +407,24 @@ pub fn resolve_visible_id(
     prefix: &str,
     submitted_by: Option<&str>,
 ) -> Result<String, ApiError> {
-    let Some(owner) = submitted_by else {
-        return resolve_id(conn, prefix);
-    };
     if prefix.is_empty() || !prefix.chars().all(|c| c.is_ascii_hexdigit()) {
         return Err(ApiError::not_found("task", prefix));
     }
     let mut stmt = conn.prepare_cached(
-        "SELECT id FROM tasks WHERE id >= ?1 AND id < ?1 || 'g' AND submitted_by = ?2 LIMIT 2",
+        "SELECT id FROM tasks WHERE id >= ?1 AND id < ?1 || 'g' \
+         AND (?2 IS NULL OR submitted_by = ?2) LIMIT 2",
     )?;
     let ids: Vec<String> = stmt
-        .query_map(params![prefix.to_ascii_lowercase(), owner], |r| r.get(0))?
+        .query_map(params![prefix.to_ascii_lowercase(), submitted_by], |r| {
+            r.get(0)
+        })?
         .collect::<Result<_, _>>()?;
     match ids.as_slice() {
         [one] => Ok(one.clone()),
         [] => Err(ApiError::not_found("task", prefix)),
         _ => Err(ApiError::conflict(
             "ambiguous_id",
-            format!("{prefix:?} matches more than one of your tasks: give more characters"),
+            format!("{prefix:?} matches more than one task: give more characters"),
         )),
     }
 }
