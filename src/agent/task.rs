@@ -3,6 +3,7 @@
 
 use super::mask::Masker;
 use super::sandbox::{self, CancelFlag, Limits, RunAs, SandboxSpec, StreamKind};
+use crate::api::backoff::Backoff;
 use crate::api::client::{Client, ClientError};
 use crate::api::{ClaimedTask, CompleteRequest, LogUpload, Outcome, TaskCommand};
 use std::path::PathBuf;
@@ -271,7 +272,7 @@ fn mask_tails(complete: &mut CompleteRequest, o: &sandbox::Outcome, masker: &Mas
 /// Reports the result, retrying while the coordinator is unreachable. A 409 means the lease
 /// already ended (a resend after a lost answer, or the task was re-queued): nothing more to do.
 async fn report_result(client: &Client, task_id: &str, req: &CompleteRequest) {
-    let mut delay = Duration::from_millis(200);
+    let mut backoff = Backoff::new(Duration::from_millis(200), Duration::from_secs(10));
     for _ in 0..30 {
         match client.complete(task_id, req).await {
             Ok(_) => return,
@@ -282,8 +283,7 @@ async fn report_result(client: &Client, task_id: &str, req: &CompleteRequest) {
             }
             Err(e) => {
                 tracing::debug!(task = %task_id, "result not delivered yet: {e}");
-                tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(Duration::from_secs(10));
+                backoff.sleep().await;
             }
         }
     }
@@ -393,7 +393,7 @@ async fn upload_logs(
 /// Sends one chunk, retrying the same offset while the coordinator is unreachable (a resend is
 /// idempotent). Returns (next offset, cancel), or None when the lease is gone.
 async fn send_chunk(client: &Client, task_id: &str, upload: &LogUpload) -> Option<(u64, bool)> {
-    let mut delay = Duration::from_millis(100);
+    let mut backoff = Backoff::new(Duration::from_millis(100), Duration::from_secs(5));
     loop {
         match client.upload_log(task_id, upload).await {
             Ok(answer) => return Some((answer.next_offset, answer.cancel)),
@@ -403,8 +403,7 @@ async fn send_chunk(client: &Client, task_id: &str, upload: &LogUpload) -> Optio
             }
             Err(e) => {
                 tracing::debug!(task = %task_id, "log upload failed, retrying: {e}");
-                tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(Duration::from_secs(5));
+                backoff.sleep().await;
             }
         }
     }

@@ -5,6 +5,7 @@ use super::confinement::Protections;
 use super::sandbox::{self, RunAs};
 use super::task::{self, StopSignal, TaskRun};
 use super::task_user::WorkRoot;
+use crate::api::backoff::{Backoff, jittered};
 use crate::api::client::{Client, ClientError};
 use crate::api::{Capabilities, HeartbeatRequest, Intervals, NodeState, ReregisterRequest};
 use std::collections::{BTreeMap, HashMap};
@@ -137,7 +138,7 @@ pub async fn run(
     ));
     let mut tasks = JoinSet::new();
     let mut summary = WorkerSummary::default();
-    let mut backoff = Backoff::new("claiming work");
+    let mut backoff = agent_backoff("claiming work");
     let mut waiting_for_approval = false;
 
     // Claim until told to drain (or rejected).
@@ -315,7 +316,7 @@ async fn register_until_done(
     req: &ReregisterRequest,
     control: &mut mpsc::Receiver<Control>,
 ) -> Result<(), WorkerError> {
-    let mut backoff = Backoff::new("registering with the coordinator");
+    let mut backoff = agent_backoff("registering with the coordinator");
     loop {
         match shared.client.reregister(req).await {
             Ok(node) => {
@@ -355,7 +356,7 @@ async fn register_until_done(
 }
 
 async fn heartbeat_loop(shared: Arc<Shared>, register: ReregisterRequest, watchdog: bool) {
-    let mut backoff = Backoff::new("heartbeats");
+    let mut backoff = agent_backoff("heartbeats");
     let mut last_state = None;
     let mut refused = false;
     // The first heartbeat goes out at once: its answer carries the coordinator's intervals, and
@@ -451,51 +452,13 @@ async fn heartbeat_loop(shared: Arc<Shared>, register: ReregisterRequest, watchd
     }
 }
 
-/// Capped exponential backoff that reports a failure once, not every attempt.
-/// Retries slow down to this; with jitter (up to ×1.2) it stays within
-/// [`crate::api::AGENT_MAX_RETRY_PAUSE`], which coordinators rely on after a restart.
+/// The agent's retry policy: from 500 ms doubling to this cap. With jitter (up to ×1.2) it stays
+/// within [`crate::api::AGENT_MAX_RETRY_PAUSE`], which coordinators rely on after a restart.
 const BACKOFF_CAP: Duration = Duration::from_secs(16);
 
-struct Backoff {
-    what: &'static str,
-    failures: u32,
-}
-
-impl Backoff {
-    fn new(what: &'static str) -> Self {
-        Backoff { what, failures: 0 }
-    }
-
-    fn failed(&mut self, e: &ClientError) -> Duration {
-        if self.failures == 0 {
-            tracing::warn!("{} failed: {e}; retrying with backoff", self.what);
-        }
-        self.failures = self.failures.saturating_add(1);
-        let exp = self.failures.min(6);
-        jittered(Duration::from_millis(250u64 << exp).min(BACKOFF_CAP))
-    }
-
-    fn succeeded(&mut self) {
-        if self.failures > 0 {
-            tracing::info!(
-                "{} working again after {} failures",
-                self.what,
-                self.failures
-            );
-        }
-        self.failures = 0;
-    }
-}
-
-/// ±20% so a fleet does not meet a restarted coordinator all at once.
-fn jittered(d: Duration) -> Duration {
-    let mut b = [0u8; 2];
-    let r = if getrandom::fill(&mut b).is_ok() {
-        u16::from_le_bytes(b) as f64 / u16::MAX as f64
-    } else {
-        0.5
-    };
-    d.mul_f64(0.8 + 0.4 * r)
+/// The agent's backoff for `what`, logging its first failure and its recovery.
+fn agent_backoff(what: &'static str) -> Backoff {
+    Backoff::new(Duration::from_millis(500), BACKOFF_CAP).logged(what)
 }
 
 fn load_average() -> Option<f64> {
@@ -515,7 +478,7 @@ mod tests {
     /// the agent's slowest retry must come sooner.
     #[test]
     fn the_longest_retry_pause_is_within_what_coordinators_allow() {
-        let mut backoff = Backoff::new("test");
+        let mut backoff = agent_backoff("test");
         let err = ClientError::Unreachable {
             url: "http://127.0.0.1:1".into(),
             reason: "refused".into(),
@@ -523,5 +486,6 @@ mod tests {
         let longest = (0..40).map(|_| backoff.failed(&err)).max();
         assert!(longest.is_some_and(|d| d <= crate::api::AGENT_MAX_RETRY_PAUSE));
         assert!(BACKOFF_CAP.mul_f64(1.2) <= crate::api::AGENT_MAX_RETRY_PAUSE);
+        assert!(backoff.longest_pause() <= crate::api::AGENT_MAX_RETRY_PAUSE);
     }
 }

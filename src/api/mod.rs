@@ -1,8 +1,11 @@
 //! The one contract between the parts: wire types and the typed HTTP client.
 
+pub mod backoff;
 pub mod client;
+pub mod codes;
 mod control;
 mod credits;
+pub mod follow;
 pub mod ledger_chain;
 pub mod sse;
 mod tasks;

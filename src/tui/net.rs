@@ -5,6 +5,7 @@
 use super::msg::{Failure, Msg, Net, Request};
 use super::state::{CreditData, Credits, Snapshot};
 use crate::api::client::{Client, ClientError};
+use crate::api::follow::{Follower, Update, is_auth_error};
 use crate::api::{TaskSummary, now_ms};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -193,7 +194,7 @@ async fn poll_credits(
 ) -> Credits {
     let accounts = match client.credit_accounts().await {
         Ok(a) => a.accounts,
-        Err(e) if e.status() == Some(404) && e.code() == Some("no_route") => {
+        Err(e) if e.status() == Some(404) && e.code() == Some(crate::api::codes::NO_ROUTE) => {
             return Credits::Disabled;
         }
         Err(e) => return Credits::Unavailable(e.to_string()),
@@ -217,53 +218,48 @@ async fn poll_credits(
     })
 }
 
-/// Follows `/api/v1/events`, resuming after the last event seen whenever the stream drops, so
-/// a restart of the coordinator neither loses nor repeats events.
+/// Follows `/api/v1/events` and tells the UI; the follower resumes after the last event seen,
+/// so a restart of the coordinator neither loses nor repeats events. What is the dashboard's:
+/// `r` (`retry`) skips the pause, and a refused token waits for `r` instead of retrying.
 async fn follow_events(client: Client, ui: Sender<Msg>, poke: Arc<Notify>, retry: Arc<Notify>) {
-    let mut last_id = None;
-    let mut backoff = Duration::from_millis(500);
+    let mut follower = Follower::new(client, "/api/v1/events", None);
     loop {
-        let why = match client.event_stream("/api/v1/events", last_id).await {
-            Ok(mut stream) => {
-                backoff = Duration::from_millis(500);
-                if ui.send(Msg::Net(Net::StreamUp)).is_err() {
-                    return;
-                }
-                let why = loop {
-                    match stream.next().await {
-                        Some(Ok(event)) => {
-                            if ui.send(Msg::Net(Net::Event(event))).is_err() {
-                                return;
-                            }
-                            poke.notify_one();
-                        }
-                        // One event the client cannot read is skipped, not a reason to drop.
-                        Some(Err(ClientError::Garbage { .. })) => {}
-                        Some(Err(e)) => break failure(e),
-                        None => {
-                            break Failure::Unreachable(
-                                "the coordinator closed the event stream".into(),
-                            );
-                        }
-                    }
-                };
-                last_id = stream.last_id();
-                why
-            }
-            Err(e) => failure(e),
-        };
-        let refused = matches!(why, Failure::Unauthorised(_));
-        if ui.send(Msg::Net(Net::StreamDown(why))).is_err() {
-            return;
-        }
-        if refused {
-            retry.notified().await;
+        // Only while not connected: the follower is cancel-safe there, and `r` means "now".
+        let update = if follower.is_connected() {
+            follower.next().await
         } else {
             tokio::select! {
-                _ = tokio::time::sleep(backoff) => {}
-                _ = retry.notified() => {}
+                u = follower.next() => u,
+                _ = retry.notified() => {
+                    follower.retry_now();
+                    continue;
+                }
             }
-            backoff = (backoff * 2).min(Duration::from_secs(5));
+        };
+        let msg = match update {
+            Ok(Update::Up) => Net::StreamUp,
+            Ok(Update::Event(event)) => {
+                poke.notify_one();
+                Net::Event(event)
+            }
+            // One event the client cannot read is skipped, not a reason to drop.
+            Ok(Update::Skipped(_)) => continue,
+            Ok(Update::Down(down)) => Net::StreamDown(Failure::Unreachable(down.reason)),
+            Err(e) => {
+                let refused = is_auth_error(&e);
+                if ui.send(Msg::Net(Net::StreamDown(failure(e)))).is_err() {
+                    return;
+                }
+                if refused {
+                    // A refused token does not get better by asking again: wait for `r`.
+                    retry.notified().await;
+                    follower.retry_now();
+                }
+                continue;
+            }
+        };
+        if ui.send(Msg::Net(msg)).is_err() {
+            return; // the UI is gone
         }
     }
 }

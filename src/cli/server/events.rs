@@ -1,48 +1,29 @@
 //! `server events`: the coordinator's live event stream, one line per event, until Ctrl-C.
-//! A dropped connection is resumed with `Last-Event-ID`, so no event is printed twice.
+//! A dropped connection is resumed with `Last-Event-ID`, so no event is printed twice; a
+//! coordinator that is down, at the start or later, is waited for (`api::follow`'s policy).
 
 use super::Ctx;
 use crate::api::Event;
-use crate::api::client::ClientError;
+use crate::api::follow::{Down, Follower, Update};
 use crate::cli::exit::{CliError, OK};
 use crate::cli::server_args::EventsArgs;
 use std::io::Write;
-use std::time::Duration;
 
 pub fn run(ctx: &Ctx, args: EventsArgs) -> Result<u8, CliError> {
     let client = &ctx.remote.client;
     let path = format!("/api/v1/events?include_logs={}", args.include_logs);
     let json = ctx.json;
+    let url = client.base_url().to_string();
     let result = ctx.rt.block_on(async {
         let stream_all = async {
-            let mut last_id = args.after;
-            let mut pause = Duration::from_millis(200);
-            let mut connected_once = false;
+            let mut follower = Follower::new(client.clone(), path, args.after);
             loop {
-                match client.event_stream(&path, last_id).await {
-                    Ok(mut stream) => {
-                        connected_once = true;
-                        pause = Duration::from_millis(200);
-                        while let Some(item) = stream.next().await {
-                            match item {
-                                Ok(event) => print_event(&event, json),
-                                Err(ClientError::Unreachable { .. }) => break,
-                                Err(e) => return Err(e),
-                            }
-                        }
-                        last_id = stream.last_id().or(last_id);
-                        eprintln!("(event stream closed; reconnecting)");
-                    }
-                    // Refused at the start: nothing is running there, say so at once. Once
-                    // connected, a refusal is a restart in progress: keep trying.
-                    Err(e @ ClientError::Unreachable { .. }) if !connected_once => {
-                        return Err(e);
-                    }
-                    Err(ClientError::Unreachable { .. }) => {}
-                    Err(e) => return Err(e),
+                match follower.next().await? {
+                    Update::Event(event) => print_event(&event, json),
+                    Update::Skipped(why) => eprintln!("(skipped an unreadable event: {why})"),
+                    Update::Up => {}
+                    Update::Down(down) => say_down(&url, &down),
                 }
-                tokio::time::sleep(pause).await;
-                pause = (pause * 2).min(Duration::from_secs(5));
             }
         };
         tokio::select! {
@@ -51,6 +32,21 @@ pub fn run(ctx: &Ctx, args: EventsArgs) -> Result<u8, CliError> {
         }
     });
     result.map(|()| OK).map_err(|e| ctx.remote.error(e))
+}
+
+/// One line on stderr per outage; the follower keeps trying (see `api::follow`).
+fn say_down(url: &str, down: &Down) {
+    if !down.first {
+        return;
+    }
+    if down.was_up {
+        eprintln!("(event stream closed; reconnecting)");
+    } else {
+        eprintln!(
+            "(coordinator at {url} not reachable: {}; retrying until it is, Ctrl-C to stop)",
+            down.reason
+        );
+    }
 }
 
 fn print_event(event: &Event, json: bool) {

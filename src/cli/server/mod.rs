@@ -19,6 +19,7 @@ mod wait;
 use super::exit::CliError;
 use super::remote::{self, Remote};
 use super::server_args::{ServerArgs, ServerCommand};
+use crate::api::backoff::Backoff;
 use crate::api::client::ClientError;
 pub use ledger::print_verdict;
 use std::future::Future;
@@ -58,20 +59,19 @@ impl Ctx {
     }
 }
 
-/// Retries `request` while it fails as unreachable, doubling the pause each time.
+/// Retries `request` while it fails as unreachable, with the one backoff (from 250 ms).
 pub async fn retry<T, F, Fut>(request: F, tries: u32) -> Result<T, ClientError>
 where
     F: Fn() -> Fut,
     Fut: Future<Output = Result<T, ClientError>>,
 {
-    let mut pause = FIRST_BACKOFF;
+    let mut backoff = Backoff::new(FIRST_BACKOFF, Backoff::CAP);
     let mut left = tries.max(1);
     loop {
         match request().await {
             Err(ClientError::Unreachable { .. }) if left > 1 => {
                 left -= 1;
-                tokio::time::sleep(pause).await;
-                pause *= 2;
+                backoff.sleep().await;
             }
             other => return other,
         }

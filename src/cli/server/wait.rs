@@ -6,7 +6,9 @@
 //! `Last-Event-ID`, so no output line is printed twice.
 
 use super::Ctx;
+use crate::api::backoff::Backoff;
 use crate::api::client::{Client, ClientError};
+use crate::api::follow::{Follower, Update};
 use crate::api::{Event, TaskInfo, TaskState};
 use crate::cli::exit::{CliError, OK};
 use crate::cli::output::print_json;
@@ -180,15 +182,15 @@ async fn poll_until_done(
     mut tasks: Vec<TaskInfo>,
     progress: &Progress,
 ) -> Result<Vec<TaskInfo>, ClientError> {
-    let mut pause = Duration::from_millis(250);
+    // Not reset on progress: a long task is looked at every 2 s, not every 250 ms.
+    let mut pace = Backoff::new(Duration::from_millis(250), Duration::from_secs(2));
     let mut unreachable_since: Option<Instant> = None;
     loop {
         progress.show(&tasks);
         if tasks.iter().all(|t| t.state.is_terminal()) {
             return Ok(tasks);
         }
-        tokio::time::sleep(pause).await;
-        pause = (pause * 2).min(Duration::from_secs(2));
+        pace.sleep().await;
         for task in tasks.iter_mut().filter(|t| !t.state.is_terminal()) {
             match client.task(&task.id).await {
                 Ok(fresh) => {
@@ -209,47 +211,34 @@ async fn poll_until_done(
 }
 
 /// Streams one task's output to our stdout/stderr until it ends; returns the finished task.
+/// Reconnecting and resuming are the follower's; what is ours is when the task ended, and how
+/// long an unreachable coordinator is waited for.
 pub async fn follow(client: &Client, task: &TaskInfo) -> Result<TaskInfo, ClientError> {
     let path = format!("/api/v1/tasks/{}/stream", task.id);
-    let mut last_id: Option<i64> = None;
+    let mut follower = Follower::new(client.clone(), path, None);
     let mut attempt: Option<u64> = None;
-    let mut unreachable_since: Option<Instant> = None;
-    let mut pause = Duration::from_millis(200);
     loop {
-        match client.event_stream(&path, last_id).await {
-            Ok(mut stream) => {
-                unreachable_since = None;
-                pause = Duration::from_millis(200);
-                while let Some(item) = stream.next().await {
-                    match item {
-                        Ok(event) => print_event(&event, &mut attempt),
-                        Err(ClientError::Unreachable { .. }) => break,
-                        Err(e) => return Err(e),
-                    }
+        match follower.next().await? {
+            Update::Event(event) => print_event(&event, &mut attempt),
+            Update::Skipped(why) => eprintln!("(skipped an unreadable event: {why})"),
+            Update::Up => {}
+            // The stream ends after the task's last event: done if the task has ended.
+            Update::Down(down) if down.closed => match client.task(&task.id).await {
+                Ok(t) if t.state.is_terminal() => {
+                    let _ = std::io::stdout().flush();
+                    return Ok(t);
                 }
-                last_id = stream.last_id().or(last_id);
-            }
-            Err(e @ ClientError::Unreachable { .. }) => {
-                let since = *unreachable_since.get_or_insert_with(Instant::now);
-                if since.elapsed() > UNREACHABLE_GRACE {
-                    return Err(e);
+                Ok(_) | Err(ClientError::Unreachable { .. }) => {}
+                Err(e) => return Err(e),
+            },
+            Update::Down(down) => {
+                if down.since.elapsed() > UNREACHABLE_GRACE {
+                    return Err(ClientError::Unreachable {
+                        url: client.base_url().to_string(),
+                        reason: down.reason,
+                    });
                 }
-                tokio::time::sleep(pause).await;
-                pause = (pause * 2).min(Duration::from_secs(2));
-                continue;
             }
-            Err(e) => return Err(e),
-        }
-        // The stream ends after the task's last event, or when the connection dropped.
-        match client.task(&task.id).await {
-            Ok(t) if t.state.is_terminal() => {
-                let _ = std::io::stdout().flush();
-                return Ok(t);
-            }
-            Ok(_) | Err(ClientError::Unreachable { .. }) => {
-                tokio::time::sleep(pause).await;
-            }
-            Err(e) => return Err(e),
         }
     }
 }

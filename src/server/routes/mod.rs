@@ -44,7 +44,7 @@ pub fn router(app: AppState) -> Router {
 async fn no_route() -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
-        "no_route",
+        crate::api::codes::NO_ROUTE,
         "no such route: see /api/v1/openapi.json for the routes this coordinator serves",
     )
 }
