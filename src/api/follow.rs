@@ -171,3 +171,87 @@ impl Follower {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A loopback port with nothing listening: a coordinator that is down.
+    fn closed_port() -> u16 {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        drop(listener);
+        port
+    }
+
+    fn follower_of_nothing() -> Follower {
+        let url = format!("http://127.0.0.1:{}", closed_port());
+        let client = Client::new(&url, Some("t".into())).expect("client");
+        Follower::new(client, "/api/v1/events", Some(7))
+    }
+
+    fn down(update: Result<Update, ClientError>) -> Down {
+        match update {
+            Ok(Update::Down(d)) => d,
+            other => panic!("expected a Down notice, got {other:?}"),
+        }
+    }
+
+    /// Down at the start is not an error: the follower says so and keeps trying, with the
+    /// documented backoff, and keeps the resume point.
+    #[tokio::test]
+    async fn a_coordinator_down_at_start_is_reported_and_retried_with_backoff() {
+        let mut f = follower_of_nothing();
+        let first = down(f.next().await);
+        assert!(first.first && !first.was_up && !first.closed, "{first:?}");
+        assert!(first.retry_in >= Backoff::FIRST.mul_f64(0.8));
+        assert!(first.retry_in <= Backoff::FIRST.mul_f64(1.2));
+        let started = Instant::now();
+        let second = down(f.next().await);
+        // The second try came after the first pause, and is the same outage.
+        assert!(started.elapsed() >= first.retry_in, "{:?}", started.elapsed());
+        assert!(!second.first && !second.was_up);
+        assert_eq!(second.since, first.since);
+        assert!(second.retry_in >= Backoff::FIRST.mul_f64(2.0 * 0.8));
+        for _ in 0..8 {
+            f.retry_now();
+            let later = down(f.next().await);
+            assert!(later.retry_in <= Backoff::CAP.mul_f64(1.2), "{later:?}");
+        }
+        assert_eq!(f.last_id(), Some(7));
+        assert!(!f.is_connected());
+    }
+
+    /// `retry_now` skips the owed pause, even after a cancelled wait (the dashboard's `r`).
+    #[tokio::test]
+    async fn retry_now_skips_the_pause_and_waiting_is_cancel_safe() {
+        let mut f = follower_of_nothing();
+        let _ = down(f.next().await);
+        for _ in 0..6 {
+            f.retry_now();
+            let _ = down(f.next().await); // pauses grow to seconds
+        }
+        // Cancelled mid-pause: nothing is lost, the pause is still owed.
+        let cut = tokio::time::timeout(Duration::from_millis(50), f.next()).await;
+        assert!(cut.is_err(), "the pause was skipped without retry_now");
+        f.retry_now();
+        let quick = tokio::time::timeout(Duration::from_secs(2), f.next()).await;
+        assert!(matches!(quick, Ok(Ok(Update::Down(_)))), "{quick:?}");
+    }
+
+    #[test]
+    fn refused_tokens_are_auth_errors_and_nothing_else_is() {
+        let api = |status| ClientError::Api {
+            status,
+            code: super::super::codes::UNAUTHORIZED.into(),
+            message: "m".into(),
+        };
+        assert!(is_auth_error(&api(401)));
+        assert!(is_auth_error(&api(403)));
+        assert!(!is_auth_error(&api(404)));
+        assert!(!is_auth_error(&ClientError::Unreachable {
+            url: "u".into(),
+            reason: "refused".into(),
+        }));
+    }
+}
