@@ -54,7 +54,13 @@ pub struct Down {
 
 /// Whether `e` means the token was refused (401: revoked, expired, unknown; 403: the role).
 pub fn is_auth_error(e: &ClientError) -> bool {
-    matches!(e, ClientError::Api { status: 401 | 403, .. })
+    matches!(
+        e,
+        ClientError::Api {
+            status: 401 | 403,
+            ..
+        }
+    )
 }
 
 /// Follows one SSE path, reconnecting and resuming by itself. Call [`Follower::next`] in a loop.
@@ -120,10 +126,7 @@ impl Follower {
                 self.stream = None;
                 Err(e)
             }
-            None => Ok(self.went_down(
-                "the coordinator closed the event stream".into(),
-                true,
-            )),
+            None => Ok(self.went_down("the coordinator closed the event stream".into(), true)),
         }
     }
 
@@ -209,7 +212,11 @@ mod tests {
         let started = Instant::now();
         let second = down(f.next().await);
         // The second try came after the first pause, and is the same outage.
-        assert!(started.elapsed() >= first.retry_in, "{:?}", started.elapsed());
+        assert!(
+            started.elapsed() >= first.retry_in,
+            "{:?}",
+            started.elapsed()
+        );
         assert!(!second.first && !second.was_up);
         assert_eq!(second.since, first.since);
         assert!(second.retry_in >= Backoff::FIRST.mul_f64(2.0 * 0.8));
