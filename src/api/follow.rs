@@ -246,6 +246,33 @@ mod tests {
         assert!(matches!(quick, Ok(Ok(Update::Down(_)))), "{quick:?}");
     }
 
+    /// An unreadable event is skipped and said, and the events after it still come; the end
+    /// of the stream is a clean close, and the resume point is the last good event.
+    #[tokio::test]
+    async fn an_unreadable_event_is_skipped_and_the_stream_goes_on() {
+        let event = |id: i64| {
+            format!(
+                "id: {id}\ndata: {{\"id\":{id},\"at\":1,\"kind\":\"task.log\",\
+                 \"task_id\":\"t\",\"node_id\":null,\"data\":{{}}}}\n\n"
+            )
+        };
+        let mut f = follower_of_nothing();
+        f.stream = Some(EventStream::from_chunks(vec![
+            event(8),
+            "id: 9\ndata: {not an event\n\n".into(),
+            event(10),
+        ]));
+        assert!(matches!(f.next().await, Ok(Update::Event(e)) if e.id == 8));
+        assert!(
+            matches!(f.next().await, Ok(Update::Skipped(why)) if why.contains("not edgecoder's"))
+        );
+        assert!(matches!(f.next().await, Ok(Update::Event(e)) if e.id == 10));
+        assert_eq!(f.last_id(), Some(10));
+        let end = down(f.next().await);
+        assert!(end.closed && end.first, "{end:?}");
+        assert!(!f.is_connected());
+    }
+
     #[test]
     fn refused_tokens_are_auth_errors_and_nothing_else_is() {
         let api = |status| ClientError::Api {

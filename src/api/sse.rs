@@ -1,5 +1,6 @@
 //! The client side of the coordinator's Server-Sent Events: `/api/v1/events` and a task's
-//! `/stream`. One parser, used by `server events`, `tasks logs -f`, `--follow` and the dashboard.
+//! `/stream`. One parser, under the one resuming follower (`api::follow`) that `server events`,
+//! `tasks logs -f`, `--follow` and the dashboard use.
 //!
 //! A stream remembers the id of the last event it handed out; reconnecting with that id
 //! (`Last-Event-ID`) continues exactly where the dropped connection stopped, with no repeats.
@@ -46,6 +47,22 @@ impl Client {
 }
 
 impl EventStream {
+    /// A stream over fixed bytes, as if the coordinator had sent them, for the follower's tests.
+    #[cfg(test)]
+    pub(crate) fn from_chunks(chunks: Vec<String>) -> EventStream {
+        let items: Vec<reqwest::Result<bytes::Bytes>> = chunks
+            .into_iter()
+            .map(|c| Ok(bytes::Bytes::from(c)))
+            .collect();
+        EventStream {
+            url: "http://127.0.0.1:1".into(),
+            body: Box::pin(futures_util::stream::iter(items)),
+            buf: Vec::new(),
+            frame: Frame::default(),
+            last_id: None,
+        }
+    }
+
     /// The id of the last event handed out: pass it to [`Client::event_stream`] to resume.
     pub fn last_id(&self) -> Option<i64> {
         self.last_id

@@ -31,12 +31,9 @@ const WATCH_PERIOD: Duration = Duration::from_secs(1);
 
 fn failure(e: ClientError) -> Failure {
     match &e {
-        ClientError::Api {
-            status: 401 | 403,
-            message,
-            code,
-            ..
-        } => Failure::Unauthorised(format!("{message} ({code})")),
+        ClientError::Api { message, code, .. } if is_auth_error(&e) => {
+            Failure::Unauthorised(format!("{message} ({code})"))
+        }
         ClientError::Unreachable { reason, .. } => Failure::Unreachable(reason.clone()),
         _ => Failure::Other(e.to_string()),
     }
