@@ -548,6 +548,9 @@ impl Raw {
 }
 
 pub fn http() -> reqwest::Client {
+    // As the crate's own client does: reqwest is built without a provider, and which test of
+    // this one binary makes the first client must not matter.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .timeout(Duration::from_secs(20))
         .build()
