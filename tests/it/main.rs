@@ -5,6 +5,8 @@
 mod common;
 mod control_common;
 mod credits_common;
+mod machine;
+mod waits;
 mod worker_common;
 
 mod cli_server;
