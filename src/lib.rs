@@ -9,5 +9,7 @@ pub mod hardening;
 pub mod runs;
 pub mod sd_notify;
 pub mod server;
+#[cfg(test)]
+mod test_support;
 pub mod tui;
 pub mod version;

@@ -10,22 +10,7 @@ use std::process::{Child, Command, Stdio};
 pub fn command(root: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_edgecoder"));
     for (key, _) in std::env::vars() {
-        if key.starts_with("EDGECODER_")
-            || [
-                "EDGE_RUNTIME_MODE",
-                "AGENT_ID",
-                "COORDINATOR_URL",
-                "MESH_AUTH_TOKEN",
-                "ADMIN_API_TOKEN",
-                "MAX_CONCURRENT_TASKS",
-                "NETWORK_MODE",
-                "AGENT_REGISTRATION_TOKEN",
-                "COORDINATOR_FEE_BPS",
-                "OLLAMA_HOST",
-                "OLLAMA_MODEL",
-            ]
-            .contains(&key.as_str())
-        {
+        if edgecoder::config::env_scrub::is_edgecoder_env(&key) {
             cmd.env_remove(key);
         }
     }

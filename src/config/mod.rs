@@ -3,6 +3,7 @@
 //! Precedence, highest first: command-line flag > environment variable > env file > config file >
 //! default. A file that exists but does not parse stops start-up; it never falls back silently.
 
+pub mod env_scrub;
 pub mod envfile;
 pub mod paths;
 pub mod private_dir;

@@ -85,7 +85,9 @@ fn run_fork_bomb(run_as: Option<RunAs>) -> Outcome {
 #[test]
 fn fork_bomb_is_held_by_the_pids_cgroup() {
     if !pids_cgroup_available() {
-        eprintln!("skipped: no pids cgroup can be made here, so nothing holds a root fork bomb");
+        crate::test_support::skip_unless_ci(
+            "no pids cgroup can be made here, so nothing holds a root fork bomb",
+        );
         return;
     }
     // As the worker's own user, root included: only pids.max holds it.
@@ -97,7 +99,9 @@ fn fork_bomb_is_held_by_the_pids_cgroup() {
 fn fork_bomb_is_held_as_an_unprivileged_user() {
     let run_as = if is_root() {
         let Some(user) = nobody() else {
-            eprintln!("skipped: running as root and there is no user nobody to drop to");
+            crate::test_support::skip_unless_ci(
+                "running as root and there is no user nobody to drop to",
+            );
             return;
         };
         Some(user)
@@ -111,11 +115,11 @@ fn fork_bomb_is_held_as_an_unprivileged_user() {
 #[test]
 fn task_runs_as_the_task_user() {
     if !is_root() {
-        eprintln!("skipped: only root can run a task as another user");
+        crate::test_support::skip_unless_ci("only root can run a task as another user");
         return;
     }
     let Some(user) = nobody() else {
-        eprintln!("skipped: no user nobody here");
+        crate::test_support::skip_unless_ci("no user nobody here");
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -168,7 +172,7 @@ fn task_runs_as_the_task_user() {
 #[test]
 fn failure_to_switch_user_is_a_spawn_error() {
     if !is_root() {
-        eprintln!("skipped: only root can ask for another user");
+        crate::test_support::skip_unless_ci("only root can ask for another user");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -195,7 +199,7 @@ fn failure_to_switch_user_is_a_spawn_error() {
 #[test]
 fn escaped_descendant_is_killed_or_at_least_not_waited_for() {
     if !Path::new("/usr/bin/setsid").exists() {
-        eprintln!("skipped: no setsid(1)");
+        crate::test_support::skip_unless_ci("no setsid(1)");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
