@@ -412,5 +412,5 @@ fn ask_cancel(state: &mut State) {
 }
 
 fn short(id: &str) -> String {
-    crate::cli::output::short_id(id)
+    crate::fmt::short_id(id)
 }
