@@ -12,3 +12,6 @@ pub mod sd_notify;
 pub mod server;
 pub mod tui;
 pub mod version;
+
+#[cfg(test)]
+mod arch_tests;
