@@ -1,7 +1,7 @@
 //! `edgecoder serve`: resolve settings, start the coordinator, serve until a signal.
 
 use super::args::{AgentArgs, Mode, ServeArgs};
-use super::config_cmd::discovery;
+use super::common_args::discovery;
 use super::exit::{CliError, OK};
 use super::signals;
 use crate::agent::sandbox::RunAs;
