@@ -71,7 +71,7 @@ pub fn main() -> u8 {
         Command::Dash(args) => dash::run(args),
         Command::Ledger(args) => ledger_offline::run(args),
         Command::Service(args) => service::run(args),
-        Command::UpdateGuard(args) => Ok(crate::server::update::guard::run(args.into())),
+        Command::UpdateGuard(args) => Ok(crate::server::self_update::guard::run(args.into())),
     };
     match result {
         Ok(code) => code,

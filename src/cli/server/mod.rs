@@ -9,11 +9,11 @@ mod mode;
 mod nodes;
 mod queue;
 mod secrets;
+mod self_update;
 mod status;
 mod submit;
 mod tasks;
 mod tokens;
-mod update;
 mod wait;
 
 use super::exit::CliError;
@@ -97,6 +97,6 @@ pub fn run(args: ServerArgs) -> Result<u8, CliError> {
         ServerCommand::Mode(args) => mode::run(&ctx, args),
         ServerCommand::Credits(cmd) => credits::run(&ctx, cmd),
         ServerCommand::Ledger(cmd) => ledger::run(&ctx, cmd),
-        ServerCommand::Update(cmd) => update::run(&ctx, cmd),
+        ServerCommand::Update(cmd) => self_update::run(&ctx, cmd),
     }
 }

@@ -5,7 +5,7 @@ use crate::server::AppState;
 use crate::server::auth::{Admin, Owner};
 use crate::server::error::ApiError;
 use crate::server::extract::ApiJson;
-use crate::server::update;
+use crate::server::self_update;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
@@ -16,7 +16,7 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn status(State(app): State<AppState>, _: Owner) -> Result<Json<UpdateStatus>, ApiError> {
-    Ok(Json(update::status(&app).await?))
+    Ok(Json(self_update::status(&app).await?))
 }
 
 /// 202: the update is accepted and runs on (drain, swap, restart); follow it with GET.
@@ -25,6 +25,6 @@ async fn start(
     Admin(caller): Admin,
     ApiJson(req): ApiJson<UpdateStartRequest>,
 ) -> Result<(StatusCode, Json<UpdateInfo>), ApiError> {
-    let info = update::start(&app, &caller.token_id, req).await?;
+    let info = self_update::start(&app, &caller.token_id, req).await?;
     Ok((StatusCode::ACCEPTED, Json(info)))
 }
