@@ -21,8 +21,8 @@ mod logs;
 pub mod output;
 pub mod parse;
 pub mod remote;
+mod remote_cmd;
 mod serve;
-mod server;
 pub mod server_args;
 mod service;
 pub mod service_args;
@@ -61,7 +61,7 @@ pub fn main() -> u8 {
         Command::Env(args) => env_cmd::run(args),
         Command::Logs(args) => logs::run(args),
         Command::Config(cmd) => config_cmd::run(cmd),
-        Command::Server(args) => server::run(args),
+        Command::Server(args) => remote_cmd::run(args),
         Command::Login(args) => login::login(args),
         Command::Logout(args) => login::logout(args),
         Command::Completions(args) => generate::completions(args),

@@ -1,4 +1,6 @@
 //! `edgecoder server …`: a typed HTTP client of a running coordinator, one module per area.
+//! Named `remote_cmd` so that `server` alone always means the coordinator (`crate::server`);
+//! the connection plumbing the commands share is `cli::remote`.
 
 mod audit;
 mod blacklist;
