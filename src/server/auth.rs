@@ -196,3 +196,30 @@ fn check_mesh_token(parts: &Parts, app: &AppState) -> Result<(), ApiError> {
         Err(ApiError::unauthorized("wrong mesh token (x-mesh-token)"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caller(role: Role) -> Caller {
+        Caller {
+            token_id: "t".into(),
+            role,
+            name: "n".into(),
+        }
+    }
+
+    #[test]
+    fn each_role_includes_the_ones_below_it() {
+        assert!(caller(Role::Admin).has(Role::Owner));
+        assert!(caller(Role::Owner).has(Role::User));
+        assert!(!caller(Role::Owner).has(Role::Admin));
+        assert!(!caller(Role::User).has(Role::Owner));
+        let refused = caller(Role::User).require(Role::Admin).unwrap_err();
+        assert_eq!(refused.status, axum::http::StatusCode::FORBIDDEN);
+        assert_eq!(
+            refused.message,
+            "this needs the admin role; your token has user"
+        );
+    }
+}
