@@ -5,6 +5,7 @@ pub mod agent;
 pub mod api;
 pub mod cli;
 pub mod config;
+pub mod fmt;
 pub mod hardening;
 pub mod runs;
 pub mod sd_notify;
@@ -13,3 +14,6 @@ pub mod server;
 mod test_support;
 pub mod tui;
 pub mod version;
+
+#[cfg(test)]
+mod arch_tests;

@@ -7,17 +7,17 @@ mod control;
 mod credits;
 pub mod follow;
 pub mod ledger_chain;
+mod self_update;
 pub mod sse;
 mod tasks;
 mod types;
-mod update;
 pub mod url;
 
 pub use control::*;
 pub use credits::*;
+pub use self_update::*;
 pub use tasks::*;
 pub use types::*;
-pub use update::*;
 
 /// The longest pause an agent makes between retries while its coordinator is unreachable (its
 /// backoff cap with the largest jitter). A restarted coordinator allows this on top of a lease's

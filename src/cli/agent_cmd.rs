@@ -1,7 +1,7 @@
 //! `edgecoder agent` (and `serve --mode worker`): the worker in the foreground.
 
 use super::args::AgentArgs;
-use super::config_cmd::discovery;
+use super::common_args::discovery;
 use super::exit::{CliError, OK, UNAUTHORISED};
 use crate::agent::worker::{self, WorkerOptions};
 use crate::agent::{capabilities, confinement, credentials, task_user};
@@ -69,7 +69,7 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
     // The node secret goes with every request: never in clear to another machine unless the
     // owner said the network is trusted (`enroll --allow-insecure` records that).
     let allow_insecure = resolved.boolean("allow_insecure")?.unwrap_or(false);
-    super::enroll::check_transport(url, allow_insecure)?;
+    super::common_args::check_transport(url, allow_insecure)?;
     let client = Client::new(url, Some(secret))
         .map_err(|e| CliError::error(e.to_string()))?
         .with_mesh_token(resolved.get("mesh_auth_token").map(str::to_string))

@@ -1,5 +1,6 @@
 //! The command line, as clap definitions only; the work lives in one module per command family.
 
+pub use super::common_args::ConfigArgs;
 pub use super::dash_args::DashArgs;
 use super::local_args::{GcArgs, TaskArgs};
 pub use super::server_args::*;
@@ -221,17 +222,6 @@ impl Mode {
             .copied()
             .find(|m| m.as_str() == s)
     }
-}
-
-/// Where configuration is looked for; shared by every command that reads it.
-#[derive(Debug, Clone, Args, Default)]
-pub struct ConfigArgs {
-    /// Config file (default: ./edgecoder.toml, then the user and system config dirs).
-    #[arg(long, global = true, env = "EDGECODER_CONFIG", value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir).
-    #[arg(long, global = true, env = "EDGECODER_ENV_FILE", value_name = "FILE")]
-    pub env_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -1,18 +1,12 @@
 //! `edgecoder config show`.
 
-use super::args::{ConfigArgs, ConfigCommand};
+use super::args::ConfigCommand;
+use super::common_args::discovery;
 use super::exit::{CliError, OK};
 use crate::config::envfile::{is_secret, mask};
-use crate::config::{self, Discovery, Resolved};
+use crate::config::{self, Resolved};
 use serde_json::json;
 use std::collections::BTreeMap;
-
-pub fn discovery(args: &ConfigArgs) -> Discovery {
-    Discovery {
-        config_file: args.config.clone(),
-        env_file: args.env_file.clone(),
-    }
-}
 
 pub fn run(cmd: ConfigCommand) -> Result<u8, CliError> {
     match cmd {

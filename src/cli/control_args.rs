@@ -1,5 +1,5 @@
 //! Clap definitions of the control-plane commands: `edgecoder server blacklist | audit | mode`.
-//! The work is in `cli/server/{blacklist,audit,mode}.rs`.
+//! The work is in `cli/remote_cmd/{blacklist,audit,mode}.rs`.
 
 use clap::{ArgGroup, Args, Subcommand};
 

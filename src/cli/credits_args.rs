@@ -1,6 +1,6 @@
 //! Clap definitions of `edgecoder server credits …`, `server ledger …` and the offline
-//! `edgecoder ledger verify`; the work is in `cli/server/credits.rs`, `cli/server/ledger.rs` and
-//! `cli/ledger_offline.rs`.
+//! `edgecoder ledger verify`; the work is in `cli/remote_cmd/credits.rs`,
+//! `cli/remote_cmd/ledger.rs` and `cli/ledger_offline.rs`.
 
 use clap::{Args, Subcommand};
 use std::path::PathBuf;

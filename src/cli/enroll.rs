@@ -2,7 +2,7 @@
 //! coordinator is in the env file.
 
 use super::args::EnrollArgs;
-use super::config_cmd::discovery;
+use super::common_args::discovery;
 use super::exit::{CliError, ERROR, OK, UNAUTHORISED, UNREACHABLE};
 use crate::agent::{capabilities, credentials};
 use crate::api::client::{Client, ClientError};
@@ -127,28 +127,4 @@ fn read_token(args: &EnrollArgs) -> Result<String, CliError> {
         return Err(CliError::usage("the enrollment token is empty"));
     }
     Ok(token)
-}
-
-/// Refuses to send a secret over plain HTTP to another machine unless told to (one check for every
-/// command: [`CoordinatorUrl::check_secret_transport`]).
-pub fn check_transport(url: &str, allow_insecure: bool) -> Result<(), CliError> {
-    CoordinatorUrl::parse(url)
-        .and_then(|u| u.check_secret_transport(allow_insecure))
-        .map_err(CliError::usage)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::check_transport;
-
-    #[test]
-    fn plain_http_only_to_loopback() {
-        assert!(check_transport("HTTP://coord.example.com:4301", false).is_err());
-        assert!(check_transport("http://127.0.0.1:4301", false).is_ok());
-        assert!(check_transport("http://localhost:4301/", false).is_ok());
-        assert!(check_transport("http://[::1]:4301", false).is_ok());
-        assert!(check_transport("https://coord.example.com", false).is_ok());
-        assert!(check_transport("http://coord.example.com:4301", false).is_err());
-        assert!(check_transport("http://10.0.0.5:4301", true).is_ok());
-    }
 }

@@ -1,7 +1,7 @@
 //! `edgecoder env`: the env file, edited in place with comments, order and unknown keys kept.
 
 use super::args::{EnvArgs, EnvCommand};
-use super::config_cmd::discovery;
+use super::common_args::discovery;
 use super::exit::{CliError, NOT_FOUND, OK};
 use crate::config::envfile::{self, EnvFile, is_known, is_secret, mask, validate_known};
 use std::path::{Path, PathBuf};

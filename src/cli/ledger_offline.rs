@@ -84,7 +84,7 @@ pub fn run(args: OfflineLedgerArgs) -> Result<u8, CliError> {
             if json {
                 print_json(&verdict)?;
             } else {
-                super::server::print_verdict(&verdict, colour_enabled());
+                super::remote_cmd::print_verdict(&verdict, colour_enabled());
                 if since > 0 {
                     println!(
                         "  the export starts after seq {since}: its first entry's link to earlier \

@@ -1,7 +1,7 @@
 //! Clap definitions of the local-only run commands, `edgecoder task …` and `edgecoder gc`; the
 //! work is in `cli/task_cmd/` and `cli/gc.rs`.
 
-use super::args::ConfigArgs;
+use super::common_args::ConfigArgs;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 

@@ -1,7 +1,7 @@
 //! `edgecoder logs`: reads the JSON log files of `serve` and `agent` directly (no server needed).
 
 use super::args::LogsArgs;
-use super::config_cmd::discovery;
+use super::common_args::discovery;
 use super::exit::{CliError, NOT_FOUND, OK};
 use crate::config;
 use serde_json::Value;

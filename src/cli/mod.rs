@@ -2,6 +2,7 @@
 
 mod agent_cmd;
 pub mod args;
+pub mod common_args;
 mod config_cmd;
 pub mod control_args;
 pub mod credits_args;
@@ -20,8 +21,8 @@ mod logs;
 pub mod output;
 pub mod parse;
 pub mod remote;
+mod remote_cmd;
 mod serve;
-mod server;
 pub mod server_args;
 mod service;
 pub mod service_args;
@@ -60,7 +61,7 @@ pub fn main() -> u8 {
         Command::Env(args) => env_cmd::run(args),
         Command::Logs(args) => logs::run(args),
         Command::Config(cmd) => config_cmd::run(cmd),
-        Command::Server(args) => server::run(args),
+        Command::Server(args) => remote_cmd::run(args),
         Command::Login(args) => login::login(args),
         Command::Logout(args) => login::logout(args),
         Command::Completions(args) => generate::completions(args),
@@ -70,7 +71,7 @@ pub fn main() -> u8 {
         Command::Dash(args) => dash::run(args),
         Command::Ledger(args) => ledger_offline::run(args),
         Command::Service(args) => service::run(args),
-        Command::UpdateGuard(args) => Ok(crate::server::update::guard::run(args.into())),
+        Command::UpdateGuard(args) => Ok(crate::server::self_update::guard::run(args.into())),
     };
     match result {
         Ok(code) => code,

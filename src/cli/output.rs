@@ -1,5 +1,8 @@
 //! How commands print: aligned tables for people (coloured only on a terminal and never with
-//! `NO_COLOR`), pretty JSON for `--json`, and small formatters for ages, sizes and durations.
+//! `NO_COLOR`), pretty JSON for `--json`, and the short formatters (re-exported from `crate::fmt`).
+
+// The text formatters live in `crate::fmt` so the dashboard can use them without `cli`.
+pub use crate::fmt::{age, clip, mib, short_duration, short_id};
 
 use super::exit::CliError;
 use serde::Serialize;
@@ -126,47 +129,6 @@ impl Table {
     }
 }
 
-/// "3s", "5m", "2h", "4d": how long ago a millisecond timestamp was.
-pub fn age(at_ms: i64, now_ms: i64) -> String {
-    let secs = ((now_ms - at_ms).max(0) / 1000) as u64;
-    short_duration(secs)
-}
-
-pub fn short_duration(secs: u64) -> String {
-    match secs {
-        0..60 => format!("{secs}s"),
-        60..3600 => format!("{}m", secs / 60),
-        3600..86400 => format!("{}h", secs / 3600),
-        _ => format!("{}d", secs / 86400),
-    }
-}
-
-/// Megabytes the way people read them: "512M", "15.6G".
-pub fn mib(mib: u64) -> String {
-    if mib >= 1024 {
-        format!("{:.1}G", mib as f64 / 1024.0)
-    } else {
-        format!("{mib}M")
-    }
-}
-
-/// An id cut to 12 characters for narrow screens (the dashboard); any unique prefix is accepted
-/// as input. CLI tables print whole ids, so they can be pasted into scripts.
-pub fn short_id(id: &str) -> String {
-    id.chars().take(12).collect()
-}
-
-/// Cuts a cell to `max` characters with an ellipsis.
-pub fn clip(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
-        s.push('…');
-        s
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,13 +140,5 @@ mod tests {
         t.plain_row(vec!["a".into(), "failed".into()]);
         assert_eq!(t.render(false), "ID   STATE\nabc  ok\na    failed\n");
         assert!(t.render(true).contains("\x1b[32mok\x1b[0m"));
-    }
-
-    #[test]
-    fn formatters() {
-        assert_eq!(age(0, 90_000), "1m");
-        assert_eq!(short_duration(7200), "2h");
-        assert_eq!(mib(2048), "2.0G");
-        assert_eq!(clip("abcdef", 4), "abc…");
     }
 }

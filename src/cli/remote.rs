@@ -4,9 +4,9 @@
 //! `server.json` > `http://127.0.0.1:4301`. Token: `--token` > `EDGECODER_TOKEN` > the token
 //! `edgecoder login` stored for that URL.
 
-use super::args::ConfigArgs;
-use super::config_cmd::discovery;
-use super::enroll::check_transport;
+use super::common_args::ConfigArgs;
+use super::common_args::check_transport;
+use super::common_args::discovery;
 use super::exit::{self, CliError};
 use crate::api::client::{Client, ClientError};
 use crate::api::url::CoordinatorUrl;

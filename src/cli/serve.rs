@@ -1,7 +1,7 @@
 //! `edgecoder serve`: resolve settings, start the coordinator, serve until a signal.
 
 use super::args::{AgentArgs, Mode, ServeArgs};
-use super::config_cmd::discovery;
+use super::common_args::discovery;
 use super::exit::{CliError, OK};
 use super::signals;
 use crate::agent::sandbox::RunAs;
@@ -368,9 +368,9 @@ fn show_first_admin_token(token: &str, data_dir: &std::path::Path) -> Result<(),
 
 /// The last step of a self-update: become the new binary, same pid, arguments and socket.
 #[cfg(unix)]
-fn restart_into(plan: crate::server::update::RestartPlan) -> Result<u8, CliError> {
+fn restart_into(plan: crate::server::self_update::RestartPlan) -> Result<u8, CliError> {
     println!("restarting into the new binary ({})", plan.exe.display());
-    let e = crate::server::update::swap::exec(
+    let e = crate::server::self_update::swap::exec(
         &plan.exe,
         &plan.args,
         plan.listen_fd,
@@ -384,7 +384,7 @@ fn restart_into(plan: crate::server::update::RestartPlan) -> Result<u8, CliError
 }
 
 #[cfg(not(unix))]
-fn restart_into(_plan: crate::server::update::RestartPlan) -> Result<u8, CliError> {
+fn restart_into(_plan: crate::server::self_update::RestartPlan) -> Result<u8, CliError> {
     Err(CliError::error("self-update needs a Unix system"))
 }
 

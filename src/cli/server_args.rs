@@ -1,4 +1,4 @@
-//! Clap definitions of `edgecoder server …`, `login` and `logout`; the work is in `cli/server/`.
+//! Clap definitions of `edgecoder server …`, `login` and `logout`; the work is in `cli/remote_cmd/`.
 
 use super::control_args::{AuditArgs, BlacklistCommand, ModeArgs};
 use super::remote::RemoteArgs;

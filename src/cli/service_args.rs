@@ -1,5 +1,5 @@
 //! Clap definitions of `edgecoder service …` and of the hidden update guard; the work is in
-//! `cli/service.rs` and `server/update/guard.rs`.
+//! `cli/service.rs` and `server/self_update/guard.rs`.
 
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
@@ -74,9 +74,9 @@ pub struct UpdateGuardArgs {
     pub args: Vec<std::ffi::OsString>,
 }
 
-impl From<UpdateGuardArgs> for crate::server::update::guard::GuardPlan {
+impl From<UpdateGuardArgs> for crate::server::self_update::guard::GuardPlan {
     fn from(a: UpdateGuardArgs) -> Self {
-        crate::server::update::guard::GuardPlan {
+        crate::server::self_update::guard::GuardPlan {
             parent: a.parent,
             health_url: a.health_url,
             version: a.expect_version,

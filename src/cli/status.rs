@@ -1,7 +1,7 @@
 //! `edgecoder status`: this node at a glance, and where its files are.
 
 use super::args::StatusArgs;
-use super::config_cmd::discovery;
+use super::common_args::discovery;
 use super::exit::{CliError, OK};
 use crate::agent::credentials;
 use crate::api::client::{Client, ClientError};

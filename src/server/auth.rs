@@ -83,13 +83,19 @@ pub struct Caller {
 
 impl Caller {
     /// Admin may do everything an owner may, and an owner everything a user may.
-    pub fn require(&self, needed: Role) -> Result<(), ApiError> {
+    pub fn has(&self, needed: Role) -> bool {
         let rank = |r: Role| match r {
             Role::User => 0,
             Role::Owner => 1,
             Role::Admin => 2,
         };
-        if rank(self.role) >= rank(needed) {
+        rank(self.role) >= rank(needed)
+    }
+
+    /// For checks that depend on the request's content (what role a new token asks for); a
+    /// handler whose every call needs a role takes the `Owner` or `Admin` extractor instead.
+    pub fn require(&self, needed: Role) -> Result<(), ApiError> {
+        if self.has(needed) {
             Ok(())
         } else {
             Err(ApiError::forbidden(format!(
@@ -107,6 +113,37 @@ impl FromRequestParts<AppState> for Caller {
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, ApiError> {
         let token = bearer(parts)?;
         app.auth.api_caller(&app.store, token).await
+    }
+}
+
+/// A caller whose token has at least the owner role; any lower role gets 403. Put it first among
+/// a handler's extractors so the role is checked before the body is read.
+#[derive(Debug, Clone)]
+pub struct Owner(pub Caller);
+
+/// A caller whose token has the admin role; any lower role gets 403.
+#[derive(Debug, Clone)]
+pub struct Admin(pub Caller);
+
+async fn caller_with(parts: &mut Parts, app: &AppState, needed: Role) -> Result<Caller, ApiError> {
+    let caller = Caller::from_request_parts(parts, app).await?;
+    caller.require(needed)?;
+    Ok(caller)
+}
+
+impl FromRequestParts<AppState> for Owner {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, ApiError> {
+        caller_with(parts, app, Role::Owner).await.map(Owner)
+    }
+}
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, ApiError> {
+        caller_with(parts, app, Role::Admin).await.map(Admin)
     }
 }
 
@@ -157,5 +194,32 @@ fn check_mesh_token(parts: &Parts, app: &AppState) -> Result<(), ApiError> {
         Ok(())
     } else {
         Err(ApiError::unauthorized("wrong mesh token (x-mesh-token)"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caller(role: Role) -> Caller {
+        Caller {
+            token_id: "t".into(),
+            role,
+            name: "n".into(),
+        }
+    }
+
+    #[test]
+    fn each_role_includes_the_ones_below_it() {
+        assert!(caller(Role::Admin).has(Role::Owner));
+        assert!(caller(Role::Owner).has(Role::User));
+        assert!(!caller(Role::Owner).has(Role::Admin));
+        assert!(!caller(Role::User).has(Role::Owner));
+        let refused = caller(Role::User).require(Role::Admin).unwrap_err();
+        assert_eq!(refused.status, axum::http::StatusCode::FORBIDDEN);
+        assert_eq!(
+            refused.message,
+            "this needs the admin role; your token has user"
+        );
     }
 }

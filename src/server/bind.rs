@@ -45,7 +45,7 @@ pub enum BindError {
 
 pub async fn bind(req: &BindRequest) -> Result<tokio::net::TcpListener, BindError> {
     // A coordinator that updated itself handed its socket over: same port, no gap in listening.
-    if let Some(std_listener) = super::update::swap::adopt_listener() {
+    if let Some(std_listener) = super::self_update::swap::adopt_listener() {
         let adopted = std_listener
             .set_nonblocking(true)
             .and_then(|()| tokio::net::TcpListener::from_std(std_listener));

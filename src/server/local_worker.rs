@@ -24,7 +24,7 @@ pub async fn credential(app: &AppState, capabilities: Capabilities) -> Result<St
                 && hashes_equal(&hash, &hash_secret(&saved))
                 && state == NodeState::Approved.as_str()
             {
-                app.update.set_local_node(id_of(&saved));
+                app.self_update.set_local_node(id_of(&saved));
                 return Ok(saved);
             }
         }
@@ -46,7 +46,7 @@ pub async fn credential(app: &AppState, capabilities: Capabilities) -> Result<St
         .await
         .map_err(|e| ServeError::Setup(e.detail()))?;
     app.mark_known(&node.id);
-    app.update.set_local_node(&node.id);
+    app.self_update.set_local_node(&node.id);
     secret_file::save(&path, &secret)
         .map_err(|e| ServeError::Setup(format!("cannot save {}: {e}", path.display())))?;
     Ok(secret)

@@ -14,8 +14,8 @@ pub mod local_worker;
 mod metrics;
 pub mod openapi;
 mod routes;
+pub mod self_update;
 pub mod store;
-pub mod update;
 
 use crate::api::{Intervals, TokenCreateRequest, TokenKind};
 use std::collections::HashSet;
@@ -85,7 +85,7 @@ pub struct App {
     /// True once shutdown began: long-polls and streams end, readiness fails.
     pub shutdown: watch::Sender<bool>,
     /// Self-update: the binary and socket to hand over, the local worker to drain.
-    pub update: update::Updater,
+    pub self_update: self_update::Updater,
     /// The network mode, blacklisted addresses and rate limits, in memory.
     pub control: control::ControlPlane,
     /// Signs ledger checkpoints (loaded from, or made in, the data dir).
@@ -185,7 +185,7 @@ impl Coordinator {
             ledger_key,
             secrets_key,
             pressure: Pressure::default(),
-            update: update::Updater::default(),
+            self_update: self_update::Updater::default(),
         });
         let new_admin_token = bootstrap_admin(&app).await?;
         load_control_state(&app).await?;
@@ -207,7 +207,7 @@ impl Coordinator {
         #[cfg(unix)]
         {
             use std::os::unix::io::AsRawFd;
-            app.update.set_listener(
+            app.self_update.set_listener(
                 listener.as_raw_fd(),
                 &format!("http://{}", loopback_of(addr)),
             );
@@ -237,7 +237,7 @@ impl Coordinator {
     pub async fn run(
         self,
         stop: impl std::future::Future<Output = ()> + Send + 'static,
-    ) -> Option<update::RestartPlan> {
+    ) -> Option<self_update::RestartPlan> {
         let app = self.started.app.clone();
         let sweeper = tokio::spawn(sweep_loop(app.clone()));
         let ledger_upkeep = tokio::spawn(ledger_loop(app.clone()));
@@ -247,7 +247,7 @@ impl Coordinator {
         let graceful = async move {
             tokio::select! {
                 _ = stop => {}
-                _ = shutdown_app.update.restart_requested() => {}
+                _ = shutdown_app.self_update.restart_requested() => {}
             }
             tracing::info!("shutting down: no new connections; finishing requests in flight");
             shutdown_app.shutdown.send_replace(true);
@@ -261,7 +261,7 @@ impl Coordinator {
         if let Err(e) = app.store.checkpoint().await {
             tracing::warn!("final checkpoint failed: {e}");
         }
-        let restart = app.update.take_restart();
+        let restart = app.self_update.take_restart();
         if restart.is_none() {
             bind::remove_server_json(&app.settings.data_dir);
         }
@@ -293,11 +293,11 @@ fn display_addr(addr: SocketAddr) -> String {
 
 /// Serving: an update that re-executed into this process (or was rolled back to it) is finished.
 async fn finish_update(app: AppState) {
-    update::swap::reap_guard();
+    self_update::swap::reap_guard();
     let version = crate::version::current();
     match app
         .store
-        .write(move |ctx| update::record::recover(ctx, version))
+        .write(move |ctx| self_update::record::recover(ctx, version))
         .await
     {
         Ok(Some(done)) => tracing::info!(

@@ -131,7 +131,7 @@ fn reselect(state: &mut State, tab: Tab, is: impl Fn(&State, usize) -> bool) {
         let page = super::layout::page(state, tab);
         let pos = &mut state.pos[tab.index()];
         pos.selected = row;
-        super::update::keep_visible(pos, page);
+        pos.keep_visible(page);
     }
 }
 

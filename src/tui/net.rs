@@ -87,7 +87,7 @@ pub fn start(
                         let done = match client.cancel(&id).await {
                             Ok(t) => Ok(format!(
                                 "task {} cancel requested (now {})",
-                                crate::cli::output::short_id(&t.id),
+                                crate::fmt::short_id(&t.id),
                                 t.state.as_str()
                             )),
                             Err(e) => Err(format!("cancel {id} failed: {e}")),

@@ -112,6 +112,18 @@ pub struct ListPos {
     pub offset: usize,
 }
 
+impl ListPos {
+    /// Scrolls so the selected row lies within a page of `page` rows.
+    pub fn keep_visible(&mut self, page: usize) {
+        let page = page.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + page {
+            self.offset = self.selected + 1 - page;
+        }
+    }
+}
+
 /// The credits area of the coordinator, as far as this token may see it.
 #[derive(Debug, Clone, Default)]
 pub enum Credits {

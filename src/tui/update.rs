@@ -32,7 +32,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.size = (w, h);
             for tab in Tab::ALL {
                 let page = layout::page(state, tab);
-                keep_visible(&mut state.pos[tab.index()], page);
+                state.pos[tab.index()].keep_visible(page);
             }
             vec![]
         }
@@ -127,7 +127,7 @@ fn normal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             state.expanded = !state.expanded;
             for tab in Tab::ALL {
                 let page = layout::page(state, tab);
-                keep_visible(&mut state.pos[tab.index()], page);
+                state.pos[tab.index()].keep_visible(page);
             }
         }
         KeyCode::Char('a') if !state.read_only => return node_action(state, "approve"),
@@ -157,17 +157,7 @@ pub fn step(state: &mut State, delta: isize) {
     }
     let target = (pos.selected as isize).saturating_add(delta);
     pos.selected = target.clamp(0, len as isize - 1) as usize;
-    keep_visible(pos, page);
-}
-
-/// Scrolls so the selected row lies within a page of `page` rows.
-pub fn keep_visible(pos: &mut ListPos, page: usize) {
-    let page = page.max(1);
-    if pos.selected < pos.offset {
-        pos.offset = pos.selected;
-    } else if pos.selected >= pos.offset + page {
-        pos.offset = pos.selected + 1 - page;
-    }
+    pos.keep_visible(page);
 }
 
 fn click(state: &mut State, x: u16, y: u16) {
@@ -412,5 +402,5 @@ fn ask_cancel(state: &mut State) {
 }
 
 fn short(id: &str) -> String {
-    crate::cli::output::short_id(id)
+    crate::fmt::short_id(id)
 }

@@ -5,7 +5,7 @@ mod logs;
 mod run;
 mod view;
 
-use super::config_cmd::discovery;
+use super::common_args::discovery;
 use super::exit::{CONFLICT, CliError, NOT_FOUND, OK, USAGE};
 use super::local_args::{RunsDirArgs, TaskArgs, TaskCommand};
 use crate::config::{self, Resolved};

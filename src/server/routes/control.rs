@@ -4,10 +4,10 @@
 //! the audit log needs owner; anyone with a token may read the network mode.
 
 use crate::api::{
-    AuditPage, BlacklistAdd, BlacklistChange, BlacklistList, NetworkModeInfo, NetworkModeSet, Role,
+    AuditPage, BlacklistAdd, BlacklistChange, BlacklistList, NetworkModeInfo, NetworkModeSet,
 };
 use crate::server::AppState;
-use crate::server::auth::Caller;
+use crate::server::auth::{Admin, Caller, Owner};
 use crate::server::error::ApiError;
 use crate::server::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::server::store::audit::{self, Actor};
@@ -28,9 +28,8 @@ pub fn router() -> Router<AppState> {
 
 async fn list_blacklist(
     State(app): State<AppState>,
-    caller: Caller,
+    _: Owner,
 ) -> Result<Json<BlacklistList>, ApiError> {
-    caller.require(Role::Owner)?;
     let entries = app.store.read(blacklist::list).await?;
     Ok(Json(BlacklistList { entries }))
 }
@@ -44,10 +43,9 @@ async fn reload_blocked_addresses(app: &AppState) -> Result<(), ApiError> {
 
 async fn add_blacklist(
     State(app): State<AppState>,
-    caller: Caller,
+    Admin(caller): Admin,
     ApiJson(req): ApiJson<BlacklistAdd>,
 ) -> Result<(StatusCode, Json<BlacklistChange>), ApiError> {
-    caller.require(Role::Admin)?;
     let actor = Actor::of(&caller);
     let change = app
         .store
@@ -61,10 +59,9 @@ async fn add_blacklist(
 
 async fn remove_blacklist(
     State(app): State<AppState>,
-    caller: Caller,
+    Admin(caller): Admin,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<BlacklistChange>, ApiError> {
-    caller.require(Role::Admin)?;
     let actor = Actor::of(&caller);
     let change = app
         .store
@@ -78,9 +75,8 @@ async fn remove_blacklist(
 
 async fn show_mode(
     State(app): State<AppState>,
-    caller: Caller,
+    _: Caller,
 ) -> Result<Json<NetworkModeInfo>, ApiError> {
-    caller.require(Role::User)?;
     let configured = app.control.configured;
     let info = app
         .store
@@ -91,10 +87,9 @@ async fn show_mode(
 
 async fn set_mode(
     State(app): State<AppState>,
-    caller: Caller,
+    Admin(caller): Admin,
     ApiJson(req): ApiJson<NetworkModeSet>,
 ) -> Result<Json<NetworkModeInfo>, ApiError> {
-    caller.require(Role::Admin)?;
     let actor = Actor::of(&caller);
     let configured = app.control.configured;
     let info = app
@@ -117,10 +112,9 @@ const MAX_AUDIT_PAGE: u32 = 1000;
 
 async fn list_audit(
     State(app): State<AppState>,
-    caller: Caller,
+    _: Owner,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<Json<AuditPage>, ApiError> {
-    caller.require(Role::Owner)?;
     let limit = q.limit.unwrap_or(50);
     if limit == 0 || limit > MAX_AUDIT_PAGE {
         return Err(ApiError::bad_request(format!(

@@ -5,7 +5,7 @@ use crate::api::{
     TaskCharge, TokenInfo, TokenKind, TransferRequest,
 };
 use crate::server::AppState;
-use crate::server::auth::Caller;
+use crate::server::auth::{Admin, Caller};
 use crate::server::error::ApiError;
 use crate::server::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::server::ledger::charges::{self, Payer};
@@ -99,7 +99,6 @@ fn not_yours(account: &str) -> ApiError {
 }
 
 async fn list(State(app): State<AppState>, caller: Caller) -> Result<Json<AccountList>, ApiError> {
-    caller.require(Role::User)?;
     let accounts = app
         .store
         .read(move |c| {
@@ -128,7 +127,6 @@ async fn show(
     caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Account>, ApiError> {
-    caller.require(Role::User)?;
     let id = resolve(&caller, id);
     let account = app
         .store
@@ -156,7 +154,6 @@ async fn history(
     ApiPath(id): ApiPath<String>,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> Result<Json<LedgerPage>, ApiError> {
-    caller.require(Role::User)?;
     let id = resolve(&caller, id);
     let page = app
         .store
@@ -182,10 +179,9 @@ fn positive(amount: i64) -> Result<(), ApiError> {
 
 async fn grant(
     State(app): State<AppState>,
-    caller: Caller,
+    Admin(caller): Admin,
     ApiJson(req): ApiJson<GrantRequest>,
 ) -> Result<Json<CreditMove>, ApiError> {
-    caller.require(Role::Admin)?;
     positive(req.amount)?;
     if req.account == TREASURY {
         return Err(ApiError::bad_request(
@@ -224,7 +220,6 @@ async fn transfer(
     caller: Caller,
     ApiJson(req): ApiJson<TransferRequest>,
 ) -> Result<Json<CreditMove>, ApiError> {
-    caller.require(Role::User)?;
     positive(req.amount)?;
     let from = req
         .from
@@ -277,7 +272,6 @@ async fn quote(
     caller: Caller,
     ApiJson(req): ApiJson<SubmitRequest>,
 ) -> Result<Json<Quote>, ApiError> {
-    caller.require(Role::User)?;
     let limits = app.settings.submit_limits;
     tasks::validate(&req, &limits)?;
     let timeout_secs = req.timeout_secs.unwrap_or(limits.default_timeout_secs);
@@ -297,7 +291,6 @@ async fn task_charge(
     caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<TaskCharge>, ApiError> {
-    caller.require(Role::User)?;
     // Another user's task is not found, as on every task route (issue #12).
     let who = super::tasks::only_submitted_by(&caller);
     let charge = app

@@ -7,10 +7,10 @@ pub(crate) mod credits;
 pub(crate) mod events;
 mod ledger;
 pub(crate) mod nodes;
+mod self_update;
 mod system;
 pub(crate) mod tasks;
 mod tokens;
-mod update;
 
 use crate::server::AppState;
 use crate::server::error::{ApiError, InternalCause};
@@ -33,7 +33,7 @@ pub fn router(app: AppState) -> Router {
         .merge(control::router())
         .merge(credits::router())
         .merge(ledger::router())
-        .merge(update::router())
+        .merge(self_update::router())
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(no_route)
         .layer(DefaultBodyLimit::max(max_body))

@@ -2,7 +2,7 @@
 
 use crate::api::{Role, TokenCreateRequest, TokenCreated, TokenInfo, TokenKind};
 use crate::server::AppState;
-use crate::server::auth::Caller;
+use crate::server::auth::Owner;
 use crate::server::error::ApiError;
 use crate::server::extract::{ApiJson, ApiPath};
 use crate::server::store::audit::{self, Actor};
@@ -20,10 +20,9 @@ pub fn router() -> Router<AppState> {
 
 async fn create(
     State(app): State<AppState>,
-    caller: Caller,
+    Owner(caller): Owner,
     ApiJson(req): ApiJson<TokenCreateRequest>,
 ) -> Result<(StatusCode, Json<TokenCreated>), ApiError> {
-    caller.require(Role::Owner)?;
     // An owner may hand out user tokens and enrollment tokens, never power above its own.
     if req.kind.unwrap_or(TokenKind::Api) == TokenKind::Api
         && req.role.is_some_and(|r| r != Role::User)
@@ -51,20 +50,15 @@ async fn create(
     Ok((StatusCode::CREATED, Json(TokenCreated { token, info })))
 }
 
-async fn list(
-    State(app): State<AppState>,
-    caller: Caller,
-) -> Result<Json<Vec<TokenInfo>>, ApiError> {
-    caller.require(Role::Owner)?;
+async fn list(State(app): State<AppState>, _: Owner) -> Result<Json<Vec<TokenInfo>>, ApiError> {
     Ok(Json(app.store.read(tokens::list).await?))
 }
 
 async fn revoke(
     State(app): State<AppState>,
-    caller: Caller,
+    Owner(caller): Owner,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<TokenInfo>, ApiError> {
-    caller.require(Role::Owner)?;
     let lookup = id.clone();
     let target = app.store.read(move |c| tokens::get(c, &lookup)).await?;
     if target.role.is_some_and(|r| r != Role::User) {

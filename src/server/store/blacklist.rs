@@ -7,8 +7,8 @@
 
 use super::WriteCtx;
 use super::audit::{self, Actor};
-use super::leases::end_attempt;
-use crate::api::{BlacklistAdd, BlacklistChange, BlacklistEntry, Outcome};
+use super::transitions::take_back_work;
+use crate::api::{BlacklistAdd, BlacklistChange, BlacklistEntry};
 use crate::server::auth::random_hex;
 use crate::server::error::ApiError;
 use axum::http::StatusCode;
@@ -317,61 +317,4 @@ pub fn remove(
         nodes: changed,
         requeued: Vec::new(),
     })
-}
-
-/// Ends every lease the node holds and queues its tasks again at once. The node's attempt is
-/// kept in the history (outcome `blacklisted`) but does not use up one of the task's attempts:
-/// the task gets one more, since the failure was the node's, not the task's.
-pub fn take_back_work(
-    ctx: &mut WriteCtx<'_>,
-    node_id: &str,
-    reason: &str,
-) -> Result<Vec<String>, ApiError> {
-    let held: Vec<(String, u32, bool)> = ctx
-        .conn
-        .prepare_cached(
-            "SELECT l.task_id, l.attempt, t.cancel_requested FROM leases l \
-             JOIN tasks t ON t.id = l.task_id WHERE l.node_id = ?1",
-        )?
-        .query_map([node_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<Result<_, _>>()?;
-    let mut requeued = Vec::new();
-    for (task_id, attempt, cancel_requested) in held {
-        ctx.conn
-            .prepare_cached(
-                "UPDATE attempts SET finished_at = ?3, outcome = 'blacklisted', error = ?4 \
-                 WHERE task_id = ?1 AND number = ?2",
-            )?
-            .execute(params![task_id, attempt, ctx.now, reason])?;
-        if cancel_requested {
-            // Its owner asked for it to stop: it ends cancelled rather than running again.
-            end_attempt(
-                ctx,
-                &task_id,
-                node_id,
-                Outcome::Failed,
-                None,
-                Some(reason.to_string()),
-            )?;
-            continue;
-        }
-        ctx.conn
-            .prepare_cached("DELETE FROM leases WHERE task_id = ?1")?
-            .execute([&task_id])?;
-        ctx.conn
-            .prepare_cached(
-                "UPDATE tasks SET state = 'queued', node_id = NULL, not_before = ?2, \
-                 max_attempts = max_attempts + 1, updated_at = ?2, error = ?3 WHERE id = ?1",
-            )?
-            .execute(params![task_id, ctx.now, reason])?;
-        ctx.event(
-            "task.requeued",
-            Some(&task_id),
-            Some(node_id),
-            &serde_json::json!({"state": "queued", "attempt": attempt, "reason": reason}),
-        )?;
-        ctx.queue_changed();
-        requeued.push(task_id);
-    }
-    Ok(requeued)
 }

@@ -1,16 +1,17 @@
 //! The life of an attempt: claim, start (accept), log upload and completion. The sweeper that
 //! re-queues work whose node went quiet, never started it, or overran its deadline is in
-//! [`super::sweep`].
+//! [`super::sweep`]; every change of a task's state is in [`super::transitions`].
 
 use super::WriteCtx;
 use super::tasks::{files, get};
+use super::transitions::{self, end_attempt_with};
 use crate::api::{
     Capabilities, ClaimedTask, CompleteRequest, Intervals, Lease, LogUpload, NetworkMode, Outcome,
     Placement, Requirements, TaskInfo,
 };
 use crate::server::auth::random_hex;
 use crate::server::error::ApiError;
-use crate::server::ledger::charges::{self, Usage};
+use crate::server::ledger::charges::Usage;
 use rusqlite::{OptionalExtension, params};
 use std::collections::{BTreeMap, HashMap};
 
@@ -199,12 +200,7 @@ pub fn claim(
     let accept_by = ctx.now + intervals.accept_window_ms as i64;
     let deadline = accept_by + task.timeout_secs as i64 * 1000 + DEADLINE_GRACE_MS;
     let expires_at = ctx.now + intervals.lease_ttl_ms as i64;
-    ctx.conn
-        .prepare_cached(
-            "UPDATE tasks SET state = 'leased', attempts = ?2, node_id = ?3, updated_at = ?4 \
-             WHERE id = ?1",
-        )?
-        .execute(params![task.id, attempt, node_id, ctx.now])?;
+    transitions::lease(ctx, &task.id, attempt, node_id)?;
     ctx.conn
         .prepare_cached(
             "INSERT INTO leases (id, task_id, node_id, attempt, issued_at, accept_by, \
@@ -317,9 +313,7 @@ pub fn start(
             deadline,
             ctx.now + intervals.lease_ttl_ms as i64
         ])?;
-    ctx.conn
-        .prepare_cached("UPDATE tasks SET state = 'running', updated_at = ?2 WHERE id = ?1")?
-        .execute(params![task_id, ctx.now])?;
+    transitions::start(ctx, task_id)?;
     ctx.conn
         .prepare_cached(
             "UPDATE attempts SET started_at = ?3, outcome = 'running' \
@@ -458,113 +452,4 @@ pub fn complete(
         Some(&usage),
     )?;
     get(ctx.conn, task_id)
-}
-
-/// Moves a task on after an attempt ended: done, or back to the queue if attempts remain.
-/// An attempt ended by the coordinator (lost, timed out, node removed) reports no usage, so its
-/// task's hold is released if that was the last attempt, and nobody is paid.
-pub(super) fn end_attempt(
-    ctx: &mut WriteCtx<'_>,
-    task_id: &str,
-    node_id: &str,
-    outcome: Outcome,
-    exit_code: Option<i32>,
-    error: Option<String>,
-) -> Result<(), ApiError> {
-    end_attempt_with(ctx, task_id, node_id, outcome, exit_code, error, None)
-}
-
-/// [`end_attempt`] with the usage the completing lease holder reported: a success settles the
-/// task's hold on it (paying that node); any other final end releases the hold. An attempt that
-/// goes back to the queue touches no credits, so a retried task is charged once.
-fn end_attempt_with(
-    ctx: &mut WriteCtx<'_>,
-    task_id: &str,
-    node_id: &str,
-    outcome: Outcome,
-    exit_code: Option<i32>,
-    error: Option<String>,
-    usage: Option<&Usage>,
-) -> Result<(), ApiError> {
-    ctx.conn
-        .prepare_cached("DELETE FROM leases WHERE task_id = ?1")?
-        .execute([task_id])?;
-    let (attempts, max_attempts, cancel_requested): (u32, u32, bool) = ctx
-        .conn
-        .prepare_cached("SELECT attempts, max_attempts, cancel_requested FROM tasks WHERE id = ?1")?
-        .query_row([task_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    let state = match outcome {
-        Outcome::Succeeded => "succeeded",
-        Outcome::TimedOut => "timed_out",
-        Outcome::Cancelled => "cancelled",
-        Outcome::Failed if cancel_requested => "cancelled",
-        Outcome::Failed if attempts < max_attempts => "queued",
-        Outcome::Failed => "failed",
-    };
-    if state == "queued" {
-        let backoff = retry_backoff_ms(attempts);
-        ctx.conn
-            .prepare_cached(
-                "UPDATE tasks SET state = 'queued', node_id = NULL, not_before = ?2, \
-                 updated_at = ?3, exit_code = ?4, error = ?5 WHERE id = ?1",
-            )?
-            .execute(params![
-                task_id,
-                ctx.now + backoff,
-                ctx.now,
-                exit_code,
-                error
-            ])?;
-        ctx.event(
-            "task.requeued",
-            Some(task_id),
-            Some(node_id),
-            &serde_json::json!({"state": "queued", "attempt": attempts, "retry_in_ms": backoff,
-                                "error": error}),
-        )?;
-        ctx.queue_changed();
-    } else {
-        ctx.conn
-            .prepare_cached(
-                "UPDATE tasks SET state = ?2, finished_at = ?3, updated_at = ?3, exit_code = ?4, \
-                 error = ?5 WHERE id = ?1",
-            )?
-            .execute(params![task_id, state, ctx.now, exit_code, error])?;
-        charges::task_ended(ctx, task_id, state, usage)?;
-        ctx.event(
-            &format!("task.{state}"),
-            Some(task_id),
-            Some(node_id),
-            &serde_json::json!({"state": state, "attempt": attempts, "exit_code": exit_code,
-                                "error": error}),
-        )?;
-    }
-    Ok(())
-}
-
-/// 1 s, 2 s, 4 s … capped at a minute, so a failing task does not spin through the fleet.
-pub fn retry_backoff_ms(attempts_made: u32) -> i64 {
-    let exp = attempts_made.saturating_sub(1).min(6);
-    (1000i64 << exp).min(60_000)
-}
-
-/// Ends every lease a node holds as lost (the node was removed or blacklisted).
-pub fn release_node_leases(ctx: &mut WriteCtx<'_>, node_id: &str) -> Result<u64, ApiError> {
-    let held: Vec<(String, u32)> = ctx
-        .conn
-        .prepare_cached("SELECT task_id, attempt FROM leases WHERE node_id = ?1")?
-        .query_map([node_id], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<Result<_, _>>()?;
-    let n = held.len() as u64;
-    for (task_id, attempt) in held {
-        let reason = format!("node {node_id} was taken out of service");
-        ctx.conn
-            .prepare_cached(
-                "UPDATE attempts SET finished_at = ?3, outcome = 'lost', error = ?4 \
-                 WHERE task_id = ?1 AND number = ?2",
-            )?
-            .execute(params![task_id, attempt, ctx.now, reason])?;
-        end_attempt(ctx, &task_id, node_id, Outcome::Failed, None, Some(reason))?;
-    }
-    Ok(n)
 }

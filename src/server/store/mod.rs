@@ -434,6 +434,7 @@ pub mod sweep;
 pub mod task_input;
 pub mod tasks;
 pub mod tokens;
+pub mod transitions;
 
 #[cfg(test)]
 mod tests {

@@ -438,7 +438,7 @@ pub fn act(
             .execute(params![id, actor.id, actor.name, ctx.now])?;
     }
     if matches!(action, NodeAction::Reject | NodeAction::Remove) {
-        super::leases::release_node_leases(ctx, id)?;
+        super::transitions::release_node_leases(ctx, id)?;
     }
     if matches!(action, NodeAction::Approve | NodeAction::Undrain) {
         ctx.queue_changed();

@@ -3,7 +3,7 @@
 //! clock (a background loop) rather than by an agent's request; it shares `end_attempt` with it.
 
 use super::WriteCtx;
-use super::leases::end_attempt;
+use super::transitions::{self, end_attempt};
 use crate::api::Outcome;
 use crate::server::error::ApiError;
 use rusqlite::params;
@@ -77,13 +77,7 @@ pub fn sweep(ctx: &mut WriteCtx<'_>, offline_after_ms: i64) -> Result<SweepRepor
                 .query_row([&task_id], |r| r.get(0))?;
             if cancel_requested {
                 // Cancelled while handed out: it never ran, and it must not be offered again.
-                ctx.conn
-                    .prepare_cached(
-                        "UPDATE tasks SET state = 'cancelled', attempts = attempts - 1, \
-                         node_id = NULL, finished_at = ?2, updated_at = ?2, \
-                         error = 'cancelled before it ran' WHERE id = ?1",
-                    )?
-                    .execute(params![task_id, now])?;
+                transitions::cancel_unaccepted(ctx, &task_id)?;
                 crate::server::ledger::charges::task_ended(ctx, &task_id, "cancelled", None)?;
                 ctx.event(
                     "task.cancelled",
@@ -94,12 +88,7 @@ pub fn sweep(ctx: &mut WriteCtx<'_>, offline_after_ms: i64) -> Result<SweepRepor
                 report.not_accepted += 1;
                 continue;
             }
-            ctx.conn
-                .prepare_cached(
-                    "UPDATE tasks SET state = 'queued', attempts = attempts - 1, node_id = NULL, \
-                     updated_at = ?2 WHERE id = ?1",
-                )?
-                .execute(params![task_id, now])?;
+            transitions::requeue_unaccepted(ctx, &task_id)?;
             ctx.event(
                 "task.requeued",
                 Some(&task_id),

@@ -312,11 +312,7 @@ pub fn cancel(ctx: &mut WriteCtx<'_>, id: &str) -> Result<TaskInfo, ApiError> {
     let task = get(ctx.conn, id)?;
     match task.state {
         TaskState::Queued => {
-            ctx.conn.execute(
-                "UPDATE tasks SET state = 'cancelled', finished_at = ?2, updated_at = ?2, \
-                 cancel_requested = 1, error = 'cancelled before it ran' WHERE id = ?1",
-                params![id, ctx.now],
-            )?;
+            super::transitions::cancel_queued(ctx, id)?;
             crate::server::ledger::charges::task_ended(ctx, id, "cancelled", None)?;
             ctx.event(
                 "task.cancelled",
@@ -326,10 +322,7 @@ pub fn cancel(ctx: &mut WriteCtx<'_>, id: &str) -> Result<TaskInfo, ApiError> {
             )?;
         }
         TaskState::Leased | TaskState::Running => {
-            ctx.conn.execute(
-                "UPDATE tasks SET cancel_requested = 1, updated_at = ?2 WHERE id = ?1",
-                params![id, ctx.now],
-            )?;
+            super::transitions::request_cancel(ctx, id)?;
             ctx.event(
                 "task.cancel_requested",
                 Some(id),

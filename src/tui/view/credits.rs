@@ -2,7 +2,7 @@
 //! coordinator without credit routes gets a sentence saying so, never a screen of zeros.
 
 use super::{List, count_title, credits_text, list};
-use crate::cli::output::{age, clip};
+use crate::fmt::{age, clip};
 use crate::tui::layout::{self, WIDE};
 use crate::tui::state::{CreditData, Credits, State, Tab};
 use crate::tui::theme::Theme;

@@ -2,7 +2,7 @@
 
 use super::nodes::{gpus, labels};
 use super::{credits_text, events::data_line};
-use crate::cli::output::{age, mib};
+use crate::fmt::{age, mib};
 use crate::tui::layout;
 use crate::tui::state::{State, node_state};
 use crate::tui::theme::Theme;

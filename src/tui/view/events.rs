@@ -2,7 +2,7 @@
 
 use super::{List, count_title, list};
 use crate::api::Event;
-use crate::cli::output::{age, clip, short_id};
+use crate::fmt::{age, clip, short_id};
 use crate::tui::layout::{self, WIDE};
 use crate::tui::state::{State, Tab};
 use crate::tui::theme::Theme;

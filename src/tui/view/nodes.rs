@@ -3,7 +3,7 @@
 
 use super::{List, count_title, credits_text, list};
 use crate::api::NodeInfo;
-use crate::cli::output::{age, clip, mib, short_id};
+use crate::fmt::{age, clip, mib, short_id};
 use crate::tui::layout::WIDE;
 use crate::tui::state::{State, Tab, node_state};
 use crate::tui::theme::Theme;

@@ -1,6 +1,6 @@
 //! Boxes drawn over the screen: the help listing every key, and the cancel confirmation.
 
-use crate::cli::output::short_id;
+use crate::fmt::short_id;
 use crate::tui::layout;
 use crate::tui::state::{Confirm, State};
 use crate::tui::theme::Theme;

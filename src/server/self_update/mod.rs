@@ -97,7 +97,7 @@ impl Updater {
 
 /// `GET /api/v1/update`.
 pub async fn status(app: &AppState) -> Result<UpdateStatus, ApiError> {
-    let local = app.update.local_node();
+    let local = app.self_update.local_node();
     app.store
         .read(move |c| {
             Ok(UpdateStatus {
@@ -120,7 +120,7 @@ pub async fn start(
     started_by: &str,
     req: UpdateStartRequest,
 ) -> Result<UpdateInfo, ApiError> {
-    let Some(exe) = app.update.exe.clone() else {
+    let Some(exe) = app.self_update.exe.clone() else {
         return Err(ApiError::conflict(
             "update_unsupported",
             "this coordinator cannot tell which binary it runs, so it cannot replace it",
@@ -133,7 +133,8 @@ pub async fn start(
              restart the coordinator first",
         ));
     }
-    let Some((listen_fd, url)) = app.update.listener.lock().ok().and_then(|l| l.clone()) else {
+    let Some((listen_fd, url)) = app.self_update.listener.lock().ok().and_then(|l| l.clone())
+    else {
         return Err(ApiError::conflict(
             "update_unsupported",
             "this coordinator has no listening socket to hand over",
@@ -163,7 +164,7 @@ pub async fn start(
         sha256: candidate.sha256.clone(),
         started_by: started_by.to_string(),
         drain_deadline: crate::api::now_ms() + drain_timeout.as_millis() as i64,
-        local_node: app.update.local_node(),
+        local_node: app.self_update.local_node(),
     };
     let info = app.store.write(move |ctx| record::insert(ctx, new)).await?;
     tracing::info!(
@@ -215,7 +216,7 @@ async fn drive(app: AppState, plan: Driving) {
 }
 
 async fn wait_for_drain(app: &AppState, timeout: Duration) -> Result<(), String> {
-    let Some(node) = app.update.local_node() else {
+    let Some(node) = app.self_update.local_node() else {
         return Ok(());
     };
     let deadline = tokio::time::Instant::now() + timeout;
@@ -263,7 +264,7 @@ async fn swap_and_restart(app: &AppState, plan: Driving) -> Result<(), String> {
         rollback: rollback.clone(),
         listen_fd,
         timeout: START_TIMEOUT,
-        args: app.update.args.iter().skip(1).cloned().collect(),
+        args: app.self_update.args.iter().skip(1).cloned().collect(),
     };
     // The guard runs the binary that runs now: spawned before the swap, it is the old version.
     let guard_pid = match guard::spawn(&plan.exe, &guard_plan) {
@@ -301,9 +302,9 @@ async fn swap_and_restart(app: &AppState, plan: Driving) -> Result<(), String> {
     }
     tracing::info!(update = %plan.id, "binary replaced: restarting into the new version");
     crate::sd_notify::status(&format!("restarting into {}", plan.candidate.version));
-    app.update.restart.send_replace(Some(RestartPlan {
+    app.self_update.restart.send_replace(Some(RestartPlan {
         exe: plan.exe,
-        args: app.update.args.clone(),
+        args: app.self_update.args.clone(),
         listen_fd,
         guard_pid,
     }));

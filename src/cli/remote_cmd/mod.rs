@@ -1,4 +1,6 @@
 //! `edgecoder server …`: a typed HTTP client of a running coordinator, one module per area.
+//! Named `remote_cmd` so that `server` alone always means the coordinator (`crate::server`);
+//! the connection plumbing the commands share is `cli::remote`.
 
 mod audit;
 mod blacklist;
@@ -9,11 +11,11 @@ mod mode;
 mod nodes;
 mod queue;
 mod secrets;
+mod self_update;
 mod status;
 mod submit;
 mod tasks;
 mod tokens;
-mod update;
 mod wait;
 
 use super::exit::CliError;
@@ -97,6 +99,6 @@ pub fn run(args: ServerArgs) -> Result<u8, CliError> {
         ServerCommand::Mode(args) => mode::run(&ctx, args),
         ServerCommand::Credits(cmd) => credits::run(&ctx, cmd),
         ServerCommand::Ledger(cmd) => ledger::run(&ctx, cmd),
-        ServerCommand::Update(cmd) => update::run(&ctx, cmd),
+        ServerCommand::Update(cmd) => self_update::run(&ctx, cmd),
     }
 }
