@@ -253,9 +253,12 @@ pub(super) fn reap(pid: libc::pid_t) -> io::Result<(libc::c_int, libc::rusage)> 
 }
 
 pub(super) fn kill_group(pgid: libc::pid_t, sig: libc::c_int) {
-    if pgid > 0 {
-        // SAFETY: plain syscall; ESRCH (group already gone) is fine.
-        unsafe { libc::kill(-pgid, sig) };
+    if let (Some(group), Some(sig)) = (
+        rustix::process::Pid::from_raw(pgid),
+        rustix::process::Signal::from_named_raw(sig),
+    ) {
+        // ESRCH (the group is already gone) is fine.
+        let _ = rustix::process::kill_process_group(group, sig);
     }
 }
 
