@@ -37,8 +37,10 @@ pub(super) struct Isolation {
 
 impl Isolation {
     pub(super) fn new(report_fd: RawFd, allow_userns: bool) -> Self {
-        // SAFETY: getuid/getgid cannot fail.
-        let (uid, gid) = unsafe { (libc::getuid(), libc::getgid()) };
+        let (uid, gid) = (
+            rustix::process::getuid().as_raw(),
+            rustix::process::getgid().as_raw(),
+        );
         Isolation {
             report_fd,
             uid_map: MapLine::identity(uid),
