@@ -56,7 +56,7 @@ pub fn raise_open_files_limit() -> u64 {
             current: lim.maximum,
             maximum: lim.maximum,
         };
-        if rustix::process::setrlimit(Resource::Nofile, wanted.clone()).is_ok() {
+        if rustix::process::setrlimit(Resource::Nofile, wanted).is_ok() {
             return soft_limit(&wanted);
         }
         tracing::warn!(
