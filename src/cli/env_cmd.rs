@@ -115,7 +115,8 @@ fn edit(path: &Path) -> Result<u8, CliError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let scratch = dir.join(format!(".edgecoder.env.edit.{}", std::process::id()));
-    std::fs::write(&scratch, &original)?;
+    // The copy holds the file's secrets: private from its creation, whatever the umask.
+    crate::files::write_atomic(&scratch, original.as_bytes(), 0o600)?;
     let status = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!("{editor} \"$1\""))
