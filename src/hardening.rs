@@ -26,8 +26,7 @@ static TAKEN: OnceLock<BTreeMap<&'static str, String>> = OnceLock::new();
 /// Hardens a daemon at start. Must be called while the process has one
 /// thread: before any runtime, logger or other thread starts.
 pub fn harden_daemon() {
-    // SAFETY: umask only sets this process's file-creation mask.
-    unsafe { libc::umask(0o077) };
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
     make_non_dumpable();
     take_secrets_from_env();
 }
@@ -52,13 +51,9 @@ pub fn taken_secrets() -> Vec<(&'static str, String)> {
 fn make_non_dumpable() {
     #[cfg(target_os = "linux")]
     {
-        // SAFETY: prctl(PR_SET_DUMPABLE, 0) only changes this process's flag.
-        let rc = unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0) };
-        if rc != 0 {
-            eprintln!(
-                "warning: could not make this process non-dumpable: {}",
-                std::io::Error::last_os_error()
-            );
+        use rustix::process::{DumpableBehavior, set_dumpable_behavior};
+        if let Err(e) = set_dumpable_behavior(DumpableBehavior::NotDumpable) {
+            eprintln!("warning: could not make this process non-dumpable: {e}");
         }
     }
 }

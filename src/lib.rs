@@ -5,6 +5,7 @@ pub mod agent;
 pub mod api;
 pub mod cli;
 pub mod config;
+pub mod files;
 pub mod fmt;
 pub mod hardening;
 pub mod runs;

@@ -26,8 +26,7 @@ pub fn for_agent(setting: Option<&str>) -> Result<Option<RunAs>, String> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .unwrap_or(DEFAULT_TASK_USER);
-    // SAFETY: geteuid cannot fail.
-    if unsafe { libc::geteuid() } != 0 {
+    if !rustix::process::geteuid().is_root() {
         tracing::debug!("not root: tasks run as this agent's own user (task_user is unused)");
         return Ok(None);
     }
@@ -241,8 +240,7 @@ mod tests {
     #[test]
     fn missing_task_user_is_a_clear_error() {
         let answer = for_agent(Some("edgecoder-no-such-user-xyz"));
-        // SAFETY: geteuid cannot fail.
-        if unsafe { libc::geteuid() } == 0 {
+        if rustix::process::geteuid().is_root() {
             let err = answer.expect_err("a missing user is refused");
             assert_eq!(
                 err,
@@ -280,8 +278,7 @@ mod tests {
 
     #[test]
     fn unreachable_work_root_moves_to_a_private_temp_dir() {
-        // SAFETY: geteuid cannot fail.
-        if unsafe { libc::geteuid() } != 0 {
+        if !rustix::process::geteuid().is_root() {
             crate::test_support::skip_unless_ci("only root can pick a task user");
             return;
         }

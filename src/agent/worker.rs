@@ -274,8 +274,7 @@ pub async fn run(
 
 /// Says once, at start, how far tasks are contained here.
 fn log_containment(run_as: Option<RunAs>) {
-    // SAFETY: geteuid cannot fail.
-    let as_root = run_as.is_none() && unsafe { libc::geteuid() } == 0;
+    let as_root = run_as.is_none() && rustix::process::geteuid().is_root();
     if sandbox::pids_cgroup_available() {
         tracing::info!(
             "each task runs in a pids cgroup: its process count is capped and none of its \

@@ -14,7 +14,7 @@
 //! The first entry's `prev_hash` is 32 zero bytes. A checkpoint signs
 //! `0x01 || "edgecoder-ledger-checkpoint-v1" || seq i64 BE || head_hash[32]` with Ed25519.
 
-use super::{Checkpoint, LedgerVerify};
+use super::{Checkpoint, LedgerEntry, LedgerVerify};
 use ed25519_dalek::{Signature, Verifier as _, VerifyingKey};
 use sha2::{Digest, Sha256};
 
@@ -37,6 +37,38 @@ pub struct EntryFields<'a> {
     pub amount: i64,
     pub task_id: Option<&'a str>,
     pub actor: Option<&'a str>,
+}
+
+/// The hashed columns of an entry as the API shows it (an export, a page of the ledger).
+impl<'a> From<&'a LedgerEntry> for EntryFields<'a> {
+    fn from(e: &'a LedgerEntry) -> Self {
+        EntryFields {
+            seq: e.seq,
+            at: e.at,
+            kind: &e.kind,
+            account: &e.account,
+            amount: e.amount,
+            task_id: e.task_id.as_deref(),
+            actor: e.actor.as_deref(),
+        }
+    }
+}
+
+impl EntryFields<'_> {
+    /// The entry as the API shows it, with its links in hex.
+    pub fn to_entry(&self, prev_hash: &[u8], hash: &[u8]) -> LedgerEntry {
+        LedgerEntry {
+            seq: self.seq,
+            at: self.at,
+            kind: self.kind.to_string(),
+            account: self.account.to_string(),
+            amount: self.amount,
+            task_id: self.task_id.map(str::to_string),
+            actor: self.actor.map(str::to_string),
+            prev_hash: hex::encode(prev_hash),
+            hash: hex::encode(hash),
+        }
+    }
 }
 
 fn put_str(h: &mut Sha256, s: &str) {

@@ -106,16 +106,23 @@ fn save(path: &Path, file: &EnvFile) -> Result<(), CliError> {
     })
 }
 
+/// The copy the editor works on, beside the env file. It holds the file's secrets: private
+/// (0600) from its creation, whatever the umask.
+fn scratch_copy(path: &Path, original: &str) -> std::io::Result<PathBuf> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let scratch = dir.join(format!(".edgecoder.env.edit.{}", std::process::id()));
+    crate::files::write_atomic(&scratch, original.as_bytes(), 0o600)?;
+    Ok(scratch)
+}
+
 /// Edits a copy; the original is replaced only when the copy parses and its known keys validate.
 fn edit(path: &Path) -> Result<u8, CliError> {
     let editor = std::env::var("VISUAL")
         .or_else(|_| std::env::var("EDITOR"))
         .unwrap_or_else(|_| "vi".to_string());
     let original = std::fs::read_to_string(path).unwrap_or_default();
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let scratch = dir.join(format!(".edgecoder.env.edit.{}", std::process::id()));
-    std::fs::write(&scratch, &original)?;
+    let scratch = scratch_copy(path, &original)?;
     let status = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!("{editor} \"$1\""))
@@ -147,4 +154,24 @@ fn edit(path: &Path) -> Result<u8, CliError> {
     })();
     let _ = std::fs::remove_file(&scratch);
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn the_editors_copy_is_private_even_under_a_permissive_umask() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let env = dir.path().join("edgecoder.env");
+        let scratch = scratch_copy(&env, "ADMIN_API_TOKEN=s3cret\n").unwrap();
+        let mode = std::fs::metadata(&scratch).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "a copy of secrets readable by others");
+        assert_eq!(
+            std::fs::read_to_string(&scratch).unwrap(),
+            "ADMIN_API_TOKEN=s3cret\n"
+        );
+    }
 }

@@ -65,15 +65,7 @@ pub fn run(args: OfflineLedgerArgs) -> Result<u8, CliError> {
             })?;
             let mut walker = ChainVerifier::new(&checkpoints, Some(&key), since == 0);
             for e in &entries {
-                let fields = EntryFields {
-                    seq: e.seq,
-                    at: e.at,
-                    kind: &e.kind,
-                    account: &e.account,
-                    amount: e.amount,
-                    task_id: e.task_id.as_deref(),
-                    actor: e.actor.as_deref(),
-                };
+                let fields = EntryFields::from(e);
                 let prev = hex::decode(&e.prev_hash).unwrap_or_default();
                 let hash = hex::decode(&e.hash).unwrap_or_default();
                 if !walker.push(&fields, &prev, &hash) {

@@ -75,15 +75,9 @@ pub fn resolve_url(args: &RemoteArgs) -> Result<String, CliError> {
     Ok(DEFAULT_URL.to_string())
 }
 
-/// The URL in `<data dir>/server.json` when the coordinator that wrote it is still alive.
+/// The URL in `<data dir>/server.json` when the coordinator that wrote it is still that process.
 fn local_server_url(data_dir: &std::path::Path) -> Option<String> {
-    let text = std::fs::read_to_string(data_dir.join("server.json")).ok()?;
-    let record: serde_json::Value = serde_json::from_str(&text).ok()?;
-    let url = record.get("url")?.as_str()?.to_string();
-    let pid = record.get("pid")?.as_u64()?;
-    let alive = std::path::Path::new(&format!("/proc/{pid}")).exists()
-        || !std::path::Path::new("/proc/self").exists();
-    alive.then_some(url)
+    config::server_json::ServerJson::read_live(data_dir).map(|record| record.url)
 }
 
 fn normalise_url(url: &str) -> Result<String, CliError> {

@@ -145,17 +145,8 @@ fn write_file(path: &Path, text: &str) -> Result<(), CliError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(fail)?;
     }
-    let tmp = path.with_extension("edgecoder-tmp");
-    std::fs::write(&tmp, text).map_err(fail)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o644)).map_err(fail)?;
-    }
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        fail(e)
-    })
+    // Unit files and launchd plists are read by the service manager: world-readable, no secrets.
+    crate::files::write_atomic(path, text.as_bytes(), 0o644).map_err(fail)
 }
 
 fn print_next_steps(flavour: Flavour) {

@@ -15,7 +15,6 @@ use std::fmt;
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 mod known;
 
@@ -452,8 +451,6 @@ pub fn load(path: &Path) -> Result<Option<EnvFile>, LoadError> {
     EnvFile::parse(&text).map(Some).map_err(parse_error)
 }
 
-static TMP_COUNTER: AtomicU64 = AtomicU64::new(0);
-
 /// Readers (systemd, a concurrent shell) must see either the old or the new file, never a
 /// half-written one, and the file holds secrets, so it is never readable more widely than before.
 /// A symlinked env file is replaced at its target so the link keeps working.
@@ -462,46 +459,19 @@ pub fn write_atomic(path: &Path, file: &EnvFile) -> io::Result<()> {
         Ok(m) if m.file_type().is_symlink() => fs::canonicalize(path)?,
         _ => path.to_path_buf(),
     };
-    let dir = match target.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = target.file_name().ok_or_else(|| {
-        io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("{} is not a file path", path.display()),
-        )
-    })?;
-    fs::create_dir_all(&dir)?;
+    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::create_dir_all(dir)?;
+    }
     let existing = match fs::metadata(&target) {
         Ok(m) => Some(m),
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
         Err(e) => return Err(e),
     };
-    let n = TMP_COUNTER.fetch_add(1, Ordering::Relaxed);
-    let tmp = dir.join(format!(
-        ".{}.{}.{n}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = write_new(&tmp, file.render().as_bytes(), existing.as_ref())
-        .and_then(|()| fs::rename(&tmp, &target));
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result?;
-    sync_dir(&dir)
-}
-
-fn write_new(tmp: &Path, data: &[u8], existing: Option<&fs::Metadata>) -> io::Result<()> {
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut f = options.open(tmp)?;
-    copy_owner_and_mode(&f, existing)?;
-    f.write_all(data)?;
-    f.sync_all()
+    let data = file.render();
+    crate::files::replace_with(&target, 0o600, |tmp| {
+        copy_owner_and_mode(tmp, existing.as_ref())?;
+        tmp.write_all(data.as_bytes())
+    })
 }
 
 /// The group matters as much as the mode: a 0640 root:edgecoder file re-created as root:root
@@ -529,21 +499,6 @@ fn copy_owner_and_mode(f: &File, existing: Option<&fs::Metadata>) -> io::Result<
 #[cfg(not(unix))]
 fn copy_owner_and_mode(f: &File, existing: Option<&fs::Metadata>) -> io::Result<()> {
     existing.map_or(Ok(()), |m| f.set_permissions(m.permissions()))
-}
-
-/// Makes the rename itself durable; filesystems that cannot sync directories are tolerated.
-#[cfg(unix)]
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    use io::ErrorKind::{InvalidInput, Unsupported};
-    match File::open(dir).and_then(|d| d.sync_all()) {
-        Err(e) if !matches!(e.kind(), InvalidInput | Unsupported) => Err(e),
-        _ => Ok(()),
-    }
-}
-
-#[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> io::Result<()> {
-    Ok(())
 }
 
 #[cfg(test)]

@@ -19,6 +19,8 @@ AGENT_ID=node-2
 ";
 
 fn tmp_dir(tag: &str) -> PathBuf {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static TMP_COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = TMP_COUNTER.fetch_add(1, Ordering::Relaxed);
     let dir = std::env::temp_dir().join(format!("envfile-{tag}-{}-{n}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);

@@ -8,6 +8,7 @@ pub mod envfile;
 pub mod paths;
 pub mod private_dir;
 pub mod secret_file;
+pub mod server_json;
 mod settings;
 
 pub use settings::{ConfigError, Discovery, Resolved, SETTINGS, SettingDef, Source, resolve};

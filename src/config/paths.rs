@@ -11,8 +11,7 @@ pub const SYSTEM_LOG_DIR: &str = "/var/log/edgecoder";
 pub fn is_system() -> bool {
     #[cfg(unix)]
     {
-        // SAFETY: geteuid has no preconditions and cannot fail.
-        unsafe { libc::geteuid() == 0 }
+        rustix::process::geteuid().is_root()
     }
     #[cfg(not(unix))]
     {

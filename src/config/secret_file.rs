@@ -1,28 +1,19 @@
 //! Small files that hold one secret: written atomically with mode 0600 from their creation, read
 //! back trimmed. Node credentials and the local worker's credential both live in such files.
 
-use std::io::Write as _;
 use std::path::Path;
 
 /// Writes the secret atomically with mode 0600 (the temp file is 0600 from its creation).
 pub fn save(path: &Path, secret: &str) -> std::io::Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
     if let Some(dir) = path.parent()
         && !dir.as_os_str().is_empty()
     {
         std::fs::create_dir_all(dir)?;
     }
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .write(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&tmp)?;
-    f.write_all(secret.as_bytes())?;
-    f.write_all(b"\n")?;
-    f.sync_all()?;
-    std::fs::rename(&tmp, path)
+    let mut text = String::with_capacity(secret.len() + 1);
+    text.push_str(secret);
+    text.push('\n');
+    crate::files::write_atomic(path, text.as_bytes(), 0o600)
 }
 
 /// Reads the secret; Ok(None) when there is no file yet.

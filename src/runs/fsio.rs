@@ -1,42 +1,15 @@
-//! The two disk disciplines of the run store: one lock file, taken with `flock` and never
-//! deleted (deleting it would let a waiter lock an orphaned inode while a newcomer locks a
-//! fresh file: two writers), and whole-file replacement by temp file + fsync + rename + fsync
-//! of the directory, so a reader sees the old record or the new one, never half of one.
+//! The disk disciplines of the run store: one lock file, never deleted, and whole-file
+//! replacement (both from `crate::files`, with the store's paths in their errors), private
+//! directories, and sizes.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
-use std::os::fd::AsRawFd;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::fs;
+use std::io;
+use std::os::unix::fs::DirBuilderExt;
 use std::path::Path;
 
 /// Held while the store is changed; the lock is released when this is dropped (the file
-/// stays).
-pub struct StoreLock {
-    _file: File,
-}
-
-impl StoreLock {
-    /// Blocks until `path` is locked exclusively; creates the file (never removes it).
-    pub fn acquire(path: &Path) -> io::Result<StoreLock> {
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .mode(0o600)
-            .open(path)
-            .map_err(|e| annotate(e, "opening the lock file", path))?;
-        loop {
-            // SAFETY: flock on a descriptor we own.
-            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } == 0 {
-                return Ok(StoreLock { _file: file });
-            }
-            let err = io::Error::last_os_error();
-            if err.kind() != io::ErrorKind::Interrupted {
-                return Err(annotate(err, "locking", path));
-            }
-        }
-    }
-}
+/// stays). The one lock-file discipline of the program, see `crate::files`.
+pub use crate::files::FileLock as StoreLock;
 
 /// Makes `dir` and its missing parents, private to the owner (task output may hold secrets).
 pub fn make_private_dir(dir: &Path) -> io::Result<()> {
@@ -47,34 +20,9 @@ pub fn make_private_dir(dir: &Path) -> io::Result<()> {
         .map_err(|e| annotate(e, "creating", dir))
 }
 
-/// Replaces `path` with `data` atomically and durably. The caller holds the store lock, so
-/// one temp name per target is enough.
+/// Replaces `path` with `data` atomically and durably, private to the owner.
 pub fn write_atomic(path: &Path, data: &[u8]) -> io::Result<()> {
-    let dir = path
-        .parent()
-        .ok_or_else(|| io::Error::other(format!("{} has no directory", path.display())))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp"));
-    let result = (|| {
-        let mut file = OpenOptions::new()
-            .create(true)
-            .truncate(true)
-            .write(true)
-            .mode(0o600)
-            .open(&tmp)?;
-        file.write_all(data)?;
-        file.sync_all()?;
-        fs::rename(&tmp, path)?;
-        // The rename itself is durable only once the directory is.
-        File::open(dir)?.sync_all()
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result.map_err(|e| annotate(e, "writing", path))
+    crate::files::write_atomic(path, data, 0o600).map_err(|e| annotate(e, "writing", path))
 }
 
 /// Bytes of every file under `path` (not following symlinks).

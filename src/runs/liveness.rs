@@ -26,12 +26,9 @@ pub fn own_start_time() -> Option<u64> {
 /// True when `pid` is running (not a zombie) and, where a start time was recorded and can be
 /// read, started at that time.
 pub fn is_alive(pid: u32, recorded_start: Option<u64>) -> bool {
-    let Ok(raw) = libc::pid_t::try_from(pid) else {
+    let Some(checked) = self::pid(pid) else {
         return false;
     };
-    if raw <= 0 {
-        return false;
-    }
     #[cfg(target_os = "linux")]
     if let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) {
         let Some((state, start)) = parse_stat(&stat) else {
@@ -48,9 +45,17 @@ pub fn is_alive(pid: u32, recorded_start: Option<u64>) -> bool {
         // The start time was readable when recorded, and the process is gone from /proc now.
         return false;
     }
-    // SAFETY: signal 0 sends nothing; it only asks whether the pid exists.
-    let rc = unsafe { libc::kill(raw, 0) };
-    rc == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    // Signal 0 sends nothing; it only asks whether the pid exists (EPERM: it does, not ours).
+    match rustix::process::test_kill_process(checked) {
+        Ok(()) => true,
+        Err(e) => e == rustix::io::Errno::PERM,
+    }
+}
+
+/// `pid` as the kernel's pid type: `None` for 0 (which would mean "my process group") and for
+/// numbers past `i32` (which would be negative: a group).
+pub fn pid(pid: u32) -> Option<rustix::process::Pid> {
+    rustix::process::Pid::from_raw(i32::try_from(pid).ok()?)
 }
 
 /// (state, start time) from the text of `/proc/<pid>/stat`. The command name (field 2) is in

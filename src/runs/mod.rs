@@ -141,7 +141,8 @@ impl Store {
     /// Takes the store lock (making the runs directory if needed).
     pub fn lock(&self) -> io::Result<StoreLock> {
         fsio::make_private_dir(&self.root)?;
-        StoreLock::acquire(&self.root.join(LOCK_FILE))
+        let path = self.root.join(LOCK_FILE);
+        StoreLock::acquire(&path).map_err(|e| fsio::annotate(e, "locking", &path))
     }
 
     /// Makes a new task with one run, recorded as running by this process, and returns the

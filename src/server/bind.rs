@@ -1,8 +1,5 @@
-//! Binding the listener, the data-dir lock, and `server.json` (how local clients find us).
+//! Binding the listener and the data-dir lock (`server.json` is `crate::config::server_json`).
 
-use serde::{Deserialize, Serialize};
-use std::fs::File;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone)]
@@ -93,77 +90,16 @@ pub async fn bind(req: &BindRequest) -> Result<tokio::net::TcpListener, BindErro
 /// An exclusive lock on `<data dir>/coordinator.lock`, held for the life of the process. The file is
 /// never deleted: unlinking a lock file lets a newcomer lock a fresh inode beside a live holder.
 pub struct DataDirLock {
-    _file: File,
+    _lock: crate::files::FileLock,
 }
 
 impl DataDirLock {
     pub fn acquire(data_dir: &Path) -> Result<DataDirLock, BindError> {
         let path = data_dir.join("coordinator.lock");
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| BindError::Lock(path.clone(), e.to_string()))?;
-        lock_exclusive(&file).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::WouldBlock {
-                BindError::Locked(data_dir.to_path_buf())
-            } else {
-                BindError::Lock(path.clone(), e.to_string())
-            }
-        })?;
-        Ok(DataDirLock { _file: file })
-    }
-}
-
-#[cfg(unix)]
-fn lock_exclusive(file: &File) -> std::io::Result<()> {
-    use std::os::unix::io::AsRawFd;
-    // SAFETY: flock on a descriptor we own; no memory is shared with the kernel.
-    let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
-    if rc == 0 {
-        Ok(())
-    } else {
-        let err = std::io::Error::last_os_error();
-        if err.raw_os_error() == Some(libc::EWOULDBLOCK) {
-            Err(std::io::Error::new(std::io::ErrorKind::WouldBlock, err))
-        } else {
-            Err(err)
+        match crate::files::FileLock::try_acquire(&path) {
+            Ok(Some(lock)) => Ok(DataDirLock { _lock: lock }),
+            Ok(None) => Err(BindError::Locked(data_dir.to_path_buf())),
+            Err(e) => Err(BindError::Lock(path, e.to_string())),
         }
     }
-}
-
-#[cfg(not(unix))]
-fn lock_exclusive(_file: &File) -> std::io::Result<()> {
-    Ok(())
-}
-
-/// The contents of `<data dir>/server.json`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ServerJson {
-    pub url: String,
-    pub pid: u32,
-    pub started_at: i64,
-}
-
-pub fn server_json_path(data_dir: &Path) -> PathBuf {
-    data_dir.join("server.json")
-}
-
-pub fn write_server_json(data_dir: &Path, url: &str) -> std::io::Result<()> {
-    let record = ServerJson {
-        url: url.to_string(),
-        pid: std::process::id(),
-        started_at: crate::api::now_ms(),
-    };
-    let path = server_json_path(data_dir);
-    let tmp = data_dir.join(".server.json.tmp");
-    let mut f = File::create(&tmp)?;
-    f.write_all(serde_json::to_string_pretty(&record)?.as_bytes())?;
-    f.sync_all()?;
-    std::fs::rename(&tmp, &path)
-}
-
-pub fn remove_server_json(data_dir: &Path) {
-    let _ = std::fs::remove_file(server_json_path(data_dir));
 }

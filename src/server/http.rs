@@ -14,6 +14,7 @@ use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
+use rustix::process::{Resource, Rlimit};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -43,45 +44,33 @@ pub fn default_max_connections(nofile: u64) -> usize {
 
 /// The soft open-files limit now.
 pub fn open_files_limit() -> u64 {
-    let mut lim = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: getrlimit only writes the struct we pass.
-    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } != 0 {
-        return 1024;
-    }
-    lim.rlim_cur
+    soft_limit(&rustix::process::getrlimit(Resource::Nofile))
 }
 
 /// Raises the soft open-files limit to the hard one (a default soft limit of 1024 is far below
 /// what a coordinator with thousands of agents needs). Returns the soft limit in force.
 pub fn raise_open_files_limit() -> u64 {
-    let mut lim = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: getrlimit/setrlimit read and write only the struct we pass.
-    unsafe {
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
-            return 1024;
+    let lim = rustix::process::getrlimit(Resource::Nofile);
+    if lim.current != lim.maximum {
+        let wanted = Rlimit {
+            current: lim.maximum,
+            maximum: lim.maximum,
+        };
+        if rustix::process::setrlimit(Resource::Nofile, wanted).is_ok() {
+            return soft_limit(&wanted);
         }
-        if lim.rlim_cur < lim.rlim_max {
-            let wanted = libc::rlimit {
-                rlim_cur: lim.rlim_max,
-                rlim_max: lim.rlim_max,
-            };
-            if libc::setrlimit(libc::RLIMIT_NOFILE, &wanted) == 0 {
-                return wanted.rlim_cur;
-            }
-            tracing::warn!(
-                soft = lim.rlim_cur,
-                hard = lim.rlim_max,
-                "cannot raise the open-files limit"
-            );
-        }
+        tracing::warn!(
+            soft = soft_limit(&lim),
+            hard = lim.maximum.unwrap_or(u64::MAX),
+            "cannot raise the open-files limit"
+        );
     }
-    lim.rlim_cur
+    soft_limit(&lim)
+}
+
+/// `None` is "unlimited".
+fn soft_limit(lim: &Rlimit) -> u64 {
+    lim.current.unwrap_or(u64::MAX)
 }
 
 /// Serves `router` on `listener` until `shutdown` resolves, then drains the open connections.

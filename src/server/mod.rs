@@ -213,7 +213,8 @@ impl Coordinator {
             );
         }
 
-        bind::write_server_json(&settings.data_dir, &url)
+        crate::config::server_json::ServerJson::for_this_process(&url)
+            .write(&settings.data_dir)
             .map_err(|e| ServeError::Setup(format!("cannot write server.json: {e}")))?;
         Ok(Coordinator {
             listener,
@@ -263,7 +264,7 @@ impl Coordinator {
         }
         let restart = app.self_update.take_restart();
         if restart.is_none() {
-            bind::remove_server_json(&app.settings.data_dir);
+            crate::config::server_json::remove(&app.settings.data_dir);
         }
         tracing::info!("coordinator stopped");
         restart

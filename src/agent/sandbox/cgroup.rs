@@ -193,35 +193,28 @@ fn members(dir: &Path) -> Vec<libc::pid_t> {
 /// newcomer that got the pid after the listed one died.
 #[cfg(target_os = "linux")]
 fn kill_member(pid: libc::pid_t, suffix: &str) {
-    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+    use rustix::process::{PidfdFlags, Signal, kill_process, pidfd_open, pidfd_send_signal};
+    let Some(pid) = rustix::process::Pid::from_raw(pid) else {
+        return;
+    };
     let is_member = || {
         fs::read_to_string(format!("/proc/{pid}/cgroup"))
             .is_ok_and(|text| text.lines().any(|line| line.ends_with(suffix)))
     };
-    // SAFETY: pidfd_open only creates a descriptor.
-    let raw = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
-    if raw < 0 {
+    let pidfd = match pidfd_open(pid, PidfdFlags::empty()) {
+        Ok(fd) => fd,
         // Kernels before 5.3: plain kill, with the tiny pid-reuse window that leaves.
-        if io::Error::last_os_error().raw_os_error() == Some(libc::ENOSYS) && is_member() {
-            // SAFETY: plain syscall.
-            unsafe { libc::kill(pid, libc::SIGKILL) };
+        Err(rustix::io::Errno::NOSYS) => {
+            if is_member() {
+                let _ = kill_process(pid, Signal::KILL);
+            }
+            return;
         }
-        return;
-    }
-    let Ok(raw) = i32::try_from(raw) else { return };
-    // SAFETY: pidfd_open just returned this descriptor; nothing else owns it.
-    let pidfd = unsafe { OwnedFd::from_raw_fd(raw) };
+        Err(_) => return,
+    };
     if is_member() {
-        // SAFETY: signals the pinned process; a null siginfo is allowed.
-        unsafe {
-            libc::syscall(
-                libc::SYS_pidfd_send_signal,
-                pidfd.as_raw_fd(),
-                libc::SIGKILL,
-                std::ptr::null::<libc::siginfo_t>(),
-                0,
-            )
-        };
+        // The pidfd pins the process: the pid cannot be reused before this signal lands.
+        let _ = pidfd_send_signal(&pidfd, Signal::KILL);
     }
 }
 
@@ -267,9 +260,10 @@ pub(super) fn kill_worker_tasks(worker_pid: libc::pid_t) {
 #[cfg(target_os = "linux")]
 fn sweep_stale(base: &Base) {
     sweep(base, |owner| {
-        // SAFETY: signal 0 only checks for existence.
-        let failed = unsafe { libc::kill(owner, 0) } != 0;
-        failed && io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH)
+        // Signal 0 only checks for existence; only "no such process" means the owner is gone.
+        rustix::process::Pid::from_raw(owner).is_some_and(|pid| {
+            rustix::process::test_kill_process(pid) == Err(rustix::io::Errno::SRCH)
+        })
     });
 }
 

@@ -6,7 +6,7 @@
 
 use std::fs::File;
 use std::io::{self, Read};
-use std::os::fd::{FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{OwnedFd, RawFd};
 
 /// A line for `/proc/self/{u,g}id_map`, formatted in the parent.
 #[derive(Clone, Copy)]
@@ -37,8 +37,10 @@ pub(super) struct Isolation {
 
 impl Isolation {
     pub(super) fn new(report_fd: RawFd, allow_userns: bool) -> Self {
-        // SAFETY: getuid/getgid cannot fail.
-        let (uid, gid) = unsafe { (libc::getuid(), libc::getgid()) };
+        let (uid, gid) = (
+            rustix::process::getuid().as_raw(),
+            rustix::process::getgid().as_raw(),
+        );
         Isolation {
             report_fd,
             uid_map: MapLine::identity(uid),
@@ -112,13 +114,8 @@ fn loopback_up() {
 
 /// Close-on-exec pipe through which the child says whether isolation worked.
 pub(super) fn report_pipe() -> io::Result<(OwnedFd, OwnedFd)> {
-    let mut fds: [libc::c_int; 2] = [-1, -1];
-    // SAFETY: valid pointer to two ints.
-    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC | libc::O_NONBLOCK) } != 0 {
-        return Err(io::Error::last_os_error());
-    }
-    // SAFETY: pipe2 just created both descriptors; nothing else owns them.
-    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+    use rustix::pipe::{PipeFlags, pipe_with};
+    Ok(pipe_with(PipeFlags::CLOEXEC | PipeFlags::NONBLOCK)?)
 }
 
 /// Called after spawn returned, i.e. after the child's pre_exec ran, so the

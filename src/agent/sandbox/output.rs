@@ -4,17 +4,21 @@
 //! was started or is supervised.
 
 use super::{Sink, StreamKind};
+use rustix::event::{PollFd, PollFlags};
 use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, Read};
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::OwnedFd;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// Bytes per read from a pipe (the Linux pipe buffer is 64 KiB, so one read
 /// usually empties it).
 const READ_CHUNK: usize = 64 * 1024;
 /// How often an idle reader wakes to see whether it should give up.
-const READER_POLL_MS: libc::c_int = 100;
+const READER_POLL: rustix::event::Timespec = rustix::event::Timespec {
+    tv_sec: 0,
+    tv_nsec: 100_000_000,
+};
 
 /// Shared by both readers: the cap counts stdout and stderr together.
 pub(super) struct OutputShared<'a> {
@@ -58,21 +62,11 @@ pub(super) fn read_stream(
     let mut buf = vec![0u8; READ_CHUNK];
     let mut tail = Tail::new(tail_bytes);
     while !output.give_up.load(Ordering::Relaxed) {
-        let mut pfd = libc::pollfd {
-            fd: pipe.as_raw_fd(),
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        // SAFETY: one valid pollfd.
-        let ready = unsafe { libc::poll(&mut pfd, 1, READER_POLL_MS) };
-        if ready == 0 {
-            continue;
-        }
-        if ready < 0 {
-            if io::Error::last_os_error().kind() == io::ErrorKind::Interrupted {
-                continue;
-            }
-            break;
+        let mut pfd = [PollFd::new(&pipe, PollFlags::IN)];
+        match rustix::event::poll(&mut pfd, Some(&READER_POLL)) {
+            Ok(0) | Err(rustix::io::Errno::INTR) => continue,
+            Ok(_) => {}
+            Err(_) => break,
         }
         // Readable, hung up or in error: read() tells which.
         match pipe.read(&mut buf) {
@@ -95,14 +89,7 @@ pub(super) fn read_stream(
 /// Best effort: poll() already says when data is there; non-blocking only
 /// guards against a spurious wake-up blocking the read.
 fn set_nonblocking(fd: &OwnedFd) {
-    let raw = fd.as_raw_fd();
-    // SAFETY: fcntl on a descriptor we own.
-    unsafe {
-        let flags = libc::fcntl(raw, libc::F_GETFL);
-        if flags >= 0 {
-            libc::fcntl(raw, libc::F_SETFL, flags | libc::O_NONBLOCK);
-        }
-    }
+    let _ = rustix::io::ioctl_fionbio(fd, true);
 }
 
 /// The last `cap` bytes of a stream.

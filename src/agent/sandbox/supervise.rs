@@ -216,19 +216,18 @@ fn reap_and_kill_group(watch: &Watch<'_>) -> io::Result<Exit> {
 
 /// Blocks until `pid` has exited, leaving it a zombie. False if waitid failed.
 fn wait_exit_no_reap(pid: libc::pid_t) -> bool {
-    let Ok(id) = libc::id_t::try_from(pid) else {
+    use rustix::process::{Pid, WaitId, WaitIdOptions, waitid};
+    let Some(pid) = Pid::from_raw(pid) else {
         return false;
     };
     loop {
-        // SAFETY: siginfo_t is plain data; all-zero is a valid value.
-        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
-        // SAFETY: valid pointer; waits on our own child only.
-        let rc = unsafe { libc::waitid(libc::P_PID, id, &mut info, libc::WEXITED | libc::WNOWAIT) };
-        if rc == 0 {
-            return true;
-        }
-        if io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
-            return false;
+        match waitid(
+            WaitId::Pid(pid),
+            WaitIdOptions::EXITED | WaitIdOptions::NOWAIT,
+        ) {
+            Ok(_) => return true,
+            Err(rustix::io::Errno::INTR) => continue,
+            Err(_) => return false,
         }
     }
 }
@@ -253,9 +252,12 @@ pub(super) fn reap(pid: libc::pid_t) -> io::Result<(libc::c_int, libc::rusage)> 
 }
 
 pub(super) fn kill_group(pgid: libc::pid_t, sig: libc::c_int) {
-    if pgid > 0 {
-        // SAFETY: plain syscall; ESRCH (group already gone) is fine.
-        unsafe { libc::kill(-pgid, sig) };
+    if let (Some(group), Some(sig)) = (
+        rustix::process::Pid::from_raw(pgid),
+        rustix::process::Signal::from_named_raw(sig),
+    ) {
+        // ESRCH (the group is already gone) is fine.
+        let _ = rustix::process::kill_process_group(group, sig);
     }
 }
 

@@ -60,8 +60,11 @@ pub(super) fn text(bytes: &[u8]) -> String {
 
 /// Alive and not a zombie: a container's init may never reap orphans.
 pub(super) fn process_alive(pid: i32) -> bool {
-    // SAFETY: signal 0 only checks for existence.
-    if unsafe { libc::kill(pid, 0) } != 0 {
+    // Signal 0 only checks for existence.
+    let Some(checked) = rustix::process::Pid::from_raw(pid) else {
+        return false;
+    };
+    if rustix::process::test_kill_process(checked).is_err() {
         return false;
     }
     #[cfg(target_os = "linux")]

@@ -10,8 +10,7 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 
 fn is_root() -> bool {
-    // SAFETY: geteuid cannot fail.
-    unsafe { libc::geteuid() == 0 }
+    rustix::process::geteuid().is_root()
 }
 
 fn nobody() -> Option<RunAs> {
@@ -224,8 +223,10 @@ fn escaped_descendant_is_killed_or_at_least_not_waited_for() {
         return;
     }
     let escaped_alive = process_alive(escaped);
-    // SAFETY: cleaning up the process this test started.
-    unsafe { libc::kill(escaped, libc::SIGKILL) };
+    // Cleaning up the process this test started.
+    if let Some(pid) = rustix::process::Pid::from_raw(escaped) {
+        let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
+    }
     eprintln!("no pids cgroup here: the escaped process survived the task, as documented");
     assert!(escaped_alive, "setsid took it out of the group");
     // The readers waited for the pipe, then gave up.

@@ -10,6 +10,7 @@ use super::exit::{CONFLICT, CliError, NOT_FOUND, OK, USAGE};
 use super::local_args::{RunsDirArgs, TaskArgs, TaskCommand};
 use crate::config::{self, Resolved};
 use crate::runs::{self, Corrupt, ResolveError, RunRecord, Status, Store, TaskRef, liveness};
+use rustix::process::Signal;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -134,7 +135,7 @@ fn stop(local: &Local, id: &str) -> Result<u8, CliError> {
         ));
     }
     let info = &run.info;
-    signal_process(info.pid, info.pid_start_time, libc::SIGTERM);
+    signal_process(info.pid, info.pid_start_time, Signal::TERM);
     let deadline = Instant::now() + STOP_WAIT;
     while Instant::now() < deadline {
         if let Some(done) = ended(&run) {
@@ -148,9 +149,9 @@ fn stop(local: &Local, id: &str) -> Result<u8, CliError> {
     if let Some(task_pid) = current.task_pid
         && liveness::is_alive(task_pid, current.task_pid_start_time)
     {
-        signal_group(task_pid, libc::SIGKILL);
+        signal_group(task_pid, Signal::KILL);
     }
-    signal_process(info.pid, info.pid_start_time, libc::SIGKILL);
+    signal_process(info.pid, info.pid_start_time, Signal::KILL);
     Err(CliError::error(format!(
         "task {} did not stop within {}s; its processes were killed",
         task.task_id,
@@ -171,22 +172,19 @@ fn ended(run: &RunRecord) -> Option<Status> {
 }
 
 /// Signals `pid` only while it is still the process that was recorded.
-fn signal_process(pid: u32, start: Option<u64>, sig: libc::c_int) {
-    if let Ok(raw) = libc::pid_t::try_from(pid)
-        && raw > 0
+fn signal_process(pid: u32, start: Option<u64>, sig: Signal) {
+    if let Some(pid_now) = liveness::pid(pid)
         && liveness::is_alive(pid, start)
     {
-        // SAFETY: plain syscall on a pid checked just now.
-        unsafe { libc::kill(raw, sig) };
+        // Gone since the check: nothing left to signal.
+        let _ = rustix::process::kill_process(pid_now, sig);
     }
 }
 
-fn signal_group(pgid: u32, sig: libc::c_int) {
-    if let Ok(raw) = libc::pid_t::try_from(pgid)
-        && raw > 0
-    {
-        // SAFETY: plain syscall; the group leader was checked by the caller.
-        unsafe { libc::kill(-raw, sig) };
+/// Signals the group led by `pgid` (the caller checked the leader).
+fn signal_group(pgid: u32, sig: Signal) {
+    if let Some(group) = liveness::pid(pgid) {
+        let _ = rustix::process::kill_process_group(group, sig);
     }
 }
 

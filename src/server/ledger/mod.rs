@@ -287,17 +287,7 @@ pub fn post_returning(
 ) -> Result<Vec<LedgerEntry>, ApiError> {
     let mut written = Vec::with_capacity(postings.len());
     append(ctx, postings, |fields, prev, hash| {
-        written.push(LedgerEntry {
-            seq: fields.seq,
-            at: fields.at,
-            kind: fields.kind.to_string(),
-            account: fields.account.to_string(),
-            amount: fields.amount,
-            task_id: fields.task_id.map(str::to_string),
-            actor: fields.actor.map(str::to_string),
-            prev_hash: hex::encode(prev),
-            hash: hex::encode(hash),
-        })
+        written.push(fields.to_entry(prev, hash))
     })?;
     Ok(written)
 }

@@ -93,8 +93,7 @@ pub fn run(plan: GuardPlan) -> u8 {
         }
     };
     let why = loop {
-        // SAFETY: getppid cannot fail.
-        if unsafe { libc::getppid() } as u32 != plan.parent {
+        if parent_pid() != plan.parent {
             break "the coordinator process exited".to_string();
         }
         if rt.block_on(new_version_answers(&plan, started_ms)) {
@@ -159,15 +158,19 @@ async fn new_version_answers(plan: &GuardPlan, started_ms: i64) -> bool {
 /// Kills the coordinator if it still runs (hung in the new version) and waits for it to go.
 #[cfg(unix)]
 fn stop_parent(parent: u32) {
-    // SAFETY: getppid cannot fail; kill only signals.
-    unsafe {
-        if libc::getppid() as u32 == parent {
-            libc::kill(parent as i32, libc::SIGKILL);
-        }
+    if parent_pid() == parent
+        && let Some(pid) = crate::runs::liveness::pid(parent)
+    {
+        let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
     }
     let until = Instant::now() + Duration::from_secs(10);
-    // SAFETY: as above.
-    while unsafe { libc::getppid() } as u32 == parent && Instant::now() < until {
+    while parent_pid() == parent && Instant::now() < until {
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// Our parent's pid; 0 once we have none (reparented to no one we can name).
+#[cfg(unix)]
+fn parent_pid() -> u32 {
+    rustix::process::getppid().map_or(0, |p| p.as_raw_nonzero().get().unsigned_abs())
 }

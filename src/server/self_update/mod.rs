@@ -312,10 +312,9 @@ async fn swap_and_restart(app: &AppState, plan: Driving) -> Result<(), String> {
 }
 
 fn stop_guard(pid: u32) {
-    // SAFETY: signals and reaps the guard this process spawned.
-    unsafe {
-        libc::kill(pid as i32, libc::SIGKILL);
-        let mut status = 0;
-        libc::waitpid(pid as i32, &mut status, 0);
+    // Signals and reaps the guard this process spawned.
+    if let Some(pid) = crate::runs::liveness::pid(pid) {
+        let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
+        let _ = rustix::process::waitpid(Some(pid), rustix::process::WaitOptions::empty());
     }
 }

@@ -29,38 +29,10 @@ pub fn keep_rollback_copy(exe: &Path, data_dir: &Path) -> std::io::Result<PathBu
 /// Puts `source` at `target` atomically: a copy beside the target, synced, then renamed over it,
 /// so `target` is at every moment either the old file or the whole new one.
 pub fn place(source: &Path, target: &Path) -> std::io::Result<()> {
-    let dir = target.parent().unwrap_or(Path::new("."));
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "edgecoder".into());
-    let tmp = dir.join(format!(".{name}.update-{}", std::process::id()));
-    let result = (|| {
-        std::fs::copy(source, &tmp)?;
-        set_executable(&tmp)?;
-        std::fs::File::open(&tmp)?.sync_all()?;
-        std::fs::rename(&tmp, target)?;
-        // The rename itself is durable once the directory is synced.
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
-
-#[cfg(unix)]
-fn set_executable(path: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
-}
-
-#[cfg(not(unix))]
-fn set_executable(_path: &Path) -> std::io::Result<()> {
-    Ok(())
+    let mut from = std::fs::File::open(source)?;
+    crate::files::replace_with(target, 0o755, |file| {
+        std::io::copy(&mut from, file).map(drop)
+    })
 }
 
 /// A copy of the listening descriptor (close-on-exec until [`exec`] clears it), so the socket
