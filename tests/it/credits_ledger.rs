@@ -145,18 +145,7 @@ async fn a_fully_recomputed_chain_is_caught_by_the_signed_checkpoints() {
     };
     let mut prev = GENESIS;
     for e in &rows {
-        let hash = entry_hash(
-            &EntryFields {
-                seq: e.seq,
-                at: e.at,
-                kind: &e.kind,
-                account: &e.account,
-                amount: e.amount,
-                task_id: e.task_id.as_deref(),
-                actor: e.actor.as_deref(),
-            },
-            &prev,
-        );
+        let hash = entry_hash(&EntryFields::from(e), &prev);
         conn.execute(
             "UPDATE ledger SET prev_hash = ?2, hash = ?3 WHERE seq = ?1",
             rusqlite::params![e.seq, &prev[..], &hash[..]],
