@@ -6,9 +6,9 @@
 //! same verification `GET /api/v1/ledger/verify` runs (chain, checkpoint signature, cached
 //! balances against the entries). Prints numbers; never fails on them.
 
-use edgecoder::server::ledger::pricing::LedgerSettings;
-use edgecoder::server::ledger::{self, Posting, checkpoints};
 use edgecoder::server::store::Store;
+use edgecoder::server::store::ledger::pricing::LedgerSettings;
+use edgecoder::server::store::ledger::{self, Posting, checkpoints};
 use std::time::{Duration, Instant};
 
 const TARGET_PER_SEC: f64 = 500_000.0;

@@ -12,12 +12,13 @@
 //! Run: `cargo bench --bench settlement [-- --secs 20 --round 8]`. Never fails on the numbers.
 
 use edgecoder::api::{CompleteRequest, NetworkMode, Outcome, SubmitRequest};
-use edgecoder::server::ledger::charges::Payer;
-use edgecoder::server::ledger::pricing::Pricing;
+use edgecoder::server::Settings;
+use edgecoder::server::store::ledger;
+use edgecoder::server::store::ledger::charges::Payer;
+use edgecoder::server::store::ledger::pricing::Pricing;
 use edgecoder::server::store::nodes::{self, NewNode};
 use edgecoder::server::store::tasks::{self, SubmitLimits};
 use edgecoder::server::store::{Store, leases};
-use edgecoder::server::{Settings, ledger};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

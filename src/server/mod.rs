@@ -9,7 +9,7 @@ mod credentials;
 pub mod error;
 mod extract;
 pub mod http;
-pub mod ledger;
+use store::ledger;
 pub mod local_worker;
 mod metrics;
 pub mod openapi;

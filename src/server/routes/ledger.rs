@@ -7,7 +7,7 @@ use crate::server::AppState;
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
 use crate::server::extract::ApiQuery;
-use crate::server::ledger::{self, checkpoints};
+use crate::server::store::ledger::{self, checkpoints};
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};

@@ -11,7 +11,7 @@ use crate::api::{
 };
 use crate::server::auth::random_hex;
 use crate::server::error::ApiError;
-use crate::server::ledger::charges::Usage;
+use crate::server::store::ledger::charges::Usage;
 use rusqlite::{OptionalExtension, params};
 use std::collections::{BTreeMap, HashMap};
 

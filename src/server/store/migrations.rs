@@ -162,7 +162,7 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX audit_target ON audit (target, id);
     "#,
-    // 3: credits and the hash-chained ledger (see src/server/ledger/ and docs/decisions.md).
+    // 3: credits and the hash-chained ledger (see src/server/store/ledger/ and docs/decisions.md).
     r#"
     -- Append-only. `hash` covers the other columns (canonical bytes, src/api/ledger_chain.rs).
     CREATE TABLE ledger (
@@ -241,9 +241,9 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX updates_started ON updates (started_at);
     "#,
     // 5: settlement off the random pages. A task's hold and price move into the task row (JSON,
-    // src/server/ledger/charges.rs), which is written at submission and at the end anyway,
+    // src/server/store/ledger/charges.rs), which is written at submission and at the end anyway,
     // where the table keyed by the random task id put every hold on a page of its own; entries
-    // are indexed by account in bulk by the ledger upkeep (src/server/ledger/history.rs), not on
+    // are indexed by account in bulk by the ledger upkeep (src/server/store/ledger/history.rs), not on
     // every insert.
     r#"
     DROP INDEX ledger_account;
@@ -364,7 +364,8 @@ mod tests {
         .expect("v4 rows");
         run(&mut conn).expect("migrate");
         let charge = |id: &str| {
-            crate::server::ledger::charges::task_charge(&conn, id).expect("charge after migration")
+            crate::server::store::ledger::charges::task_charge(&conn, id)
+                .expect("charge after migration")
         };
         let (settled, held) = (charge("bbbb"), charge("aaaa"));
         assert_eq!(

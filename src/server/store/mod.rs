@@ -26,7 +26,7 @@ pub struct WriteCtx<'a> {
     pub conn: &'a Connection,
     pub now: i64,
     /// The ledger's head and account figures as the writer left them (`ledger::WriterCache`).
-    pub(crate) ledger: crate::server::ledger::WriterCache,
+    pub(crate) ledger: crate::server::store::ledger::WriterCache,
     last_event: i64,
     newly_queued: u32,
 }
@@ -355,7 +355,7 @@ impl Writer {
     fn run(self, jobs: mpsc::Receiver<Box<dyn Job>>) {
         let conn = &self.conn;
         let mut last_event = *self.events.borrow();
-        let mut ledger = crate::server::ledger::WriterCache::default();
+        let mut ledger = crate::server::store::ledger::WriterCache::default();
         while let Ok(first) = jobs.recv() {
             let mut batch = vec![first];
             while batch.len() < MAX_BATCH {
@@ -426,6 +426,7 @@ pub mod audit;
 pub mod blacklist;
 mod integrity;
 pub mod leases;
+pub mod ledger;
 pub mod network_mode;
 pub mod nodes;
 pub mod retention;

@@ -78,7 +78,12 @@ pub fn sweep(ctx: &mut WriteCtx<'_>, offline_after_ms: i64) -> Result<SweepRepor
             if cancel_requested {
                 // Cancelled while handed out: it never ran, and it must not be offered again.
                 transitions::cancel_unaccepted(ctx, &task_id)?;
-                crate::server::ledger::charges::task_ended(ctx, &task_id, "cancelled", None)?;
+                crate::server::store::ledger::charges::task_ended(
+                    ctx,
+                    &task_id,
+                    "cancelled",
+                    None,
+                )?;
                 ctx.event(
                     "task.cancelled",
                     Some(&task_id),

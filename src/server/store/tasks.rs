@@ -6,7 +6,7 @@ use crate::api::{
     TaskState, TaskSummary,
 };
 use crate::server::error::ApiError;
-use crate::server::ledger::charges::{self, Payer};
+use crate::server::store::ledger::charges::{self, Payer};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::collections::BTreeMap;
 
@@ -313,7 +313,7 @@ pub fn cancel(ctx: &mut WriteCtx<'_>, id: &str) -> Result<TaskInfo, ApiError> {
     match task.state {
         TaskState::Queued => {
             super::transitions::cancel_queued(ctx, id)?;
-            crate::server::ledger::charges::task_ended(ctx, id, "cancelled", None)?;
+            crate::server::store::ledger::charges::task_ended(ctx, id, "cancelled", None)?;
             ctx.event(
                 "task.cancelled",
                 Some(id),

@@ -6,7 +6,7 @@
 use super::WriteCtx;
 use crate::api::Outcome;
 use crate::server::error::ApiError;
-use crate::server::ledger::charges::{self, Usage};
+use crate::server::store::ledger::charges::{self, Usage};
 use rusqlite::params;
 
 /// Queued → leased: handed to `node_id` as attempt number `attempt`.

@@ -122,8 +122,8 @@ fn of_account(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::ledger::{Posting, TREASURY, post};
     use crate::server::store::Store;
+    use crate::server::store::ledger::{Posting, TREASURY, post};
 
     fn grant(store: &Store, rt: &tokio::runtime::Runtime, to: &'static str) {
         rt.block_on(store.write(move |ctx| {
