@@ -69,6 +69,28 @@ impl Sandbox {
             .stdin(Stdio::null());
         cmd
     }
+
+    /// [`Sandbox::command`] for a terminal: the same scrubbed environment and directories, run
+    /// in a pseudo-terminal, with colours left on (`NO_COLOR` removed) as a person would see them.
+    pub fn pty_command(&self) -> portable_pty::CommandBuilder {
+        let mut cmd = portable_pty::CommandBuilder::new(bin());
+        for (key, _) in std::env::vars() {
+            if edgecoder::config::env_scrub::is_edgecoder_env(&key) || key == "NO_COLOR" {
+                cmd.env_remove(key);
+            }
+        }
+        let p = self.path();
+        cmd.cwd(p);
+        cmd.env("HOME", p.join("home"));
+        cmd.env("XDG_CONFIG_HOME", p.join("config-home"));
+        cmd.env("XDG_DATA_HOME", p.join("data-home"));
+        cmd.env("XDG_STATE_HOME", p.join("state-home"));
+        cmd.env("EDGECODER_ENV_FILE", self.env_file());
+        cmd.env("EDGECODER_DATA_DIR", self.data_dir());
+        cmd.env("EDGECODER_LOG_DIR", p.join("logs"));
+        cmd.env("TERM", "xterm-256color");
+        cmd
+    }
 }
 
 /// A running coordinator process; killed when dropped.

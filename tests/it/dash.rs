@@ -3,7 +3,7 @@
 
 use crate::common::*;
 use edgecoder::api::SubmitRequest;
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use portable_pty::{Child, MasterPty, PtySize, native_pty_system};
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -31,24 +31,11 @@ impl Dash {
                 pixel_height: 0,
             })
             .expect("open a pty");
-        let mut cmd = CommandBuilder::new(bin());
+        let mut cmd = sb.pty_command();
         cmd.arg("dash");
         cmd.args(args);
-        for (key, _) in std::env::vars() {
-            if key.starts_with("EDGECODER_") || key == "COORDINATOR_URL" || key == "NO_COLOR" {
-                cmd.env_remove(key);
-            }
-        }
-        let p = sb.path();
-        cmd.cwd(p);
-        cmd.env("HOME", p.join("home"));
-        cmd.env("XDG_CONFIG_HOME", p.join("config-home"));
-        cmd.env("XDG_DATA_HOME", p.join("data-home"));
-        cmd.env("EDGECODER_ENV_FILE", sb.env_file());
-        cmd.env("EDGECODER_DATA_DIR", sb.data_dir());
         cmd.env("EDGECODER_URL", url);
         cmd.env("EDGECODER_TOKEN", token);
-        cmd.env("TERM", "xterm-256color");
         let child = pair.slave.spawn_command(cmd).expect("spawn edgecoder dash");
         let mut reader = pair.master.try_clone_reader().expect("pty reader");
         let writer = pair.master.take_writer().expect("pty writer");

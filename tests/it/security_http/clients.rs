@@ -160,7 +160,7 @@ async fn the_first_admin_token_goes_to_a_0600_file_when_stdout_is_a_pipe() {
 
 #[test]
 fn the_first_admin_token_is_printed_on_a_terminal() {
-    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    use portable_pty::{PtySize, native_pty_system};
     let sb = Sandbox::new();
     let pair = native_pty_system()
         .openpty(PtySize {
@@ -170,21 +170,8 @@ fn the_first_admin_token_is_printed_on_a_terminal() {
             pixel_height: 0,
         })
         .expect("open a pty");
-    let mut cmd = CommandBuilder::new(bin());
+    let mut cmd = sb.pty_command();
     cmd.args(["serve", "--port", "0", "--mode", "coordinator"]);
-    for (key, _) in std::env::vars() {
-        if key.starts_with("EDGECODER_") || key == "ADMIN_API_TOKEN" {
-            cmd.env_remove(key);
-        }
-    }
-    let p = sb.path();
-    cmd.cwd(p);
-    cmd.env("HOME", p.join("home"));
-    cmd.env("XDG_CONFIG_HOME", p.join("config-home"));
-    cmd.env("XDG_DATA_HOME", p.join("data-home"));
-    cmd.env("EDGECODER_ENV_FILE", sb.env_file());
-    cmd.env("EDGECODER_DATA_DIR", sb.data_dir());
-    cmd.env("EDGECODER_LOG_DIR", p.join("logs"));
     let mut child = pair.slave.spawn_command(cmd).expect("spawn serve");
     let mut reader = pair.master.try_clone_reader().expect("pty reader");
     let seen = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
