@@ -357,6 +357,7 @@ async fn agent_loop(
                     peak_rss_kib: None,
                     stdout_tail: None,
                     stderr_tail: None,
+                    code: None,
                 },
             )
             .await;

@@ -58,6 +58,7 @@ fn task(i: usize, now: i64) -> TaskInfo {
         cancel_requested: false,
         network: true,
         attempt_history: vec![],
+        code_result: None,
     }
 }
 

@@ -128,6 +128,7 @@ async fn round(store: &Arc<Store>, node_ids: &[String], round: usize, payer: &Pa
                     peak_rss_kib: None,
                     stdout_tail: None,
                     stderr_tail: None,
+                    code: None,
                 };
                 store
                     .write(move |ctx| leases::complete(ctx, &node, &task, &done))

@@ -8,6 +8,7 @@ pub mod config;
 pub mod files;
 pub mod fmt;
 pub mod hardening;
+pub mod models;
 pub mod runs;
 pub mod sd_notify;
 pub mod server;

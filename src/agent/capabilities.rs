@@ -28,6 +28,8 @@ pub fn detect(max_concurrent_tasks: u32, ollama_host: Option<&str>) -> Capabilit
         gpus: nvidia_gpus(),
         toolchains: toolchains(),
         models: ollama_host.map(ollama_models).unwrap_or_default(),
+        model_details: Vec::new(),
+        model_backends: Vec::new(),
         max_concurrent_tasks,
     }
 }

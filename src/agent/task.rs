@@ -68,6 +68,8 @@ pub struct TaskRun {
     pub run_as: Option<RunAs>,
     /// Confine the task with Landlock (see `sandbox::confine`).
     pub confine: bool,
+    /// The node's model servers, for coding tasks.
+    pub models: crate::models::Backends,
 }
 
 /// What happened, for the agent's log and counters.
@@ -110,6 +112,15 @@ pub async fn run(job: TaskRun) -> TaskReport {
         command: match &task.command {
             TaskCommand::Argv(argv) => sandbox::TaskCommand::Argv(argv.clone()),
             TaskCommand::Script(s) => sandbox::TaskCommand::Script(s.clone()),
+            TaskCommand::Code(_) => {
+                report_result(
+                    &job.client,
+                    &task.id,
+                    &failure(&lease_id, "this agent cannot run coding tasks yet".into()),
+                )
+                .await;
+                return report;
+            }
         },
         // Secrets reach the task only as env vars of its process (validated by the coordinator
         // not to clash with `env`).
@@ -203,6 +214,7 @@ fn failure(lease_id: &str, error: String) -> CompleteRequest {
         peak_rss_kib: None,
         stdout_tail: None,
         stderr_tail: None,
+        code: None,
     }
 }
 
@@ -250,6 +262,7 @@ fn completion(lease_id: &str, o: &sandbox::Outcome, stop_reason: u8) -> Complete
         peak_rss_kib: Some(o.peak_rss_kib),
         stdout_tail: Some(String::from_utf8_lossy(&o.stdout_tail).into_owned()),
         stderr_tail: Some(String::from_utf8_lossy(&o.stderr_tail).into_owned()),
+        code: None,
     }
 }
 

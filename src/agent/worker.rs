@@ -36,6 +36,8 @@ pub struct WorkerOptions {
     /// Pet the systemd watchdog after each heartbeat the coordinator answered (the agent's
     /// service); off for the local worker, whose coordinator pets for the process.
     pub watchdog: bool,
+    /// The model servers coding tasks use (and whose models the capabilities list).
+    pub models: crate::models::Backends,
 }
 
 /// Steps of the shutdown ladder, sent by whoever owns the signals.
@@ -194,6 +196,7 @@ pub async fn run(
                             stop,
                             run_as: opts.run_as,
                             confine: opts.protections.landlock_abi.is_some(),
+                            models: opts.models.clone(),
                         };
                         let shared = shared.clone();
                         tasks.spawn(async move {

@@ -2,6 +2,7 @@
 
 pub mod backoff;
 pub mod client;
+mod code;
 pub mod codes;
 mod control;
 mod credits;
@@ -13,6 +14,7 @@ mod tasks;
 mod types;
 pub mod url;
 
+pub use code::*;
 pub use control::*;
 pub use credits::*;
 pub use self_update::*;

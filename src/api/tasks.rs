@@ -10,6 +10,8 @@ pub enum TaskCommand {
     Argv(Vec<String>),
     /// Run a POSIX shell script.
     Script(String),
+    /// Have a worker's model write code until a check passes (see [`super::CodeSpec`]).
+    Code(Box<super::CodeSpec>),
 }
 
 impl TaskCommand {
@@ -18,6 +20,7 @@ impl TaskCommand {
         match self {
             TaskCommand::Argv(argv) => argv.join(" "),
             TaskCommand::Script(s) => s.lines().next().unwrap_or("").to_string(),
+            TaskCommand::Code(c) => format!("code ({}): {}", c.language, first_line(&c.prompt)),
         }
     }
 }
@@ -52,6 +55,15 @@ pub struct Requirements {
     pub arch: Option<String>,
     /// Every label here must be on the node with the same value.
     pub labels: BTreeMap<String, String>,
+    /// The node must serve this model (exact name, as its backend lists it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// The node must serve some model of this family (`qwen2`, `llama`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model_family: Option<String>,
+    /// The node must serve some model (every coding task asks this at least).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub any_model: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
@@ -203,6 +215,10 @@ pub struct TaskInfo {
     /// Filled by `show`; empty in listings.
     #[serde(default)]
     pub attempt_history: Vec<Attempt>,
+    /// Coding tasks, once an attempt reported: the plan, the iterations, the final files and
+    /// the tokens. Filled by `show`; absent in listings and for other tasks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_result: Option<super::CodeResult>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
@@ -281,6 +297,7 @@ impl TaskCommand {
         match self {
             TaskCommand::Argv(_) => "argv",
             TaskCommand::Script(_) => "script",
+            TaskCommand::Code(_) => "code",
         }
     }
 
@@ -405,6 +422,9 @@ pub struct CompleteRequest {
     pub stdout_tail: Option<String>,
     #[serde(default)]
     pub stderr_tail: Option<String>,
+    /// Coding tasks: what the model did, whatever the outcome.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<super::CodeResult>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
@@ -445,4 +465,8 @@ pub struct ServerStatus {
     pub started_at: i64,
     pub uptime_secs: u64,
     pub queue: QueueSummary,
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or("")
 }

@@ -142,7 +142,12 @@ pub struct Capabilities {
     pub memory_limit_mib: Option<u64>,
     pub gpus: Vec<Gpu>,
     pub toolchains: Vec<String>,
+    /// Names of the models the node serves (every backend together).
     pub models: Vec<String>,
+    /// The same models with what their backends say about them.
+    pub model_details: Vec<super::ModelInfo>,
+    /// The configured model backends and whether they answered.
+    pub model_backends: Vec<super::BackendStatus>,
     pub max_concurrent_tasks: u32,
 }
 

@@ -96,6 +96,7 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
         run_as,
         protections,
         watchdog: true,
+        models: crate::models::Backends::default(),
     };
     let rt = super::runtime()?;
     rt.block_on(async move {

@@ -299,6 +299,7 @@ async fn serve(settings: Settings, local: Option<LocalWorkerPlan>) -> Result<u8,
                 drain_timeout: plan.drain_timeout,
                 run_as: plan.run_as,
                 protections,
+                models: crate::models::Backends::default(),
                 watchdog: false,
             };
             println!(

@@ -472,6 +472,7 @@ pub fn complete_req(
         peak_rss_kib: Some(100),
         stdout_tail: None,
         stderr_tail: None,
+        code: None,
     }
 }
 

@@ -61,6 +61,7 @@ async fn submit_claim_start_log_complete() {
                 peak_rss_kib: Some(1000),
                 stdout_tail: Some("hi\n".into()),
                 stderr_tail: None,
+                code: None,
             },
         )
         .await

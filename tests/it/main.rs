@@ -5,6 +5,7 @@
 mod common;
 mod control_common;
 mod credits_common;
+mod llm;
 mod machine;
 mod waits;
 mod worker_common;

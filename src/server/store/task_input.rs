@@ -105,6 +105,7 @@ pub fn check_command_and_env(req: &SubmitRequest, limits: &FieldLimits) -> Resul
             }
         }
         TaskCommand::Script(script) => no_nul("command.script", script)?,
+        TaskCommand::Code(_) => {}
     }
     for (key, value) in &req.env {
         no_nul(&format!("env {key}"), value)?;
@@ -139,7 +140,7 @@ pub fn check_command_and_env(req: &SubmitRequest, limits: &FieldLimits) -> Resul
                 "EDGECODER_MAX_SCRIPT_BYTES",
             ));
         }
-        TaskCommand::Script(_) => {}
+        TaskCommand::Script(_) | TaskCommand::Code(_) => {}
     }
     check_exec_limits(req)
 }
@@ -149,7 +150,7 @@ pub fn check_command_and_env(req: &SubmitRequest, limits: &FieldLimits) -> Resul
 fn check_exec_limits(req: &SubmitRequest) -> Result<(), ApiError> {
     let args: &[String] = match &req.command {
         TaskCommand::Argv(argv) => argv,
-        TaskCommand::Script(_) => &[],
+        TaskCommand::Script(_) | TaskCommand::Code(_) => &[],
     };
     for (i, arg) in args.iter().enumerate() {
         if arg.len() + 1 > MAX_ARG_STRLEN {

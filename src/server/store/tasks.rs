@@ -51,6 +51,7 @@ pub fn task_from_row(row: &Row<'_>) -> rusqlite::Result<TaskInfo> {
         cancel_requested: row.get(18)?,
         network: row.get(19)?,
         attempt_history: Vec::new(),
+        code_result: None,
     })
 }
 
@@ -175,6 +176,7 @@ pub fn submit(
         cancel_requested: false,
         network: req.network,
         attempt_history: Vec::new(),
+        code_result: None,
     };
     Ok((task, true))
 }

@@ -43,6 +43,7 @@ pub fn task(n: usize, state: TaskState, node: Option<&str>, cmd: &str, age_s: i6
         cancel_requested: false,
         network: true,
         attempt_history: Vec::new(),
+        code_result: None,
     }
 }
 

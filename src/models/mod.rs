@@ -1,0 +1,185 @@
+//! Model backends: the language models a node serves, reached over the two wire protocols that
+//! local model servers speak — Ollama's (`ollama`) and OpenAI's chat completions (`openai`:
+//! llama.cpp's server, vLLM, LM Studio…). One trait, [`ModelBackend`], so the coding loop and
+//! detection never care which.
+//!
+//! Every call is deterministic on request (temperature, seed, an output limit, and for Ollama
+//! `num_ctx`, always sent), bounded by a connect timeout and an idle-stream timeout, and reports
+//! a cut-off answer (`length`) instead of passing it off as complete.
+
+mod error;
+mod ollama;
+mod openai;
+mod settings;
+
+pub use error::ModelError;
+pub use ollama::OllamaClient;
+pub use openai::OpenAiClient;
+pub use settings::{ModelSettings, OpenAiSettings, Timeouts};
+
+use crate::api::{BackendStatus, ModelInfo};
+use std::future::Future;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    System,
+    User,
+    Assistant,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::System => "system",
+            Role::User => "user",
+            Role::Assistant => "assistant",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub role: Role,
+    pub content: String,
+}
+
+impl Message {
+    pub fn new(role: Role, content: impl Into<String>) -> Message {
+        Message {
+            role,
+            content: content.into(),
+        }
+    }
+}
+
+/// What makes an answer reproducible and bounded; sent with every call.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sampling {
+    pub temperature: f32,
+    pub seed: u64,
+    /// The most tokens the answer may have.
+    pub max_tokens: u32,
+    /// Context window asked of Ollama (`num_ctx`); OpenAI-compatible servers fix theirs at load.
+    pub num_ctx: u32,
+}
+
+impl Default for Sampling {
+    fn default() -> Self {
+        Sampling {
+            temperature: 0.0,
+            seed: 42,
+            max_tokens: 1024,
+            num_ctx: 4096,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatRequest {
+    pub model: String,
+    pub messages: Vec<Message>,
+    pub sampling: Sampling,
+}
+
+/// Why the model stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finish {
+    /// It was done.
+    Stop,
+    /// It hit the output limit: the answer is cut off.
+    Length,
+    /// Anything else the server said.
+    Other(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatAnswer {
+    pub content: String,
+    /// Tokens of the prompt, as the server counted them.
+    pub tokens_in: u64,
+    /// Tokens of the answer.
+    pub tokens_out: u64,
+    pub finish: Finish,
+    /// The model that answered, as the server names it.
+    pub model: String,
+    /// From sending the request to the last byte of the answer.
+    pub elapsed: Duration,
+}
+
+/// One wire protocol to one server.
+pub trait ModelBackend: Send + Sync {
+    /// `ollama` or `openai`: the name in capabilities, results and settings.
+    fn kind(&self) -> &'static str;
+    /// The server's base URL, for messages.
+    fn url(&self) -> &str;
+    /// The models the server serves now, with what it says about them.
+    fn list_models(&self) -> impl Future<Output = Result<Vec<ModelInfo>, ModelError>> + Send;
+    /// One streamed chat call; `on_text` gets each piece of the answer as it arrives.
+    fn chat(
+        &self,
+        request: &ChatRequest,
+        on_text: &(dyn Fn(&str) + Send + Sync),
+    ) -> impl Future<Output = Result<ChatAnswer, ModelError>> + Send;
+}
+
+/// A configured backend of either kind.
+#[derive(Debug, Clone)]
+pub enum Backend {
+    Ollama(OllamaClient),
+    OpenAi(OpenAiClient),
+}
+
+impl ModelBackend for Backend {
+    fn kind(&self) -> &'static str {
+        match self {
+            Backend::Ollama(c) => c.kind(),
+            Backend::OpenAi(c) => c.kind(),
+        }
+    }
+
+    fn url(&self) -> &str {
+        match self {
+            Backend::Ollama(c) => c.url(),
+            Backend::OpenAi(c) => c.url(),
+        }
+    }
+
+    async fn list_models(&self) -> Result<Vec<ModelInfo>, ModelError> {
+        match self {
+            Backend::Ollama(c) => c.list_models().await,
+            Backend::OpenAi(c) => c.list_models().await,
+        }
+    }
+
+    async fn chat(
+        &self,
+        request: &ChatRequest,
+        on_text: &(dyn Fn(&str) + Send + Sync),
+    ) -> Result<ChatAnswer, ModelError> {
+        match self {
+            Backend::Ollama(c) => c.chat(request, on_text).await,
+            Backend::OpenAi(c) => c.chat(request, on_text).await,
+        }
+    }
+}
+
+/// Every backend this node is configured with, and each one's default model.
+#[derive(Debug, Clone, Default)]
+pub struct Backends {
+    pub backends: Vec<(Backend, Option<String>)>,
+}
+
+/// What detection found: the models of every backend that answered, and each backend's status.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Detected {
+    pub models: Vec<ModelInfo>,
+    pub backends: Vec<BackendStatus>,
+}
+
+/// A backend and the model on it that a call should use.
+#[derive(Debug, Clone)]
+pub struct Chosen {
+    pub backend: Backend,
+    pub model: String,
+}

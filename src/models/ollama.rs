@@ -1,0 +1,32 @@
+//! Ollama's wire protocol: `/api/tags`, `/api/show`, `/api/chat` streamed as NDJSON.
+//! SKELETON: the models helper writes this client.
+
+use super::{ChatAnswer, ChatRequest, ModelBackend, ModelError};
+use crate::api::ModelInfo;
+
+#[derive(Debug, Clone)]
+pub struct OllamaClient {
+    url: String,
+}
+
+impl ModelBackend for OllamaClient {
+    fn kind(&self) -> &'static str {
+        "ollama"
+    }
+
+    fn url(&self) -> &str {
+        &self.url
+    }
+
+    async fn list_models(&self) -> Result<Vec<ModelInfo>, ModelError> {
+        Err(ModelError::NoBackend)
+    }
+
+    async fn chat(
+        &self,
+        _request: &ChatRequest,
+        _on_text: &(dyn Fn(&str) + Send + Sync),
+    ) -> Result<ChatAnswer, ModelError> {
+        Err(ModelError::NoBackend)
+    }
+}
