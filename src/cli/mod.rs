@@ -2,6 +2,7 @@
 
 mod agent_cmd;
 pub mod args;
+pub mod code_args;
 pub mod common_args;
 mod config_cmd;
 pub mod control_args;
