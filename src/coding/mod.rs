@@ -6,8 +6,11 @@
 //! The model's output is untrusted input: `answer` refuses paths that escape the working dir,
 //! `outputs` refuses them again when the files reach the user's disk.
 
+pub mod answer;
 pub mod inputs;
+pub mod language;
 pub mod outputs;
 
+pub use answer::{Answer, AnswerError, parse_answer};
 pub use inputs::{InputError, InputLimits, read_inputs};
 pub use outputs::{OutputError, WriteReport, write_outputs};
