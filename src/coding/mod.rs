@@ -7,10 +7,16 @@
 //! `outputs` refuses them again when the files reach the user's disk.
 
 pub mod answer;
+pub mod check;
 pub mod inputs;
 pub mod language;
 pub mod outputs;
+pub mod prompts;
+pub mod run;
+mod workdir;
 
 pub use answer::{Answer, AnswerError, parse_answer};
+pub use check::{CheckRun, Checker, SandboxChecker};
 pub use inputs::{InputError, InputLimits, read_inputs};
 pub use outputs::{OutputError, WriteReport, write_outputs};
+pub use run::{LoopParams, run};
