@@ -3,6 +3,7 @@
 //! coordinator only through `api::client`, exactly as a remote node does.
 
 pub mod capabilities;
+mod code_task;
 pub mod confinement;
 pub mod credentials;
 pub mod mask;

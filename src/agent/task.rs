@@ -27,8 +27,8 @@ pub struct StopSignal {
 
 const REASON_NONE: u8 = 0;
 const REASON_CANCELLED: u8 = 1;
-const REASON_SHUTDOWN: u8 = 2;
-const REASON_LEASE_LOST: u8 = 3;
+pub(super) const REASON_SHUTDOWN: u8 = 2;
+pub(super) const REASON_LEASE_LOST: u8 = 3;
 
 impl StopSignal {
     /// The coordinator cancelled the task: report it cancelled.
@@ -52,7 +52,7 @@ impl StopSignal {
         self.flag.cancel();
     }
 
-    fn reason(&self) -> u8 {
+    pub(super) fn reason(&self) -> u8 {
         self.reason.load(Ordering::SeqCst)
     }
 }
@@ -94,6 +94,14 @@ pub async fn run(job: TaskRun) -> TaskReport {
         tracing::warn!(task = %task.id, "could not accept the task: {e}");
         return report;
     }
+    let command = match &task.command {
+        TaskCommand::Argv(argv) => sandbox::TaskCommand::Argv(argv.clone()),
+        TaskCommand::Script(s) => sandbox::TaskCommand::Script(s.clone()),
+        TaskCommand::Code(spec) => {
+            report.outcome = Some(super::code_task::run(&job, spec, &lease_id).await);
+            return report;
+        }
+    };
     let workdir = job
         .work_root
         .join(format!("{}-{}", task.id, job.claimed.lease.attempt));
@@ -109,19 +117,7 @@ pub async fn run(job: TaskRun) -> TaskReport {
         masker.clone(),
     ));
     let spec = SandboxSpec {
-        command: match &task.command {
-            TaskCommand::Argv(argv) => sandbox::TaskCommand::Argv(argv.clone()),
-            TaskCommand::Script(s) => sandbox::TaskCommand::Script(s.clone()),
-            TaskCommand::Code(_) => {
-                report_result(
-                    &job.client,
-                    &task.id,
-                    &failure(&lease_id, "this agent cannot run coding tasks yet".into()),
-                )
-                .await;
-                return report;
-            }
-        },
+        command,
         // Secrets reach the task only as env vars of its process (validated by the coordinator
         // not to clash with `env`).
         env: task
@@ -203,7 +199,7 @@ pub async fn run(job: TaskRun) -> TaskReport {
     report
 }
 
-fn failure(lease_id: &str, error: String) -> CompleteRequest {
+pub(super) fn failure(lease_id: &str, error: String) -> CompleteRequest {
     CompleteRequest {
         lease_id: lease_id.to_string(),
         outcome: Outcome::Failed,
@@ -284,7 +280,7 @@ fn mask_tails(complete: &mut CompleteRequest, o: &sandbox::Outcome, masker: &Mas
 
 /// Reports the result, retrying while the coordinator is unreachable. A 409 means the lease
 /// already ended (a resend after a lost answer, or the task was re-queued): nothing more to do.
-async fn report_result(client: &Client, task_id: &str, req: &CompleteRequest) {
+pub(super) async fn report_result(client: &Client, task_id: &str, req: &CompleteRequest) {
     let mut backoff = Backoff::new(Duration::from_millis(200), Duration::from_secs(10));
     for _ in 0..30 {
         match client.complete(task_id, req).await {
@@ -330,7 +326,7 @@ impl Utf8Carry {
     }
 }
 
-async fn upload_logs(
+pub(super) async fn upload_logs(
     client: Client,
     task_id: String,
     lease_id: String,

@@ -47,6 +47,8 @@ pub struct SandboxChecker {
     pub run_as: Option<RunAs>,
     pub confine: bool,
     pub limits: Limits,
+    /// Variables the check sees (the task's env and secrets).
+    pub env: Vec<(String, String)>,
     /// Bytes of output kept for the result and the repair prompt.
     pub tail_bytes: usize,
 }
@@ -58,6 +60,7 @@ impl Default for SandboxChecker {
             run_as: None,
             confine: false,
             limits: Limits::default(),
+            env: Vec::new(),
             tail_bytes: super::prompts::OUTPUT_TAIL_BYTES,
         }
     }
@@ -74,7 +77,7 @@ impl Checker for SandboxChecker {
     ) -> Pin<Box<dyn Future<Output = CheckRun> + Send + 'a>> {
         let spec = SandboxSpec {
             command: TaskCommand::Script(command.to_string()),
-            env: Vec::new(),
+            env: self.env.clone(),
             workdir: workdir.to_path_buf(),
             files,
             timeout,

@@ -1,0 +1,224 @@
+//! A claimed coding task on this worker: choose the model the task wants from the node's
+//! backends, run the coding loop in a fresh workdir with the checks in the sandbox, stream its
+//! progress lines into the task's log (so `--follow` and the dashboard see them live), and
+//! report one completion carrying the whole `CodeResult`. The lease stays ours through long
+//! model calls: the worker's heartbeats renew it while this runs, and a lost lease stops the
+//! loop without reporting.
+
+use super::mask::Masker;
+use super::sandbox::{Limits, StreamKind};
+use super::task::{
+    REASON_LEASE_LOST, REASON_SHUTDOWN, TaskRun, failure, report_result, upload_logs,
+};
+use crate::api::{CodeResult, CodeSpec, CodeStatus, CompleteRequest, Outcome};
+use crate::coding::{self, LoopParams, SandboxChecker};
+use crate::models::{Backend, ModelBackend, ModelError};
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+/// What the task ended with, for the worker's log.
+pub async fn run(job: &TaskRun, spec: &CodeSpec, lease_id: &str) -> Outcome {
+    let task = &job.claimed.task;
+    let started = Instant::now();
+    let workdir = job
+        .work_root
+        .join(format!("{}-{}", task.id, job.claimed.lease.attempt));
+    let (tx, rx) = mpsc::unbounded_channel::<(StreamKind, Vec<u8>)>();
+    let masker = Masker::new(job.claimed.secrets.values());
+    let uploader = tokio::spawn(upload_logs(
+        job.client.clone(),
+        task.id.clone(),
+        lease_id.to_string(),
+        rx,
+        job.stop.clone(),
+        masker.clone(),
+    ));
+    let progress = move |line: &str| {
+        let _ = tx.send((StreamKind::Stdout, format!("{line}\n").into_bytes()));
+    };
+    let result = match fresh_workdir(&workdir) {
+        Err(e) => Err(format!("could not make the task's workdir: {e}")),
+        Ok(()) => Ok(run_loop(job, spec, &workdir, &progress).await),
+    };
+    // The progress closure held the channel's sender: dropping it lets the uploader drain.
+    drop(progress);
+    let _ = uploader.await;
+    let complete = match result {
+        Err(e) => failure(lease_id, e),
+        Ok(mut result) => {
+            mask_result(&mut result, &masker);
+            completion(lease_id, result, job.stop.reason(), started.elapsed())
+        }
+    };
+    let outcome = complete.outcome;
+    if job.stop.reason() == REASON_LEASE_LOST {
+        tracing::info!(task = %task.id, "lease lost; not reporting a result");
+    } else {
+        report_result(&job.client, &task.id, &complete).await;
+    }
+    if !job.keep_workdir {
+        let _ = std::fs::remove_dir_all(&workdir);
+    }
+    outcome
+}
+
+async fn run_loop(
+    job: &TaskRun,
+    spec: &CodeSpec,
+    workdir: &std::path::Path,
+    progress: &(dyn Fn(&str) + Send + Sync),
+) -> CodeResult {
+    let task = &job.claimed.task;
+    let chosen = match choose(&job.models, spec.model.as_deref()).await {
+        Ok(c) => c,
+        Err(e) => {
+            progress(&format!("no model: {e}"));
+            return unreachable_result(spec, &e);
+        }
+    };
+    let checker = SandboxChecker {
+        network: task.network,
+        run_as: job.run_as,
+        confine: job.confine,
+        limits: Limits::default(),
+        env: task
+            .env
+            .iter()
+            .chain(job.claimed.secrets.iter())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        ..SandboxChecker::default()
+    };
+    // The coordinator ends the attempt at the lease deadline; finish (and report) before it.
+    let now_ms = crate::api::now_ms();
+    let by_lease = Duration::from_millis((job.claimed.lease.deadline - now_ms).max(0) as u64)
+        .saturating_sub(Duration::from_secs(2));
+    let by_timeout = Duration::from_secs(task.timeout_secs.max(1));
+    let deadline = Instant::now() + by_lease.min(by_timeout).max(Duration::from_secs(1));
+    let params = LoopParams {
+        model: &chosen.1,
+        spec,
+        inputs: &job.claimed.files,
+        workdir,
+        checker: &checker,
+        progress,
+        stop: job.stop.flag.clone(),
+        deadline,
+        num_ctx: crate::models::Sampling::default().num_ctx,
+    };
+    coding::run(&chosen.0, params).await
+}
+
+/// The result of a task whose model cannot be reached: the coordinator gives it to another node.
+fn unreachable_result(spec: &CodeSpec, e: &ModelError) -> CodeResult {
+    CodeResult {
+        status: CodeStatus::ModelUnreachable,
+        reason: Some(e.to_string()),
+        plan: String::new(),
+        files: Vec::new(),
+        iterations: spec.history.clone(),
+        model: spec.model.clone().unwrap_or_default(),
+        backend: String::new(),
+        tokens_in: 0,
+        tokens_out: 0,
+    }
+}
+
+fn completion(
+    lease_id: &str,
+    result: CodeResult,
+    stop_reason: u8,
+    elapsed: Duration,
+) -> CompleteRequest {
+    let outcome = match result.status {
+        CodeStatus::Succeeded => Outcome::Succeeded,
+        CodeStatus::TimedOut => Outcome::TimedOut,
+        // Stopped because the agent shuts down: a failure, so the task is tried elsewhere.
+        CodeStatus::Cancelled if stop_reason != REASON_SHUTDOWN => Outcome::Cancelled,
+        _ => Outcome::Failed,
+    };
+    let error = match (result.status, stop_reason) {
+        (CodeStatus::Cancelled, REASON_SHUTDOWN) => {
+            Some("the agent shut down while the task ran; it will be retried".to_string())
+        }
+        _ => result
+            .reason
+            .as_ref()
+            .map(|r| format!("{}: {r}", result.status.as_str())),
+    };
+    let last = result.iterations.last();
+    CompleteRequest {
+        lease_id: lease_id.to_string(),
+        outcome,
+        exit_code: last.and_then(|i| i.check_exit_code),
+        error,
+        duration_ms: Some(elapsed.as_millis() as u64),
+        cpu_ms: None,
+        peak_rss_kib: None,
+        stdout_tail: last.map(|i| i.check_output_tail.clone()),
+        stderr_tail: None,
+        code: Some(result),
+    }
+}
+
+/// Secrets the task's env held never leave the node in the check's output.
+fn mask_result(result: &mut CodeResult, masker: &Masker) {
+    if masker.is_empty() {
+        return;
+    }
+    for it in &mut result.iterations {
+        it.check_output_tail = masker.mask_all(&it.check_output_tail, true);
+    }
+    for f in &mut result.files {
+        f.content = masker.mask_all(&f.content, false);
+    }
+}
+
+fn fresh_workdir(workdir: &std::path::Path) -> std::io::Result<()> {
+    // Never reuse what an earlier attempt left: it may hold anything its checks put there.
+    match std::fs::remove_dir_all(workdir) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    std::fs::create_dir_all(workdir)
+}
+
+/// The backend serving `wanted` (or the first backend's default model).
+async fn choose(
+    models: &crate::models::Backends,
+    wanted: Option<&str>,
+) -> Result<(Backend, String), ModelError> {
+    // SHIM until `Backends::choose` (the models part) lands: same rules, list-checked.
+    if models.backends.is_empty() {
+        return Err(ModelError::NoBackend);
+    }
+    let mut available = Vec::new();
+    let mut unreachable = None;
+    for (backend, default) in &models.backends {
+        match backend.list_models().await {
+            Ok(list) => {
+                let names: Vec<String> = list.into_iter().map(|m| m.name).collect();
+                match wanted {
+                    Some(w) if names.iter().any(|n| n == w) => {
+                        return Ok((backend.clone(), w.to_string()));
+                    }
+                    None => {
+                        if let Some(m) = default.clone().or_else(|| names.first().cloned()) {
+                            return Ok((backend.clone(), m));
+                        }
+                    }
+                    _ => {}
+                }
+                available.extend(names);
+            }
+            Err(e) => unreachable = Some(e),
+        }
+    }
+    match (unreachable, available.is_empty()) {
+        (Some(e), true) => Err(e),
+        _ => Err(ModelError::NotInstalled {
+            model: wanted.unwrap_or("(the default)").to_string(),
+            available,
+        }),
+    }
+}
