@@ -12,7 +12,7 @@ use super::task::{
 };
 use crate::api::{CodeResult, CodeSpec, CodeStatus, CompleteRequest, Outcome};
 use crate::coding::{self, LoopParams, SandboxChecker};
-use crate::models::{Backend, ModelBackend, ModelError};
+use crate::models::{Backend, ModelError};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
@@ -183,42 +183,11 @@ fn fresh_workdir(workdir: &std::path::Path) -> std::io::Result<()> {
     std::fs::create_dir_all(workdir)
 }
 
-/// The backend serving `wanted` (or the first backend's default model).
+/// The backend serving `wanted` (or the node's default model).
 async fn choose(
     models: &crate::models::Backends,
     wanted: Option<&str>,
 ) -> Result<(Backend, String), ModelError> {
-    // SHIM until `Backends::choose` (the models part) lands: same rules, list-checked.
-    if models.backends.is_empty() {
-        return Err(ModelError::NoBackend);
-    }
-    let mut available = Vec::new();
-    let mut unreachable = None;
-    for (backend, default) in &models.backends {
-        match backend.list_models().await {
-            Ok(list) => {
-                let names: Vec<String> = list.into_iter().map(|m| m.name).collect();
-                match wanted {
-                    Some(w) if names.iter().any(|n| n == w) => {
-                        return Ok((backend.clone(), w.to_string()));
-                    }
-                    None => {
-                        if let Some(m) = default.clone().or_else(|| names.first().cloned()) {
-                            return Ok((backend.clone(), m));
-                        }
-                    }
-                    _ => {}
-                }
-                available.extend(names);
-            }
-            Err(e) => unreachable = Some(e),
-        }
-    }
-    match (unreachable, available.is_empty()) {
-        (Some(e), true) => Err(e),
-        _ => Err(ModelError::NotInstalled {
-            model: wanted.unwrap_or("(the default)").to_string(),
-            available,
-        }),
-    }
+    let chosen = models.choose(wanted).await?;
+    Ok((chosen.backend, chosen.model))
 }

@@ -56,6 +56,9 @@ pub enum Command {
     Dash(DashArgs),
     /// Run commands on this machine with no coordinator, and read their records.
     Task(TaskArgs),
+    /// Write code with this machine's own model, checked in the sandbox, with no coordinator
+    /// (recorded as a local run; `--handoff` gives it to the swarm when it gives up).
+    Code(super::code_cmd::LocalCodeArgs),
     /// Delete old finished local runs (`edgecoder task`) and say what that freed.
     Gc(GcArgs),
     /// Print a shell completion script (or write every shell's with --dir).

@@ -3,6 +3,7 @@
 mod agent_cmd;
 pub mod args;
 pub mod code_args;
+pub mod code_cmd;
 pub mod common_args;
 mod config_cmd;
 pub mod control_args;
@@ -68,6 +69,7 @@ pub fn main() -> u8 {
         Command::Completions(args) => generate::completions(args),
         Command::Man(args) => generate::man(args),
         Command::Task(args) => task_cmd::run(args),
+        Command::Code(args) => code_cmd::run(args),
         Command::Gc(args) => gc::run(args),
         Command::Dash(args) => dash::run(args),
         Command::Ledger(args) => ledger_offline::run(args),

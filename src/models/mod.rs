@@ -10,6 +10,7 @@
 mod error;
 mod ollama;
 mod openai;
+mod pending;
 mod settings;
 
 pub use error::ModelError;

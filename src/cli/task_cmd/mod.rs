@@ -2,7 +2,7 @@
 //! `crate::runs`). No coordinator is involved; tasks run in the agent's sandbox.
 
 mod logs;
-mod run;
+pub(super) mod run;
 mod view;
 
 use super::common_args::discovery;
@@ -104,7 +104,7 @@ pub(super) fn warn_corrupt(corrupt: &[Corrupt]) {
 }
 
 /// A duration flag such as `30s`, `10m`, `2h` or `7d`, or a one-line usage error.
-pub(super) fn parse_duration(flag: &str, text: &str) -> Result<Duration, CliError> {
+pub(in crate::cli) fn parse_duration(flag: &str, text: &str) -> Result<Duration, CliError> {
     humantime::parse_duration(text).map_err(|e| {
         CliError::usage(format!(
             "{flag} {text:?} is not a duration like 30s, 10m, 2h or 7d ({e})"

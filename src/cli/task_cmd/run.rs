@@ -284,14 +284,14 @@ fn create_private(path: &PathBuf) -> Result<File, CliError> {
 
 /// SIGINT (Ctrl-C), SIGTERM (`task stop`, a service manager) and SIGHUP (the terminal went
 /// away): each asks the sandbox to stop the task, so the run ends recorded, not abandoned.
-struct StopSignals {
+pub(in crate::cli) struct StopSignals {
     term: tokio::signal::unix::Signal,
     int: tokio::signal::unix::Signal,
     hup: tokio::signal::unix::Signal,
 }
 
 impl StopSignals {
-    fn install() -> Result<StopSignals, CliError> {
+    pub(in crate::cli) fn install() -> Result<StopSignals, CliError> {
         use tokio::signal::unix::{SignalKind, signal};
         let install = |kind| {
             signal(kind)
@@ -304,7 +304,7 @@ impl StopSignals {
         })
     }
 
-    async fn recv(&mut self) {
+    pub(in crate::cli) async fn recv(&mut self) {
         tokio::select! {
             _ = self.term.recv() => {}
             _ = self.int.recv() => {}
