@@ -11,6 +11,8 @@ mod waits;
 mod worker_common;
 
 mod cli_server;
+mod coding_local;
+mod coding_worker;
 mod control_plane;
 mod control_plane_cli;
 mod control_plane_policy;
