@@ -87,7 +87,11 @@ fn a_check_that_never_passes_exits_1_after_exactly_its_iterations() {
     assert!(out.contains("--handoff"), "{out}");
     let result = result_json(&sb);
     assert_eq!(result["status"], "check_never_passed");
-    assert_eq!(result["iterations"].as_array().map(Vec::len), Some(2), "{result}");
+    assert_eq!(
+        result["iterations"].as_array().map(Vec::len),
+        Some(2),
+        "{result}"
+    );
 }
 
 #[test]
@@ -100,7 +104,9 @@ fn a_changed_file_in_out_is_not_overwritten_without_force() {
     let c = code(
         &sb,
         &model.base_url,
-        &[HELLO, "--file", "main.py", "--check", "true", "--out", "out"],
+        &[
+            HELLO, "--file", "main.py", "--check", "true", "--out", "out",
+        ],
     );
     let (code, out, err) = run_to_end(c, WITHIN);
     assert_eq!(code, Some(5), "{out}\n{err}");

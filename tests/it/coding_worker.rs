@@ -53,7 +53,11 @@ fn spec(prompt: &str, check: &str, max_iterations: u32) -> CodeSpec {
 }
 
 /// Submits and waits for the end; the task and its whole log.
-async fn run_to_end(coord: &Coordinator, req: SubmitRequest, within: Duration) -> (TaskInfo, String) {
+async fn run_to_end(
+    coord: &Coordinator,
+    req: SubmitRequest,
+    within: Duration,
+) -> (TaskInfo, String) {
     let admin = coord.admin();
     let id = admin.submit(&req).await.expect("submit").task.id;
     let task = eventually(within, || {
@@ -97,11 +101,16 @@ async fn a_passing_check_succeeds_once_with_its_iterations_in_the_log() {
     assert!(log.contains("check passed"), "{log}");
     // Model calls far longer than the 900 ms lease: the heartbeats kept it, one attempt only.
     assert_eq!(task.attempts, 1, "{task:?}");
-    let result = task.code_result.expect("the coordinator stores the code result");
+    let result = task
+        .code_result
+        .expect("the coordinator stores the code result");
     assert_eq!(result.status, CodeStatus::Succeeded);
     assert!(!result.iterations.is_empty());
     assert!(result.tokens_in > 0 && result.tokens_out > 0, "{result:?}");
-    assert!(result.files.iter().any(|f| f.path == "main.py"), "{result:?}");
+    assert!(
+        result.files.iter().any(|f| f.path == "main.py"),
+        "{result:?}"
+    );
     assert_eq!(result.backend, "openai");
 }
 
@@ -121,7 +130,9 @@ async fn a_check_that_never_passes_fails_after_exactly_its_iterations() {
     assert!(log.contains("iteration 1/2"), "{log}");
     assert!(log.contains("iteration 2/2"), "{log}");
     assert!(!log.contains("iteration 3/"), "{log}");
-    let result = task.code_result.expect("the coordinator stores the code result");
+    let result = task
+        .code_result
+        .expect("the coordinator stores the code result");
     assert_eq!(result.status, CodeStatus::CheckNeverPassed);
     assert_eq!(result.iterations.len(), 2, "{result:?}");
     assert!(result.iterations.iter().all(|i| !i.check_passed));
