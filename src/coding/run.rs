@@ -381,3 +381,7 @@ async fn call<B: ModelBackend>(
 pub fn language_of(spec: &CodeSpec) -> Result<&'static Language, String> {
     language::lookup(&spec.language).ok_or_else(|| language::unknown(&spec.language))
 }
+
+#[cfg(test)]
+#[path = "run_tests.rs"]
+mod tests;
