@@ -40,6 +40,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('ledger', 'ledger', [CompletionResultType]::ParameterValue, 'Check a ledger export offline (`ledger verify --file export.jsonl`)')
             [CompletionResult]::new('dash', 'dash', [CompletionResultType]::ParameterValue, 'A live terminal dashboard of a coordinator: queue, nodes, credits, events')
             [CompletionResult]::new('task', 'task', [CompletionResultType]::ParameterValue, 'Run commands on this machine with no coordinator, and read their records')
+            [CompletionResult]::new('code', 'code', [CompletionResultType]::ParameterValue, 'Write code with this machine''s own model, checked in the sandbox, with no coordinator (recorded as a local run; `--handoff` gives it to the swarm when it gives up)')
             [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Delete old finished local runs (`edgecoder task`) and say what that freed')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (or write every shell''s with --dir)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (or write one page per command with --dir)')
@@ -1499,6 +1500,29 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
         'edgecoder;task;help;help' {
             break
         }
+        'edgecoder;code' {
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'The language of the code (python, javascript, typescript, rust, go, c, cpp, java, ruby, shell)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'A file the model starts from (repeatable); sent with its path relative to the current dir')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'A directory the model starts from, packed up (its .gitignore and .edgecoderignore respected)')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'A command that must exit 0 for the code to count as done (`pytest -q`, `cargo test`); without one, the program must run and exit 0')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'The model to use (default: the node''s configured model)')
+            [CompletionResult]::new('--max-iterations', '--max-iterations', [CompletionResultType]::ParameterName, 'How many model calls, each followed by the check, at most')
+            [CompletionResult]::new('--check-timeout', '--check-timeout', [CompletionResultType]::ParameterName, 'Seconds one run of the check may take')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the final files into this directory; without it they are listed, not written')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The coordinator --handoff submits to (default: EDGECODER_URL, the configured one, the local server.json, then http://127.0.0.1:4301). The token: EDGECODER_TOKEN or `login`')
+            [CompletionResult]::new('--runs-dir', '--runs-dir', [CompletionResultType]::ParameterName, 'Runs directory (default: EDGECODER_RUNS_DIR, else <data dir>/runs)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite files in --out that differ from what the task started from')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON (the task, or the local run, with its code result)')
+            [CompletionResult]::new('--handoff', '--handoff', [CompletionResultType]::ParameterName, 'When the loop gives up here, submit the same task, with its history, to the coordinator. Without it nothing leaves this machine')
+            [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow --handoff to send the token over plain HTTP to a host that is not this machine')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'edgecoder;gc' {
             [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Delete finished runs that ended longer ago than this, e.g. 12h, 7d')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Only this project''s runs')
@@ -1546,6 +1570,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('ledger', 'ledger', [CompletionResultType]::ParameterValue, 'Check a ledger export offline (`ledger verify --file export.jsonl`)')
             [CompletionResult]::new('dash', 'dash', [CompletionResultType]::ParameterValue, 'A live terminal dashboard of a coordinator: queue, nodes, credits, events')
             [CompletionResult]::new('task', 'task', [CompletionResultType]::ParameterValue, 'Run commands on this machine with no coordinator, and read their records')
+            [CompletionResult]::new('code', 'code', [CompletionResultType]::ParameterValue, 'Write code with this machine''s own model, checked in the sandbox, with no coordinator (recorded as a local run; `--handoff` gives it to the swarm when it gives up)')
             [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Delete old finished local runs (`edgecoder task`) and say what that freed')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (or write every shell''s with --dir)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (or write one page per command with --dir)')
@@ -1827,6 +1852,9 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             break
         }
         'edgecoder;help;task;rm' {
+            break
+        }
+        'edgecoder;help;code' {
             break
         }
         'edgecoder;help;gc' {

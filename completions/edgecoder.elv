@@ -37,6 +37,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand ledger 'Check a ledger export offline (`ledger verify --file export.jsonl`)'
             cand dash 'A live terminal dashboard of a coordinator: queue, nodes, credits, events'
             cand task 'Run commands on this machine with no coordinator, and read their records'
+            cand code 'Write code with this machine''s own model, checked in the sandbox, with no coordinator (recorded as a local run; `--handoff` gives it to the swarm when it gives up)'
             cand gc 'Delete old finished local runs (`edgecoder task`) and say what that freed'
             cand completions 'Print a shell completion script (or write every shell''s with --dir)'
             cand man 'Print the man page (or write one page per command with --dir)'
@@ -1307,6 +1308,28 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         }
         &'edgecoder;task;help;help'= {
         }
+        &'edgecoder;code'= {
+            cand --lang 'The language of the code (python, javascript, typescript, rust, go, c, cpp, java, ruby, shell)'
+            cand --file 'A file the model starts from (repeatable); sent with its path relative to the current dir'
+            cand --dir 'A directory the model starts from, packed up (its .gitignore and .edgecoderignore respected)'
+            cand --check 'A command that must exit 0 for the code to count as done (`pytest -q`, `cargo test`); without one, the program must run and exit 0'
+            cand --model 'The model to use (default: the node''s configured model)'
+            cand --max-iterations 'How many model calls, each followed by the check, at most'
+            cand --check-timeout 'Seconds one run of the check may take'
+            cand --out 'Write the final files into this directory; without it they are listed, not written'
+            cand --server 'The coordinator --handoff submits to (default: EDGECODER_URL, the configured one, the local server.json, then http://127.0.0.1:4301). The token: EDGECODER_TOKEN or `login`'
+            cand --runs-dir 'Runs directory (default: EDGECODER_RUNS_DIR, else <data dir>/runs)'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --force 'Overwrite files in --out that differ from what the task started from'
+            cand --json 'Print the result as JSON (the task, or the local run, with its code result)'
+            cand --handoff 'When the loop gives up here, submit the same task, with its history, to the coordinator. Without it nothing leaves this machine'
+            cand --allow-insecure 'Allow --handoff to send the token over plain HTTP to a host that is not this machine'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'edgecoder;gc'= {
             cand --older-than 'Delete finished runs that ended longer ago than this, e.g. 12h, 7d'
             cand --project 'Only this project''s runs'
@@ -1351,6 +1374,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand ledger 'Check a ledger export offline (`ledger verify --file export.jsonl`)'
             cand dash 'A live terminal dashboard of a coordinator: queue, nodes, credits, events'
             cand task 'Run commands on this machine with no coordinator, and read their records'
+            cand code 'Write code with this machine''s own model, checked in the sandbox, with no coordinator (recorded as a local run; `--handoff` gives it to the swarm when it gives up)'
             cand gc 'Delete old finished local runs (`edgecoder task`) and say what that freed'
             cand completions 'Print a shell completion script (or write every shell''s with --dir)'
             cand man 'Print the man page (or write one page per command with --dir)'
@@ -1559,6 +1583,8 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         &'edgecoder;help;task;stop'= {
         }
         &'edgecoder;help;task;rm'= {
+        }
+        &'edgecoder;help;code'= {
         }
         &'edgecoder;help;gc'= {
         }
