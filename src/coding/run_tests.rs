@@ -2,8 +2,8 @@
 //! model's runs are in tests/it/coding_*.rs); the checks run in the real sandbox.
 
 use super::*;
-use crate::coding::SandboxChecker;
 use crate::api::{CodeIteration, ModelInfo};
+use crate::coding::SandboxChecker;
 use crate::models::{ChatAnswer, ChatRequest, Finish, ModelBackend, ModelError};
 use std::sync::Mutex;
 

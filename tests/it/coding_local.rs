@@ -4,6 +4,7 @@
 
 use crate::common::*;
 use crate::llm;
+use edgecoder::api::TaskCommand;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -150,4 +151,45 @@ impl WithArgs for Sandbox {
         c.args(args);
         c
     }
+}
+
+#[tokio::test]
+async fn handoff_submits_the_task_with_its_history_and_nothing_leaves_without_it() {
+    let Some(model) = llm::shared() else { return };
+    let sb = Sandbox::new();
+    let coord = Coordinator::start_with(&sb, coordinator_only());
+    let admin = coord.admin();
+    let base = [
+        "--check",
+        "exit 1",
+        "--max-iterations",
+        "1",
+        "--server",
+        &coord.url,
+    ];
+    // Without --handoff: nothing reaches the coordinator.
+    let mut c = code(&sb, &model.base_url, &[HELLO]);
+    c.args(base).env("EDGECODER_TOKEN", ADMIN_TOKEN);
+    let (code_, out, err) = run_to_end(c, WITHIN);
+    assert_eq!(code_, Some(1), "{out}\n{err}");
+    assert!(task_ids(&admin).await.is_empty());
+    let mut c = code(&sb, &model.base_url, &[HELLO, "--handoff"]);
+    c.args(base).env("EDGECODER_TOKEN", ADMIN_TOKEN);
+    let (code_, out, err) = run_to_end(c, WITHIN);
+    assert_eq!(code_, Some(1), "{out}\n{err}");
+    assert!(out.contains("handed off"), "{out}");
+    let tasks = task_ids(&admin).await;
+    assert_eq!(tasks.len(), 1, "{tasks:?}");
+    assert!(out.contains(&tasks[0]), "{out}");
+    let task = admin.task(&tasks[0]).await.expect("task");
+    let TaskCommand::Code(spec) = &task.command else {
+        panic!("not a coding task: {task:?}");
+    };
+    assert_eq!(spec.history.len(), 1, "{spec:?}");
+    assert_eq!(spec.history[0].number, 1);
+}
+
+async fn task_ids(admin: &edgecoder::api::client::Client) -> Vec<String> {
+    let list = admin.tasks("").await.expect("list tasks");
+    list.tasks.into_iter().map(|t| t.id).collect()
 }
