@@ -166,14 +166,12 @@ async fn run_local(job: Job<'_>) -> Result<u8, CliError> {
             .open(run_dir.join(STDOUT_FILE))
             .map_err(|e| CliError::error(format!("creating the run's log: {e}")))?,
     );
-    let quiet = job.args.code.json;
+    // On stderr, so `--json` keeps stdout a single document.
     let progress = |line: &str| {
         if let Ok(mut f) = log.lock() {
             let _ = writeln!(f, "{line}");
         }
-        if !quiet {
-            eprintln!("{line}");
-        }
+        eprintln!("{line}");
     };
     progress(&format!(
         "local task {task_id} (project {project}): `edgecoder task stop {task_id}` stops it"

@@ -129,6 +129,21 @@ fn a_model_server_that_is_down_is_named() {
     assert!(results(&sb).is_empty(), "nothing ran: {:?}", results(&sb));
 }
 
+#[test]
+fn a_model_that_is_not_installed_is_refused_naming_the_ones_there_are() {
+    let Some(model) = llm::shared() else { return };
+    let sb = Sandbox::new();
+    let c = code(
+        &sb,
+        &model.base_url,
+        &[HELLO, "--check", "true", "--model", "no-such-model:7b"],
+    );
+    let (code, out, err) = run_to_end(c, WITHIN);
+    assert_ne!(code, Some(0), "{out}\n{err}");
+    assert!(err.contains("no-such-model:7b"), "{err}");
+    assert!(err.contains(llm::MODEL), "{err}");
+}
+
 /// The id of the one local task (its directory's name).
 fn result_task_id(sb: &Sandbox) -> String {
     let found = results(sb);
