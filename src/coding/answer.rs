@@ -204,7 +204,7 @@ fn parse_info(info: &str) -> (Option<String>, Option<String>) {
     (tag, name)
 }
 
-/// `# file: x.py`, `// file: src/a.js`, `-- filename: q.sql`, `/* file: a.c */`.
+/// `# file: x.py`, `// file: src/a.js`, `-- filename: q.sql`, `/* file: a.c */`, `# x.py`.
 fn comment_name(line: &str) -> Option<String> {
     let t = line.trim();
     let rest = ["#", "//", "--", ";", "/*", "<!--"]
@@ -216,9 +216,11 @@ fn comment_name(line: &str) -> Option<String> {
         .trim_end_matches("-->")
         .trim();
     let lower = rest.to_ascii_lowercase();
+    // `# main.py` alone names the file too (small models write it so); a sentence does not.
     let value = ["file:", "filename:", "path:"]
         .iter()
-        .find_map(|k| lower.starts_with(k).then(|| rest[k.len()..].trim()))?;
+        .find_map(|k| lower.starts_with(k).then(|| rest[k.len()..].trim()))
+        .unwrap_or(rest);
     looks_like_file(value).then(|| value.to_string())
 }
 

@@ -27,6 +27,13 @@ fn a_name_on_the_fence_line() {
 
 #[test]
 fn a_name_in_a_first_line_comment() {
+    let a = parse("```python\n# main.py\ndef main():\n    pass\n```").unwrap();
+    assert_eq!(
+        a.files,
+        [("main.py".to_string(), "def main():\n    pass\n".to_string())]
+    );
+    let a = parse("```python\n# compute the sum\nx = 1\n```").unwrap();
+    assert_eq!(a.files[0].1, "# compute the sum\nx = 1\n");
     let a = parse("```python\n# file: app.py\nprint(2)\n```").unwrap();
     assert_eq!(a.files, [("app.py".to_string(), "print(2)\n".to_string())]);
     let js = language::lookup("javascript").unwrap();
