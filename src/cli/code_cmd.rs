@@ -53,15 +53,15 @@ pub struct LocalCodeArgs {
 pub fn run(args: LocalCodeArgs) -> Result<u8, CliError> {
     let spec = spec_of(&args.code)?;
     let local = Local::open(&args.dirs)?;
-    let settings = ModelSettings::from_resolved(&local.resolved)
-        .map_err(|e| CliError::usage(e.to_string()))?;
-    let backends = Backends::from_settings(&settings).map_err(|e| model_error(&e))?;
     let inputs = coding::read_inputs(
         &args.code.files,
         args.code.dir.as_deref(),
         InputLimits::default(),
     )
     .map_err(|e| CliError::usage(e.to_string()))?;
+    let settings = ModelSettings::from_resolved(&local.resolved)
+        .map_err(|e| CliError::usage(e.to_string()))?;
+    let backends = Backends::from_settings(&settings).map_err(|e| model_error(&e))?;
     let policy = Policy::from_resolved(&local.resolved)?;
     let protections = Protections::detect(policy, None);
     let timeout = local
