@@ -4,6 +4,9 @@
 //!
 //! A stream remembers the id of the last event it handed out; reconnecting with that id
 //! (`Last-Event-ID`) continues exactly where the dropped connection stopped, with no repeats.
+//!
+//! [`SseParser`] is the wire format alone (bytes in, frames out); the OpenAI-compatible model
+//! client (`models::openai`) reads its streamed answers with it too, so there is one parser.
 
 use super::Event;
 use super::client::{Client, ClientError};
@@ -16,15 +19,71 @@ type ByteStream = Pin<Box<dyn Stream<Item = reqwest::Result<bytes::Bytes>> + Sen
 pub struct EventStream {
     url: String,
     body: ByteStream,
-    buf: Vec<u8>,
-    frame: Frame,
+    parser: SseParser,
     last_id: Option<i64>,
 }
 
-#[derive(Default)]
-struct Frame {
-    id: Option<i64>,
-    data: String,
+/// One event of an SSE stream: its `id:` (when it had one) and its `data:` lines joined by `\n`.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SseFrame {
+    pub id: Option<String>,
+    pub data: String,
+}
+
+/// The SSE wire format: feed it bytes as they arrive, take complete frames out. Comments
+/// (keep-alives) and frames without data are skipped; `event:` and `retry:` are ignored.
+#[derive(Debug, Default)]
+pub struct SseParser {
+    buf: Vec<u8>,
+    frame: SseFrame,
+}
+
+impl SseParser {
+    pub fn push(&mut self, chunk: &[u8]) {
+        self.buf.extend_from_slice(chunk);
+    }
+
+    /// The next complete frame in what was pushed so far, if any.
+    pub fn next_frame(&mut self) -> Option<SseFrame> {
+        while let Some(pos) = self.buf.iter().position(|&b| b == b'\n') {
+            let line: Vec<u8> = self.buf.drain(..=pos).collect();
+            let line = String::from_utf8_lossy(&line);
+            let line = line.trim_end_matches(['\n', '\r']);
+            if let Some(frame) = self.feed(line) {
+                return Some(frame);
+            }
+        }
+        None
+    }
+
+    /// Whether bytes of an unfinished line or frame are waiting.
+    pub fn has_partial(&self) -> bool {
+        !self.buf.is_empty() || !self.frame.data.is_empty()
+    }
+
+    /// Takes one line of the stream; returns a frame when a blank line completes one.
+    fn feed(&mut self, line: &str) -> Option<SseFrame> {
+        if line.is_empty() {
+            let frame = std::mem::take(&mut self.frame);
+            return (!frame.data.is_empty()).then_some(frame);
+        }
+        if line.starts_with(':') {
+            return None; // keep-alive comment
+        }
+        let (field, value) = line.split_once(':').unwrap_or((line, ""));
+        let value = value.strip_prefix(' ').unwrap_or(value);
+        match field {
+            "id" => self.frame.id = Some(value.trim().to_string()),
+            "data" => {
+                if !self.frame.data.is_empty() {
+                    self.frame.data.push('\n');
+                }
+                self.frame.data.push_str(value);
+            }
+            _ => {} // `event:` repeats the kind that the data carries; `retry:` is not used
+        }
+        None
+    }
 }
 
 impl Client {
@@ -39,8 +98,7 @@ impl Client {
         Ok(EventStream {
             url: self.base_url().to_string(),
             body: Box::pin(resp.bytes_stream()),
-            buf: Vec::new(),
-            frame: Frame::default(),
+            parser: SseParser::default(),
             last_id,
         })
     }
@@ -57,8 +115,7 @@ impl EventStream {
         EventStream {
             url: "http://127.0.0.1:1".into(),
             body: Box::pin(futures_util::stream::iter(items)),
-            buf: Vec::new(),
-            frame: Frame::default(),
+            parser: SseParser::default(),
             last_id: None,
         }
     }
@@ -73,16 +130,11 @@ impl EventStream {
     /// not an event.
     pub async fn next(&mut self) -> Option<Result<Event, ClientError>> {
         loop {
-            while let Some(pos) = self.buf.iter().position(|&b| b == b'\n') {
-                let line: Vec<u8> = self.buf.drain(..=pos).collect();
-                let line = String::from_utf8_lossy(&line);
-                let line = line.trim_end_matches(['\n', '\r']);
-                if let Some(done) = self.feed(line) {
-                    return Some(done);
-                }
+            if let Some(frame) = self.parser.next_frame() {
+                return Some(self.event(frame));
             }
             match self.body.next().await {
-                Some(Ok(chunk)) => self.buf.extend_from_slice(&chunk),
+                Some(Ok(chunk)) => self.parser.push(&chunk),
                 Some(Err(e)) => {
                     return Some(Err(ClientError::Unreachable {
                         url: self.url.clone(),
@@ -94,39 +146,16 @@ impl EventStream {
         }
     }
 
-    /// Takes one line of the stream; returns an event when a blank line completes one.
-    fn feed(&mut self, line: &str) -> Option<Result<Event, ClientError>> {
-        if line.is_empty() {
-            let frame = std::mem::take(&mut self.frame);
-            if frame.data.is_empty() {
-                return None;
-            }
-            let parsed =
-                serde_json::from_str::<Event>(&frame.data).map_err(|e| ClientError::Garbage {
-                    url: self.url.clone(),
-                    reason: format!("an event that is not edgecoder's: {e}"),
-                });
-            if let Ok(event) = &parsed {
-                self.last_id = Some(frame.id.unwrap_or(event.id));
-            }
-            return Some(parsed);
+    fn event(&mut self, frame: SseFrame) -> Result<Event, ClientError> {
+        let parsed = serde_json::from_str::<Event>(&frame.data).map_err(|e| ClientError::Garbage {
+            url: self.url.clone(),
+            reason: format!("an event that is not edgecoder's: {e}"),
+        });
+        if let Ok(event) = &parsed {
+            let id = frame.id.and_then(|id| id.parse().ok());
+            self.last_id = Some(id.unwrap_or(event.id));
         }
-        if line.starts_with(':') {
-            return None; // keep-alive comment
-        }
-        let (field, value) = line.split_once(':').unwrap_or((line, ""));
-        let value = value.strip_prefix(' ').unwrap_or(value);
-        match field {
-            "id" => self.frame.id = value.trim().parse().ok(),
-            "data" => {
-                if !self.frame.data.is_empty() {
-                    self.frame.data.push('\n');
-                }
-                self.frame.data.push_str(value);
-            }
-            _ => {} // `event:` repeats the kind that the data carries; `retry:` is not used
-        }
-        None
+        parsed
     }
 }
 
@@ -142,8 +171,7 @@ mod tests {
         EventStream {
             url: "http://x".into(),
             body: Box::pin(futures_util::stream::iter(items)),
-            buf: Vec::new(),
-            frame: Frame::default(),
+            parser: SseParser::default(),
             last_id: None,
         }
     }

@@ -32,6 +32,9 @@ pub enum ModelError {
     /// The stream ended before the server said the answer was done.
     #[error("the model server's answer ended before it was done: {0}")]
     Cut(String),
+    /// A setting that names a model server is wrong (its URL, its key file).
+    #[error("{0}")]
+    Settings(String),
     /// No backend is configured at all.
     #[error("no model backend is configured: set OLLAMA_HOST or EDGECODER_OPENAI_BASE_URL")]
     NoBackend,

@@ -7,7 +7,9 @@
 //! `num_ctx`, always sent), bounded by a connect timeout and an idle-stream timeout, and reports
 //! a cut-off answer (`length`) instead of passing it off as complete.
 
+mod backends;
 mod error;
+mod http;
 mod ollama;
 mod openai;
 mod pending;

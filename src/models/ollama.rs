@@ -1,12 +1,20 @@
 //! Ollama's wire protocol: `/api/tags`, `/api/show`, `/api/chat` streamed as NDJSON.
 //! SKELETON: the models helper writes this client.
 
-use super::{ChatAnswer, ChatRequest, ModelBackend, ModelError};
+use super::{ChatAnswer, ChatRequest, ModelBackend, ModelError, Timeouts};
 use crate::api::ModelInfo;
 
 #[derive(Debug, Clone)]
 pub struct OllamaClient {
     url: String,
+}
+
+impl OllamaClient {
+    pub fn new(host: &str, _timeouts: Timeouts) -> Result<OllamaClient, ModelError> {
+        Ok(OllamaClient {
+            url: host.to_string(),
+        })
+    }
 }
 
 impl ModelBackend for OllamaClient {

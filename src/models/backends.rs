@@ -1,0 +1,117 @@
+//! Every backend a node is configured with, as one: detection (each backend's models, and each
+//! backend's reachability, so "Ollama is down" never reads as "no models") and the choice of
+//! the backend and model for a call.
+//!
+//! `choose` checks the wanted model against each backend's list instead of asking the server:
+//! llama.cpp's server answers for any model name with the one model it loaded, so trusting it
+//! would run a task on a model nobody asked for.
+
+use super::{
+    Backend, Backends, Chosen, Detected, ModelBackend, ModelError, ModelSettings, OllamaClient,
+    OpenAiClient,
+};
+use crate::api::{BackendStatus, ModelInfo};
+
+impl Backends {
+    /// The backends the settings name, Ollama first (its default model is the node's default
+    /// when both are configured).
+    pub fn from_settings(settings: &ModelSettings) -> Result<Backends, ModelError> {
+        let mut backends = Vec::new();
+        if let Some((host, model)) = &settings.ollama {
+            let client = OllamaClient::new(host, settings.timeouts)?;
+            backends.push((Backend::Ollama(client), model.clone()));
+        }
+        if let Some(openai) = &settings.openai {
+            let client =
+                OpenAiClient::new(&openai.base_url, openai.api_key.clone(), settings.timeouts)?;
+            backends.push((Backend::OpenAi(client), openai.model.clone()));
+        }
+        Ok(Backends { backends })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.backends.is_empty()
+    }
+
+    /// Lists every backend's models, all at once.
+    pub async fn detect(&self) -> Detected {
+        let lists = futures_util::future::join_all(
+            self.backends
+                .iter()
+                .map(|(backend, _)| backend.list_models()),
+        )
+        .await;
+        let mut detected = Detected::default();
+        for ((backend, _), list) in self.backends.iter().zip(lists) {
+            let (reachable, error) = match list {
+                Ok(models) => {
+                    detected.models.extend(models);
+                    (true, None)
+                }
+                Err(e) => (false, Some(e.to_string())),
+            };
+            detected.backends.push(BackendStatus {
+                backend: backend.kind().to_string(),
+                url: backend.url().to_string(),
+                reachable,
+                error,
+            });
+        }
+        detected
+    }
+
+    /// The backend and model for a call. `wanted`: the backend that lists it. None: the first
+    /// backend's configured default model, else the first model it lists.
+    pub async fn choose(&self, wanted: Option<&str>) -> Result<Chosen, ModelError> {
+        if self.backends.is_empty() {
+            return Err(ModelError::NoBackend);
+        }
+        let mut available: Vec<String> = Vec::new();
+        let mut first_error: Option<ModelError> = None;
+        let mut answered = false;
+        for (backend, default) in &self.backends {
+            let models = match backend.list_models().await {
+                Ok(models) => models,
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                    continue;
+                }
+            };
+            answered = true;
+            let pick = match wanted {
+                Some(name) => find(&models, name),
+                None => default
+                    .as_deref()
+                    .and_then(|d| find(&models, d))
+                    .or_else(|| models.first().map(|m| m.name.clone())),
+            };
+            if let Some(model) = pick {
+                return Ok(Chosen {
+                    backend: backend.clone(),
+                    model,
+                });
+            }
+            available.extend(models.into_iter().map(|m| m.name));
+        }
+        if !answered && let Some(e) = first_error {
+            return Err(e);
+        }
+        Err(ModelError::NotInstalled {
+            model: wanted
+                .map(str::to_string)
+                .or_else(|| self.backends.first().and_then(|(_, d)| d.clone()))
+                .unwrap_or_else(|| "(any)".into()),
+            available,
+        })
+    }
+}
+
+/// The listed name for `name`: exact, or Ollama's implied `:latest` tag either way.
+fn find(models: &[ModelInfo], name: &str) -> Option<String> {
+    let bare = |n: &str| n.strip_suffix(":latest").unwrap_or(n).to_string();
+    models
+        .iter()
+        .find(|m| m.name == name)
+        .or_else(|| models.iter().find(|m| bare(&m.name) == bare(name)))
+        .map(|m| m.name.clone())
+}
