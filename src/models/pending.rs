@@ -1,20 +1,20 @@
-//! TEMPORARY (i14-loop): the signatures the models part provides, so the loop compiles before
-//! that branch is merged. Deleted at the merge.
+//! TEMPORARY (i14-loop): `ModelSettings::from_resolved` as the models part will provide it, so the
+//! loop's end-to-end tests run before that lands. Reads the process env only. Deleted at the merge.
 
-use super::{Backends, Chosen, ModelError, ModelSettings};
+use super::{ModelError, ModelSettings, OpenAiSettings};
 
 impl ModelSettings {
     pub fn from_resolved(_r: &crate::config::Resolved) -> Result<ModelSettings, ModelError> {
-        Err(ModelError::NoBackend)
-    }
-}
-
-impl Backends {
-    pub fn from_settings(_s: &ModelSettings) -> Result<Backends, ModelError> {
-        Err(ModelError::NoBackend)
-    }
-
-    pub async fn choose(&self, _wanted: Option<&str>) -> Result<Chosen, ModelError> {
-        Err(ModelError::NoBackend)
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        Ok(ModelSettings {
+            ollama: var("OLLAMA_HOST").map(|h| (h, var("OLLAMA_MODEL"))),
+            openai: var("EDGECODER_OPENAI_BASE_URL").map(|base_url| OpenAiSettings {
+                base_url,
+                api_key: None,
+                model: var("EDGECODER_OPENAI_MODEL"),
+            }),
+            num_ctx: 4096,
+            ..ModelSettings::default()
+        })
     }
 }
