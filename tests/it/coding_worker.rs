@@ -160,7 +160,7 @@ async fn a_check_that_forks_a_bomb_ends_as_a_failed_iteration() {
     }
     let Some(model) = llm::shared() else { return };
     let (_sb, coord) = coordinator(model);
-    let mut s = spec(HELLO, "b() { b | b & }; b", 1);
+    let mut s = spec(HELLO, "b() { b | b & }; b; wait; exit 1", 1);
     s.check_timeout_secs = Some(3);
     let (task, log) = run_to_end(&coord, code_task(s), Duration::from_secs(300)).await;
     assert_eq!(task.state, TaskState::Failed, "{task:?}\n{log}");
