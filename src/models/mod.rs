@@ -12,7 +12,6 @@ mod error;
 mod http;
 mod ollama;
 mod openai;
-mod pending;
 mod settings;
 
 pub use error::ModelError;
