@@ -6,6 +6,7 @@ pub mod capabilities;
 pub mod confinement;
 pub mod credentials;
 pub mod mask;
+mod model_refresh;
 pub mod sandbox;
 pub mod task;
 pub mod task_user;
