@@ -27,6 +27,7 @@ mod dash;
 mod generated_files;
 mod installers;
 mod local_runs;
+mod models_detect;
 mod models_ollama;
 mod models_openai;
 mod security_http;
