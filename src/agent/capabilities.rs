@@ -1,8 +1,9 @@
 //! What this machine can do, as reported at registration: CPUs and memory (cgroup limits
 //! included, so a container reports what it may use, not the host's figures), every GPU, the
-//! toolchains on PATH and the models a local Ollama serves.
+//! toolchains on PATH and the models every configured model backend serves (`models::Backends::detect`).
 
 use crate::api::{Capabilities, Gpu};
+use crate::models::Detected;
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
@@ -12,7 +13,7 @@ const TOOLCHAINS: &[&str] = &[
     "git",
 ];
 
-pub fn detect(max_concurrent_tasks: u32, ollama_host: Option<&str>) -> Capabilities {
+pub fn detect(max_concurrent_tasks: u32, models: &Detected) -> Capabilities {
     let (memory_total_mib, memory_available_mib) = meminfo().unwrap_or((0, 0));
     Capabilities {
         os: std::env::consts::OS.to_string(),
@@ -27,9 +28,9 @@ pub fn detect(max_concurrent_tasks: u32, ollama_host: Option<&str>) -> Capabilit
         memory_limit_mib: cgroup_memory_limit_mib(),
         gpus: nvidia_gpus(),
         toolchains: toolchains(),
-        models: ollama_host.map(ollama_models).unwrap_or_default(),
-        model_details: Vec::new(),
-        model_backends: Vec::new(),
+        models: models.models.iter().map(|m| m.name.clone()).collect(),
+        model_details: models.models.clone(),
+        model_backends: models.backends.clone(),
         max_concurrent_tasks,
     }
 }
@@ -163,52 +164,20 @@ fn run_with_timeout(program: &str, args: &[&str], timeout: Duration) -> Option<S
     Some(out)
 }
 
-/// Model names from Ollama's `/api/tags`, when the server answers within a second.
-fn ollama_models(host: &str) -> Vec<String> {
-    let Some(addr) = host
-        .strip_prefix("http://")
-        .map(|rest| rest.trim_end_matches('/'))
-    else {
-        return Vec::new();
+/// Puts a new detection's models into `caps`; true when what the coordinator sees changed
+/// (a model pulled or removed, its details, a backend that came up or went down).
+pub fn set_models(caps: &mut Capabilities, models: &Detected) -> bool {
+    let reachable = |b: &[crate::api::BackendStatus]| -> Vec<(String, String, bool)> {
+        b.iter()
+            .map(|s| (s.backend.clone(), s.url.clone(), s.reachable))
+            .collect()
     };
-    let Ok(mut addrs) = std::net::ToSocketAddrs::to_socket_addrs(&addr) else {
-        return Vec::new();
-    };
-    let Some(sock) = addrs.next() else {
-        return Vec::new();
-    };
-    let Ok(mut stream) = std::net::TcpStream::connect_timeout(&sock, Duration::from_secs(1)) else {
-        return Vec::new();
-    };
-    use std::io::{Read, Write};
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-    let request =
-        format!("GET /api/tags HTTP/1.0\r\nHost: {addr}\r\nAccept: application/json\r\n\r\n");
-    if stream.write_all(request.as_bytes()).is_err() {
-        return Vec::new();
-    }
-    let mut response = Vec::new();
-    let _ = stream.take(4 << 20).read_to_end(&mut response);
-    let text = String::from_utf8_lossy(&response);
-    let Some((_, body)) = text.split_once("\r\n\r\n") else {
-        return Vec::new();
-    };
-    parse_ollama_tags(body)
-}
-
-pub fn parse_ollama_tags(body: &str) -> Vec<String> {
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(body) else {
-        return Vec::new();
-    };
-    value["models"]
-        .as_array()
-        .map(|models| {
-            models
-                .iter()
-                .filter_map(|m| m["name"].as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
+    let changed = caps.model_details != models.models
+        || reachable(&caps.model_backends) != reachable(&models.backends);
+    caps.models = models.models.iter().map(|m| m.name.clone()).collect();
+    caps.model_details = models.models.clone();
+    caps.model_backends = models.backends.clone();
+    changed
 }
 
 #[cfg(test)]
@@ -232,18 +201,8 @@ mod tests {
     }
 
     #[test]
-    fn ollama_tags() {
-        let body = r#"{"models":[{"name":"llama3:8b"},{"name":"qwen2.5-coder:7b"}]}"#;
-        assert_eq!(
-            parse_ollama_tags(body),
-            vec!["llama3:8b", "qwen2.5-coder:7b"]
-        );
-        assert!(parse_ollama_tags("not json").is_empty());
-    }
-
-    #[test]
     fn detects_this_machine() {
-        let caps = detect(2, None);
+        let caps = detect(2, &Detected::default());
         assert!(caps.cpus >= 1);
         assert!(caps.memory_total_mib > 0);
         assert_eq!(caps.os, std::env::consts::OS);

@@ -7,6 +7,7 @@ mod code_task;
 pub mod confinement;
 pub mod credentials;
 pub mod mask;
+mod model_refresh;
 pub mod sandbox;
 pub mod task;
 pub mod task_user;

@@ -38,6 +38,8 @@ pub struct WorkerOptions {
     pub watchdog: bool,
     /// The model servers coding tasks use (and whose models the capabilities list).
     pub models: crate::models::Backends,
+    /// How often the models are listed again (`EDGECODER_MODEL_REFRESH`; see `model_refresh`).
+    pub model_refresh: Duration,
 }
 
 /// Steps of the shutdown ladder, sent by whoever owns the signals.
@@ -133,11 +135,20 @@ pub async fn run(
         capabilities: opts.capabilities.clone(),
     };
     register_until_done(&shared, &register, &mut control).await?;
+    let register = Arc::new(Mutex::new(register));
     let heartbeats = tokio::spawn(heartbeat_loop(
         shared.clone(),
         register.clone(),
         opts.watchdog,
     ));
+    let refresh = tokio::spawn(super::model_refresh::run(
+        opts.client.clone(),
+        register,
+        opts.models.clone(),
+        opts.model_refresh,
+    ));
+    // Stops the refresh on every way out of this function.
+    let _refresh = AbortOnDrop(refresh);
     let mut tasks = JoinSet::new();
     let mut summary = WorkerSummary::default();
     let mut backoff = agent_backoff("claiming work");
@@ -357,7 +368,11 @@ async fn register_until_done(
     }
 }
 
-async fn heartbeat_loop(shared: Arc<Shared>, register: ReregisterRequest, watchdog: bool) {
+async fn heartbeat_loop(
+    shared: Arc<Shared>,
+    register: Arc<Mutex<ReregisterRequest>>,
+    watchdog: bool,
+) {
     let mut backoff = agent_backoff("heartbeats");
     let mut last_state = None;
     let mut refused = false;
@@ -410,8 +425,11 @@ async fn heartbeat_loop(shared: Arc<Shared>, register: ReregisterRequest, watchd
                         }
                     }
                 }
+                // The latest capabilities (the model refresh keeps their models current).
+                let latest = register.lock().map(|r| r.clone()).ok();
                 if answer.reregister
-                    && let Err(e) = shared.client.reregister(&register).await
+                    && let Some(latest) = latest
+                    && let Err(e) = shared.client.reregister(&latest).await
                 {
                     tracing::warn!("re-registering failed: {e}");
                 }
@@ -451,6 +469,15 @@ async fn heartbeat_loop(shared: Arc<Shared>, register: ReregisterRequest, watchd
                 tokio::time::sleep(delay).await;
             }
         }
+    }
+}
+
+/// Aborts a background task when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

@@ -28,9 +28,12 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
     }
     let resolved = config::resolve(&flags, &discovery(&args.config))?;
     let max_concurrent = max_concurrent(&resolved)?;
-    let ollama = resolved.get("ollama_host").map(str::to_string);
+    let models = model_backends(&resolved)?;
+    let model_refresh = crate::models::refresh_interval(&resolved)?;
+    let rt = super::runtime()?;
+    let detected = rt.block_on(models.detect());
     if args.detect {
-        let caps = capabilities::detect(max_concurrent, ollama.as_deref());
+        let caps = capabilities::detect(max_concurrent, &detected);
         if args.json {
             println!(
                 "{}",
@@ -89,16 +92,16 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
         max_concurrent: max_concurrent as usize,
         work_root: data_dir.join("work"),
         keep_workdirs: args.keep_workdirs,
-        capabilities: capabilities::detect(max_concurrent, ollama.as_deref()),
+        capabilities: capabilities::detect(max_concurrent, &detected),
         name: None,
         labels: None,
         drain_timeout: drain_timeout(&resolved)?,
         run_as,
         protections,
         watchdog: true,
-        models: crate::models::Backends::default(),
+        models,
+        model_refresh,
     };
-    let rt = super::runtime()?;
     rt.block_on(async move {
         let (tx, rx) = mpsc::channel(4);
         tokio::spawn(super::signals::ladder(tx));
@@ -118,6 +121,12 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
             Err(e) => Err(CliError::new(UNAUTHORISED, e.to_string())),
         }
     })
+}
+
+/// The model servers of the settings (`OLLAMA_HOST`, `EDGECODER_OPENAI_BASE_URL`…).
+pub fn model_backends(resolved: &Resolved) -> Result<crate::models::Backends, CliError> {
+    let settings = crate::models::ModelSettings::from_resolved(resolved)?;
+    crate::models::Backends::from_settings(&settings).map_err(|e| CliError::usage(e.to_string()))
 }
 
 pub fn max_concurrent(resolved: &Resolved) -> Result<u32, CliError> {
@@ -164,14 +173,41 @@ fn describe(c: &crate::api::Capabilities) -> String {
         }
     }
     out.push_str(&format!("toolchains:  {}\n", c.toolchains.join(", ")));
-    out.push_str(&format!(
-        "models:      {}\n",
-        if c.models.is_empty() {
-            "none (no Ollama answered)".to_string()
-        } else {
-            c.models.join(", ")
-        }
-    ));
+    out.push_str(&describe_models(c));
     out.push_str(&format!("max tasks:   {}\n", c.max_concurrent_tasks));
+    out
+}
+
+/// Each backend (reachable, or why not) and each model with what its backend says.
+fn describe_models(c: &crate::api::Capabilities) -> String {
+    let mut out = String::new();
+    if c.model_backends.is_empty() {
+        out.push_str("models:      none (no model backend configured)\n");
+        return out;
+    }
+    out.push_str("backends:\n");
+    for b in &c.model_backends {
+        let state = if b.reachable {
+            "reachable".to_string()
+        } else {
+            format!("UNREACHABLE: {}", b.error.as_deref().unwrap_or("no answer"))
+        };
+        out.push_str(&format!("  - {} {}: {state}\n", b.backend, b.url));
+    }
+    if c.model_details.is_empty() {
+        out.push_str("models:      none\n");
+        return out;
+    }
+    out.push_str(&format!("models:      {}\n", c.model_details.len()));
+    for m in &c.model_details {
+        let mut facts = vec![m.backend.clone()];
+        facts.extend(m.family.clone());
+        facts.extend(m.parameter_size.clone());
+        facts.extend(m.quantization.clone());
+        if let Some(n) = m.context_length {
+            facts.push(format!("context {n}"));
+        }
+        out.push_str(&format!("  - {} ({})\n", m.name, facts.join(", ")));
+    }
     out
 }

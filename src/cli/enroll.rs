@@ -35,7 +35,9 @@ pub fn run(args: EnrollArgs) -> Result<u8, CliError> {
     let token = read_token(&args)?;
     let labels = super::parse::key_values("label", &args.labels)?;
     let max_concurrent = super::agent_cmd::max_concurrent(&resolved)?;
-    let caps = capabilities::detect(max_concurrent, resolved.get("ollama_host"));
+    let models = super::agent_cmd::model_backends(&resolved)?;
+    let rt = super::runtime()?;
+    let caps = capabilities::detect(max_concurrent, &rt.block_on(models.detect()));
     let request = RegisterRequest {
         enrollment_token: token,
         name: args.name.clone(),
@@ -46,7 +48,7 @@ pub fn run(args: EnrollArgs) -> Result<u8, CliError> {
         .map_err(|e| CliError::error(e.to_string()))?
         .with_mesh_token(resolved.get("mesh_auth_token").map(str::to_string))
         .with_allow_insecure(allow_insecure);
-    let answer = super::runtime()?
+    let answer = rt
         .block_on(client.register(&request))
         .map_err(|e| match e {
             ClientError::Unreachable { .. } => CliError::new(

@@ -79,7 +79,8 @@ pub fn run(args: ServeArgs) -> Result<u8, CliError> {
         Some(LocalWorkerPlan {
             max_concurrent: super::agent_cmd::max_concurrent(&resolved)?,
             drain_timeout: super::agent_cmd::drain_timeout(&resolved)?,
-            ollama_host: resolved.get("ollama_host").map(str::to_string),
+            models: super::agent_cmd::model_backends(&resolved)?,
+            model_refresh: crate::models::refresh_interval(&resolved)?,
             mesh_token: resolved.get("mesh_auth_token").map(str::to_string),
             run_as: task_user::for_agent(resolved.get("task_user")).map_err(CliError::error)?,
             policy: confinement::Policy::from_resolved(&resolved)?,
@@ -243,7 +244,8 @@ fn ledger_settings(r: &Resolved) -> Result<LedgerSettings, CliError> {
 struct LocalWorkerPlan {
     max_concurrent: u32,
     drain_timeout: std::time::Duration,
-    ollama_host: Option<String>,
+    models: crate::models::Backends,
+    model_refresh: std::time::Duration,
     mesh_token: Option<String>,
     /// The user its tasks run as (`task_user`); `None`: as the coordinator.
     run_as: Option<RunAs>,
@@ -281,7 +283,8 @@ async fn serve(settings: Settings, local: Option<LocalWorkerPlan>) -> Result<u8,
     });
     let worker = match local {
         Some((plan, protections)) => {
-            let caps = capabilities::detect(plan.max_concurrent, plan.ollama_host.as_deref());
+            let detected = plan.models.detect().await;
+            let caps = capabilities::detect(plan.max_concurrent, &detected);
             let secret = local_worker::credential(&started.app, caps.clone())
                 .await
                 .map_err(|e| CliError::error(e.to_string()))?;
@@ -299,7 +302,8 @@ async fn serve(settings: Settings, local: Option<LocalWorkerPlan>) -> Result<u8,
                 drain_timeout: plan.drain_timeout,
                 run_as: plan.run_as,
                 protections,
-                models: crate::models::Backends::default(),
+                models: plan.models,
+                model_refresh: plan.model_refresh,
                 watchdog: false,
             };
             println!(

@@ -323,13 +323,15 @@ fn known_keys_validation_and_secrets() {
     );
     let good = "EDGE_RUNTIME_MODE=ide-provider\nAGENT_ID=node-1.a_b\nMESH_AUTH_TOKEN=x\n\
         COORDINATOR_URL=https://coord.example.com/api\nOLLAMA_HOST=http://[::1]:11434\n\
+        OLLAMA_HOST=localhost:11434\nOLLAMA_HOST=0.0.0.0:11434\nEDGECODER_MODEL_REFRESH=30s\n\
         EDGECODER_URL=http://user:pw@h:8080?q\nMAX_CONCURRENT_TASKS=1024\nNETWORK_MODE=public_mesh\n\
         COORDINATOR_FEE_BPS=0\nEDGECODER_PORT=65535\nEDGECODER_DATA_DIR=/var/lib/x\nUNKNOWN=";
     for (k, v) in pairs(good) {
         assert_eq!(validate_known(k, v), Ok(()), "{k}={v}");
     }
     let bad = "AGENT_ID=\nAGENT_ID=a b\nADMIN_API_TOKEN= \nCOORDINATOR_URL=ftp://x\n\
-        COORDINATOR_URL=http://\nCOORDINATOR_URL=http://:80\nOLLAMA_HOST=localhost:11434\n\
+        COORDINATOR_URL=http://\nCOORDINATOR_URL=http://:80\nOLLAMA_HOST=ftp://h:11434\n\
+        OLLAMA_HOST=:11434\nEDGECODER_MODEL_IDLE_TIMEOUT=soon\nEDGECODER_MODEL_NUM_CTX=10\n\
         EDGECODER_URL=http://h:99999\nEDGECODER_URL=http://h:x\nMAX_CONCURRENT_TASKS=0\n\
         MAX_CONCURRENT_TASKS=+5\nNETWORK_MODE=mesh\nCOORDINATOR_FEE_BPS=10001\nEDGECODER_PORT=0\n\
         EDGECODER_PORT=99999999999999999999999\nEDGECODER_HOST=\nEDGECODER_LOG_DIR=\nOLLAMA_MODEL=";

@@ -134,6 +134,48 @@ pub const SETTINGS: &[SettingDef] = &[
         "model to use from Ollama",
     ),
     def(
+        "openai_base_url",
+        "EDGECODER_OPENAI_BASE_URL",
+        None,
+        "an OpenAI-compatible model server (llama.cpp, vLLM)",
+    ),
+    def(
+        "openai_api_key_file",
+        "EDGECODER_OPENAI_API_KEY_FILE",
+        None,
+        "file holding that server's API key",
+    ),
+    def(
+        "openai_model",
+        "EDGECODER_OPENAI_MODEL",
+        None,
+        "model to use from that server",
+    ),
+    def(
+        "model_connect_timeout",
+        "EDGECODER_MODEL_CONNECT_TIMEOUT",
+        Some("5s"),
+        "time to reach a model server",
+    ),
+    def(
+        "model_idle_timeout",
+        "EDGECODER_MODEL_IDLE_TIMEOUT",
+        Some("120s"),
+        "longest silence of a model's answer",
+    ),
+    def(
+        "model_num_ctx",
+        "EDGECODER_MODEL_NUM_CTX",
+        Some("4096"),
+        "context window asked of Ollama",
+    ),
+    def(
+        "model_refresh",
+        "EDGECODER_MODEL_REFRESH",
+        Some("30s"),
+        "how often an agent re-lists its models",
+    ),
+    def(
         "coordinator_fee_bps",
         "COORDINATOR_FEE_BPS",
         Some("500"),
@@ -517,7 +559,7 @@ impl Resolved {
         SETTINGS.iter().map(|s| (s, self.values.get(s.key)))
     }
 
-    fn invalid(&self, key: &str, reason: String) -> ConfigError {
+    pub fn invalid(&self, key: &str, reason: String) -> ConfigError {
         let def = SETTINGS.iter().find(|s| s.key == key);
         ConfigError::Invalid {
             key: key.into(),

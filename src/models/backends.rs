@@ -115,3 +115,37 @@ fn find(models: &[ModelInfo], name: &str) -> Option<String> {
         .or_else(|| models.iter().find(|m| bare(&m.name) == bare(name)))
         .map(|m| m.name.clone())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(names: &[&str]) -> Vec<ModelInfo> {
+        names
+            .iter()
+            .map(|n| ModelInfo {
+                name: n.to_string(),
+                ..ModelInfo::default()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_wanted_model_matches_its_listed_name_with_ollamas_implied_tag() {
+        let models = listed(&["llama3:latest", "qwen2.5-coder:7b"]);
+        assert_eq!(find(&models, "llama3").as_deref(), Some("llama3:latest"));
+        assert_eq!(
+            find(&models, "qwen2.5-coder:7b").as_deref(),
+            Some("qwen2.5-coder:7b")
+        );
+        assert_eq!(find(&models, "qwen2.5-coder"), None);
+        assert_eq!(find(&listed(&["m"]), "m:latest").as_deref(), Some("m"));
+    }
+
+    #[tokio::test]
+    async fn no_backend_is_no_backend() {
+        let err = Backends::default().choose(None).await.expect_err("none");
+        assert_eq!(err, ModelError::NoBackend);
+        assert!(Backends::default().detect().await.backends.is_empty());
+    }
+}

@@ -85,7 +85,7 @@ fn send_error(e: reqwest::Error, idle: Duration, backend: &'static str, url: &st
         ModelError::Unreachable {
             backend,
             url: url.to_string(),
-            detail: chain(&e),
+            detail: root_cause(&e),
         }
     } else if e.is_timeout() {
         ModelError::Stalled { after: idle }
@@ -117,6 +117,15 @@ pub(super) fn error_message(status: reqwest::StatusCode, body: &[u8]) -> String 
             }
         }
     }
+}
+
+/// The innermost cause ("Connection refused (os error 111)"): what a user can act on.
+fn root_cause(e: &dyn std::error::Error) -> String {
+    let mut cause = e;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
 }
 
 /// An error with its causes, which reqwest keeps out of its own message.

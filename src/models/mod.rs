@@ -17,7 +17,7 @@ mod settings;
 pub use error::ModelError;
 pub use ollama::OllamaClient;
 pub use openai::OpenAiClient;
-pub use settings::{ModelSettings, OpenAiSettings, Timeouts};
+pub use settings::{ModelSettings, OpenAiSettings, Timeouts, refresh_interval};
 
 use crate::api::{BackendStatus, ModelInfo};
 use std::future::Future;

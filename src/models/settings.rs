@@ -50,3 +50,87 @@ impl std::fmt::Debug for OpenAiSettings {
             .finish()
     }
 }
+
+impl ModelSettings {
+    /// The model servers of the resolved settings. The OpenAI API key is read from
+    /// `EDGECODER_OPENAI_API_KEY_FILE` (never from a flag or the environment, so it is never in
+    /// `ps` or a shell history); an unreadable file is an error, not a silent "no key".
+    pub fn from_resolved(
+        resolved: &crate::config::Resolved,
+    ) -> Result<ModelSettings, crate::config::ConfigError> {
+        let text = |key: &str| {
+            resolved
+                .get(key)
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
+        let positive =
+            |key: &str, default: Duration| -> Result<Duration, crate::config::ConfigError> {
+                match resolved.duration(key)? {
+                    Some(d) if d.is_zero() => {
+                        Err(resolved.invalid(key, "must be longer than 0s".into()))
+                    }
+                    Some(d) => Ok(d),
+                    None => Ok(default),
+                }
+            };
+        let defaults = Timeouts::default();
+        let timeouts = Timeouts {
+            connect: positive("model_connect_timeout", defaults.connect)?,
+            idle: positive("model_idle_timeout", defaults.idle)?,
+        };
+        let num_ctx = resolved.number::<u32>("model_num_ctx")?.unwrap_or(4096);
+        let ollama = text("ollama_host").map(|host| (host, text("ollama_model")));
+        let openai = match text("openai_base_url") {
+            None => None,
+            Some(base_url) => {
+                let api_key = match text("openai_api_key_file") {
+                    None => None,
+                    Some(path) => Some(
+                        read_key(&path)
+                            .map_err(|reason| resolved.invalid("openai_api_key_file", reason))?,
+                    ),
+                };
+                Some(OpenAiSettings {
+                    base_url,
+                    api_key,
+                    model: text("openai_model"),
+                })
+            }
+        };
+        Ok(ModelSettings {
+            ollama,
+            openai,
+            timeouts,
+            num_ctx,
+        })
+    }
+}
+
+/// The key file's first line; the messages name the file, never its content.
+fn read_key(path: &str) -> Result<String, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        format!("cannot read the API key file {path} ({e}): create it with the key on one line, readable by this user")
+    })?;
+    let key = text.lines().next().unwrap_or_default().trim().to_string();
+    if key.is_empty() {
+        return Err(format!(
+            "the API key file {path} is empty: put the key on its first line"
+        ));
+    }
+    Ok(key)
+}
+
+/// How often an agent re-lists its models (`EDGECODER_MODEL_REFRESH`).
+pub fn refresh_interval(
+    resolved: &crate::config::Resolved,
+) -> Result<Duration, crate::config::ConfigError> {
+    match resolved.duration("model_refresh")? {
+        Some(d) if d.is_zero() => {
+            Err(resolved.invalid("model_refresh", "must be longer than 0s".into()))
+        }
+        Some(d) => Ok(d),
+        None => Ok(Duration::from_secs(30)),
+    }
+}

@@ -8,6 +8,10 @@ enum Rule {
     Id,
     NonEmpty,
     Url,
+    /// An http(s) URL, or Ollama's own `host:port` form (`OLLAMA_HOST=0.0.0.0:11434`).
+    HostOrUrl,
+    /// A duration like `5s`, `2m` or `1h`.
+    Duration,
     Int(u64, u64),
     Path,
 }
@@ -31,13 +35,20 @@ const KNOWN: &[(&str, Rule)] = &[
     ("EDGECODER_TOKEN", Rule::NonEmpty),
     ("COORDINATOR_URL", Rule::Url),
     ("EDGECODER_URL", Rule::Url),
-    ("OLLAMA_HOST", Rule::Url),
+    ("OLLAMA_HOST", Rule::HostOrUrl),
     ("MAX_CONCURRENT_TASKS", Rule::Int(1, 1024)),
     (
         "NETWORK_MODE",
         Rule::OneOf(&["enterprise_overlay", "public_mesh"]),
     ),
     ("OLLAMA_MODEL", Rule::NonEmpty),
+    ("EDGECODER_OPENAI_BASE_URL", Rule::Url),
+    ("EDGECODER_OPENAI_API_KEY_FILE", Rule::Path),
+    ("EDGECODER_OPENAI_MODEL", Rule::NonEmpty),
+    ("EDGECODER_MODEL_CONNECT_TIMEOUT", Rule::Duration),
+    ("EDGECODER_MODEL_IDLE_TIMEOUT", Rule::Duration),
+    ("EDGECODER_MODEL_NUM_CTX", Rule::Int(256, 1_048_576)),
+    ("EDGECODER_MODEL_REFRESH", Rule::Duration),
     ("COORDINATOR_FEE_BPS", Rule::Int(0, 10_000)),
     ("EDGECODER_REGISTER_BURST", Rule::Int(1, 1_000_000)),
     ("EDGECODER_REGISTER_PER_MINUTE", Rule::Int(0, 1_000_000)),
@@ -81,6 +92,15 @@ pub fn validate_known(key: &str, value: &str) -> Result<(), String> {
         Rule::Url => (
             is_http_url(value),
             "be an http:// or https:// URL with a host, e.g. http://127.0.0.1:11434".into(),
+        ),
+        Rule::HostOrUrl => (
+            is_http_url(value)
+                || (!value.contains("://") && is_http_url(&format!("http://{value}"))),
+            "be an http:// or https:// URL or host:port, e.g. http://127.0.0.1:11434".into(),
+        ),
+        Rule::Duration => (
+            humantime::parse_duration(value.trim()).is_ok(),
+            "be a duration like 5s, 2m or 1h".into(),
         ),
         Rule::Int(lo, hi) => (
             !value.is_empty()
