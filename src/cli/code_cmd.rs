@@ -17,7 +17,7 @@ use crate::api::{
     TaskCommand, TaskFile,
 };
 use crate::coding::{self, InputLimits, LoopParams, SandboxChecker, language};
-use crate::models::{Backends, ModelError, ModelSettings};
+use crate::models::{Backends, ModelBackend, ModelError, ModelSettings};
 use crate::runs::{self, NewRun, STDOUT_FILE, Status, WORK_DIR};
 use clap::Args;
 use std::io::Write as _;
@@ -138,7 +138,7 @@ async fn run_local(job: Job<'_>) -> Result<u8, CliError> {
         .backends
         .choose(job.spec.model.as_deref())
         .await
-        .map_err(|e| model_error(&e))?;
+        .map_err(|e| unreachable_servers(&job.backends, model_error(&e)))?;
     let project = runs::project_from_dir(
         &std::env::current_dir()
             .map_err(|e| CliError::error(format!("cannot read the current directory ({e})")))?,
@@ -370,6 +370,23 @@ async fn handoff(job: &Job<'_>, result: &CodeResult) -> Result<(String, String),
         .await
         .map_err(|e| remote.error(e))?;
     Ok((answer.task.id, remote.url))
+}
+
+/// When no server answered, every configured one is named, so the one the user meant is too.
+fn unreachable_servers(backends: &Backends, mut err: CliError) -> CliError {
+    if err.code == UNREACHABLE && backends.backends.len() > 1 {
+        let all: Vec<String> = backends
+            .backends
+            .iter()
+            .map(|(b, _)| format!("{} at {}", b.kind(), b.url()))
+            .collect();
+        err.message = format!(
+            "{}; no configured model server answered ({})",
+            err.message,
+            all.join(", ")
+        );
+    }
+    err
 }
 
 /// A model error as the user's message and exit code.
