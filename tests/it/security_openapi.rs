@@ -156,7 +156,7 @@ async fn every_operation_has_response_schemas_and_the_error_envelope() {
 }
 
 /// The submit schema describes what the server parses: unknown fields refused (also nested), the
-/// command's two shapes, and a body the schema allows is accepted by the real server.
+/// command's three shapes, and a body the schema allows is accepted by the real server.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn submit_schema_refuses_unknown_fields_as_the_server_does() {
     let (coord, doc) = served_document().await;
@@ -179,7 +179,7 @@ async fn submit_schema_refuses_unknown_fields_as_the_server_does() {
         .iter()
         .filter_map(|s| s["required"][0].as_str())
         .collect();
-    assert_eq!(shapes, ["argv", "script"]);
+    assert_eq!(shapes, ["argv", "script", "code"]);
     assert_eq!(
         doc["paths"]["/api/v1/credits/quote"]["post"]["requestBody"], submit["requestBody"],
         "quote takes the submit body"
