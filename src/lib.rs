@@ -4,6 +4,7 @@
 pub mod agent;
 pub mod api;
 pub mod cli;
+pub mod coding;
 pub mod config;
 pub mod files;
 pub mod fmt;
