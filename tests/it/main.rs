@@ -11,6 +11,7 @@ mod waits;
 mod worker_common;
 
 mod cli_server;
+mod coding_coordinator;
 mod control_plane;
 mod control_plane_cli;
 mod control_plane_policy;
