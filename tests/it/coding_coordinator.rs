@@ -652,3 +652,69 @@ async fn server_code_refuses_to_overwrite_a_changed_file_without_force() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn server_code_json_matches_the_documented_shapes() {
+    let doc = crate::cli_server::documented();
+    let sb = Sandbox::new();
+    let coord = Coordinator::start_with(&sb, coordinator_only());
+    let admin = coord.admin();
+    let (node, _) = enroll_as(
+        &admin,
+        "qwen",
+        &[],
+        model_caps(&[("qwen2.5-coder:7b", "qwen2")]),
+        true,
+    )
+    .await;
+    let submitted = cli_with(
+        server_cmd(&sb, &coord.url),
+        &[
+            "server",
+            "code",
+            "add",
+            "--check",
+            "true",
+            "--model",
+            "qwen2.5-coder:7b",
+            "--json",
+        ],
+        None,
+    );
+    assert_eq!(submitted.code, Some(0), "{submitted:?}");
+    let submitted: serde_json::Value = serde_json::from_str(&submitted.stdout).expect("JSON");
+    doc.check("server code PROMPT", &submitted);
+    doc.check_object("CodeSpec", &submitted["task"]["command"]["code"]);
+    let claimed = claim_and_start(&node).await;
+    node.complete(
+        &claimed.task.id,
+        &completion(
+            &claimed.lease.lease_id,
+            result(CodeStatus::CheckNeverPassed, &[], vec![]),
+        ),
+    )
+    .await
+    .expect("complete");
+
+    let cli = spawn_cli(
+        &sb,
+        &coord.url,
+        &["server", "--json", "code", "add", "--wait"],
+    );
+    let claimed = claim_and_start(&node).await;
+    let code = result(
+        CodeStatus::Succeeded,
+        &[("main.py", "print(1)\n")],
+        vec![iteration(1, false, "x"), iteration(2, true, "")],
+    );
+    node.complete(&claimed.task.id, &completion(&claimed.lease.lease_id, code))
+        .await
+        .expect("complete");
+    let (exit, stdout, stderr) = cli.await.expect("cli");
+    assert_eq!(exit, Some(0), "{stderr}");
+    let task: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    doc.check("server code PROMPT --wait", &task);
+    doc.check_object("CodeResult", &task["code_result"]);
+    doc.check_object("CodeIteration", &task["code_result"]["iterations"][0]);
+    assert_eq!(task["requirements"]["any_model"], true);
+}
