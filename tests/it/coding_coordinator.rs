@@ -173,6 +173,10 @@ async fn submissions_that_no_worker_could_run_are_refused_with_what_to_do() {
         let err = admin.submit(&bad).await.expect_err(what);
         assert_eq!(err.status(), Some(400), "{what}: {err}");
     }
+    let mut conflicting = with_spec("x", |s| s.model = Some("a:1b".into()));
+    conflicting.requirements.model = Some("b:1b".into());
+    let err = admin.submit(&conflicting).await.expect_err("two models");
+    assert_eq!(err.status(), Some(400), "{err}");
     assert_eq!(
         store_view(&admin).await,
         before,

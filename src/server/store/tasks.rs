@@ -85,6 +85,14 @@ pub fn validate(req: &SubmitRequest, limits: &SubmitLimits) -> Result<(), ApiErr
     }
     if let Some(model) = &req.requirements.model {
         super::code_input::check_model_name("requirements.model", model)?;
+        if let crate::api::TaskCommand::Code(spec) = &req.command
+            && spec.model.as_ref().is_some_and(|m| m != model)
+        {
+            return Err(ApiError::bad_request(
+                "requirements.model and command.code.model name different models: give the \
+                 model once, in command.code.model",
+            ));
+        }
     }
     if let Some(family) = &req.requirements.model_family {
         super::code_input::check_model_name("requirements.model_family", family)?;
