@@ -214,6 +214,9 @@ _edgecoder() {
             edgecoder__subcmd__help__subcmd__server,blacklist)
                 cmd="edgecoder__subcmd__help__subcmd__server__subcmd__blacklist"
                 ;;
+            edgecoder__subcmd__help__subcmd__server,code)
+                cmd="edgecoder__subcmd__help__subcmd__server__subcmd__code"
+                ;;
             edgecoder__subcmd__help__subcmd__server,credits)
                 cmd="edgecoder__subcmd__help__subcmd__server__subcmd__credits"
                 ;;
@@ -376,6 +379,9 @@ _edgecoder() {
             edgecoder__subcmd__server,blacklist)
                 cmd="edgecoder__subcmd__server__subcmd__blacklist"
                 ;;
+            edgecoder__subcmd__server,code)
+                cmd="edgecoder__subcmd__server__subcmd__code"
+                ;;
             edgecoder__subcmd__server,credits)
                 cmd="edgecoder__subcmd__server__subcmd__credits"
                 ;;
@@ -474,6 +480,9 @@ _edgecoder() {
                 ;;
             edgecoder__subcmd__server__subcmd__help,blacklist)
                 cmd="edgecoder__subcmd__server__subcmd__help__subcmd__blacklist"
+                ;;
+            edgecoder__subcmd__server__subcmd__help,code)
+                cmd="edgecoder__subcmd__server__subcmd__help__subcmd__code"
                 ;;
             edgecoder__subcmd__server__subcmd__help,credits)
                 cmd="edgecoder__subcmd__server__subcmd__help__subcmd__credits"
@@ -1728,7 +1737,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__help__subcmd__server)
-            opts="status nodes tasks queue tokens events blacklist audit mode credits ledger update"
+            opts="status nodes tasks queue tokens events blacklist audit mode credits ledger update code"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1800,6 +1809,20 @@ _edgecoder() {
         edgecoder__subcmd__help__subcmd__server__subcmd__blacklist__subcmd__remove)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__server__subcmd__code)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2728,7 +2751,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version status nodes tasks queue tokens events blacklist audit mode credits ledger update help"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version status nodes tasks queue tokens events blacklist audit mode credits ledger update code help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2974,6 +2997,80 @@ _edgecoder() {
                 return 0
             fi
             case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__code)
+            opts="-h -V --lang --file --dir --check --model --max-iterations --check-timeout --out --force --json --wait --follow --timeout --model-family --priority --local-only --network --server --token --allow-insecure --config --env-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --check)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-iterations)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --check-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model-family)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --priority)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3330,7 +3427,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__help)
-            opts="status nodes tasks queue tokens events blacklist audit mode credits ledger update help"
+            opts="status nodes tasks queue tokens events blacklist audit mode credits ledger update code help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3402,6 +3499,20 @@ _edgecoder() {
         edgecoder__subcmd__server__subcmd__help__subcmd__blacklist__subcmd__remove)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__help__subcmd__code)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
