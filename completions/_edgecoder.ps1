@@ -279,6 +279,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('credits', 'credits', [CompletionResultType]::ParameterValue, 'Balances, history, grants, transfers and price quotes')
             [CompletionResult]::new('ledger', 'ledger', [CompletionResultType]::ParameterValue, 'Verify and export the hash-chained ledger')
             [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Replace the coordinator''s binary, draining its local worker first (admin)')
+            [CompletionResult]::new('code', 'code', [CompletionResultType]::ParameterValue, 'Submit a coding task: a worker''s model writes code until the check passes')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1071,6 +1072,35 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
         'edgecoder;server;update;help;help' {
             break
         }
+        'edgecoder;server;code' {
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'The language of the code (python, javascript, typescript, rust, go, c, cpp, java, ruby, shell)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'A file the model starts from (repeatable); sent with its path relative to the current dir')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'A directory the model starts from, packed up (its .gitignore and .edgecoderignore respected)')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'A command that must exit 0 for the code to count as done (`pytest -q`, `cargo test`); without one, the program must run and exit 0')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'The model to use (default: the node''s configured model)')
+            [CompletionResult]::new('--max-iterations', '--max-iterations', [CompletionResultType]::ParameterName, 'How many model calls, each followed by the check, at most')
+            [CompletionResult]::new('--check-timeout', '--check-timeout', [CompletionResultType]::ParameterName, 'Seconds one run of the check may take')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the final files into this directory; without it they are listed, not written')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The task''s wall-clock limit, e.g. 10m (default: the coordinator''s)')
+            [CompletionResult]::new('--model-family', '--model-family', [CompletionResultType]::ParameterName, 'Run only on a node with some model of this family (`qwen2`, `llama`)')
+            [CompletionResult]::new('--priority', '--priority', [CompletionResultType]::ParameterName, 'Higher runs first (default 0)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite files in --out that differ from what the task started from')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON (the task, or the local run, with its code result)')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for the task to end; exit 0 when the check passed (and write the files into --out)')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Like --wait, streaming the model''s progress and the check''s output while it runs')
+            [CompletionResult]::new('--local-only', '--local-only', [CompletionResultType]::ParameterName, 'Run only on nodes this coordinator''s owner trusts')
+            [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'Let the check reach the network (off by default: a model''s code runs cut off)')
+            [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'edgecoder;server;help' {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Coordinator version, uptime, mode, queue counts, nodes online/pending')
             [CompletionResult]::new('nodes', 'nodes', [CompletionResultType]::ParameterValue, 'List and manage worker nodes')
@@ -1084,6 +1114,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('credits', 'credits', [CompletionResultType]::ParameterValue, 'Balances, history, grants, transfers and price quotes')
             [CompletionResult]::new('ledger', 'ledger', [CompletionResultType]::ParameterValue, 'Verify and export the hash-chained ledger')
             [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Replace the coordinator''s binary, draining its local worker first (admin)')
+            [CompletionResult]::new('code', 'code', [CompletionResultType]::ParameterValue, 'Submit a coding task: a worker''s model writes code until the check passes')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1237,6 +1268,9 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             break
         }
         'edgecoder;server;help;update;start' {
+            break
+        }
+        'edgecoder;server;help;code' {
             break
         }
         'edgecoder;server;help;help' {
@@ -1639,6 +1673,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('credits', 'credits', [CompletionResultType]::ParameterValue, 'Balances, history, grants, transfers and price quotes')
             [CompletionResult]::new('ledger', 'ledger', [CompletionResultType]::ParameterValue, 'Verify and export the hash-chained ledger')
             [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Replace the coordinator''s binary, draining its local worker first (admin)')
+            [CompletionResult]::new('code', 'code', [CompletionResultType]::ParameterValue, 'Submit a coding task: a worker''s model writes code until the check passes')
             break
         }
         'edgecoder;help;server;status' {
@@ -1791,6 +1826,9 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             break
         }
         'edgecoder;help;server;update;start' {
+            break
+        }
+        'edgecoder;help;server;code' {
             break
         }
         'edgecoder;help;login' {

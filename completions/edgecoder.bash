@@ -220,6 +220,9 @@ _edgecoder() {
             edgecoder__subcmd__help__subcmd__server,blacklist)
                 cmd="edgecoder__subcmd__help__subcmd__server__subcmd__blacklist"
                 ;;
+            edgecoder__subcmd__help__subcmd__server,code)
+                cmd="edgecoder__subcmd__help__subcmd__server__subcmd__code"
+                ;;
             edgecoder__subcmd__help__subcmd__server,credits)
                 cmd="edgecoder__subcmd__help__subcmd__server__subcmd__credits"
                 ;;
@@ -382,6 +385,9 @@ _edgecoder() {
             edgecoder__subcmd__server,blacklist)
                 cmd="edgecoder__subcmd__server__subcmd__blacklist"
                 ;;
+            edgecoder__subcmd__server,code)
+                cmd="edgecoder__subcmd__server__subcmd__code"
+                ;;
             edgecoder__subcmd__server,credits)
                 cmd="edgecoder__subcmd__server__subcmd__credits"
                 ;;
@@ -480,6 +486,9 @@ _edgecoder() {
                 ;;
             edgecoder__subcmd__server__subcmd__help,blacklist)
                 cmd="edgecoder__subcmd__server__subcmd__help__subcmd__blacklist"
+                ;;
+            edgecoder__subcmd__server__subcmd__help,code)
+                cmd="edgecoder__subcmd__server__subcmd__help__subcmd__code"
                 ;;
             edgecoder__subcmd__server__subcmd__help,credits)
                 cmd="edgecoder__subcmd__server__subcmd__help__subcmd__credits"
@@ -1810,7 +1819,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__help__subcmd__server)
-            opts="status nodes tasks queue tokens events blacklist audit mode credits ledger update"
+            opts="status nodes tasks queue tokens events blacklist audit mode credits ledger update code"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1882,6 +1891,20 @@ _edgecoder() {
         edgecoder__subcmd__help__subcmd__server__subcmd__blacklist__subcmd__remove)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__server__subcmd__code)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2810,7 +2833,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version status nodes tasks queue tokens events blacklist audit mode credits ledger update help"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version status nodes tasks queue tokens events blacklist audit mode credits ledger update code help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3056,6 +3079,80 @@ _edgecoder() {
                 return 0
             fi
             case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__code)
+            opts="-h -V --lang --file --dir --check --model --max-iterations --check-timeout --out --force --json --wait --follow --timeout --model-family --priority --local-only --network --server --token --allow-insecure --config --env-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --check)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-iterations)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --check-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model-family)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --priority)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3412,7 +3509,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__help)
-            opts="status nodes tasks queue tokens events blacklist audit mode credits ledger update help"
+            opts="status nodes tasks queue tokens events blacklist audit mode credits ledger update code help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3484,6 +3581,20 @@ _edgecoder() {
         edgecoder__subcmd__server__subcmd__help__subcmd__blacklist__subcmd__remove)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__help__subcmd__code)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -250,6 +250,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand credits 'Balances, history, grants, transfers and price quotes'
             cand ledger 'Verify and export the hash-chained ledger'
             cand update 'Replace the coordinator''s binary, draining its local worker first (admin)'
+            cand code 'Submit a coding task: a worker''s model writes code until the check passes'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'edgecoder;server;status'= {
@@ -955,6 +956,34 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         }
         &'edgecoder;server;update;help;help'= {
         }
+        &'edgecoder;server;code'= {
+            cand --lang 'The language of the code (python, javascript, typescript, rust, go, c, cpp, java, ruby, shell)'
+            cand --file 'A file the model starts from (repeatable); sent with its path relative to the current dir'
+            cand --dir 'A directory the model starts from, packed up (its .gitignore and .edgecoderignore respected)'
+            cand --check 'A command that must exit 0 for the code to count as done (`pytest -q`, `cargo test`); without one, the program must run and exit 0'
+            cand --model 'The model to use (default: the node''s configured model)'
+            cand --max-iterations 'How many model calls, each followed by the check, at most'
+            cand --check-timeout 'Seconds one run of the check may take'
+            cand --out 'Write the final files into this directory; without it they are listed, not written'
+            cand --timeout 'The task''s wall-clock limit, e.g. 10m (default: the coordinator''s)'
+            cand --model-family 'Run only on a node with some model of this family (`qwen2`, `llama`)'
+            cand --priority 'Higher runs first (default 0)'
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --force 'Overwrite files in --out that differ from what the task started from'
+            cand --json 'Print the result as JSON (the task, or the local run, with its code result)'
+            cand --wait 'Wait for the task to end; exit 0 when the check passed (and write the files into --out)'
+            cand --follow 'Like --wait, streaming the model''s progress and the check''s output while it runs'
+            cand --local-only 'Run only on nodes this coordinator''s owner trusts'
+            cand --network 'Let the check reach the network (off by default: a model''s code runs cut off)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'edgecoder;server;help'= {
             cand status 'Coordinator version, uptime, mode, queue counts, nodes online/pending'
             cand nodes 'List and manage worker nodes'
@@ -968,6 +997,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand credits 'Balances, history, grants, transfers and price quotes'
             cand ledger 'Verify and export the hash-chained ledger'
             cand update 'Replace the coordinator''s binary, draining its local worker first (admin)'
+            cand code 'Submit a coding task: a worker''s model writes code until the check passes'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'edgecoder;server;help;status'= {
@@ -1080,6 +1110,8 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         &'edgecoder;server;help;update;status'= {
         }
         &'edgecoder;server;help;update;start'= {
+        }
+        &'edgecoder;server;help;code'= {
         }
         &'edgecoder;server;help;help'= {
         }
@@ -1428,6 +1460,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand credits 'Balances, history, grants, transfers and price quotes'
             cand ledger 'Verify and export the hash-chained ledger'
             cand update 'Replace the coordinator''s binary, draining its local worker first (admin)'
+            cand code 'Submit a coding task: a worker''s model writes code until the check passes'
         }
         &'edgecoder;help;server;status'= {
         }
@@ -1539,6 +1572,8 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         &'edgecoder;help;server;update;status'= {
         }
         &'edgecoder;help;server;update;start'= {
+        }
+        &'edgecoder;help;server;code'= {
         }
         &'edgecoder;help;login'= {
         }

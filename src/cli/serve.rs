@@ -177,6 +177,7 @@ fn field_limits(r: &Resolved) -> Result<FieldLimits, CliError> {
         files: r.number("max_files_bytes")?.unwrap_or(d.files),
         argv: r.number("max_argv_bytes")?.unwrap_or(d.argv),
         script: r.number("max_script_bytes")?.unwrap_or(d.script),
+        prompt: r.number("max_prompt_bytes")?.unwrap_or(d.prompt),
     })
 }
 

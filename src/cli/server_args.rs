@@ -49,6 +49,35 @@ pub enum ServerCommand {
     /// Replace the coordinator's binary, draining its local worker first (admin).
     #[command(subcommand)]
     Update(UpdateCommand),
+    /// Submit a coding task: a worker's model writes code until the check passes.
+    Code(Box<ServerCodeArgs>),
+}
+
+#[derive(Debug, Args)]
+pub struct ServerCodeArgs {
+    #[command(flatten)]
+    pub code: super::code_args::CodeArgs,
+    /// Wait for the task to end; exit 0 when the check passed (and write the files into --out).
+    #[arg(long)]
+    pub wait: bool,
+    /// Like --wait, streaming the model's progress and the check's output while it runs.
+    #[arg(long)]
+    pub follow: bool,
+    /// The task's wall-clock limit, e.g. 10m (default: the coordinator's).
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<String>,
+    /// Run only on a node with some model of this family (`qwen2`, `llama`).
+    #[arg(long, value_name = "FAMILY")]
+    pub model_family: Option<String>,
+    /// Higher runs first (default 0).
+    #[arg(long, allow_negative_numbers = true)]
+    pub priority: Option<i32>,
+    /// Run only on nodes this coordinator's owner trusts.
+    #[arg(long)]
+    pub local_only: bool,
+    /// Let the check reach the network (off by default: a model's code runs cut off).
+    #[arg(long)]
+    pub network: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -260,6 +260,12 @@ pub const SETTINGS: &[SettingDef] = &[
         "largest task script",
     ),
     def(
+        "max_prompt_bytes",
+        "EDGECODER_MAX_PROMPT_BYTES",
+        Some("262144"),
+        "largest coding task prompt",
+    ),
+    def(
         "retention_days",
         "EDGECODER_RETENTION_DAYS",
         Some("30"),

@@ -111,7 +111,7 @@ fn submit_wait_passes_the_task_exit_code_through() {
 }
 
 /// The documented shapes in docs/json-output.md: named objects and the command table.
-struct Documented {
+pub struct Documented {
     objects: BTreeMap<String, BTreeSet<String>>,
     commands: BTreeMap<String, String>,
 }
@@ -127,7 +127,7 @@ fn keys_in(braced: &str) -> BTreeSet<String> {
         .collect()
 }
 
-fn documented() -> Documented {
+pub fn documented() -> Documented {
     let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/json-output.md"))
         .expect("docs/json-output.md");
     let section = doc
@@ -153,8 +153,23 @@ fn documented() -> Documented {
 }
 
 impl Documented {
+    /// Checks a printed object against the documented keys of the object `name`.
+    pub fn check_object(&self, name: &str, value: &serde_json::Value) {
+        let expected = self
+            .objects
+            .get(name)
+            .unwrap_or_else(|| panic!("{name} is not in docs/json-output.md"));
+        let actual: BTreeSet<String> = value
+            .as_object()
+            .unwrap_or_else(|| panic!("{name}: an object, got {value}"))
+            .keys()
+            .cloned()
+            .collect();
+        assert_eq!(&actual, expected, "{name}: printed keys vs documented keys");
+    }
+
     /// Checks a printed value against the documented shape of `command`.
-    fn check(&self, command: &str, value: &serde_json::Value) {
+    pub fn check(&self, command: &str, value: &serde_json::Value) {
         let shape = self
             .commands
             .get(command)

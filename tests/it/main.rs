@@ -11,6 +11,7 @@ mod waits;
 mod worker_common;
 
 mod cli_server;
+mod coding_coordinator;
 mod coding_local;
 mod coding_worker;
 mod control_plane;

@@ -4,6 +4,7 @@
 
 mod audit;
 mod blacklist;
+mod code;
 mod credits;
 mod events;
 mod ledger;
@@ -100,5 +101,6 @@ pub fn run(args: ServerArgs) -> Result<u8, CliError> {
         ServerCommand::Credits(cmd) => credits::run(&ctx, cmd),
         ServerCommand::Ledger(cmd) => ledger::run(&ctx, cmd),
         ServerCommand::Update(cmd) => self_update::run(&ctx, cmd),
+        ServerCommand::Code(args) => code::run(&ctx, *args),
     }
 }

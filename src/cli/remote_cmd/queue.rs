@@ -54,6 +54,11 @@ pub fn run(ctx: &Ctx) -> Result<u8, CliError> {
             parts.extend(r.os.iter().map(|o| format!("os={o}")));
             parts.extend(r.arch.iter().map(|a| format!("arch={a}")));
             parts.extend(r.labels.iter().map(|(k, v)| format!("{k}={v}")));
+            parts.extend(r.model.iter().map(|m| format!("model={m}")));
+            parts.extend(r.model_family.iter().map(|f| format!("model-family={f}")));
+            if r.any_model && r.model.is_none() && r.model_family.is_none() {
+                parts.push("a model".to_string());
+            }
             let what = if parts.is_empty() {
                 "anything".to_string()
             } else {

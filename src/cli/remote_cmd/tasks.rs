@@ -144,6 +144,10 @@ fn details(t: &TaskInfo) -> String {
     if let Some(err) = &t.error {
         line("error", err.clone());
     }
+    if let Some(code) = &t.code_result {
+        out.push('\n');
+        out.push_str(&super::code::code_details(code));
+    }
     if !t.attempt_history.is_empty() {
         out.push('\n');
         let mut table = Table::new(&["#", "NODE", "OUTCOME", "EXIT", "TIME", "CPU", "ERROR"]);

@@ -42,6 +42,22 @@ pub fn exit_code_of(task: &TaskInfo) -> u8 {
 }
 
 pub fn run_wait(ctx: &Ctx, ids: &[String], opts: WaitOptions) -> Result<u8, CliError> {
+    match wait_until_done(ctx, ids, opts)? {
+        Waited::Finished(finished) => report(ctx, &finished),
+        Waited::Stopped(code) => Ok(code),
+    }
+}
+
+/// How waiting ended.
+pub enum Waited {
+    /// Every task ended; as the coordinator shows them now.
+    Finished(Vec<TaskInfo>),
+    /// Waiting stopped first (gave up, or Ctrl-C) and said so; the exit code to end with.
+    Stopped(u8),
+}
+
+/// Waits (or follows) until the tasks have ended, without reporting them.
+pub fn wait_until_done(ctx: &Ctx, ids: &[String], opts: WaitOptions) -> Result<Waited, CliError> {
     if opts.follow && ids.len() != 1 {
         return Err(CliError::usage(
             "--follow streams one task's output: wait on many tasks without it",
@@ -77,16 +93,16 @@ pub fn run_wait(ctx: &Ctx, ids: &[String], opts: WaitOptions) -> Result<u8, CliE
     });
     progress.finish();
     match outcome {
-        Outcome::Done(Ok(finished)) => report(ctx, &finished),
+        Outcome::Done(Ok(finished)) => Ok(Waited::Finished(finished)),
         Outcome::Done(Err(e)) => Err(ctx.remote.error(e)),
         Outcome::GaveUp => {
             eprintln!(
                 "gave up waiting; the task(s) go on: `edgecoder server tasks wait {}`",
                 full_ids.join(" ")
             );
-            Ok(TIMED_OUT)
+            Ok(Waited::Stopped(TIMED_OUT))
         }
-        Outcome::Interrupted => interrupted(ctx, &full_ids),
+        Outcome::Interrupted => interrupted(ctx, &full_ids).map(Waited::Stopped),
     }
 }
 

@@ -119,6 +119,7 @@ async fn show(
             let id = tasks::resolve_visible_id(c, &id, who.as_deref())?;
             let mut task = tasks::get(c, &id)?;
             task.attempt_history = tasks::attempts(c, &id)?;
+            task.code_result = crate::server::store::code_result::load(c, &id)?;
             Ok(task)
         })
         .await?;

@@ -4,7 +4,7 @@
 
 use super::WriteCtx;
 use super::tasks::{files, get};
-use super::transitions::{self, end_attempt_with};
+use super::transitions::{self, Reported, end_attempt_with};
 use crate::api::{
     Capabilities, ClaimedTask, CompleteRequest, Intervals, Lease, LogUpload, NetworkMode, Outcome,
     Placement, Requirements, TaskInfo,
@@ -62,9 +62,42 @@ impl NodeView {
         {
             return false;
         }
+        if !self.serves_models(req) {
+            return false;
+        }
         req.labels
             .iter()
             .all(|(k, v)| self.labels.get(k).is_some_and(|have| have == v))
+    }
+
+    /// The model requirements: the exact name (as the node's backend lists it), some model of
+    /// the family, or any model at all.
+    fn serves_models(&self, req: &Requirements) -> bool {
+        let caps = &self.capabilities;
+        let names = || {
+            caps.models
+                .iter()
+                .map(String::as_str)
+                .chain(caps.model_details.iter().map(|m| m.name.as_str()))
+        };
+        if req.any_model && names().next().is_none() {
+            return false;
+        }
+        if let Some(model) = &req.model
+            && !names().any(|n| n == model)
+        {
+            return false;
+        }
+        if let Some(family) = &req.model_family
+            && !caps.model_details.iter().any(|m| {
+                m.family
+                    .as_deref()
+                    .is_some_and(|f| f.eq_ignore_ascii_case(family))
+            })
+        {
+            return false;
+        }
+        true
     }
 }
 
@@ -406,7 +439,9 @@ pub fn append_log(
     Ok((next, cancel))
 }
 
-/// Records an attempt's result; only the holder of the live lease may.
+/// Records an attempt's result; only the holder of the live lease may. A coding task's result
+/// is stored with the task whatever the outcome, and decides whether a failure is retried (see
+/// [`super::code_result`]).
 pub fn complete(
     ctx: &mut WriteCtx<'_>,
     node_id: &str,
@@ -414,12 +449,20 @@ pub fn complete(
     req: &CompleteRequest,
 ) -> Result<TaskInfo, ApiError> {
     let lease = held_lease(ctx, task_id, node_id, &req.lease_id)?;
+    let code = match &req.code {
+        Some(code) => Some(super::code_result::accept(ctx, task_id, code)?),
+        None => None,
+    };
     let outcome = match req.outcome {
         Outcome::Succeeded => "succeeded",
         Outcome::Failed => "failed",
         Outcome::TimedOut => "timed_out",
         Outcome::Cancelled => "cancelled",
     };
+    let error = req
+        .error
+        .clone()
+        .or_else(|| req.code.as_ref().and_then(|c| c.reason.clone()));
     ctx.conn
         .prepare_cached(
             "UPDATE attempts SET finished_at = ?3, outcome = ?4, exit_code = ?5, error = ?6, \
@@ -431,11 +474,14 @@ pub fn complete(
             ctx.now,
             outcome,
             req.exit_code,
-            req.error,
+            error,
             req.duration_ms.map(|v| v as i64),
             req.cpu_ms.map(|v| v as i64),
             req.peak_rss_kib.map(|v| v as i64),
         ])?;
+    if let Some(code) = &code {
+        super::code_result::store(ctx, task_id, code)?;
+    }
     let usage = Usage {
         node_id: node_id.to_string(),
         cpu_ms: req.cpu_ms,
@@ -448,8 +494,11 @@ pub fn complete(
         node_id,
         req.outcome,
         req.exit_code,
-        req.error.clone(),
-        Some(&usage),
+        error,
+        Some(Reported {
+            usage: &usage,
+            retryable: code.as_ref().is_none_or(|c| c.retryable()),
+        }),
     )?;
     get(ctx.conn, task_id)
 }

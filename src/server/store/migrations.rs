@@ -302,6 +302,13 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX tasks_finished ON tasks (finished_at) WHERE finished_at IS NOT NULL;
     CREATE INDEX events_untasked ON events (at) WHERE task_id IS NULL;
     "#,
+    // 8: coding tasks (issue 14): what the model did, stored with its task, and the tokens it
+    // took in their own columns for per-token pricing.
+    r#"
+    ALTER TABLE tasks ADD COLUMN code_result TEXT;
+    ALTER TABLE tasks ADD COLUMN tokens_in INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE tasks ADD COLUMN tokens_out INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];
 
 /// Brings the schema up to date; refuses a database made by a newer edgecoder.

@@ -424,6 +424,8 @@ impl Writer {
 
 pub mod audit;
 pub mod blacklist;
+pub mod code_input;
+pub mod code_result;
 mod integrity;
 pub mod leases;
 pub mod ledger;

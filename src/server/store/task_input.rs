@@ -29,6 +29,8 @@ pub struct FieldLimits {
     pub argv: usize,
     /// A `script` command.
     pub script: usize,
+    /// A coding task's prompt.
+    pub prompt: usize,
 }
 
 impl Default for FieldLimits {
@@ -38,6 +40,7 @@ impl Default for FieldLimits {
             files: 4 << 20,
             argv: 256 << 10,
             script: 1 << 20,
+            prompt: 256 << 10,
         }
     }
 }
@@ -86,6 +89,7 @@ pub fn check_command_and_env(req: &SubmitRequest, limits: &FieldLimits) -> Resul
         TaskCommand::Script(s) if s.trim().is_empty() => {
             return Err(ApiError::bad_request("command.script is empty"));
         }
+        TaskCommand::Code(spec) => super::code_input::check_code(spec, limits)?,
         _ => {}
     }
     for key in req.env.keys() {

@@ -73,6 +73,30 @@ pub fn validate(req: &SubmitRequest, limits: &SubmitLimits) -> Result<(), ApiErr
             "max_attempts must be between 1 and 100",
         ));
     }
+    if let crate::api::TaskCommand::Code(spec) = &req.command
+        && let Some(t) = spec.check_timeout_secs
+        && t > limits.max_timeout_secs
+    {
+        return Err(ApiError::bad_request(format!(
+            "command.code.check_timeout_secs must be between 1 and {} (this coordinator's \
+             maximum)",
+            limits.max_timeout_secs
+        )));
+    }
+    if let Some(model) = &req.requirements.model {
+        super::code_input::check_model_name("requirements.model", model)?;
+        if let crate::api::TaskCommand::Code(spec) = &req.command
+            && spec.model.as_ref().is_some_and(|m| m != model)
+        {
+            return Err(ApiError::bad_request(
+                "requirements.model and command.code.model name different models: give the \
+                 model once, in command.code.model",
+            ));
+        }
+    }
+    if let Some(family) = &req.requirements.model_family {
+        super::code_input::check_model_name("requirements.model_family", family)?;
+    }
     super::task_input::check_files(req, &limits.fields)?;
     if let Some(key) = &req.idempotency_key
         && (key.is_empty() || key.len() > 200)
@@ -97,6 +121,11 @@ pub fn submit(
     payer: &Payer,
 ) -> Result<(TaskInfo, bool), ApiError> {
     validate(&req, &limits)?;
+    let mut req = req;
+    req.requirements = super::code_input::effective_requirements(
+        &req.command,
+        std::mem::take(&mut req.requirements),
+    );
     if let Some(key) = &req.idempotency_key {
         let existing = ctx
             .conn

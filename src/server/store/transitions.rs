@@ -91,6 +91,14 @@ pub fn end_attempt(
     end_attempt_with(ctx, task_id, node_id, outcome, exit_code, error, None)
 }
 
+/// What the completing lease holder reported beyond the outcome.
+pub(super) struct Reported<'a> {
+    pub usage: &'a Usage,
+    /// False when a failure is the task's own and another attempt would end the same way (a
+    /// coding task whose whole loop ran): the task fails now, attempts left or not.
+    pub retryable: bool,
+}
+
 /// [`end_attempt`] with the usage the completing lease holder reported: a success settles the
 /// task's hold on it (paying that node); any other final end releases the hold. An attempt that
 /// goes back to the queue touches no credits, so a retried task is charged once.
@@ -101,8 +109,10 @@ pub(super) fn end_attempt_with(
     outcome: Outcome,
     exit_code: Option<i32>,
     error: Option<String>,
-    usage: Option<&Usage>,
+    reported: Option<Reported<'_>>,
 ) -> Result<(), ApiError> {
+    let retryable = reported.as_ref().is_none_or(|r| r.retryable);
+    let usage = reported.as_ref().map(|r| r.usage);
     ctx.conn
         .prepare_cached("DELETE FROM leases WHERE task_id = ?1")?
         .execute([task_id])?;
@@ -115,7 +125,7 @@ pub(super) fn end_attempt_with(
         Outcome::TimedOut => "timed_out",
         Outcome::Cancelled => "cancelled",
         Outcome::Failed if cancel_requested => "cancelled",
-        Outcome::Failed if attempts < max_attempts => "queued",
+        Outcome::Failed if retryable && attempts < max_attempts => "queued",
         Outcome::Failed => "failed",
     };
     if state == "queued" {

@@ -176,3 +176,57 @@ fn no_color_means_no_colour() {
     assert!(colours(&coloured) > 0);
     assert_eq!(colours(&plain), 0);
 }
+
+#[test]
+fn a_coding_task_detail_shows_its_iterations_and_final_files() {
+    let iteration = |number: u32, passed: bool| CodeIteration {
+        number,
+        files_changed: vec!["main.py".into()],
+        check_passed: passed,
+        check_exit_code: Some(if passed { 0 } else { 1 }),
+        check_output_tail: String::new(),
+        error: (!passed).then(|| "AssertionError: 3 != 4".to_string()),
+        duration_ms: 2400,
+        model_ms: 2000,
+        check_ms: 300,
+        tokens_in: 512,
+        tokens_out: 128,
+        truncated: false,
+    };
+    for (w, h) in SIZES {
+        let mut s = known((w, h));
+        update(&mut s, ch('j'));
+        update(&mut s, ch('j'));
+        update(&mut s, key(KeyCode::Enter));
+        let mut info = super::full_tasks()[2].clone();
+        info.state = TaskState::Succeeded;
+        info.code_result = Some(CodeResult {
+            status: CodeStatus::Succeeded,
+            reason: None,
+            plan: "write add() and a test".into(),
+            files: ["main.py", "test_main.py"]
+                .iter()
+                .map(|p| TaskFile {
+                    path: p.to_string(),
+                    content: "x".into(),
+                })
+                .collect(),
+            iterations: vec![iteration(1, false), iteration(2, true)],
+            model: "qwen2.5-coder:7b".into(),
+            backend: "ollama".into(),
+            tokens_in: 1024,
+            tokens_out: 256,
+        });
+        update(&mut s, Msg::Net(Net::Task(Box::new(info))));
+        let text = screen_text(&s);
+        for needle in [
+            "succeeded · qwen2.5-coder:7b via ollama · tokens 1024 in / 256 out",
+            "#1  check failed · exit 1 · 2.4s",
+            "#2  check passed · exit 0",
+            "files main.py, test_main.py",
+        ] {
+            assert!(text.contains(needle), "{needle:?} in\n{text}");
+        }
+        insta::assert_snapshot!(format!("code_task_detail_{w}x{h}"), render(&s));
+    }
+}

@@ -90,9 +90,20 @@ pub fn task(frame: &mut Frame, state: &State, theme: Theme) {
     } else {
         (attempts + 3).min(body.height / 4 + 3)
     };
-    let [top, middle, log] = Layout::vertical([
+    let code_lines = t
+        .code_result
+        .as_ref()
+        .map(|c| super::code::lines(c, theme))
+        .unwrap_or_default();
+    let code_height = if code_lines.is_empty() {
+        0
+    } else {
+        (code_lines.len() as u16 + 2).min(body.height / 3 + 2)
+    };
+    let [top, middle, code, log] = Layout::vertical([
         Constraint::Length(fields_height),
         Constraint::Length(attempts_height),
+        Constraint::Length(code_height),
         Constraint::Min(3),
     ])
     .areas(body);
@@ -137,6 +148,22 @@ pub fn task(frame: &mut Frame, state: &State, theme: Theme) {
         .header(Row::new(vec!["#", "OUTCOME", "NODE", "EXIT", "TIME", "ERROR"]).style(theme.dim()))
         .block(Block::bordered().title(Span::styled(" Attempts ", theme.bold())));
         frame.render_widget(table, middle);
+    }
+    if code_height > 0 {
+        // The newest iterations matter most: keep the heading, drop the oldest lines first.
+        let room = code_height.saturating_sub(2) as usize;
+        let skip = code_lines.len().saturating_sub(room);
+        let shown: Vec<Line> = code_lines
+            .iter()
+            .take(1)
+            .cloned()
+            .chain(code_lines.iter().skip(1 + skip).cloned())
+            .collect();
+        frame.render_widget(
+            Paragraph::new(shown)
+                .block(Block::bordered().title(Span::styled(" Code ", theme.bold()))),
+            code,
+        );
     }
     log_tail(frame, state, theme, log);
 }

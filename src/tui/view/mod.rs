@@ -1,6 +1,7 @@
 //! Views: functions from the state to a frame. They read the state and nothing else (no clock,
 //! no network), so a known state always draws the same screen.
 
+mod code;
 mod credits;
 mod detail;
 mod events;

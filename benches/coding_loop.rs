@@ -3,7 +3,7 @@
 //! iterations), and prints the loop's own cost per iteration: its wall time minus the model
 //! call and minus the check (target: under 50 ms), with p50/p95.
 //!
-//! Run: `EDGECODER_TEST_LLM=$PWD/target/llm cargo bench --bench coding` (env: RUNS, ITERATIONS).
+//! Run: `EDGECODER_TEST_LLM=$PWD/target/llm cargo bench --bench coding_loop` (env: RUNS, ITERATIONS).
 //! Prints numbers; never fails on them.
 
 mod support;
