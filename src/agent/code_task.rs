@@ -104,7 +104,7 @@ async fn run_loop(
         progress,
         stop: job.stop.flag.clone(),
         deadline,
-        num_ctx: crate::models::Sampling::default().num_ctx,
+        num_ctx: job.models.num_ctx(),
     };
     coding::run(&chosen.0, params).await
 }

@@ -26,7 +26,10 @@ impl Backends {
                 OpenAiClient::new(&openai.base_url, openai.api_key.clone(), settings.timeouts)?;
             backends.push((Backend::OpenAi(client), openai.model.clone()));
         }
-        Ok(Backends { backends })
+        Ok(Backends {
+            backends,
+            num_ctx: settings.num_ctx,
+        })
     }
 
     pub fn is_empty(&self) -> bool {

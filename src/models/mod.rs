@@ -170,6 +170,20 @@ impl ModelBackend for Backend {
 #[derive(Debug, Clone, Default)]
 pub struct Backends {
     pub backends: Vec<(Backend, Option<String>)>,
+    /// Context window asked of Ollama with every call (`EDGECODER_MODEL_NUM_CTX`); 0 before
+    /// [`Backends::from_settings`] set it, which callers read as the default.
+    pub num_ctx: u32,
+}
+
+impl Backends {
+    /// The context window to ask for: the setting, else [`Sampling`]'s default.
+    pub fn num_ctx(&self) -> u32 {
+        if self.num_ctx == 0 {
+            Sampling::default().num_ctx
+        } else {
+            self.num_ctx
+        }
+    }
 }
 
 /// What detection found: the models of every backend that answered, and each backend's status.
