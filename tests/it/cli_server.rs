@@ -9,14 +9,6 @@ use std::os::unix::fs::PermissionsExt;
 use std::process::Command;
 use std::time::Duration;
 
-/// `edgecoder --server URL ARGS` in the sandbox with the admin token in the environment.
-fn server_cmd(sb: &Sandbox, url: &str) -> Command {
-    let mut c = cmd(sb);
-    c.env("EDGECODER_URL", url)
-        .env("EDGECODER_TOKEN", ADMIN_TOKEN);
-    c
-}
-
 fn run(sb: &Sandbox, url: &str, args: &[&str]) -> Out {
     cli_with(server_cmd(sb, url), args, None)
 }

@@ -8,7 +8,6 @@ use crate::common::*;
 use crate::worker_common::*;
 use edgecoder::api::client::Client;
 use edgecoder::api::*;
-use std::process::Command;
 use std::time::Duration;
 
 fn code_req(prompt: &str) -> SubmitRequest {
@@ -472,14 +471,6 @@ async fn a_loop_that_ran_to_its_end_is_final_and_not_retried() {
         );
         assert!(claim_now(&node).await.is_none(), "{status:?} was retried");
     }
-}
-
-/// `edgecoder --server URL ARGS` in the sandbox with the admin token in the environment.
-fn server_cmd(sb: &Sandbox, url: &str) -> Command {
-    let mut c = cmd(sb);
-    c.env("EDGECODER_URL", url)
-        .env("EDGECODER_TOKEN", ADMIN_TOKEN);
-    c
 }
 
 /// Runs `server code …` in the background while the test drives the node.

@@ -7,6 +7,7 @@
 use crate::common::*;
 use crate::llm;
 use crate::machine::skip_unless_ci;
+use crate::worker_common::server_cmd;
 use edgecoder::api::*;
 use std::time::{Duration, Instant};
 
@@ -166,4 +167,60 @@ async fn a_check_that_forks_a_bomb_ends_as_a_failed_iteration() {
     assert_eq!(task.state, TaskState::Failed, "{task:?}\n{log}");
     assert!(log.contains("iteration 1/1"), "{log}");
     assert!(!log.contains("check passed"), "{log}");
+}
+
+/// The user's whole path: `edgecoder server code --wait` against a coordinator whose local worker
+/// runs the real model; the CLI exits with the check's verdict, follows every iteration, writes the
+/// files into --out, and `--json` carries the history and the tokens.
+#[tokio::test(flavor = "multi_thread")]
+async fn server_code_runs_on_the_swarm_and_brings_the_files_back() {
+    let Some(model) = llm::shared() else { return };
+    let (sb, coord) = coordinator(model);
+    let cli = |args: &[&str]| {
+        let mut c = server_cmd(&sb, &coord.url);
+        c.args(args);
+        crate::common::run_to_end(c, Duration::from_secs(300))
+    };
+    let (exit, stdout, stderr) = cli(&[
+        "server",
+        "code",
+        HELLO,
+        "--check",
+        "test -f main.py",
+        "--max-iterations",
+        "2",
+        "--follow",
+        "--out",
+        "out",
+    ]);
+    assert_eq!(exit, Some(0), "{stdout}\n{stderr}");
+    // --follow prints the task's log live: the worker's progress lines.
+    assert!(stdout.contains("iteration 1/2"), "{stdout}\n{stderr}");
+    assert!(
+        sb.path().join("out/main.py").is_file(),
+        "{stdout}\n{stderr}"
+    );
+
+    let (exit, stdout, stderr) = cli(&[
+        "server",
+        "code",
+        HELLO,
+        "--check",
+        "exit 1",
+        "--max-iterations",
+        "2",
+        "--wait",
+        "--json",
+    ]);
+    assert_eq!(exit, Some(1), "{stdout}\n{stderr}");
+    let task: serde_json::Value = serde_json::from_str(&stdout).expect("--json prints the task");
+    let result = &task["code_result"];
+    assert_eq!(result["status"], "check_never_passed", "{task}");
+    assert_eq!(
+        result["iterations"].as_array().map(Vec::len),
+        Some(2),
+        "{task}"
+    );
+    assert!(result["tokens_in"].as_u64() > Some(0), "{task}");
+    assert!(result["tokens_out"].as_u64() > Some(0), "{task}");
 }

@@ -479,3 +479,12 @@ pub fn port_of(url: &str) -> u16 {
         .and_then(|p| p.trim_end_matches('/').parse().ok())
         .unwrap_or_else(|| panic!("no port in {url}"))
 }
+
+/// `edgecoder ARGS` in the sandbox, talking to the coordinator at `url` with the admin token in
+/// the environment.
+pub fn server_cmd(sb: &Sandbox, url: &str) -> Command {
+    let mut c = cmd(sb);
+    c.env("EDGECODER_URL", url)
+        .env("EDGECODER_TOKEN", ADMIN_TOKEN);
+    c
+}
