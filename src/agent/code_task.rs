@@ -8,31 +8,20 @@
 use super::mask::Masker;
 use super::sandbox::{Limits, StreamKind};
 use super::task::{
-    REASON_LEASE_LOST, REASON_SHUTDOWN, TaskRun, failure, report_result, upload_logs,
+    REASON_LEASE_LOST, REASON_SHUTDOWN, TaskRun, failure, fresh_workdir, report_result,
+    start_log_upload, workdir_of,
 };
 use crate::api::{CodeResult, CodeSpec, CodeStatus, CompleteRequest, Outcome};
 use crate::coding::{self, LoopParams, SandboxChecker};
 use crate::models::{Backend, ModelError};
 use std::time::{Duration, Instant};
-use tokio::sync::mpsc;
 
 /// What the task ended with, for the worker's log.
 pub async fn run(job: &TaskRun, spec: &CodeSpec, lease_id: &str) -> Outcome {
     let task = &job.claimed.task;
     let started = Instant::now();
-    let workdir = job
-        .work_root
-        .join(format!("{}-{}", task.id, job.claimed.lease.attempt));
-    let (tx, rx) = mpsc::unbounded_channel::<(StreamKind, Vec<u8>)>();
-    let masker = Masker::new(job.claimed.secrets.values());
-    let uploader = tokio::spawn(upload_logs(
-        job.client.clone(),
-        task.id.clone(),
-        lease_id.to_string(),
-        rx,
-        job.stop.clone(),
-        masker.clone(),
-    ));
+    let workdir = workdir_of(job);
+    let (tx, uploader, masker) = start_log_upload(job, lease_id);
     let progress = move |line: &str| {
         let _ = tx.send((StreamKind::Stdout, format!("{line}\n").into_bytes()));
     };
@@ -172,15 +161,6 @@ fn mask_result(result: &mut CodeResult, masker: &Masker) {
     for f in &mut result.files {
         f.content = masker.mask_all(&f.content, false);
     }
-}
-
-fn fresh_workdir(workdir: &std::path::Path) -> std::io::Result<()> {
-    // Never reuse what an earlier attempt left: it may hold anything its checks put there.
-    match std::fs::remove_dir_all(workdir) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-        _ => {}
-    }
-    std::fs::create_dir_all(workdir)
 }
 
 /// The backend serving `wanted` (or the node's default model).

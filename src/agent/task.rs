@@ -102,20 +102,8 @@ pub async fn run(job: TaskRun) -> TaskReport {
             return report;
         }
     };
-    let workdir = job
-        .work_root
-        .join(format!("{}-{}", task.id, job.claimed.lease.attempt));
-    let (tx, rx) = mpsc::unbounded_channel::<(StreamKind, Vec<u8>)>();
-    // Secret values never leave the node unmasked: not in log chunks, not in result tails.
-    let masker = Masker::new(job.claimed.secrets.values());
-    let uploader = tokio::spawn(upload_logs(
-        job.client.clone(),
-        task.id.clone(),
-        lease_id.clone(),
-        rx,
-        job.stop.clone(),
-        masker.clone(),
-    ));
+    let workdir = workdir_of(&job);
+    let (tx, uploader, masker) = start_log_upload(&job, &lease_id);
     let spec = SandboxSpec {
         command,
         // Secrets reach the task only as env vars of its process (validated by the coordinator
@@ -146,15 +134,7 @@ pub async fn run(job: TaskRun) -> TaskReport {
     let spawned_after = Arc::new(std::sync::Mutex::new(None::<Duration>));
     let spawned = spawned_after.clone();
     let result = tokio::task::spawn_blocking(move || {
-        // Always a fresh directory: one left by an earlier run (kept, or not
-        // removed) may hold anything its task put there.
-        match std::fs::remove_dir_all(&spec.workdir) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(sandbox::SandboxError::Io(e));
-            }
-            _ => {}
-        }
-        std::fs::create_dir_all(&spec.workdir).map_err(sandbox::SandboxError::Io)?;
+        fresh_workdir(&spec.workdir).map_err(sandbox::SandboxError::Io)?;
         let sink = move |kind: StreamKind, bytes: &[u8]| {
             let _ = tx.send((kind, bytes.to_vec()));
         };
@@ -197,6 +177,47 @@ pub async fn run(job: TaskRun) -> TaskReport {
         let _ = std::fs::remove_dir_all(&workdir);
     }
     report
+}
+
+/// Where an attempt's output goes, chunk by chunk, to be uploaded.
+pub(super) type OutputSender = mpsc::UnboundedSender<(StreamKind, Vec<u8>)>;
+
+/// The attempt's working dir: one per task and attempt under the worker's work root.
+pub(super) fn workdir_of(job: &TaskRun) -> PathBuf {
+    job.work_root.join(format!(
+        "{}-{}",
+        job.claimed.task.id, job.claimed.lease.attempt
+    ))
+}
+
+/// Always a fresh directory: one left by an earlier attempt (kept, or not removed) may hold
+/// anything its task put there.
+pub(super) fn fresh_workdir(workdir: &std::path::Path) -> std::io::Result<()> {
+    match std::fs::remove_dir_all(workdir) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    std::fs::create_dir_all(workdir)
+}
+
+/// Starts streaming the attempt's output to the coordinator: what is sent on the returned
+/// channel is uploaded by byte offset, masked, until the channel closes; the handle ends then.
+/// Secret values never leave the node unmasked: not in log chunks, not in result tails.
+pub(super) fn start_log_upload(
+    job: &TaskRun,
+    lease_id: &str,
+) -> (OutputSender, tokio::task::JoinHandle<()>, Masker) {
+    let (tx, rx) = mpsc::unbounded_channel::<(StreamKind, Vec<u8>)>();
+    let masker = Masker::new(job.claimed.secrets.values());
+    let uploader = tokio::spawn(upload_logs(
+        job.client.clone(),
+        job.claimed.task.id.clone(),
+        lease_id.to_string(),
+        rx,
+        job.stop.clone(),
+        masker.clone(),
+    ));
+    (tx, uploader, masker)
 }
 
 pub(super) fn failure(lease_id: &str, error: String) -> CompleteRequest {

@@ -12,30 +12,37 @@ pub struct CoordinatorUrl {
     base: String,
 }
 
+/// The one check of an HTTP service's base URL (a coordinator's, a model server's): `http` or
+/// `https` (any case), a host, an optional port and path; no user info, query or fragment.
+/// Returns the URL and its text without a trailing slash, or why it is not one.
+pub fn parse_http_base(text: &str) -> Result<(Url, String), String> {
+    // The URL standard lower-cases the scheme and host, so `HTTP://Host` is plain HTTP.
+    let url = Url::parse(text.trim()).map_err(|e| e.to_string())?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err("the scheme must be http or https".into());
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("no host".into());
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("credentials do not belong in the URL".into());
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err("no query or fragment".into());
+    }
+    let base = url.as_str().trim_end_matches('/').to_string();
+    Ok((url, base))
+}
+
 impl CoordinatorUrl {
     pub fn parse(text: &str) -> Result<CoordinatorUrl, String> {
         let text = text.trim();
-        let bad = |why: &str| {
+        let (url, base) = parse_http_base(text).map_err(|why| {
             format!(
                 "{text:?} is not a coordinator URL ({why}): give one like http://127.0.0.1:4301 \
                  or https://coord.example.com"
             )
-        };
-        // The URL standard lower-cases the scheme and host, so `HTTP://Host` is plain HTTP.
-        let url = Url::parse(text).map_err(|e| bad(&e.to_string()))?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(bad("the scheme must be http or https"));
-        }
-        if url.host_str().is_none_or(str::is_empty) {
-            return Err(bad("no host"));
-        }
-        if !url.username().is_empty() || url.password().is_some() {
-            return Err(bad("credentials do not belong in the URL"));
-        }
-        if url.query().is_some() || url.fragment().is_some() {
-            return Err(bad("no query or fragment"));
-        }
-        let base = url.as_str().trim_end_matches('/').to_string();
+        })?;
         Ok(CoordinatorUrl { url, base })
     }
 

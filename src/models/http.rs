@@ -158,20 +158,8 @@ pub(super) fn base_url(text: &str, suffix: &str, setting: &str) -> Result<String
     } else {
         format!("http://{text}")
     };
-    let url = reqwest::Url::parse(&with_scheme).map_err(|e| bad(&e.to_string()))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(bad("the scheme must be http or https"));
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(bad("no host"));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(bad("credentials do not belong in the URL"));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(bad("no query or fragment"));
-    }
-    let base = url.as_str().trim_end_matches('/');
+    let (_, base) = crate::api::url::parse_http_base(&with_scheme).map_err(|why| bad(&why))?;
+    let base = base.as_str();
     let base = base
         .strip_suffix(suffix)
         .unwrap_or(base)
