@@ -2,6 +2,7 @@
 //! Each module is a former `tests/<name>.rs`; the helpers every module shares come first.
 //! Run one area with `cargo test --test it <module>`, e.g. `cargo test --test it self_update`.
 
+mod coding_common;
 mod common;
 mod control_common;
 mod credits_common;
@@ -13,6 +14,7 @@ mod worker_common;
 mod cli_server;
 mod coding_coordinator;
 mod coding_local;
+mod coding_server_cli;
 mod coding_worker;
 mod control_plane;
 mod control_plane_cli;
