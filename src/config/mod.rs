@@ -9,6 +9,7 @@ pub mod paths;
 pub mod private_dir;
 pub mod secret_file;
 pub mod server_json;
+mod setting_table;
 mod settings;
 
 pub use settings::{ConfigError, Discovery, Resolved, SETTINGS, SettingDef, Source, resolve};

@@ -167,6 +167,11 @@ pub(super) fn base_url(text: &str, suffix: &str, setting: &str) -> Result<String
     Ok(base.to_string())
 }
 
+/// The start of something a server sent, for an error message.
+pub(super) fn clip(text: &str) -> String {
+    crate::api::clip_chars(text, 120)
+}
+
 #[cfg(test)]
 mod tests {
     use super::base_url;

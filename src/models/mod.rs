@@ -109,6 +109,63 @@ pub struct ChatAnswer {
     pub elapsed: Duration,
 }
 
+impl Finish {
+    /// A server's word for why it stopped; Ollama's `done_reason` and OpenAI's `finish_reason`
+    /// use the same ones.
+    pub fn from_reason(reason: &str) -> Finish {
+        match reason {
+            "stop" => Finish::Stop,
+            "length" => Finish::Length,
+            other => Finish::Other(other.to_string()),
+        }
+    }
+}
+
+impl Message {
+    /// The message as both protocols write it: `{"role": …, "content": …}`.
+    fn to_wire(&self) -> serde_json::Value {
+        serde_json::json!({"role": self.role.as_str(), "content": self.content})
+    }
+}
+
+/// An answer as it streams in, whichever protocol carries it.
+#[derive(Debug, Default)]
+struct Streamed {
+    content: String,
+    tokens_in: u64,
+    tokens_out: u64,
+    finish: Option<Finish>,
+    model: String,
+}
+
+impl Streamed {
+    fn new(model: &str) -> Streamed {
+        Streamed {
+            model: model.to_string(),
+            ..Streamed::default()
+        }
+    }
+
+    /// A piece of the answer's text: kept, and handed to the caller as it arrives.
+    fn push_text(&mut self, piece: &str, on_text: &(dyn Fn(&str) + Send + Sync)) {
+        if !piece.is_empty() {
+            on_text(piece);
+            self.content.push_str(piece);
+        }
+    }
+
+    fn into_answer(self, finish: Finish, started: std::time::Instant) -> ChatAnswer {
+        ChatAnswer {
+            content: self.content,
+            tokens_in: self.tokens_in,
+            tokens_out: self.tokens_out,
+            finish,
+            model: self.model,
+            elapsed: started.elapsed(),
+        }
+    }
+}
+
 /// One wire protocol to one server.
 pub trait ModelBackend: Send + Sync {
     /// `ollama` or `openai`: the name in capabilities, results and settings.

@@ -3,8 +3,10 @@
 //! Every line of a stream is checked for `{"error":…}`: Ollama reports a failure that happens
 //! mid-answer (out of memory, a model that failed to load) as one more line, with HTTP 200.
 
-use super::http;
-use super::{ChatAnswer, ChatRequest, Finish, ModelBackend, ModelError, Timeouts};
+use super::http::{self, clip};
+use super::{
+    ChatAnswer, ChatRequest, Finish, Message, ModelBackend, ModelError, Streamed, Timeouts,
+};
 use crate::api::ModelInfo;
 use serde_json::{Value, json};
 use std::time::Instant;
@@ -102,11 +104,7 @@ impl ModelBackend for OllamaClient {
         on_text: &(dyn Fn(&str) + Send + Sync),
     ) -> Result<ChatAnswer, ModelError> {
         let started = Instant::now();
-        let messages: Vec<Value> = request
-            .messages
-            .iter()
-            .map(|m| json!({"role": m.role.as_str(), "content": m.content}))
-            .collect();
+        let messages: Vec<Value> = request.messages.iter().map(Message::to_wire).collect();
         let s = request.sampling;
         let body = json!({
             "model": request.model,
@@ -133,52 +131,34 @@ impl ModelBackend for OllamaClient {
             }
             other => other?,
         };
-        let mut answer = Answer {
-            model: request.model.clone(),
-            ..Answer::default()
-        };
+        let mut answer = Streamed::new(&request.model);
         let mut buf: Vec<u8> = Vec::new();
         while let Some(piece) = http::chunk(&mut response, self.timeouts.idle).await? {
             buf.extend_from_slice(&piece);
             while let Some(pos) = buf.iter().position(|&b| b == b'\n') {
                 let line: Vec<u8> = buf.drain(..=pos).collect();
-                answer.take(&line, on_text)?;
+                answer.take_ndjson_line(&line, on_text)?;
             }
             if answer.finish.is_some() {
                 break;
             }
         }
         if answer.finish.is_none() && !buf.is_empty() {
-            answer.take(&buf, on_text)?; // a last line without its newline
+            answer.take_ndjson_line(&buf, on_text)?; // a last line without its newline
         }
-        let Some(finish) = answer.finish else {
+        let Some(finish) = answer.finish.take() else {
             return Err(ModelError::Cut(format!(
                 "no \"done\": true line after {} characters",
                 answer.content.len()
             )));
         };
-        Ok(ChatAnswer {
-            content: answer.content,
-            tokens_in: answer.tokens_in,
-            tokens_out: answer.tokens_out,
-            finish,
-            model: answer.model,
-            elapsed: started.elapsed(),
-        })
+        Ok(answer.into_answer(finish, started))
     }
 }
 
-#[derive(Default)]
-struct Answer {
-    content: String,
-    tokens_in: u64,
-    tokens_out: u64,
-    finish: Option<Finish>,
-    model: String,
-}
-
-impl Answer {
-    fn take(
+impl Streamed {
+    /// Folds one NDJSON line of `/api/chat` into the answer.
+    fn take_ndjson_line(
         &mut self,
         line: &[u8],
         on_text: &(dyn Fn(&str) + Send + Sync),
@@ -191,7 +171,7 @@ impl Answer {
         let chunk: Value = serde_json::from_str(text).map_err(|e| {
             ModelError::Garbage(format!(
                 "a stream line that is not JSON ({e}): {}",
-                short(text)
+                clip(text)
             ))
         })?;
         if let Some(error) = chunk.get("error") {
@@ -206,7 +186,7 @@ impl Answer {
         if !chunk.is_object() {
             return Err(ModelError::Garbage(format!(
                 "a stream line that is not a chat chunk: {}",
-                short(text)
+                clip(text)
             )));
         }
         if let Some(model) = chunk.get("model").and_then(Value::as_str) {
@@ -218,18 +198,18 @@ impl Answer {
             .and_then(Value::as_str)
             .filter(|t| !t.is_empty())
         {
-            on_text(piece);
-            self.content.push_str(piece);
+            self.push_text(piece, on_text);
         }
         if chunk.get("done").and_then(Value::as_bool) == Some(true) {
             let count = |key: &str| chunk.get(key).and_then(Value::as_u64).unwrap_or(0);
             self.tokens_in = count("prompt_eval_count");
             self.tokens_out = count("eval_count");
-            self.finish = Some(match chunk.get("done_reason").and_then(Value::as_str) {
-                None | Some("stop") => Finish::Stop,
-                Some("length") => Finish::Length,
-                Some(other) => Finish::Other(other.to_string()),
-            });
+            self.finish = Some(
+                chunk
+                    .get("done_reason")
+                    .and_then(Value::as_str)
+                    .map_or(Finish::Stop, Finish::from_reason),
+            );
         }
         Ok(())
     }
@@ -266,8 +246,4 @@ fn model_info(name: &str, show: &Value) -> ModelInfo {
         quantization: detail("quantization_level"),
         context_length,
     }
-}
-
-fn short(text: &str) -> String {
-    text.chars().take(120).collect()
 }

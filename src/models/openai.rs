@@ -5,8 +5,10 @@
 //! Sampling (temperature, seed, max_tokens) is always sent: a server's own defaults differ
 //! between servers and versions, and a coding task must be reproducible.
 
-use super::http;
-use super::{ChatAnswer, ChatRequest, Finish, ModelBackend, ModelError, Timeouts};
+use super::http::{self, clip};
+use super::{
+    ChatAnswer, ChatRequest, Finish, Message, ModelBackend, ModelError, Streamed, Timeouts,
+};
 use crate::api::ModelInfo;
 use crate::api::sse::SseParser;
 use serde_json::{Value, json};
@@ -80,11 +82,7 @@ impl ModelBackend for OpenAiClient {
         on_text: &(dyn Fn(&str) + Send + Sync),
     ) -> Result<ChatAnswer, ModelError> {
         let started = Instant::now();
-        let messages: Vec<Value> = request
-            .messages
-            .iter()
-            .map(|m| json!({"role": m.role.as_str(), "content": m.content}))
-            .collect();
+        let messages: Vec<Value> = request.messages.iter().map(Message::to_wire).collect();
         let body = json!({
             "model": request.model,
             "messages": messages,
@@ -98,10 +96,7 @@ impl ModelBackend for OpenAiClient {
         let builder = self.request(self.http.post(&endpoint).json(&body));
         let mut response = http::send(builder, self.timeouts.idle, "openai", &self.url).await?;
 
-        let mut stream = Answer {
-            model: request.model.clone(),
-            ..Answer::default()
-        };
+        let mut stream = Answer::new(&request.model);
         let mut parser = SseParser::default();
         let mut received = false;
         while let Some(piece) = http::chunk(&mut response, self.timeouts.idle).await? {
@@ -117,7 +112,7 @@ impl ModelBackend for OpenAiClient {
                 break;
             }
         }
-        if !stream.done && stream.finish.is_none() {
+        if !stream.done && stream.streamed.finish.is_none() {
             if !stream.frames && (received || parser.has_partial()) {
                 return Err(ModelError::Garbage(
                     "the answer is not a server-sent event stream".into(),
@@ -125,28 +120,19 @@ impl ModelBackend for OpenAiClient {
             }
             return Err(ModelError::Cut(format!(
                 "no [DONE] and no finish_reason after {} characters",
-                stream.content.len()
+                stream.streamed.content.len()
             )));
         }
-        Ok(ChatAnswer {
-            content: stream.content,
-            tokens_in: stream.tokens_in,
-            tokens_out: stream.tokens_out,
-            finish: stream.finish.unwrap_or(Finish::Stop),
-            model: stream.model,
-            elapsed: started.elapsed(),
-        })
+        let mut streamed = stream.streamed;
+        let finish = streamed.finish.take().unwrap_or(Finish::Stop);
+        Ok(streamed.into_answer(finish, started))
     }
 }
 
 /// What the stream said so far.
 #[derive(Default)]
 struct Answer {
-    content: String,
-    tokens_in: u64,
-    tokens_out: u64,
-    finish: Option<Finish>,
-    model: String,
+    streamed: Streamed,
     /// `[DONE]` came.
     done: bool,
     /// At least one frame came.
@@ -154,6 +140,13 @@ struct Answer {
 }
 
 impl Answer {
+    fn new(model: &str) -> Answer {
+        Answer {
+            streamed: Streamed::new(model),
+            ..Answer::default()
+        }
+    }
+
     fn take(
         &mut self,
         data: &str,
@@ -180,16 +173,16 @@ impl Answer {
         if !chunk.is_object() {
             return Err(ModelError::Garbage(format!(
                 "a stream event that is not a completion chunk: {}",
-                short(data)
+                clip(data)
             )));
         }
         if let Some(model) = chunk.get("model").and_then(Value::as_str) {
-            self.model = model.to_string();
+            self.streamed.model = model.to_string();
         }
         if let Some(usage) = chunk.get("usage").filter(|u| u.is_object()) {
             let count = |key: &str| usage.get(key).and_then(Value::as_u64).unwrap_or(0);
-            self.tokens_in = count("prompt_tokens");
-            self.tokens_out = count("completion_tokens");
+            self.streamed.tokens_in = count("prompt_tokens");
+            self.streamed.tokens_out = count("completion_tokens");
         }
         let choice = chunk
             .get("choices")
@@ -202,15 +195,10 @@ impl Answer {
                 .and_then(Value::as_str)
                 .filter(|t| !t.is_empty())
             {
-                on_text(text);
-                self.content.push_str(text);
+                self.streamed.push_text(text, on_text);
             }
             if let Some(reason) = choice.get("finish_reason").and_then(Value::as_str) {
-                self.finish = Some(match reason {
-                    "stop" => Finish::Stop,
-                    "length" => Finish::Length,
-                    other => Finish::Other(other.to_string()),
-                });
+                self.streamed.finish = Some(Finish::from_reason(reason));
             }
         }
         Ok(())
@@ -263,10 +251,6 @@ fn parameter_size(n: u64) -> String {
     }
 }
 
-fn short(text: &str) -> String {
-    text.chars().take(120).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,10 +284,13 @@ mod tests {
         ] {
             answer.take(data, &on_text).expect("takes");
         }
-        assert_eq!(answer.content, "Hi");
+        assert_eq!(answer.streamed.content, "Hi");
         assert_eq!(*seen.lock().expect("lock"), "Hi");
-        assert_eq!((answer.tokens_in, answer.tokens_out), (31, 4));
-        assert_eq!(answer.finish, Some(Finish::Length));
+        assert_eq!(
+            (answer.streamed.tokens_in, answer.streamed.tokens_out),
+            (31, 4)
+        );
+        assert_eq!(answer.streamed.finish, Some(Finish::Length));
         assert!(answer.done);
         let err = Answer::default().take(r#"{"error":{"message":"boom"}}"#, &on_text);
         assert!(matches!(err, Err(ModelError::Server { .. })));
