@@ -16,6 +16,10 @@ pub(super) fn client(
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .connect_timeout(timeouts.connect)
+        // A fresh connection per call: a model call takes seconds, so reuse saves nothing, and a
+        // kept-alive connection the server has meanwhile closed (llama.cpp closes idle ones)
+        // fails the next request with "connection closed before message completed".
+        .pool_max_idle_per_host(0)
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| ModelError::Unreachable {
