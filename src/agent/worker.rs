@@ -395,6 +395,7 @@ async fn heartbeat_loop(
         let req = HeartbeatRequest {
             load: load_average(),
             running: shared.running_ids(),
+            host: None,
         };
         match shared.client.heartbeat(&req).await {
             Ok(answer) => {

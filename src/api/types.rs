@@ -193,6 +193,22 @@ pub struct HeartbeatRequest {
     /// Ids of the tasks the node is running now.
     #[serde(default)]
     pub running: Vec<String>,
+    /// What the owner's host policy lets the node do now; absent from agents that predate it.
+    #[serde(default)]
+    pub host: Option<HostStatus>,
+}
+
+/// The node's own verdict on lending itself right now, decided on the node from live readings
+/// (power, heat, load, owner activity, hours, an owner's pause) and reported in heartbeats.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HostStatus {
+    /// True while the node takes no new work.
+    pub paused: bool,
+    /// Why, in words a person reads: `on battery 23 %`, `owner active`,
+    /// `outside 22:00-07:00`, `paused by owner until 14:05`. Absent while running.
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]

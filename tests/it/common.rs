@@ -425,6 +425,7 @@ impl Heartbeat {
                 let req = edgecoder::api::HeartbeatRequest {
                     load: Some(0.1),
                     running: r.lock().map(|v| v.clone()).unwrap_or_default(),
+                    host: None,
                 };
                 if let Ok(resp) = node.heartbeat(&req).await
                     && let Ok(mut seen) = c.lock()

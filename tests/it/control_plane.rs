@@ -133,6 +133,7 @@ async fn blacklisting_a_node_refuses_it_at_once_and_requeues_its_running_task() 
         bad.heartbeat(&HeartbeatRequest {
             load: None,
             running: vec![task.id.clone()],
+            host: None,
         })
         .await,
         403,

@@ -88,6 +88,7 @@ async fn lost_node_requeues_with_backoff_and_stale_or_foreign_completions_change
     a.heartbeat(&HeartbeatRequest {
         load: None,
         running: vec![task.id.clone()],
+        host: None,
     })
     .await
     .unwrap();
@@ -146,6 +147,7 @@ async fn lost_node_requeues_with_backoff_and_stale_or_foreign_completions_change
         .heartbeat(&HeartbeatRequest {
             load: None,
             running: vec![task.id.clone()],
+            host: None,
         })
         .await
         .unwrap();

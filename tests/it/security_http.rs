@@ -114,6 +114,7 @@ async fn health_and_heartbeats_answer_through_1100_half_open_connections() {
         node.heartbeat(&edgecoder::api::HeartbeatRequest {
             load: Some(0.1),
             running: vec![],
+            host: None,
         }),
     )
     .await;
