@@ -87,6 +87,14 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
             data_dir.display()
         ))
     })?;
+    // The host policy: a setting that does not parse stops the start here, naming it.
+    let state_dir = cred_path
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let (host, host_said) = crate::agent::host::from_resolved(&resolved, &state_dir)?;
+    eprintln!("edgecoder agent: {host_said}");
+    tracing::info!("{host_said}");
     let opts = WorkerOptions {
         client,
         max_concurrent: max_concurrent as usize,
@@ -101,6 +109,7 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
         watchdog: true,
         models,
         model_refresh,
+        host: Some(host),
     };
     rt.block_on(async move {
         let (tx, rx) = mpsc::channel(4);

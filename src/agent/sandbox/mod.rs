@@ -40,6 +40,7 @@
 
 mod cgroup;
 mod child;
+pub mod host_caps;
 #[cfg(target_os = "linux")]
 pub mod confine;
 #[cfg(target_os = "linux")]
