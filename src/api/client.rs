@@ -464,6 +464,25 @@ impl Client {
         )
         .await
     }
+
+    /// Hands a leased task back to the queue unfinished, with the reason a person reads; the
+    /// attempt does not count against the task's retries. A stale lease is refused (409).
+    pub async fn release_task(
+        &self,
+        task_id: &str,
+        lease_id: &str,
+        reason: &str,
+    ) -> Result<TaskInfo, ClientError> {
+        let req = ReleaseRequest {
+            lease_id: lease_id.to_string(),
+            reason: reason.to_string(),
+        };
+        self.post(
+            &format!("/api/v1/agent/tasks/{}/release", seg(task_id)),
+            &req,
+        )
+        .await
+    }
 }
 
 /// Escapes an id for use as one path segment, so no id can reach another route.

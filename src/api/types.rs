@@ -285,3 +285,13 @@ pub struct NodeInfo {
 pub struct NodeList {
     pub nodes: Vec<NodeInfo>,
 }
+
+/// A lease holder hands its task back to the queue unfinished (`POST
+/// /api/v1/agent/tasks/{id}/release`): the attempt does not count against the task's retries.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseRequest {
+    pub lease_id: String,
+    /// Why, in words a person reads (`paused: on battery 10 %`); kept in the task's history.
+    pub reason: String,
+}

@@ -224,6 +224,14 @@ pub const ROUTES: &[RouteDoc] = &[
     .node()
     .body(of::<CompleteRequest>)
     .errors(CONFLICT),
+    post(
+        "/api/v1/agent/tasks/{id}/release",
+        TASK,
+        "Hand a leased task back to the queue unfinished; the attempt does not count. 409 for a stale lease.",
+    )
+    .node()
+    .body(of::<ReleaseRequest>)
+    .errors(CONFLICT),
     get(
         "/api/v1/tasks",
         Body::Json(of::<TaskList>),

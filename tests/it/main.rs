@@ -35,6 +35,7 @@ mod local_runs;
 mod models_detect;
 mod models_ollama;
 mod models_openai;
+mod node_drain;
 mod security_http;
 mod security_limits;
 mod security_openapi;

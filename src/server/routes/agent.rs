@@ -2,8 +2,8 @@
 
 use crate::api::{
     ClaimRequest, ClaimResponse, CompleteRequest, CompleteResponse, HeartbeatRequest,
-    HeartbeatResponse, LeaseRef, LogUpload, LogUploadResponse, NodeInfo, ReregisterRequest,
-    TaskInfo,
+    HeartbeatResponse, LeaseRef, LogUpload, LogUploadResponse, NodeInfo, ReleaseRequest,
+    ReregisterRequest, TaskInfo,
 };
 use crate::server::AppState;
 use crate::server::auth::NodeCaller;
@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/agent/tasks/{id}/start", post(start))
         .route("/api/v1/agent/tasks/{id}/logs", post(upload_log))
         .route("/api/v1/agent/tasks/{id}/complete", post(complete))
+        .route("/api/v1/agent/tasks/{id}/release", post(release))
 }
 
 /// The calling node as the coordinator sees it (for `edgecoder status`); changes nothing.
@@ -185,4 +186,18 @@ async fn complete(
         .write(move |ctx| leases::complete(ctx, &node.node_id, &task_id, &req))
         .await?;
     Ok(Json(CompleteResponse { task }))
+}
+
+/// The lease holder gives its task back unfinished; see [`leases::release`].
+async fn release(
+    State(app): State<AppState>,
+    node: NodeCaller,
+    ApiPath(task_id): ApiPath<String>,
+    ApiJson(req): ApiJson<ReleaseRequest>,
+) -> Result<Json<TaskInfo>, ApiError> {
+    let task = app
+        .store
+        .write(move |ctx| leases::release(ctx, &node.node_id, &task_id, &req.lease_id, &req.reason))
+        .await?;
+    Ok(Json(task))
 }

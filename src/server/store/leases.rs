@@ -502,3 +502,29 @@ pub fn complete(
     )?;
     get(ctx.conn, task_id)
 }
+
+/// The longest reason a node may give when it hands a task back; longer ones are cut.
+const RELEASE_REASON_MAX: usize = 500;
+
+/// The lease holder hands its task back without an outcome (its host paused for longer than
+/// the lease, its owner took the machine back): the task is queued again at once, the attempt
+/// is kept in the history as `released` with the reason but does not count, and the credits
+/// held for the task stay held.
+pub fn release(
+    ctx: &mut WriteCtx<'_>,
+    node_id: &str,
+    task_id: &str,
+    lease_id: &str,
+    reason: &str,
+) -> Result<TaskInfo, ApiError> {
+    let lease = held_lease(ctx, task_id, node_id, lease_id)?;
+    let reason = reason.trim();
+    let reason = if reason.is_empty() {
+        "no reason given".to_string()
+    } else {
+        reason.chars().take(RELEASE_REASON_MAX).collect()
+    };
+    let reason = format!("handed back by node {node_id}: {reason}");
+    transitions::hand_back(ctx, task_id, lease.attempt, node_id, "released", &reason)?;
+    get(ctx.conn, task_id)
+}

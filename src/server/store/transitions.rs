@@ -204,51 +204,71 @@ pub fn take_back_work(
     node_id: &str,
     reason: &str,
 ) -> Result<Vec<String>, ApiError> {
-    let held: Vec<(String, u32, bool)> = ctx
+    let held: Vec<(String, u32)> = ctx
         .conn
-        .prepare_cached(
-            "SELECT l.task_id, l.attempt, t.cancel_requested FROM leases l \
-             JOIN tasks t ON t.id = l.task_id WHERE l.node_id = ?1",
-        )?
-        .query_map([node_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .prepare_cached("SELECT task_id, attempt FROM leases WHERE node_id = ?1")?
+        .query_map([node_id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
     let mut requeued = Vec::new();
-    for (task_id, attempt, cancel_requested) in held {
-        ctx.conn
-            .prepare_cached(
-                "UPDATE attempts SET finished_at = ?3, outcome = 'blacklisted', error = ?4 \
-                 WHERE task_id = ?1 AND number = ?2",
-            )?
-            .execute(params![task_id, attempt, ctx.now, reason])?;
-        if cancel_requested {
-            // Its owner asked for it to stop: it ends cancelled rather than running again.
-            end_attempt(
-                ctx,
-                &task_id,
-                node_id,
-                Outcome::Failed,
-                None,
-                Some(reason.to_string()),
-            )?;
-            continue;
+    for (task_id, attempt) in held {
+        if hand_back(ctx, &task_id, attempt, node_id, "blacklisted", reason)? {
+            requeued.push(task_id);
         }
-        ctx.conn
-            .prepare_cached("DELETE FROM leases WHERE task_id = ?1")?
-            .execute([&task_id])?;
-        ctx.conn
-            .prepare_cached(
-                "UPDATE tasks SET state = 'queued', node_id = NULL, not_before = ?2, \
-                 max_attempts = max_attempts + 1, updated_at = ?2, error = ?3 WHERE id = ?1",
-            )?
-            .execute(params![task_id, ctx.now, reason])?;
-        ctx.event(
-            "task.requeued",
-            Some(&task_id),
-            Some(node_id),
-            &serde_json::json!({"state": "queued", "attempt": attempt, "reason": reason}),
-        )?;
-        ctx.queue_changed();
-        requeued.push(task_id);
     }
     Ok(requeued)
+}
+
+/// Leased or running → queued at once, for a reason that is the node's, not the task's (a
+/// blacklisted node, a node that released the task, a drain deadline): the attempt stays in the
+/// history with `outcome` and `reason` but does not use up one of the task's attempts (the task
+/// gets one more), and the credits held for it stay held. A task whose owner asked it to stop
+/// ends cancelled instead. Returns whether the task went back to the queue.
+pub(super) fn hand_back(
+    ctx: &mut WriteCtx<'_>,
+    task_id: &str,
+    attempt: u32,
+    node_id: &str,
+    outcome: &str,
+    reason: &str,
+) -> Result<bool, ApiError> {
+    ctx.conn
+        .prepare_cached(
+            "UPDATE attempts SET finished_at = ?3, outcome = ?4, error = ?5 \
+             WHERE task_id = ?1 AND number = ?2",
+        )?
+        .execute(params![task_id, attempt, ctx.now, outcome, reason])?;
+    let cancel_requested: bool = ctx
+        .conn
+        .prepare_cached("SELECT cancel_requested FROM tasks WHERE id = ?1")?
+        .query_row([task_id], |r| r.get(0))?;
+    if cancel_requested {
+        // Its owner asked for it to stop: it ends cancelled rather than running again.
+        end_attempt(
+            ctx,
+            task_id,
+            node_id,
+            Outcome::Failed,
+            None,
+            Some(reason.to_string()),
+        )?;
+        return Ok(false);
+    }
+    ctx.conn
+        .prepare_cached("DELETE FROM leases WHERE task_id = ?1")?
+        .execute([task_id])?;
+    ctx.conn
+        .prepare_cached(
+            "UPDATE tasks SET state = 'queued', node_id = NULL, not_before = ?2, \
+             max_attempts = max_attempts + 1, updated_at = ?2, error = ?3 WHERE id = ?1",
+        )?
+        .execute(params![task_id, ctx.now, reason])?;
+    ctx.event(
+        "task.requeued",
+        Some(task_id),
+        Some(node_id),
+        &serde_json::json!({"state": "queued", "attempt": attempt, "outcome": outcome,
+                            "reason": reason}),
+    )?;
+    ctx.queue_changed();
+    Ok(true)
 }
