@@ -54,6 +54,11 @@ impl StopSignal {
         self.stop(REASON_RELEASED);
     }
 
+    /// Records the task's process group (0: its process has ended).
+    pub fn set_group(&self, pgid: i32) {
+        self.group.store(pgid.max(0), Ordering::SeqCst);
+    }
+
     /// The task's process group, while it has one.
     pub fn group(&self) -> Option<i32> {
         Some(self.group.load(Ordering::SeqCst)).filter(|g| *g > 0)
@@ -147,7 +152,7 @@ pub async fn run(job: TaskRun) -> TaskReport {
     let flag = job.stop.flag.clone();
     let spawned_after = Arc::new(std::sync::Mutex::new(None::<Duration>));
     let spawned = spawned_after.clone();
-    let group = job.stop.group.clone();
+    let group = job.stop.clone();
     let result = tokio::task::spawn_blocking(move || {
         fresh_workdir(&spec.workdir).map_err(sandbox::SandboxError::Io)?;
         let sink = move |kind: StreamKind, bytes: &[u8]| {
@@ -158,10 +163,10 @@ pub async fn run(job: TaskRun) -> TaskReport {
                 *s = Some(claimed_at.elapsed());
             }
             // The sandbox starts each task in a group of its own, led by its first process.
-            group.store(i32::try_from(pid).unwrap_or(0), Ordering::SeqCst);
+            group.set_group(i32::try_from(pid).unwrap_or(0));
         };
         let outcome = sandbox::run_with_spawn_hook(&spec, &sink, &flag, &on_spawn);
-        group.store(0, Ordering::SeqCst);
+        group.set_group(0);
         outcome
     })
     .await;

@@ -62,7 +62,10 @@ fn unknown_readings_never_pause() {
 fn battery_below_the_floor_pauses_and_names_the_charge() {
     let mut r = calm();
     r.power = Some(Power::Battery { percent: Some(10) });
-    assert_eq!(reason(&r, &laptop(), NOON).as_deref(), Some("on battery 10 %"));
+    assert_eq!(
+        reason(&r, &laptop(), NOON).as_deref(),
+        Some("on battery 10 %")
+    );
     let mut s = laptop();
     s.battery = BatteryRule::Above(50);
     assert_eq!(reason(&r, &s, NOON).as_deref(), Some("on battery 10 %"));
@@ -86,7 +89,10 @@ fn serious_heat_pauses() {
         tier: HeatTier::Serious,
         celsius: 90,
     });
-    assert_eq!(reason(&r, &laptop(), NOON).as_deref(), Some("hot: serious (90 °C)"));
+    assert_eq!(
+        reason(&r, &laptop(), NOON).as_deref(),
+        Some("hot: serious (90 °C)")
+    );
     let mut s = laptop();
     s.pause_heat = Some(HeatTier::Critical);
     assert_eq!(reason(&r, &s, NOON), None);
@@ -102,7 +108,11 @@ fn an_active_owner_pauses_until_idle_long_enough() {
     r.owner_idle = Some(Duration::from_secs(300));
     assert_eq!(reason(&r, &laptop(), NOON), None);
     r.owner_idle = None;
-    assert_eq!(reason(&r, &laptop(), NOON), None, "unknown is not active, nor idle");
+    assert_eq!(
+        reason(&r, &laptop(), NOON),
+        None,
+        "unknown is not active, nor idle"
+    );
 }
 
 #[test]
@@ -115,14 +125,20 @@ fn load_and_memory_pressure_pause() {
     );
     let mut r = calm();
     r.memory_pressure = Some(40.0);
-    assert_eq!(reason(&r, &laptop(), NOON).as_deref(), Some("memory pressure 40 %"));
+    assert_eq!(
+        reason(&r, &laptop(), NOON).as_deref(),
+        Some("memory pressure 40 %")
+    );
 }
 
 #[test]
 fn allowed_hours_across_midnight() {
     let mut s = laptop();
     s.hours = Some(Hours::parse("22:00-07:00").unwrap());
-    assert_eq!(reason(&calm(), &s, NOON).as_deref(), Some("outside 22:00-07:00"));
+    assert_eq!(
+        reason(&calm(), &s, NOON).as_deref(),
+        Some("outside 22:00-07:00")
+    );
     for minute in [22 * 60, 23 * 60 + 59, 0, 3 * 60, 6 * 60 + 59] {
         let now = Now {
             local_minute: Some(minute),
@@ -137,7 +153,10 @@ fn allowed_hours_across_midnight() {
     assert!(decide(&calm(), &s, seven).paused);
     // The pause ends at the next 22:00: ten hours from noon.
     let end = pause_end(&calm(), &s, NOON).unwrap();
-    assert_eq!(end - (NOON.unix_ms - NOON.unix_ms % 60_000), 10 * 3600 * 1000);
+    assert_eq!(
+        end - (NOON.unix_ms - NOON.unix_ms % 60_000),
+        10 * 3600 * 1000
+    );
 }
 
 #[test]
@@ -148,7 +167,10 @@ fn the_owners_pause_comes_first_and_expires() {
         since_ms: NOON.unix_ms - 1000,
         until_ms: None,
     });
-    assert_eq!(reason(&r, &laptop(), NOON).as_deref(), Some("paused by owner"));
+    assert_eq!(
+        reason(&r, &laptop(), NOON).as_deref(),
+        Some("paused by owner")
+    );
     assert_eq!(pause_end(&r, &laptop(), NOON), None);
     let until = NOON.unix_ms + 3_600_000;
     r.owner_pause = Some(OwnerPause {
@@ -163,7 +185,10 @@ fn the_owners_pause_comes_first_and_expires() {
         unix_ms: until,
         ..NOON
     };
-    assert_eq!(reason(&r, &laptop(), later).as_deref(), Some("on battery 5 %"));
+    assert_eq!(
+        reason(&r, &laptop(), later).as_deref(),
+        Some("on battery 5 %")
+    );
 }
 
 #[test]
@@ -192,7 +217,11 @@ fn a_clock_that_jumps() {
         unix_ms: NOON.unix_ms - 365 * 86_400_000,
         local_minute: None,
     };
-    assert!(reason(&r, &s, back).unwrap().starts_with("paused by owner until"));
+    assert!(
+        reason(&r, &s, back)
+            .unwrap()
+            .starts_with("paused by owner until")
+    );
     r.owner_pause = None;
     assert_eq!(reason(&r, &s, back), None);
 }

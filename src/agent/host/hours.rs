@@ -70,6 +70,8 @@ fn minute_of_day(text: &str) -> Option<u16> {
 
 /// The local minute of day of `unix_secs`, in the node's time zone (the C library's `TZ` rules).
 pub fn local_minute(unix_secs: i64) -> Option<u16> {
+    // `time_t` is 32 bits on some targets.
+    #[allow(clippy::useless_conversion)]
     let t: libc::time_t = unix_secs.try_into().ok()?;
     // SAFETY: `tm` is a plain C struct for which all-zero is valid; `localtime_r` only writes it.
     let mut tm: libc::tm = unsafe { std::mem::zeroed() };
@@ -98,14 +100,25 @@ mod tests {
         let h = Hours::parse("22:00-07:00").unwrap();
         assert_eq!((h.start, h.end), (22 * 60, 7 * 60));
         assert_eq!(h.to_string(), "22:00-07:00");
-        assert_eq!(Hours::parse(" 9:30 - 17:05 ").unwrap().to_string(), "09:30-17:05");
+        assert_eq!(
+            Hours::parse(" 9:30 - 17:05 ").unwrap().to_string(),
+            "09:30-17:05"
+        );
         assert_eq!(Hours::parse("22-7").unwrap().to_string(), "22:00-07:00");
         assert_eq!(Hours::parse("08:00-24:00").unwrap().end, 0);
     }
 
     #[test]
     fn bad_ranges_name_the_value_and_the_form() {
-        for bad in ["", "22:00", "25:00-07:00", "22:60-07:00", "nightly", "22:00-7:5:0", "-1-3"] {
+        for bad in [
+            "",
+            "22:00",
+            "25:00-07:00",
+            "22:60-07:00",
+            "nightly",
+            "22:00-7:5:0",
+            "-1-3",
+        ] {
             let err = Hours::parse(bad).unwrap_err();
             assert!(err.contains(&format!("{bad:?}")), "{err}");
             assert!(err.contains("22:00-07:00"), "{err}");

@@ -47,7 +47,10 @@ mod tests {
         std::fs::write(path_in(dir.path()), r#"{"since_ms":5,"until_ms":null}"#).unwrap();
         assert_eq!(
             read(dir.path()),
-            Ok(Some(OwnerPause { since_ms: 5, until_ms: None }))
+            Ok(Some(OwnerPause {
+                since_ms: 5,
+                until_ms: None
+            }))
         );
         std::fs::write(path_in(dir.path()), r#"{"since_ms":5,"until_ms":9}"#).unwrap();
         assert_eq!(read(dir.path()).unwrap().unwrap().until_ms, Some(9));

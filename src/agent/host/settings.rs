@@ -81,7 +81,11 @@ impl HostSettings {
     /// The settings of `resolved`; a value that does not parse is an error naming it (the
     /// agent refuses to start).
     pub fn from_resolved(r: &Resolved, sysfs: &Path, procfs: &Path) -> Result<Self, ConfigError> {
-        let policy = r.get("host_policy").unwrap_or("auto").trim().to_ascii_lowercase();
+        let policy = r
+            .get("host_policy")
+            .unwrap_or("auto")
+            .trim()
+            .to_ascii_lowercase();
         let (profile, why) = match policy.as_str() {
             "off" => return Ok(HostSettings::off()),
             "laptop" => (Profile::Laptop, "EDGECODER_HOST_POLICY=laptop".to_string()),
@@ -98,7 +102,11 @@ impl HostSettings {
         let pick = |key: &str, laptop_default: &'static str, server_default: &'static str| {
             r.get(key)
                 .map(str::trim)
-                .unwrap_or(if laptop { laptop_default } else { server_default })
+                .unwrap_or(if laptop {
+                    laptop_default
+                } else {
+                    server_default
+                })
                 .to_ascii_lowercase()
         };
         let hours = r
@@ -109,7 +117,12 @@ impl HostSettings {
         let battery = match pick("host_min_battery", "ac", "off").as_str() {
             "off" => BatteryRule::Ignore,
             "ac" => BatteryRule::AcOnly,
-            v => BatteryRule::Above(percent(r, "host_min_battery", v, "ac, off or a percent like 50")?),
+            v => BatteryRule::Above(percent(
+                r,
+                "host_min_battery",
+                v,
+                "ac, off or a percent like 50",
+            )?),
         };
         let pause_heat = match pick("host_pause_heat", "serious", "critical").as_str() {
             "off" => None,
@@ -129,11 +142,15 @@ impl HostSettings {
                 )
             })?),
         };
-        let opt_percent = |key: &str, laptop_default, server_default| {
-            match pick(key, laptop_default, server_default).as_str() {
-                "off" => Ok(None),
-                v => percent(r, key, v, "off or a percent like 75").map(Some),
-            }
+        let opt_percent = |key: &str, laptop_default, server_default| match pick(
+            key,
+            laptop_default,
+            server_default,
+        )
+        .as_str()
+        {
+            "off" => Ok(None),
+            v => percent(r, key, v, "off or a percent like 75").map(Some),
         };
         let max_others_cpu = opt_percent("host_max_load", "75", "off")?;
         let max_memory_pressure = opt_percent("host_max_memory_pressure", "25", "off")?;
@@ -228,24 +245,27 @@ pub fn detect(sysfs: &Path, procfs: &Path) -> (Profile, String) {
     let has_battery = std::fs::read_dir(sysfs.join("class/power_supply"))
         .map(|d| {
             d.flatten().any(|e| {
-                std::fs::read_to_string(e.path().join("type")).is_ok_and(|t| t.trim() == "Battery")
-                    && std::fs::read_to_string(e.path().join("scope"))
-                        .map_or(true, |s| s.trim() != "Device")
+                let read = |f: &str| std::fs::read_to_string(e.path().join(f)).ok();
+                read("type").is_some_and(|t| t.trim() == "Battery")
+                    && read("scope").is_none_or(|s| s.trim() != "Device")
             })
         })
         .unwrap_or(false);
     if has_battery {
         return (Profile::Laptop, "auto: a battery".into());
     }
-    let virtualised = std::fs::read_to_string(procfs.join("cpuinfo"))
-        .is_ok_and(|t| t.lines().any(|l| l.starts_with("flags") && l.split_whitespace().any(|w| w == "hypervisor")));
+    let virtualised = std::fs::read_to_string(procfs.join("cpuinfo")).is_ok_and(|t| {
+        t.lines()
+            .any(|l| l.starts_with("flags") && l.split_whitespace().any(|w| w == "hypervisor"))
+    });
     if virtualised {
         return (Profile::Server, "auto: no battery, virtualised".into());
     }
     let display = std::fs::read_dir(sysfs.join("class/drm"))
         .map(|d| {
             d.flatten().any(|e| {
-                std::fs::read_to_string(e.path().join("status")).is_ok_and(|s| s.trim() == "connected")
+                std::fs::read_to_string(e.path().join("status"))
+                    .is_ok_and(|s| s.trim() == "connected")
             })
         })
         .unwrap_or(false);

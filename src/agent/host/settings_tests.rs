@@ -10,8 +10,10 @@ fn resolved(lines: &str) -> (tempfile::TempDir, Resolved) {
     let dir = tempfile::tempdir().unwrap();
     let env = dir.path().join("edgecoder.env");
     std::fs::write(&env, lines).unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "").unwrap();
     let discovery = Discovery {
-        config_file: Some(dir.path().join("none.toml")),
+        config_file: Some(config),
         env_file: Some(env),
     };
     let r = resolve(&BTreeMap::new(), &discovery).unwrap();
@@ -27,8 +29,16 @@ fn tree(battery: bool, hypervisor: bool, display: bool) -> tempfile::TempDir {
         std::fs::write(ps.join("BAT0/type"), "Battery\n").unwrap();
     }
     std::fs::create_dir_all(dir.path().join("proc")).unwrap();
-    let flags = if hypervisor { "fpu vme hypervisor" } else { "fpu vme" };
-    std::fs::write(dir.path().join("proc/cpuinfo"), format!("flags\t\t: {flags}\n")).unwrap();
+    let flags = if hypervisor {
+        "fpu vme hypervisor"
+    } else {
+        "fpu vme"
+    };
+    std::fs::write(
+        dir.path().join("proc/cpuinfo"),
+        format!("flags\t\t: {flags}\n"),
+    )
+    .unwrap();
     if display {
         let card = dir.path().join("sys/class/drm/card0-eDP-1");
         std::fs::create_dir_all(&card).unwrap();
@@ -44,13 +54,29 @@ fn settings(lines: &str, t: &tempfile::TempDir) -> Result<HostSettings, ConfigEr
 
 #[test]
 fn auto_detects_laptops_and_servers() {
-    assert_eq!(detect(tree(true, true, false).path().join("sys").as_path(), Path::new("/nonexistent")).0, Profile::Laptop);
+    assert_eq!(
+        detect(
+            tree(true, true, false).path().join("sys").as_path(),
+            Path::new("/nonexistent")
+        )
+        .0,
+        Profile::Laptop
+    );
     let vm = tree(false, true, true);
-    assert_eq!(detect(&vm.path().join("sys"), &vm.path().join("proc")).0, Profile::Server);
+    assert_eq!(
+        detect(&vm.path().join("sys"), &vm.path().join("proc")).0,
+        Profile::Server
+    );
     let headless = tree(false, false, false);
-    assert_eq!(detect(&headless.path().join("sys"), &headless.path().join("proc")).0, Profile::Server);
+    assert_eq!(
+        detect(&headless.path().join("sys"), &headless.path().join("proc")).0,
+        Profile::Server
+    );
     let desktop = tree(false, false, true);
-    assert_eq!(detect(&desktop.path().join("sys"), &desktop.path().join("proc")).0, Profile::Laptop);
+    assert_eq!(
+        detect(&desktop.path().join("sys"), &desktop.path().join("proc")).0,
+        Profile::Laptop
+    );
 }
 
 #[test]
@@ -66,8 +92,14 @@ fn laptop_and_server_defaults() {
     let s = settings("EDGECODER_HOST_POLICY=server\n", &t).unwrap();
     assert_eq!(s.battery, BatteryRule::Ignore);
     assert_eq!(s.pause_heat, Some(HeatTier::Critical));
-    assert_eq!((s.owner_idle, s.max_others_cpu, s.cpu_cap), (None, None, None));
-    assert_eq!(settings("EDGECODER_HOST_POLICY=off\n", &t).unwrap(), HostSettings::off());
+    assert_eq!(
+        (s.owner_idle, s.max_others_cpu, s.cpu_cap),
+        (None, None, None)
+    );
+    assert_eq!(
+        settings("EDGECODER_HOST_POLICY=off\n", &t).unwrap(),
+        HostSettings::off()
+    );
 }
 
 #[test]
@@ -81,14 +113,21 @@ fn explicit_values_win_over_the_profile() {
     )
     .unwrap();
     assert_eq!(s.profile, Profile::Server);
-    assert_eq!(s.hours.map(|h| h.to_string()).as_deref(), Some("22:00-07:00"));
+    assert_eq!(
+        s.hours.map(|h| h.to_string()).as_deref(),
+        Some("22:00-07:00")
+    );
     assert_eq!(s.battery, BatteryRule::Above(40));
     assert_eq!(s.owner_idle, Some(Duration::from_secs(600)));
     assert_eq!(s.cpu_cap, Some(25));
     assert_eq!(s.memory_cap_mib, Some(2048));
     assert_eq!(s.pause_running, PauseRunning::Suspend);
     assert_eq!(s.pause_heat, None);
-    assert!(s.describe().contains("hours 22:00-07:00"), "{}", s.describe());
+    assert!(
+        s.describe().contains("hours 22:00-07:00"),
+        "{}",
+        s.describe()
+    );
 }
 
 #[test]

@@ -109,11 +109,7 @@ impl HostWatch {
     /// What the policy is and which readings exist, for the start message.
     pub fn describe(&self) -> String {
         let readings = self.evaluate().1;
-        let roots = self
-            .sensors
-            .lock()
-            .map(|s| s.roots().clone())
-            .ok();
+        let roots = self.sensors.lock().map(|s| s.roots().clone()).ok();
         let have = |ok: bool| if ok { "yes" } else { "unknown" };
         let proc_stat = roots
             .as_ref()

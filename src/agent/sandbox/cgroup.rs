@@ -171,9 +171,8 @@ pub(super) fn cap_tasks(cpu: Option<(u64, u64)>, memory: Option<u64>) -> Result<
     for controller in wanted {
         let control = own.join("cgroup.subtree_control");
         if !has_word(&control, controller) {
-            fs::write(&control, format!("+{controller}")).map_err(|e| {
-                format!("cannot enable {controller} in {}: {e}", control.display())
-            })?;
+            fs::write(&control, format!("+{controller}"))
+                .map_err(|e| format!("cannot enable {controller} in {}: {e}", control.display()))?;
         }
     }
     if let Some((quota, period)) = cpu {

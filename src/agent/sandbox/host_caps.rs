@@ -29,7 +29,9 @@ pub fn apply(cpu_percent: Option<u8>, memory_mib: Option<u64>) -> String {
         Ok(()) => {
             let mut said = Vec::new();
             if let Some(p) = cpu_percent {
-                said.push(format!("CPU capped at {p} % of the machine (cgroup cpu.max)"));
+                said.push(format!(
+                    "CPU capped at {p} % of the machine (cgroup cpu.max)"
+                ));
             }
             if let Some(m) = memory_mib {
                 said.push(format!("memory capped at {m} MiB (cgroup memory.max)"));

@@ -40,9 +40,9 @@
 
 mod cgroup;
 mod child;
-pub mod host_caps;
 #[cfg(target_os = "linux")]
 pub mod confine;
+pub mod host_caps;
 #[cfg(target_os = "linux")]
 mod netns;
 mod output;

@@ -35,7 +35,10 @@ impl Activity {
             return None;
         }
         if cfg!(target_os = "macos") {
-            let out = Command::new("ioreg").args(["-c", "IOHIDSystem"]).output().ok()?;
+            let out = Command::new("ioreg")
+                .args(["-c", "IOHIDSystem"])
+                .output()
+                .ok()?;
             return parse_ioreg_idle(&String::from_utf8_lossy(&out.stdout));
         }
         let stale = self
@@ -55,7 +58,15 @@ impl Activity {
         let out = Command::new("loginctl")
             .arg("show-session")
             .args(&self.sessions)
-            .args(["-p", "Type", "-p", "IdleHint", "-p", "IdleSinceHint", "--no-pager"])
+            .args([
+                "-p",
+                "Type",
+                "-p",
+                "IdleHint",
+                "-p",
+                "IdleSinceHint",
+                "--no-pager",
+            ])
             .output()
             .ok()?;
         let idle = parse_loginctl_show(&String::from_utf8_lossy(&out.stdout), now_ms);
@@ -71,7 +82,10 @@ impl Activity {
 pub fn parse_loginctl_sessions(text: &str) -> Vec<String> {
     text.lines()
         .filter_map(|l| l.split_whitespace().next())
-        .filter(|id| id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .filter(|id| {
+            id.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        })
         .map(str::to_string)
         .collect()
 }
@@ -135,16 +149,25 @@ mod tests {
         let out = format!(
             "Type=wayland\nIdleHint=yes\nIdleSinceHint={since_us}\n\nType=tty\nIdleHint=no\nIdleSinceHint=0\n"
         );
-        assert_eq!(parse_loginctl_show(&out, now_ms), Some(Duration::from_secs(600)));
+        assert_eq!(
+            parse_loginctl_show(&out, now_ms),
+            Some(Duration::from_secs(600))
+        );
         let busy = format!("{out}\nType=x11\nIdleHint=no\nIdleSinceHint=0\n");
         assert_eq!(parse_loginctl_show(&busy, now_ms), Some(Duration::ZERO));
     }
 
     #[test]
     fn no_graphical_session_or_no_hint_is_unknown() {
-        assert_eq!(parse_loginctl_show("Type=tty\nIdleHint=yes\nIdleSinceHint=5\n", 10), None);
+        assert_eq!(
+            parse_loginctl_show("Type=tty\nIdleHint=yes\nIdleSinceHint=5\n", 10),
+            None
+        );
         assert_eq!(parse_loginctl_show("Type=x11\n", 10), None);
-        assert_eq!(parse_loginctl_show("Type=x11\nIdleHint=yes\nIdleSinceHint=0\n", 10), None);
+        assert_eq!(
+            parse_loginctl_show("Type=x11\nIdleHint=yes\nIdleSinceHint=0\n", 10),
+            None
+        );
         assert_eq!(parse_loginctl_show("", 10), None);
     }
 

@@ -72,7 +72,10 @@ impl OwnCpu {
         let mut now = HashMap::new();
         if let Ok(entries) = std::fs::read_dir(procfs) {
             for entry in entries.flatten() {
-                let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<i32>().ok())
+                let Some(pid) = entry
+                    .file_name()
+                    .to_str()
+                    .and_then(|n| n.parse::<i32>().ok())
                 else {
                     continue;
                 };
@@ -127,9 +130,9 @@ mod tests {
     fn two_samples_give_the_current_use() {
         let a = parse_proc_stat("cpu  100 0 100 800 0 0 0 0 0 0\ncpu0 1 2 3 4\n").unwrap();
         let b = parse_proc_stat("cpu  300 0 200 1000 100 0 0 0 0 0\n").unwrap();
-        // 500 ticks passed, 300 busy (iowait counts as idle).
-        assert_eq!(b.others_percent_since(&a, 0), Some(60.0));
-        assert_eq!(b.others_percent_since(&a, 200), Some(20.0));
+        // 600 ticks passed, 300 busy (iowait counts as idle).
+        assert_eq!(b.others_percent_since(&a, 0), Some(50.0));
+        assert_eq!(b.others_percent_since(&a, 150), Some(25.0));
         assert_eq!(b.others_percent_since(&a, 900), Some(0.0));
         assert_eq!(a.others_percent_since(&b, 0), None, "a counter going back");
         assert_eq!(a.others_percent_since(&a, 0), None, "no time passed");
@@ -140,7 +143,10 @@ mod tests {
         assert_eq!(parse_proc_stat(""), None);
         assert_eq!(parse_proc_stat("cpu  1 2 x 4"), None);
         assert_eq!(parse_proc_stat("cpu  1 2"), None);
-        assert!(parse_proc_stat("cpu  1 2 3 4").is_some(), "old kernels have four fields");
+        assert!(
+            parse_proc_stat("cpu  1 2 3 4").is_some(),
+            "old kernels have four fields"
+        );
     }
 
     #[test]

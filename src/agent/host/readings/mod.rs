@@ -114,9 +114,15 @@ impl Sensors {
             None
         };
         let owner_pause = match super::owner_pause::read(&self.roots.state_dir) {
-            Ok(p) => p,
+            Ok(p) => {
+                self.note("owner pause file", Some(()));
+                p
+            }
             Err(e) => {
-                self.note::<()>("owner pause file", Err(e).ok());
+                if !self.missing.contains("owner pause file") {
+                    tracing::warn!("{e}; treated as no pause");
+                    self.missing.insert("owner pause file");
+                }
                 None
             }
         };

@@ -99,11 +99,19 @@ mod tests {
         supply(
             dir.path(),
             "BAT0",
-            &[("type", "Battery"), ("capacity", "80"), ("status", "Charging")],
+            &[
+                ("type", "Battery"),
+                ("capacity", "80"),
+                ("status", "Charging"),
+            ],
         );
         assert_eq!(read_power_supply(dir.path()), Some(Power::Mains));
         supply(dir.path(), "AC", &[("online", "0")]);
-        supply(dir.path(), "BAT0", &[("capacity", "10"), ("status", "Discharging")]);
+        supply(
+            dir.path(),
+            "BAT0",
+            &[("capacity", "10"), ("status", "Discharging")],
+        );
         assert_eq!(
             read_power_supply(dir.path()),
             Some(Power::Battery { percent: Some(10) })
@@ -114,7 +122,11 @@ mod tests {
     fn no_battery_is_mains_and_no_directory_is_unknown() {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(read_power_supply(dir.path()), Some(Power::Mains));
-        supply(dir.path(), "hidpp_battery_0", &[("type", "Battery"), ("scope", "Device")]);
+        supply(
+            dir.path(),
+            "hidpp_battery_0",
+            &[("type", "Battery"), ("scope", "Device")],
+        );
         assert_eq!(read_power_supply(dir.path()), Some(Power::Mains));
         assert_eq!(read_power_supply(&dir.path().join("missing")), None);
     }
@@ -125,7 +137,11 @@ mod tests {
         supply(
             dir.path(),
             "BAT1",
-            &[("type", "Battery"), ("capacity", "garbage"), ("status", "Discharging")],
+            &[
+                ("type", "Battery"),
+                ("capacity", "garbage"),
+                ("status", "Discharging"),
+            ],
         );
         assert_eq!(
             read_power_supply(dir.path()),

@@ -85,14 +85,23 @@ mod tests {
     fn the_hottest_plausible_zone_wins() {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(read_hottest_zone(dir.path()), None);
-        for (zone, temp) in [("thermal_zone0", "45000"), ("thermal_zone1", "88500"), ("thermal_zone2", "255000"), ("thermal_zone3", "junk"), ("cooling_device0", "99000")] {
+        for (zone, temp) in [
+            ("thermal_zone0", "45000"),
+            ("thermal_zone1", "88500"),
+            ("thermal_zone2", "255000"),
+            ("thermal_zone3", "junk"),
+            ("cooling_device0", "99000"),
+        ] {
             let z = dir.path().join("class/thermal").join(zone);
             fs::create_dir_all(&z).unwrap();
             fs::write(z.join("temp"), format!("{temp}\n")).unwrap();
         }
         assert_eq!(
             read_hottest_zone(dir.path()),
-            Some(Heat { tier: HeatTier::Serious, celsius: 88 })
+            Some(Heat {
+                tier: HeatTier::Serious,
+                celsius: 88
+            })
         );
     }
 }
