@@ -151,6 +151,21 @@ impl Suspender {
     }
 }
 
+impl Suspender {
+    /// Continues every suspended task: the agent is cancelling them, and a stopped process
+    /// would only take its SIGTERM once continued.
+    pub fn continue_all(&self) {
+        if let Ok(mut tasks) = self.tasks.lock() {
+            for t in tasks.values_mut().filter(|t| t.suspended) {
+                if let Some(group) = t.stop.group() {
+                    signal(group, libc::SIGCONT);
+                }
+                t.suspended = false;
+            }
+        }
+    }
+}
+
 fn signal(group: i32, sig: libc::c_int) {
     if let (Some(group), Some(sig)) = (
         rustix::process::Pid::from_raw(group),
