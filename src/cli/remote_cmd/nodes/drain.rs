@@ -58,21 +58,23 @@ pub fn run(ctx: &Ctx, args: DrainArgs) -> Result<u8, CliError> {
             }
         };
         tokio::select! {
-            done = wait_idle(client, &node.id) => Waited::Done(done),
+            done = wait_idle(client, &node.id) => Waited::Done(Box::new(done)),
             _ = give_up => Waited::GaveUp,
             _ = tokio::signal::ctrl_c() => Waited::Interrupted,
         }
     });
     match outcome {
-        Waited::Done(Ok(node)) => {
-            if ctx.json {
-                print_json(&node)?;
-            } else {
-                println!("node {} ({}) runs nothing now", node.id, node.name);
+        Waited::Done(done) => match *done {
+            Ok(node) => {
+                if ctx.json {
+                    print_json(&node)?;
+                } else {
+                    println!("node {} ({}) runs nothing now", node.id, node.name);
+                }
+                Ok(OK)
             }
-            Ok(OK)
-        }
-        Waited::Done(Err(e)) => Err(ctx.remote.error(e)),
+            Err(e) => Err(ctx.remote.error(e)),
+        },
         Waited::GaveUp => {
             eprintln!(
                 "gave up waiting; node {} is still draining: see `edgecoder server nodes show {}`",
@@ -92,7 +94,7 @@ pub fn run(ctx: &Ctx, args: DrainArgs) -> Result<u8, CliError> {
 }
 
 enum Waited {
-    Done(Result<NodeInfo, ClientError>),
+    Done(Box<Result<NodeInfo, ClientError>>),
     GaveUp,
     Interrupted,
 }
