@@ -8,7 +8,7 @@ use crate::api::client::{Client, ClientError};
 use crate::api::{ClaimedTask, CompleteRequest, LogUpload, Outcome, TaskCommand};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicU8, Ordering};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
@@ -23,12 +23,16 @@ const UPLOAD_EVERY: Duration = Duration::from_millis(100);
 pub struct StopSignal {
     pub flag: CancelFlag,
     reason: Arc<AtomicU8>,
+    /// The task's process group while its process runs (0: none), for the host policy's
+    /// SIGSTOP/SIGCONT (`host::suspend`).
+    group: Arc<AtomicI32>,
 }
 
 const REASON_NONE: u8 = 0;
 const REASON_CANCELLED: u8 = 1;
 pub(super) const REASON_SHUTDOWN: u8 = 2;
 pub(super) const REASON_LEASE_LOST: u8 = 3;
+pub(super) const REASON_RELEASED: u8 = 4;
 
 impl StopSignal {
     /// The coordinator cancelled the task: report it cancelled.
@@ -43,6 +47,21 @@ impl StopSignal {
 
     fn lease_lost(&self) {
         self.stop(REASON_LEASE_LOST);
+    }
+
+    /// The task was handed back to the queue (the host policy): stop it, report nothing.
+    pub fn release(&self) {
+        self.stop(REASON_RELEASED);
+    }
+
+    /// Records the task's process group (0: its process has ended).
+    pub fn set_group(&self, pgid: i32) {
+        self.group.store(pgid.max(0), Ordering::SeqCst);
+    }
+
+    /// The task's process group, while it has one.
+    pub fn group(&self) -> Option<i32> {
+        Some(self.group.load(Ordering::SeqCst)).filter(|g| *g > 0)
     }
 
     fn stop(&self, reason: u8) {
@@ -133,17 +152,22 @@ pub async fn run(job: TaskRun) -> TaskReport {
     let flag = job.stop.flag.clone();
     let spawned_after = Arc::new(std::sync::Mutex::new(None::<Duration>));
     let spawned = spawned_after.clone();
+    let group = job.stop.clone();
     let result = tokio::task::spawn_blocking(move || {
         fresh_workdir(&spec.workdir).map_err(sandbox::SandboxError::Io)?;
         let sink = move |kind: StreamKind, bytes: &[u8]| {
             let _ = tx.send((kind, bytes.to_vec()));
         };
-        let on_spawn = |_pid: u32| {
+        let on_spawn = |pid: u32| {
             if let Ok(mut s) = spawned.lock() {
                 *s = Some(claimed_at.elapsed());
             }
+            // The sandbox starts each task in a group of its own, led by its first process.
+            group.set_group(i32::try_from(pid).unwrap_or(0));
         };
-        sandbox::run_with_spawn_hook(&spec, &sink, &flag, &on_spawn)
+        let outcome = sandbox::run_with_spawn_hook(&spec, &sink, &flag, &on_spawn);
+        group.set_group(0);
+        outcome
     })
     .await;
     report.start_overhead = spawned_after.lock().ok().and_then(|s| *s);
@@ -170,6 +194,8 @@ pub async fn run(job: TaskRun) -> TaskReport {
     report.outcome = Some(complete.outcome);
     if job.stop.reason() == REASON_LEASE_LOST {
         tracing::info!(task = %task.id, "lease lost; not reporting a result");
+    } else if job.stop.reason() == REASON_RELEASED {
+        tracing::info!(task = %task.id, "handed back to the queue; not reporting a result");
     } else {
         report_result(&job.client, &task.id, &complete).await;
     }

@@ -2,17 +2,20 @@
 //! concurrency limit, and shut down along the ladder (drain, then cancel).
 
 use super::confinement::Protections;
+use super::host::HostWatch;
 use super::sandbox::{self, RunAs};
 use super::task::{self, StopSignal, TaskRun};
 use super::task_user::WorkRoot;
 use crate::api::backoff::{Backoff, jittered};
 use crate::api::client::{Client, ClientError};
-use crate::api::{Capabilities, HeartbeatRequest, Intervals, NodeState, ReregisterRequest};
+use crate::api::{
+    Capabilities, HeartbeatRequest, HostStatus, Intervals, NodeState, ReregisterRequest,
+};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::{Notify, mpsc, watch};
 use tokio::task::JoinSet;
 
 pub struct WorkerOptions {
@@ -40,6 +43,8 @@ pub struct WorkerOptions {
     pub models: crate::models::Backends,
     /// How often the models are listed again (`EDGECODER_MODEL_REFRESH`; see `model_refresh`).
     pub model_refresh: Duration,
+    /// The owner's host policy (`host`); `None`: always lend (the coordinator's local worker).
+    pub host: Option<Arc<HostWatch>>,
 }
 
 /// Steps of the shutdown ladder, sent by whoever owns the signals.
@@ -70,6 +75,7 @@ struct Shared {
     slot_freed: Notify,
     /// Set when the coordinator no longer accepts this node's credential.
     fatal: Mutex<Option<String>>,
+    host: Option<Arc<HostWatch>>,
 }
 
 impl Shared {
@@ -128,7 +134,9 @@ pub async fn run(
         intervals: Mutex::new(DEFAULT_INTERVALS),
         slot_freed: Notify::new(),
         fatal: Mutex::new(None),
+        host: opts.host.clone(),
     });
+    let mut host_verdict = opts.host.as_ref().map(|h| h.subscribe());
     let register = ReregisterRequest {
         name: opts.name.clone(),
         labels: opts.labels.clone(),
@@ -180,6 +188,22 @@ pub async fn run(
                 },
             }
         }
+        // Paused by the host policy: no claim until it runs again.
+        if let Some(verdict) = host_verdict.as_mut()
+            && verdict.borrow_and_update().paused
+        {
+            tokio::select! {
+                _ = verdict.changed() => continue,
+                Some(done) = tasks.join_next() => {
+                    if done.is_ok() { summary.tasks_run += 1; }
+                    continue;
+                }
+                ctrl = control.recv() => match ctrl {
+                    Some(Control::Cancel) => { cancel_all(&shared); break 'claiming; }
+                    _ => break 'claiming,
+                },
+            }
+        }
         let wait = Duration::from_millis(shared.intervals().claim_wait_ms);
         let claim = shared.client.claim(wait);
         tokio::select! {
@@ -187,6 +211,9 @@ pub async fn run(
                 Some(Control::Cancel) => { cancel_all(&shared); break 'claiming; }
                 _ => break 'claiming,
             },
+            // A pause starts: the claim in flight is dropped at once (a task the coordinator
+            // offered in that instant goes back to the queue when its accept window passes).
+            _ = until_paused(host_verdict.as_mut()) => continue,
             answer = claim => match answer {
                 Ok(answer) => {
                     backoff.succeeded();
@@ -198,6 +225,10 @@ pub async fn run(
                         let stop = StopSignal::default();
                         if let Ok(mut running) = shared.running.lock() {
                             running.insert(claimed.task.id.clone(), stop.clone());
+                        }
+                        if let Some(host) = &shared.host {
+                            let lease = &claimed.lease;
+                            host.tasks.track(&claimed.task.id, &lease.lease_id, lease.deadline, stop.clone());
                         }
                         let job = TaskRun {
                             client: shared.client.clone(),
@@ -220,6 +251,9 @@ pub async fn run(
                             );
                             if let Ok(mut running) = shared.running.lock() {
                                 running.remove(&report.task_id);
+                            }
+                            if let Some(host) = &shared.host {
+                                host.tasks.untrack(&report.task_id);
                             }
                             shared.slot_freed.notify_one();
                             report
@@ -316,6 +350,18 @@ fn cancel_all(shared: &Shared) -> u64 {
     running.len() as u64
 }
 
+/// Resolves when the host policy pauses (never without a policy).
+async fn until_paused(verdict: Option<&mut watch::Receiver<HostStatus>>) {
+    match verdict {
+        Some(v) => {
+            if v.wait_for(|s| s.paused).await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }
+        None => std::future::pending().await,
+    }
+}
+
 /// Sleeps, but wakes for a control message and returns it (a closed channel counts as Drain).
 async fn pause(control: &mut mpsc::Receiver<Control>, delay: Duration) -> Option<Control> {
     tokio::select! {
@@ -389,13 +435,29 @@ async fn heartbeat_loop(
             intervals.active_heartbeat_ms
         };
         if !first {
-            tokio::time::sleep(jittered(Duration::from_millis(period))).await;
+            let sleep = tokio::time::sleep(jittered(Duration::from_millis(period)));
+            match &shared.host {
+                // The owner's `agent pause`/`resume` pokes: evaluate and tell the coordinator now.
+                Some(host) => {
+                    let wake = host.wake_handle();
+                    tokio::select! {
+                        _ = sleep => {}
+                        _ = wake.notified() => {}
+                    }
+                }
+                None => sleep.await,
+            }
         }
         first = false;
+        // The host policy is evaluated once per heartbeat, so it costs no wakeups of its own.
+        let host = match &shared.host {
+            Some(h) => Some(h.tick(&shared.client).await),
+            None => None,
+        };
         let req = HeartbeatRequest {
             load: load_average(),
             running: shared.running_ids(),
-            host: None,
+            host,
         };
         match shared.client.heartbeat(&req).await {
             Ok(answer) => {

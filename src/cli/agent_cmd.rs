@@ -45,6 +45,15 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
         return Ok(OK);
     }
     super::logging::init_service(&resolved, "agent");
+    // The host policy: a setting that does not parse stops the start here, naming it. Its
+    // state (the owner's pause) lives beside the node's credential.
+    let state_dir = credentials::path_for(&resolved.env_file)
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let (host, host_said) = crate::agent::host::from_resolved(&resolved, &state_dir)?;
+    eprintln!("edgecoder agent: {host_said}");
+    tracing::info!("{host_said}");
     let run_as = task_user::for_agent(resolved.get("task_user")).map_err(CliError::error)?;
     let policy = confinement::Policy::from_resolved(&resolved)?;
     let protections = confinement::Protections::detect(policy, run_as);
@@ -101,6 +110,7 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
         watchdog: true,
         models,
         model_refresh,
+        host: Some(host),
     };
     rt.block_on(async move {
         let (tx, rx) = mpsc::channel(4);

@@ -306,6 +306,8 @@ async fn serve(settings: Settings, local: Option<LocalWorkerPlan>) -> Result<u8,
                 models: plan.models,
                 model_refresh: plan.model_refresh,
                 watchdog: false,
+                // The coordinator's own machine lends itself always (docs/decisions.md).
+                host: None,
             };
             println!(
                 "  local worker: on, {} task(s) at once (--no-local-worker to turn off)",

@@ -30,6 +30,7 @@ mod credits_ledger;
 mod credits_settle;
 mod dash;
 mod generated_files;
+mod host_policy;
 mod installers;
 mod local_runs;
 mod models_detect;

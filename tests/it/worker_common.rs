@@ -209,6 +209,9 @@ impl Agent {
         let mut c = cmd(sb);
         c.arg("agent")
             .env("EDGECODER_LOG", "info")
+            // The host policy reads this machine (a developer's laptop would pause on battery
+            // or while its owner types): off unless a test drives it (tests/it/host_policy.rs).
+            .env("EDGECODER_HOST_POLICY", "off")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         for (k, v) in env {

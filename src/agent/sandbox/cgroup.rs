@@ -151,6 +151,48 @@ impl TaskCgroup {
     }
 }
 
+/// Caps every task together (`cpu.max` = (quota, period) µs, `memory.max` bytes) on the cgroup
+/// that holds their cgroups: cgroup v2 only, turning the controllers on below the agent's own
+/// cgroup. Why not, when it cannot.
+#[cfg(target_os = "linux")]
+pub(super) fn cap_tasks(cpu: Option<(u64, u64)>, memory: Option<u64>) -> Result<(), String> {
+    let base = base().ok_or("no cgroup for tasks here")?;
+    if !base.v2 {
+        return Err("cgroup v1".into());
+    }
+    let own = base.dir.parent().ok_or("no parent cgroup")?;
+    let mut wanted = Vec::new();
+    if cpu.is_some() {
+        wanted.push("cpu");
+    }
+    if memory.is_some() {
+        wanted.push("memory");
+    }
+    for controller in wanted {
+        let control = own.join("cgroup.subtree_control");
+        if !has_word(&control, controller) {
+            fs::write(&control, format!("+{controller}"))
+                .map_err(|e| format!("cannot enable {controller} in {}: {e}", control.display()))?;
+        }
+    }
+    if let Some((quota, period)) = cpu {
+        let file = base.dir.join("cpu.max");
+        fs::write(&file, format!("{quota} {period}"))
+            .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+    }
+    if let Some(bytes) = memory {
+        let file = base.dir.join("memory.max");
+        fs::write(&file, bytes.to_string())
+            .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+    }
+    Ok(())
+}
+
+#[cfg(not(target_os = "linux"))]
+pub(super) fn cap_tasks(_cpu: Option<(u64, u64)>, _memory: Option<u64>) -> Result<(), String> {
+    Err("cgroups exist on Linux only".into())
+}
+
 #[cfg(target_os = "linux")]
 fn kill_members(dir: &Path, suffix: &str, v2: bool) {
     let _ = fs::write(dir.join("pids.max"), "0");

@@ -59,6 +59,8 @@ pub(super) struct ChildSetup {
     /// `<task cgroup>/cgroup.procs`, which the child writes its pid to.
     cgroup_procs: Option<CString>,
     run_as: Option<RunAs>,
+    /// nice 19 and idle I/O (the host policy's CPU cap where no cgroup can hold it).
+    yield_priority: bool,
     /// Write end of the failure pipe (close-on-exec).
     failure_fd: RawFd,
     /// Checked in the child to close the race where the worker dies before
@@ -92,7 +94,12 @@ impl ChildSetup {
                 limits
                     .cpu_seconds
                     .map(|v| (libc::RLIMIT_CPU, value(v), value(v.saturating_add(1)))),
-                same(libc::RLIMIT_AS, limits.address_space_bytes),
+                same(
+                    libc::RLIMIT_AS,
+                    limits
+                        .address_space_bytes
+                        .or_else(super::host_caps::memory_rlimit),
+                ),
                 same(libc::RLIMIT_NOFILE, limits.open_files),
                 same(libc::RLIMIT_FSIZE, limits.file_size_bytes),
                 same(libc::RLIMIT_NPROC, processes),
@@ -101,6 +108,7 @@ impl ChildSetup {
             ],
             cgroup_procs: cgroup_procs.map(CStr::to_owned),
             run_as,
+            yield_priority: super::host_caps::yield_priority(),
             failure_fd,
             #[cfg(target_os = "linux")]
             parent_pid: pid_t(std::process::id()),
@@ -137,6 +145,9 @@ pub(super) fn child_setup(setup: &ChildSetup) -> io::Result<()> {
     #[cfg(target_os = "linux")]
     if let Some(net) = &setup.net {
         net.enter_and_report();
+    }
+    if setup.yield_priority {
+        super::host_caps::lower_priority();
     }
     if let Some(user) = setup.run_as {
         become_user(user).map_err(|e| setup.fail(Step::User, e))?;

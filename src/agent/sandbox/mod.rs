@@ -42,6 +42,7 @@ mod cgroup;
 mod child;
 #[cfg(target_os = "linux")]
 pub mod confine;
+pub mod host_caps;
 #[cfg(target_os = "linux")]
 mod netns;
 mod output;
