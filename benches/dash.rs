@@ -90,6 +90,8 @@ fn node(i: usize, now: i64) -> NodeInfo {
         decided_by: None,
         decided_by_name: None,
         decided_at: None,
+        host: None,
+        drain_deadline: None,
     }
 }
 

@@ -311,7 +311,8 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One node in full (id, a unique prefix, or its name)')
             [CompletionResult]::new('approve', 'approve', [CompletionResultType]::ParameterValue, 'Let a pending node run tasks')
             [CompletionResult]::new('reject', 'reject', [CompletionResultType]::ParameterValue, 'Refuse a pending or approved node')
-            [CompletionResult]::new('drain', 'drain', [CompletionResultType]::ParameterValue, 'Stop giving the node new tasks; its running tasks finish')
+            [CompletionResult]::new('drain', 'drain', [CompletionResultType]::ParameterValue, 'Stop giving the node new tasks; its running tasks finish (or are handed back at `--deadline`)')
+            [CompletionResult]::new('undrain', 'undrain', [CompletionResultType]::ParameterValue, 'Give a drained node new tasks again')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Forget the node; it must enroll again')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -370,6 +371,22 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             break
         }
         'edgecoder;server;nodes;drain' {
+            [CompletionResult]::new('--deadline', '--deadline', [CompletionResultType]::ParameterName, 'Hand the tasks the node still runs back to the queue after this long (not counted as attempts; the node is told to stop them), e.g. 10m')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --wait: give up after this long (exit 124); the drain goes on')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Return only when the node runs nothing')
+            [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (shapes in docs/json-output.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;server;nodes;undrain' {
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
@@ -400,7 +417,8 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One node in full (id, a unique prefix, or its name)')
             [CompletionResult]::new('approve', 'approve', [CompletionResultType]::ParameterValue, 'Let a pending node run tasks')
             [CompletionResult]::new('reject', 'reject', [CompletionResultType]::ParameterValue, 'Refuse a pending or approved node')
-            [CompletionResult]::new('drain', 'drain', [CompletionResultType]::ParameterValue, 'Stop giving the node new tasks; its running tasks finish')
+            [CompletionResult]::new('drain', 'drain', [CompletionResultType]::ParameterValue, 'Stop giving the node new tasks; its running tasks finish (or are handed back at `--deadline`)')
+            [CompletionResult]::new('undrain', 'undrain', [CompletionResultType]::ParameterValue, 'Give a drained node new tasks again')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Forget the node; it must enroll again')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -418,6 +436,9 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             break
         }
         'edgecoder;server;nodes;help;drain' {
+            break
+        }
+        'edgecoder;server;nodes;help;undrain' {
             break
         }
         'edgecoder;server;nodes;help;remove' {
@@ -1126,7 +1147,8 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One node in full (id, a unique prefix, or its name)')
             [CompletionResult]::new('approve', 'approve', [CompletionResultType]::ParameterValue, 'Let a pending node run tasks')
             [CompletionResult]::new('reject', 'reject', [CompletionResultType]::ParameterValue, 'Refuse a pending or approved node')
-            [CompletionResult]::new('drain', 'drain', [CompletionResultType]::ParameterValue, 'Stop giving the node new tasks; its running tasks finish')
+            [CompletionResult]::new('drain', 'drain', [CompletionResultType]::ParameterValue, 'Stop giving the node new tasks; its running tasks finish (or are handed back at `--deadline`)')
+            [CompletionResult]::new('undrain', 'undrain', [CompletionResultType]::ParameterValue, 'Give a drained node new tasks again')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Forget the node; it must enroll again')
             break
         }
@@ -1143,6 +1165,9 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             break
         }
         'edgecoder;server;help;nodes;drain' {
+            break
+        }
+        'edgecoder;server;help;nodes;undrain' {
             break
         }
         'edgecoder;server;help;nodes;remove' {
@@ -1684,7 +1709,8 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One node in full (id, a unique prefix, or its name)')
             [CompletionResult]::new('approve', 'approve', [CompletionResultType]::ParameterValue, 'Let a pending node run tasks')
             [CompletionResult]::new('reject', 'reject', [CompletionResultType]::ParameterValue, 'Refuse a pending or approved node')
-            [CompletionResult]::new('drain', 'drain', [CompletionResultType]::ParameterValue, 'Stop giving the node new tasks; its running tasks finish')
+            [CompletionResult]::new('drain', 'drain', [CompletionResultType]::ParameterValue, 'Stop giving the node new tasks; its running tasks finish (or are handed back at `--deadline`)')
+            [CompletionResult]::new('undrain', 'undrain', [CompletionResultType]::ParameterValue, 'Give a drained node new tasks again')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Forget the node; it must enroll again')
             break
         }
@@ -1701,6 +1727,9 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             break
         }
         'edgecoder;help;server;nodes;drain' {
+            break
+        }
+        'edgecoder;help;server;nodes;undrain' {
             break
         }
         'edgecoder;help;server;nodes;remove' {

@@ -307,6 +307,9 @@ _edgecoder() {
             edgecoder__subcmd__help__subcmd__server__subcmd__nodes,show)
                 cmd="edgecoder__subcmd__help__subcmd__server__subcmd__nodes__subcmd__show"
                 ;;
+            edgecoder__subcmd__help__subcmd__server__subcmd__nodes,undrain)
+                cmd="edgecoder__subcmd__help__subcmd__server__subcmd__nodes__subcmd__undrain"
+                ;;
             edgecoder__subcmd__help__subcmd__server__subcmd__tasks,cancel)
                 cmd="edgecoder__subcmd__help__subcmd__server__subcmd__tasks__subcmd__cancel"
                 ;;
@@ -577,6 +580,9 @@ _edgecoder() {
             edgecoder__subcmd__server__subcmd__help__subcmd__nodes,show)
                 cmd="edgecoder__subcmd__server__subcmd__help__subcmd__nodes__subcmd__show"
                 ;;
+            edgecoder__subcmd__server__subcmd__help__subcmd__nodes,undrain)
+                cmd="edgecoder__subcmd__server__subcmd__help__subcmd__nodes__subcmd__undrain"
+                ;;
             edgecoder__subcmd__server__subcmd__help__subcmd__tasks,cancel)
                 cmd="edgecoder__subcmd__server__subcmd__help__subcmd__tasks__subcmd__cancel"
                 ;;
@@ -667,6 +673,9 @@ _edgecoder() {
             edgecoder__subcmd__server__subcmd__nodes,show)
                 cmd="edgecoder__subcmd__server__subcmd__nodes__subcmd__show"
                 ;;
+            edgecoder__subcmd__server__subcmd__nodes,undrain)
+                cmd="edgecoder__subcmd__server__subcmd__nodes__subcmd__undrain"
+                ;;
             edgecoder__subcmd__server__subcmd__nodes__subcmd__help,approve)
                 cmd="edgecoder__subcmd__server__subcmd__nodes__subcmd__help__subcmd__approve"
                 ;;
@@ -687,6 +696,9 @@ _edgecoder() {
                 ;;
             edgecoder__subcmd__server__subcmd__nodes__subcmd__help,show)
                 cmd="edgecoder__subcmd__server__subcmd__nodes__subcmd__help__subcmd__show"
+                ;;
+            edgecoder__subcmd__server__subcmd__nodes__subcmd__help,undrain)
+                cmd="edgecoder__subcmd__server__subcmd__nodes__subcmd__help__subcmd__undrain"
                 ;;
             edgecoder__subcmd__server__subcmd__tasks,cancel)
                 cmd="edgecoder__subcmd__server__subcmd__tasks__subcmd__cancel"
@@ -2099,7 +2111,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__help__subcmd__server__subcmd__nodes)
-            opts="list show approve reject drain remove"
+            opts="list show approve reject drain undrain remove"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2183,6 +2195,20 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__help__subcmd__server__subcmd__nodes__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__server__subcmd__nodes__subcmd__undrain)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -3803,7 +3829,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__help__subcmd__nodes)
-            opts="list show approve reject drain remove"
+            opts="list show approve reject drain undrain remove"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3887,6 +3913,20 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__help__subcmd__nodes__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__help__subcmd__nodes__subcmd__undrain)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -4421,7 +4461,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__nodes)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version list show approve reject drain remove help"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version list show approve reject drain undrain remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4481,12 +4521,20 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__nodes__subcmd__drain)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --deadline --wait --timeout --server --token --allow-insecure --config --env-file --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4511,7 +4559,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__nodes__subcmd__help)
-            opts="list show approve reject drain remove help"
+            opts="list show approve reject drain undrain remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4622,6 +4670,20 @@ _edgecoder() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        edgecoder__subcmd__server__subcmd__nodes__subcmd__help__subcmd__undrain)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         edgecoder__subcmd__server__subcmd__nodes__subcmd__list)
             opts="-h -V --state --server --token --allow-insecure --config --env-file --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -4717,6 +4779,36 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__nodes__subcmd__show)
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__nodes__subcmd__undrain)
             opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -280,7 +280,8 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand show 'One node in full (id, a unique prefix, or its name)'
             cand approve 'Let a pending node run tasks'
             cand reject 'Refuse a pending or approved node'
-            cand drain 'Stop giving the node new tasks; its running tasks finish'
+            cand drain 'Stop giving the node new tasks; its running tasks finish (or are handed back at `--deadline`)'
+            cand undrain 'Give a drained node new tasks again'
             cand remove 'Forget the node; it must enroll again'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -334,6 +335,21 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand --version 'Print version'
         }
         &'edgecoder;server;nodes;drain'= {
+            cand --deadline 'Hand the tasks the node still runs back to the queue after this long (not counted as attempts; the node is told to stop them), e.g. 10m'
+            cand --timeout 'With --wait: give up after this long (exit 124); the drain goes on'
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --wait 'Return only when the node runs nothing'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;nodes;undrain'= {
             cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
             cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
             cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
@@ -362,7 +378,8 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand show 'One node in full (id, a unique prefix, or its name)'
             cand approve 'Let a pending node run tasks'
             cand reject 'Refuse a pending or approved node'
-            cand drain 'Stop giving the node new tasks; its running tasks finish'
+            cand drain 'Stop giving the node new tasks; its running tasks finish (or are handed back at `--deadline`)'
+            cand undrain 'Give a drained node new tasks again'
             cand remove 'Forget the node; it must enroll again'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -375,6 +392,8 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         &'edgecoder;server;nodes;help;reject'= {
         }
         &'edgecoder;server;nodes;help;drain'= {
+        }
+        &'edgecoder;server;nodes;help;undrain'= {
         }
         &'edgecoder;server;nodes;help;remove'= {
         }
@@ -1007,7 +1026,8 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand show 'One node in full (id, a unique prefix, or its name)'
             cand approve 'Let a pending node run tasks'
             cand reject 'Refuse a pending or approved node'
-            cand drain 'Stop giving the node new tasks; its running tasks finish'
+            cand drain 'Stop giving the node new tasks; its running tasks finish (or are handed back at `--deadline`)'
+            cand undrain 'Give a drained node new tasks again'
             cand remove 'Forget the node; it must enroll again'
         }
         &'edgecoder;server;help;nodes;list'= {
@@ -1019,6 +1039,8 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         &'edgecoder;server;help;nodes;reject'= {
         }
         &'edgecoder;server;help;nodes;drain'= {
+        }
+        &'edgecoder;server;help;nodes;undrain'= {
         }
         &'edgecoder;server;help;nodes;remove'= {
         }
@@ -1469,7 +1491,8 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand show 'One node in full (id, a unique prefix, or its name)'
             cand approve 'Let a pending node run tasks'
             cand reject 'Refuse a pending or approved node'
-            cand drain 'Stop giving the node new tasks; its running tasks finish'
+            cand drain 'Stop giving the node new tasks; its running tasks finish (or are handed back at `--deadline`)'
+            cand undrain 'Give a drained node new tasks again'
             cand remove 'Forget the node; it must enroll again'
         }
         &'edgecoder;help;server;nodes;list'= {
@@ -1481,6 +1504,8 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         &'edgecoder;help;server;nodes;reject'= {
         }
         &'edgecoder;help;server;nodes;drain'= {
+        }
+        &'edgecoder;help;server;nodes;undrain'= {
         }
         &'edgecoder;help;server;nodes;remove'= {
         }

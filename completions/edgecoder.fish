@@ -197,7 +197,8 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_s
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from nodes" -f -a "show" -d 'One node in full (id, a unique prefix, or its name)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from nodes" -f -a "approve" -d 'Let a pending node run tasks'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from nodes" -f -a "reject" -d 'Refuse a pending or approved node'
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from nodes" -f -a "drain" -d 'Stop giving the node new tasks; its running tasks finish'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from nodes" -f -a "drain" -d 'Stop giving the node new tasks; its running tasks finish (or are handed back at `--deadline`)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from nodes" -f -a "undrain" -d 'Give a drained node new tasks again'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from nodes" -f -a "remove" -d 'Forget the node; it must enroll again'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from nodes" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tasks" -l server -d 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)' -r

@@ -483,6 +483,24 @@ impl Client {
         )
         .await
     }
+
+    /// Drains a node; with a deadline, the tasks it still runs then are handed back to the
+    /// queue (whole seconds; a partial one rounds up).
+    pub async fn drain_node(
+        &self,
+        id: &str,
+        deadline: Option<Duration>,
+    ) -> Result<NodeInfo, ClientError> {
+        let query = match deadline {
+            Some(d) => format!(
+                "?deadline_secs={}",
+                d.as_secs() + u64::from(d.subsec_nanos() > 0)
+            ),
+            None => String::new(),
+        };
+        self.post(&format!("/api/v1/nodes/{}/drain{query}", seg(id)), &())
+            .await
+    }
 }
 
 /// Escapes an id for use as one path segment, so no id can reach another route.

@@ -211,6 +211,17 @@ pub struct HostStatus {
     pub reason: Option<String>,
 }
 
+impl HostStatus {
+    /// `running`, or `paused: <reason>`, as node lists and the dashboard show it.
+    pub fn label(&self) -> String {
+        match (self.paused, self.reason.as_deref()) {
+            (false, _) => "running".to_string(),
+            (true, Some(reason)) if !reason.trim().is_empty() => format!("paused: {reason}"),
+            (true, _) => "paused".to_string(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct HeartbeatResponse {
     pub state: NodeState,
@@ -279,6 +290,29 @@ pub struct NodeInfo {
     /// When (unix ms).
     #[serde(default)]
     pub decided_at: Option<i64>,
+    /// The node's own verdict on lending itself, from its last heartbeat; absent for agents
+    /// that do not report one. A paused node is offered no work.
+    #[serde(default)]
+    pub host: Option<HostStatus>,
+    /// While draining with a deadline: when (unix ms) the tasks it still runs are handed back
+    /// to the queue.
+    #[serde(default)]
+    pub drain_deadline: Option<i64>,
+}
+
+impl NodeInfo {
+    /// What the node's host lets it do, from its last heartbeat: `running` (also for an agent
+    /// that does not report, since it is offered work) or `paused: <reason>`.
+    pub fn host_label(&self) -> String {
+        self.host
+            .as_ref()
+            .map_or_else(|| "running".to_string(), HostStatus::label)
+    }
+
+    /// True while the node's last heartbeat said its host is paused.
+    pub fn host_paused(&self) -> bool {
+        self.host.as_ref().is_some_and(|h| h.paused)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
@@ -294,4 +328,14 @@ pub struct ReleaseRequest {
     pub lease_id: String,
     /// Why, in words a person reads (`paused: on battery 10 %`); kept in the task's history.
     pub reason: String,
+}
+
+/// `POST /api/v1/nodes/{id}/drain?deadline_secs=…`: how long running tasks may go on.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DrainQuery {
+    /// Seconds from now after which the tasks the node still runs are handed back to the queue
+    /// (not counted as attempts) and the node is told to stop them; none: they finish.
+    #[serde(default)]
+    pub deadline_secs: Option<u64>,
 }

@@ -118,10 +118,28 @@ pub enum NodesCommand {
     Approve { id: String },
     /// Refuse a pending or approved node.
     Reject { id: String },
-    /// Stop giving the node new tasks; its running tasks finish.
-    Drain { id: String },
+    /// Stop giving the node new tasks; its running tasks finish (or are handed back at
+    /// `--deadline`).
+    Drain(DrainArgs),
+    /// Give a drained node new tasks again.
+    Undrain { id: String },
     /// Forget the node; it must enroll again.
     Remove { id: String },
+}
+
+#[derive(Debug, Args)]
+pub struct DrainArgs {
+    pub id: String,
+    /// Hand the tasks the node still runs back to the queue after this long (not counted as
+    /// attempts; the node is told to stop them), e.g. 10m.
+    #[arg(long, value_name = "DURATION")]
+    pub deadline: Option<String>,
+    /// Return only when the node runs nothing.
+    #[arg(long)]
+    pub wait: bool,
+    /// With --wait: give up after this long (exit 124); the drain goes on.
+    #[arg(long, value_name = "DURATION", requires = "wait")]
+    pub timeout: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

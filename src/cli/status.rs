@@ -47,6 +47,7 @@ pub fn run(args: StatusArgs) -> Result<u8, CliError> {
             "state": node.as_ref().map(|n| n.state.as_str()),
             "online": node.as_ref().map(|n| n.online),
             "running_tasks": node.as_ref().map(|n| n.running_tasks),
+            "host": node.as_ref().and_then(|n| n.host.clone()),
             "problem": problem,
             "credential_file": cred_path,
             "env_file": resolved.env_file,
@@ -75,6 +76,7 @@ pub fn run(args: StatusArgs) -> Result<u8, CliError> {
             if node.draining { ", draining" } else { "" }
         );
         println!("online:       {}", if node.online { "yes" } else { "no" });
+        println!("host:         {}", node.host_label());
         println!("running:      {} task(s)", node.running_tasks);
     }
     if let Some(problem) = &problem {

@@ -423,6 +423,12 @@ async fn sweep_loop(app: AppState) {
                         "leases ended by the coordinator"
                     );
                 }
+                if report.drained > 0 {
+                    tracing::info!(
+                        count = report.drained,
+                        "tasks handed back at drain deadlines"
+                    );
+                }
                 if report.nodes_offline > 0 {
                     tracing::info!(count = report.nodes_offline, "nodes went offline");
                 }

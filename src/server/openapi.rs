@@ -179,9 +179,14 @@ pub const ROUTES: &[RouteDoc] = &[
     post("/api/v1/nodes/{id}/reject", NODE, "Reject a node (owner).")
         .token()
         .errors(CONFLICT),
-    post("/api/v1/nodes/{id}/drain", NODE, "Stop offering work to a node (owner).")
-        .token()
-        .errors(CONFLICT),
+    post(
+        "/api/v1/nodes/{id}/drain",
+        NODE,
+        "Stop offering work to a node; ?deadline_secs= hands its running tasks back after that long (owner).",
+    )
+    .token()
+    .query(inline::<DrainQuery>)
+    .errors(CONFLICT),
     post("/api/v1/nodes/{id}/undrain", NODE, "Offer work to a drained node again (owner).")
         .token()
         .errors(CONFLICT),

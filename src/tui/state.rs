@@ -313,12 +313,13 @@ impl State {
                 let labels: Vec<String> =
                     n.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
                 format!(
-                    "{} {} {} {} {}",
+                    "{} {} {} {} {} {}",
                     n.id,
                     n.name,
                     node_state(n),
                     labels.join(" "),
-                    n.capabilities.hostname
+                    n.capabilities.hostname,
+                    n.host_label()
                 )
             }),
             Tab::Credits => match &self.credits {
@@ -428,6 +429,7 @@ pub fn node_state(n: &NodeInfo) -> &'static str {
         NodeState::Rejected => "rejected",
         NodeState::Removed => "removed",
         NodeState::Approved if n.draining => "draining",
+        NodeState::Approved if n.online && n.host_paused() => "paused",
         NodeState::Approved if n.online => "online",
         NodeState::Approved => "offline",
     }

@@ -56,9 +56,8 @@ impl Theme {
             "succeeded" | "online" | "live" => self.good(),
             "failed" | "timed_out" | "rejected" | "blacklisted" | "unauthorised"
             | "unreachable" => self.bad(),
-            "running" | "leased" | "pending" | "draining" | "reconnecting" | "connecting" => {
-                self.warn()
-            }
+            "running" | "leased" | "pending" | "draining" | "paused" | "reconnecting"
+            | "connecting" => self.warn(),
             "offline" | "cancelled" | "removed" => self.dim(),
             "queued" => self.accent(),
             _ => Style::new(),

@@ -1,5 +1,7 @@
 //! `server nodes …`.
 
+mod drain;
+
 use super::Ctx;
 use crate::api::NodeInfo;
 use crate::cli::exit::{CliError, OK};
@@ -38,9 +40,10 @@ pub fn run(ctx: &Ctx, cmd: NodesCommand) -> Result<u8, CliError> {
             ctx.call(client.node_action(&id, "reject"))?,
             Some("rejected"),
         ),
-        NodesCommand::Drain { id } => (
-            ctx.call(client.node_action(&id, "drain"))?,
-            Some("draining"),
+        NodesCommand::Drain(args) => return drain::run(ctx, args),
+        NodesCommand::Undrain { id } => (
+            ctx.call(client.node_action(&id, "undrain"))?,
+            Some("undrained: it is offered work again"),
         ),
         NodesCommand::Remove { id } => (ctx.call(client.remove_node(&id))?, Some("removed")),
     };
@@ -77,7 +80,7 @@ fn table(nodes: &[NodeInfo], colour: bool) -> String {
     }
     let now = crate::api::now_ms();
     let mut t = Table::new(&[
-        "ID", "NAME", "STATUS", "CPUS", "MEMORY", "GPUS", "RUNNING", "SEEN",
+        "ID", "NAME", "STATUS", "STATE", "CPUS", "MEMORY", "GPUS", "RUNNING", "SEEN",
     ]);
     for n in nodes {
         let status = status_word(n);
@@ -85,6 +88,14 @@ fn table(nodes: &[NodeInfo], colour: bool) -> String {
             (n.id.clone(), Tone::Plain),
             (n.name.clone(), Tone::Plain),
             (status.to_string(), Tone::of_state(status)),
+            (
+                crate::fmt::clip(&n.host_label(), 40),
+                if n.host_paused() {
+                    Tone::Warn
+                } else {
+                    Tone::Plain
+                },
+            ),
             (n.capabilities.cpus.to_string(), Tone::Plain),
             (mib(n.capabilities.memory_total_mib), Tone::Plain),
             (n.capabilities.gpus.len().to_string(), Tone::Plain),
@@ -109,6 +120,15 @@ fn details(n: &NodeInfo) -> String {
     line("name", n.name.clone());
     line("status", status_word(n).to_string());
     line("state", n.state.as_str().to_string());
+    line("host", n.host_label());
+    if let Some(at) = n.drain_deadline {
+        let when = if at > now {
+            format!("in {}", age(now, at))
+        } else {
+            "now".to_string()
+        };
+        line("drain", format!("running tasks are handed back {when}"));
+    }
     line(
         "labels",
         n.labels

@@ -77,7 +77,9 @@ async fn heartbeat(
     let ttl = app.settings.intervals.lease_ttl_ms as i64;
     let outcome = app
         .store
-        .write(move |ctx| nodes::heartbeat(ctx, &id, req.load, &req.running, ttl))
+        .write(move |ctx| {
+            nodes::heartbeat(ctx, &id, req.load, &req.running, req.host.as_ref(), ttl)
+        })
         .await?;
     Ok(Json(HeartbeatResponse {
         state: outcome.node.state,

@@ -1,6 +1,6 @@
 //! `/api/v1/nodes`: enrollment and the owner's view and decisions.
 
-use crate::api::{NodeInfo, NodeList, NodeState, RegisterRequest, RegisterResponse};
+use crate::api::{DrainQuery, NodeInfo, NodeList, NodeState, RegisterRequest, RegisterResponse};
 use crate::server::AppState;
 use crate::server::auth::{Caller, MeshChecked, Owner};
 use crate::server::error::ApiError;
@@ -155,13 +155,34 @@ async fn reject(
     act(app, owner, id, NodeAction::Reject).await
 }
 
+/// `?deadline_secs=` hands the node's running tasks back once that much time has passed.
 async fn drain(
     State(app): State<AppState>,
-    owner: Owner,
+    Owner(caller): Owner,
     ApiPath(id): ApiPath<String>,
+    ApiQuery(q): ApiQuery<DrainQuery>,
 ) -> Result<Json<NodeInfo>, ApiError> {
-    act(app, owner, id, NodeAction::Drain).await
+    let deadline_ms = match q.deadline_secs {
+        None => None,
+        Some(secs) if secs <= MAX_DRAIN_DEADLINE_SECS => Some(secs as i64 * 1000),
+        Some(_) => {
+            return Err(ApiError::bad_request(format!(
+                "deadline_secs may be at most {MAX_DRAIN_DEADLINE_SECS} (30 days); leave it out \
+                 to let running tasks finish"
+            )));
+        }
+    };
+    let id = app.store.read(move |c| nodes::resolve_id(c, &id)).await?;
+    let actor = Actor::of(&caller);
+    let node = app
+        .store
+        .write(move |ctx| nodes::drain(ctx, &id, deadline_ms, &actor))
+        .await?;
+    Ok(Json(node))
 }
+
+/// The longest drain deadline: past it, "let them finish" is what was meant.
+const MAX_DRAIN_DEADLINE_SECS: u64 = 30 * 24 * 3600;
 
 async fn undrain(
     State(app): State<AppState>,

@@ -226,7 +226,7 @@ pub fn add(
         let (before, after) = refresh_node(ctx, node)?;
         if after {
             let why = format!("node {node} was blacklisted: {}", entry.reason);
-            requeued.extend(take_back_work(ctx, node, &why)?);
+            requeued.extend(take_back_work(ctx, node, "blacklisted", &why)?);
         }
         if after && !before {
             ctx.event(

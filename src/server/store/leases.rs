@@ -113,7 +113,8 @@ pub fn claim(
     let node = ctx
         .conn
         .prepare_cached(
-            "SELECT state, draining, labels, capabilities, blacklisted FROM nodes WHERE id = ?1",
+            "SELECT state, draining, labels, capabilities, blacklisted, \
+             COALESCE(host_paused, 0) FROM nodes WHERE id = ?1",
         )?
         .query_row([node_id], |r| {
             Ok((
@@ -122,11 +123,12 @@ pub fn claim(
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
                 r.get::<_, bool>(4)?,
+                r.get::<_, bool>(5)?,
             ))
         })
         .optional()?
         .ok_or_else(|| ApiError::not_found("node", node_id))?;
-    let (state, draining, labels, caps, blacklisted) = node;
+    let (state, draining, labels, caps, blacklisted, paused) = node;
     // Refusals come before the first write below: a job that fails after writing would take its
     // whole batch down with it.
     if blacklisted {
@@ -169,7 +171,9 @@ pub fn claim(
     if !was_online {
         super::nodes::announce_online(ctx, node_id)?;
     }
-    if draining {
+    // A node whose last heartbeat said its host is paused (on battery, its owner at work …) is
+    // offered nothing, however it asks; its next heartbeat that says running lifts this.
+    if draining || paused {
         return Ok(None);
     }
     let max = view.capabilities.max_concurrent_tasks;

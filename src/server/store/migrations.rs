@@ -309,6 +309,14 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE tasks ADD COLUMN tokens_in INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE tasks ADD COLUMN tokens_out INTEGER NOT NULL DEFAULT 0;
     "#,
+    // 9: host-friendly volunteering (issue 20): the node's own verdict from its last heartbeat
+    // (NULL: an agent that does not report one), and a drain's deadline, past which the
+    // node's running tasks are handed back to the queue.
+    r#"
+    ALTER TABLE nodes ADD COLUMN host_paused INTEGER;
+    ALTER TABLE nodes ADD COLUMN host_reason TEXT;
+    ALTER TABLE nodes ADD COLUMN drain_deadline INTEGER;
+    "#,
 ];
 
 /// Brings the schema up to date; refuses a database made by a newer edgecoder.

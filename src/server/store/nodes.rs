@@ -3,7 +3,7 @@
 use super::WriteCtx;
 use super::audit::{self, Actor};
 use super::blacklist;
-use crate::api::{Capabilities, NodeInfo, NodeState};
+use crate::api::{Capabilities, HostStatus, NodeInfo, NodeState};
 use crate::server::auth::{hash_secret, new_node_secret, random_hex};
 use crate::server::error::ApiError;
 use axum::http::StatusCode;
@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 const NODE_COLUMNS: &str = "id, name, state, online, draining, labels, capabilities, \
      registered_at, last_heartbeat_at, load, running_tasks, address, blacklisted, decided_by, \
-     decided_by_name, decided_at";
+     decided_by_name, decided_at, host_paused, host_reason, drain_deadline";
 
 /// The labels the scheduler trusts; fixed at enrollment (see `reregister`).
 pub const TRUST_LABELS: [&str; 3] = ["local", "trusted", "owned"];
@@ -21,6 +21,8 @@ fn node_from_row(row: &Row<'_>) -> rusqlite::Result<NodeInfo> {
     let state: String = row.get(2)?;
     let labels: String = row.get(5)?;
     let caps: String = row.get(6)?;
+    let host_paused: Option<bool> = row.get(16)?;
+    let host_reason: Option<String> = row.get(17)?;
     Ok(NodeInfo {
         id: row.get(0)?,
         name: row.get(1)?,
@@ -38,6 +40,11 @@ fn node_from_row(row: &Row<'_>) -> rusqlite::Result<NodeInfo> {
         decided_by: row.get(13)?,
         decided_by_name: row.get(14)?,
         decided_at: row.get(15)?,
+        host: host_paused.map(|paused| HostStatus {
+            paused,
+            reason: host_reason,
+        }),
+        drain_deadline: row.get(18)?,
     })
 }
 
@@ -275,23 +282,42 @@ pub fn heartbeat(
     id: &str,
     load: Option<f64>,
     running: &[String],
+    host: Option<&HostStatus>,
     lease_ttl_ms: i64,
 ) -> Result<HeartbeatOutcome, ApiError> {
-    let (was_online, blacklisted): (bool, bool) = ctx
+    let (was_online, blacklisted, was_paused): (bool, bool, Option<bool>) = ctx
         .conn
-        .prepare_cached("SELECT online, blacklisted FROM nodes WHERE id = ?1")?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .prepare_cached("SELECT online, blacklisted, host_paused FROM nodes WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?
         .ok_or_else(|| ApiError::not_found("node", id))?;
     if blacklisted {
         return Err(blacklist::blacklisted_error(id));
     }
+    let paused = host.map(|h| h.paused);
+    let reason = host.and_then(|h| h.reason.as_deref()).map(host_reason);
     ctx.conn
         .prepare_cached(
-            "UPDATE nodes SET online = 1, last_heartbeat_at = ?2, load = ?3, running_tasks = ?4 \
-             WHERE id = ?1",
+            "UPDATE nodes SET online = 1, last_heartbeat_at = ?2, load = ?3, running_tasks = ?4, \
+             host_paused = ?5, host_reason = ?6 WHERE id = ?1",
         )?
-        .execute(params![id, ctx.now, load, running.len() as i64])?;
+        .execute(params![
+            id,
+            ctx.now,
+            load,
+            running.len() as i64,
+            paused,
+            reason
+        ])?;
+    let (was, now) = (was_paused == Some(true), paused == Some(true));
+    if was != now {
+        let kind = if now { "node.paused" } else { "node.resumed" };
+        ctx.event(kind, None, Some(id), &serde_json::json!({"reason": reason}))?;
+        if !now {
+            // Long-polls of this node waiting for work look again at once.
+            ctx.queue_changed();
+        }
+    }
     // Only the leases of tasks the node says it runs (or has not started yet) live on: a node
     // that restarted and lost a task stops extending its lease, so the task goes back to the
     // queue once the lease runs out instead of waiting for its deadline.
@@ -331,6 +357,18 @@ pub fn heartbeat(
         node: get(ctx.conn, id)?,
         cancel,
     })
+}
+
+/// The longest pause reason kept; a node's words are shown in terminals and the dashboard.
+const HOST_REASON_MAX: usize = 120;
+
+/// A node's reason as it is stored and shown: one line, no control characters, clipped.
+fn host_reason(given: &str) -> String {
+    let line: String = given
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    crate::fmt::clip(line.trim(), HOST_REASON_MAX)
 }
 
 /// Records that a node offline until now was heard from again.
@@ -390,6 +428,7 @@ fn audit_view(node: &NodeInfo) -> serde_json::Value {
         "name": node.name,
         "state": node.state.as_str(),
         "draining": node.draining,
+        "drain_deadline": node.drain_deadline,
         "online": node.online,
         "blacklisted": node.blacklisted,
     })
@@ -400,6 +439,27 @@ pub fn act(
     ctx: &mut WriteCtx<'_>,
     id: &str,
     action: NodeAction,
+    actor: &Actor,
+) -> Result<NodeInfo, ApiError> {
+    act_with(ctx, id, action, None, actor)
+}
+
+/// Drains a node; with a deadline (ms from now), the tasks it still runs then are handed back
+/// to the queue by the sweeper. Draining again replaces the deadline (none: they finish).
+pub fn drain(
+    ctx: &mut WriteCtx<'_>,
+    id: &str,
+    deadline_ms: Option<i64>,
+    actor: &Actor,
+) -> Result<NodeInfo, ApiError> {
+    act_with(ctx, id, NodeAction::Drain, deadline_ms, actor)
+}
+
+fn act_with(
+    ctx: &mut WriteCtx<'_>,
+    id: &str,
+    action: NodeAction,
+    drain_deadline_ms: Option<i64>,
     actor: &Actor,
 ) -> Result<NodeInfo, ApiError> {
     let before = get(ctx.conn, id)?;
@@ -416,11 +476,11 @@ pub fn act(
             "node.rejected",
         ),
         NodeAction::Drain => (
-            "UPDATE nodes SET draining = 1 WHERE id = ?1",
+            "UPDATE nodes SET draining = 1, drain_deadline = ?2 WHERE id = ?1",
             "node.draining",
         ),
         NodeAction::Undrain => (
-            "UPDATE nodes SET draining = 0 WHERE id = ?1",
+            "UPDATE nodes SET draining = 0, drain_deadline = NULL WHERE id = ?1",
             "node.undrained",
         ),
         NodeAction::Remove => (
@@ -428,7 +488,12 @@ pub fn act(
             "node.removed",
         ),
     };
-    ctx.conn.execute(sql, [id])?;
+    let deadline = drain_deadline_ms.map(|ms| ctx.now.saturating_add(ms));
+    if matches!(action, NodeAction::Drain) {
+        ctx.conn.execute(sql, params![id, deadline])?;
+    } else {
+        ctx.conn.execute(sql, [id])?;
+    }
     if matches!(action, NodeAction::Approve | NodeAction::Reject) {
         ctx.conn
             .prepare_cached(
@@ -447,7 +512,8 @@ pub fn act(
         kind,
         None,
         Some(id),
-        &serde_json::json!({"by": actor.id, "before": before.state.as_str()}),
+        &serde_json::json!({"by": actor.id, "before": before.state.as_str(),
+                            "drain_deadline": deadline}),
     )?;
     let after = get(ctx.conn, id)?;
     audit::record(

@@ -15,6 +15,8 @@ pub struct SweepReport {
     pub lost: u64,
     pub timed_out: u64,
     pub nodes_offline: u64,
+    /// Tasks handed back because their node's drain deadline passed.
+    pub drained: u64,
 }
 
 /// Ends leases whose time is up and marks silent nodes offline.
@@ -39,6 +41,8 @@ pub fn sweep(ctx: &mut WriteCtx<'_>, offline_after_ms: i64) -> Result<SweepRepor
         )?;
         report.nodes_offline += 1;
     }
+
+    report.drained = drain_deadlines(ctx)?;
 
     type Expired = (String, String, String, u32, Option<i64>, i64, i64);
     let expired: Vec<Expired> = ctx
@@ -136,4 +140,34 @@ pub fn sweep(ctx: &mut WriteCtx<'_>, offline_after_ms: i64) -> Result<SweepRepor
         }
     }
     Ok(report)
+}
+
+/// Hands back the tasks of every draining node whose deadline passed (not counted as attempts;
+/// the node's next heartbeat is told to stop them), once: the deadline is then cleared, and the
+/// node stays draining.
+fn drain_deadlines(ctx: &mut WriteCtx<'_>) -> Result<u64, ApiError> {
+    let due: Vec<String> = ctx
+        .conn
+        .prepare_cached(
+            "SELECT id FROM nodes WHERE draining = 1 AND drain_deadline IS NOT NULL \
+             AND drain_deadline <= ?1",
+        )?
+        .query_map([ctx.now], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut handed_back = 0;
+    for node_id in due {
+        let reason = format!("node {node_id} was drained and its deadline passed");
+        let tasks = transitions::take_back_work(ctx, &node_id, "drained", &reason)?;
+        handed_back += tasks.len() as u64;
+        ctx.conn
+            .prepare_cached("UPDATE nodes SET drain_deadline = NULL WHERE id = ?1")?
+            .execute([&node_id])?;
+        ctx.event(
+            "node.drain_deadline",
+            None,
+            Some(&node_id),
+            &serde_json::json!({"handed_back": tasks}),
+        )?;
+    }
+    Ok(handed_back)
 }

@@ -196,12 +196,12 @@ pub fn release_node_leases(ctx: &mut WriteCtx<'_>, node_id: &str) -> Result<u64,
     Ok(n)
 }
 
-/// Ends every lease the node holds and queues its tasks again at once. The node's attempt is
-/// kept in the history (outcome `blacklisted`) but does not use up one of the task's attempts:
-/// the task gets one more, since the failure was the node's, not the task's.
+/// Ends every lease the node holds and queues its tasks again at once (see [`hand_back`]): the
+/// node was blacklisted (`outcome` `blacklisted`), or its drain deadline passed (`drained`).
 pub fn take_back_work(
     ctx: &mut WriteCtx<'_>,
     node_id: &str,
+    outcome: &str,
     reason: &str,
 ) -> Result<Vec<String>, ApiError> {
     let held: Vec<(String, u32)> = ctx
@@ -211,7 +211,7 @@ pub fn take_back_work(
         .collect::<Result<_, _>>()?;
     let mut requeued = Vec::new();
     for (task_id, attempt) in held {
-        if hand_back(ctx, &task_id, attempt, node_id, "blacklisted", reason)? {
+        if hand_back(ctx, &task_id, attempt, node_id, outcome, reason)? {
             requeued.push(task_id);
         }
     }

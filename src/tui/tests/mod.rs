@@ -84,6 +84,8 @@ pub fn node(n: usize, name: &str, state: NodeState, online: bool) -> NodeInfo {
         decided_by: None,
         decided_by_name: None,
         decided_at: None,
+        host: None,
+        drain_deadline: None,
     }
 }
 

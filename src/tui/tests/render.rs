@@ -68,6 +68,34 @@ fn details_render() {
     }
 }
 
+/// A node whose host paused (issue 20): `paused` in the table, the reason on wide screens and in
+/// its detail.
+#[test]
+fn a_paused_node_says_why() {
+    for (w, h) in SIZES {
+        let mut s = known((w, h));
+        let mut snap = snapshot();
+        snap.nodes[0].host = Some(HostStatus {
+            paused: true,
+            reason: Some("on battery 23 %".into()),
+        });
+        snap.nodes[3].host = Some(HostStatus {
+            paused: false,
+            reason: None,
+        });
+        update(&mut s, Msg::Net(Net::Snapshot(Box::new(snap))));
+        update(&mut s, ch('2'));
+        let table = screen_text(&s);
+        assert!(table.contains("paused"), "{table}");
+        assert_eq!(table.contains("on battery 23 %"), w >= 160, "{table}");
+        insta::assert_snapshot!(format!("nodes_paused_{w}x{h}"), render(&s));
+        update(&mut s, key(KeyCode::Enter));
+        let detail = screen_text(&s);
+        assert!(detail.contains("paused: on battery 23 %"), "{detail}");
+        insta::assert_snapshot!(format!("node_detail_paused_{w}x{h}"), render(&s));
+    }
+}
+
 #[test]
 fn credits_off_says_so_instead_of_zeros() {
     let mut s = known((80, 24));

@@ -209,6 +209,16 @@ pub fn node(frame: &mut Frame, state: &State, theme: Theme, id: &str) {
         field("id", n.id.clone(), plain, theme),
         field("state", st.to_string(), theme.state(st), theme),
         field(
+            "policy",
+            n.host_label(),
+            if n.host_paused() {
+                theme.state("paused")
+            } else {
+                plain
+            },
+            theme,
+        ),
+        field(
             "address",
             n.address.clone().unwrap_or_else(|| "-".into()),
             plain,
@@ -284,6 +294,19 @@ pub fn node(frame: &mut Frame, state: &State, theme: Theme, id: &str) {
     ];
     if !running.is_empty() {
         lines.push(field("running", running.join(", "), plain, theme));
+    }
+    if let Some(at) = n.drain_deadline {
+        let when = if at > state.now {
+            format!("in {}", age(state.now, at))
+        } else {
+            "now".to_string()
+        };
+        lines.push(field(
+            "drain",
+            format!("running tasks are handed back {when}"),
+            theme.state("draining"),
+            theme,
+        ));
     }
     let actions = if state.read_only {
         "Esc back"

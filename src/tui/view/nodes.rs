@@ -1,5 +1,5 @@
-//! The Nodes tab: every node with its state, labels, resources, running tasks, heartbeat age and
-//! credits earned.
+//! The Nodes tab: every node with its state (and, on wide screens, why its host paused), labels,
+//! resources, running tasks, heartbeat age and credits earned.
 
 use super::{List, count_title, credits_text, list};
 use crate::api::NodeInfo;
@@ -9,6 +9,7 @@ use crate::tui::state::{State, Tab, node_state};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Constraint;
+use ratatui::style::Style;
 use ratatui::text::Span;
 use ratatui::widgets::{Cell, Row};
 
@@ -28,6 +29,9 @@ pub fn gpus(n: &NodeInfo) -> String {
     }
 }
 
+/// The HOST column on wide screens: `running` or `paused: <reason>`, clipped.
+const HOST_WIDTH: usize = 26;
+
 pub fn draw(frame: &mut Frame, state: &State, theme: Theme) {
     let wide = state.size.0 >= WIDE;
     let area = crate::tui::layout::screen(state).body;
@@ -37,9 +41,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: Theme) {
         header.push("ID");
         widths.push(Constraint::Length(12));
     }
-    header.extend([
-        "STATE", "CPU", "MEM", "GPU", "RUN", "BEAT", "EARNED", "LABELS",
-    ]);
+    header.extend(["STATE", "CPU", "MEM", "GPU", "RUN", "BEAT", "EARNED"]);
     widths.extend([
         Constraint::Length(11),
         Constraint::Length(5),
@@ -48,8 +50,15 @@ pub fn draw(frame: &mut Frame, state: &State, theme: Theme) {
         Constraint::Length(3),
         Constraint::Length(5),
         Constraint::Length(9),
-        Constraint::Min(6),
     ]);
+    // Wide screens say why a paused node is paused; narrow ones show `paused` (its detail says
+    // why).
+    if wide {
+        header.push("HOST");
+        widths.push(Constraint::Length(HOST_WIDTH as u16));
+    }
+    header.push("LABELS");
+    widths.push(Constraint::Min(6));
     let row = |i: usize| {
         let n = &state.nodes[i];
         let st = node_state(n);
@@ -79,8 +88,17 @@ pub fn draw(frame: &mut Frame, state: &State, theme: Theme) {
                     .map(credits_text)
                     .unwrap_or_else(|| "-".to_string()),
             ),
-            Cell::from(labels(n)),
         ]);
+        if wide {
+            let host = n.host_label();
+            let style = if n.host_paused() {
+                theme.state("paused")
+            } else {
+                Style::new()
+            };
+            cells.push(Cell::from(Span::styled(clip(&host, HOST_WIDTH), style)));
+        }
+        cells.push(Cell::from(labels(n)));
         Row::new(cells)
     };
     let title = count_title("Nodes", state, Tab::Nodes, state.nodes.len());
