@@ -148,6 +148,22 @@ async fn on_battery_the_agent_stops_claiming_and_on_ac_it_claims_again() {
         "the pause took {:?}",
         switched.elapsed()
     );
+    // The heartbeat carried the verdict: the coordinator shows it, and offers no work.
+    eventually(WITHIN, || async {
+        let node = admin.node(&n.id).await.ok()?;
+        (node.host_label() == "paused: on battery 10 %").then_some(())
+    })
+    .await;
+    let show = cli_with(
+        server_cmd(&csb, &coord.url),
+        &["server", "nodes", "show", &n.id],
+        None,
+    );
+    assert!(
+        show.stdout.contains("paused: on battery 10 %"),
+        "`server nodes show` names the reason: {}",
+        show.text()
+    );
     let held = submit(&admin, &sh("echo back on mains")).await;
     heartbeats(&admin, &n.id, 4).await;
     assert_eq!(
@@ -161,6 +177,11 @@ async fn on_battery_the_agent_stops_claiming_and_on_ac_it_claims_again() {
     assert_eq!(done.state, TaskState::Succeeded);
     assert_eq!(done.attempts, 1);
     n.agent.wait_for_log("host policy: running", WITHIN);
+    eventually(WITHIN, || async {
+        let node = admin.node(&n.id).await.ok()?;
+        (node.host_label() == "running").then_some(())
+    })
+    .await;
 }
 
 #[tokio::test]
