@@ -10,6 +10,7 @@ pub mod files;
 pub mod fmt;
 pub mod hardening;
 pub mod models;
+pub mod secret_store;
 pub mod runs;
 pub mod sd_notify;
 pub mod server;

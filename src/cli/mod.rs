@@ -18,6 +18,9 @@ mod generate;
 mod ledger_offline;
 pub mod local_args;
 mod logging;
+pub mod auth_args;
+mod auth_cmd;
+pub mod logins;
 mod login;
 mod logs;
 pub mod output;
@@ -27,6 +30,7 @@ mod remote_cmd;
 mod serve;
 pub mod server_args;
 mod service;
+mod service_user;
 pub mod service_args;
 mod signals;
 mod status;
@@ -75,6 +79,7 @@ pub fn main() -> u8 {
         Command::Ledger(args) => ledger_offline::run(args),
         Command::Service(args) => service::run(args),
         Command::UpdateGuard(args) => Ok(crate::server::self_update::guard::run(args.into())),
+        Command::Auth(args) => auth_cmd::run(args),
     };
     match result {
         Ok(code) => code,

@@ -47,6 +47,12 @@ pub struct ServiceTargetArgs {
     /// on Linux, /Library/LaunchDaemons/io.edgecoder.runtime.plist on macOS).
     #[arg(long, value_name = "PATH")]
     pub path: Option<PathBuf>,
+    /// The per-user service that runs `edgecoder agent` as you, with your own env file and node
+    /// secret (~/.config/edgecoder): a systemd user unit (~/.config/systemd/user/
+    /// edgecoder-agent.service) or a LaunchAgent (~/Library/LaunchAgents/io.edgecoder.agent.plist).
+    /// No root needed. Without it: the system service, which reads /etc/edgecoder.
+    #[arg(long)]
+    pub user: bool,
     /// Machine-readable output (status only).
     #[arg(long)]
     pub json: bool,

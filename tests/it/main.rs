@@ -45,3 +45,6 @@ mod service_notify;
 mod worker_cli;
 mod worker_fleet;
 mod worker_sandbox;
+mod auth_keyring;
+mod first_steps;
+mod admin_ledger;
