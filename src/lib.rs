@@ -10,9 +10,9 @@ pub mod files;
 pub mod fmt;
 pub mod hardening;
 pub mod models;
-pub mod secret_store;
 pub mod runs;
 pub mod sd_notify;
+pub mod secret_store;
 pub mod server;
 #[cfg(test)]
 mod test_support;

@@ -170,7 +170,8 @@ mod tests {
 
     #[test]
     fn a_user_is_never_sent_to_the_system_unit() {
-        let user = next_steps(false, Path::new("/home/a/.config/edgecoder/edgecoder.env")).join("\n");
+        let user =
+            next_steps(false, Path::new("/home/a/.config/edgecoder/edgecoder.env")).join("\n");
         assert!(user.contains("edgecoder agent"), "{user}");
         assert!(user.contains("service install --user"), "{user}");
         assert!(!user.contains("systemctl"), "{user}");
@@ -178,6 +179,9 @@ mod tests {
         assert!(root.contains("systemctl enable --now edgecoder"), "{root}");
         assert!(!root.contains("note:"), "{root}");
         let elsewhere = next_steps(true, Path::new("/tmp/x.env")).join("\n");
-        assert!(elsewhere.contains("reads /etc/edgecoder/edgecoder.env"), "{elsewhere}");
+        assert!(
+            elsewhere.contains("reads /etc/edgecoder/edgecoder.env"),
+            "{elsewhere}"
+        );
     }
 }

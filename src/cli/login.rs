@@ -3,8 +3,8 @@
 
 use super::exit::{CliError, OK};
 use super::remote::{self, TokenSource, logins};
-use crate::secret_store::Place;
 use super::server_args::{LoginArgs, LogoutArgs};
+use crate::secret_store::Place;
 use std::io::{BufRead, IsTerminal, Write};
 
 pub fn login(args: LoginArgs) -> Result<u8, CliError> {

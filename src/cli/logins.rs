@@ -95,13 +95,15 @@ pub fn load(url: &str) -> Result<Option<Stored>, CliError> {
             token,
             place: Place::File(path()),
         }),
-        Some(Entry::Keyring { .. }) => secret_store::keyring_get(&account(url))
-            .ok()
-            .flatten()
-            .map(|token| Stored {
-                token,
-                place: Place::Keyring,
-            }),
+        Some(Entry::Keyring { .. }) => {
+            secret_store::keyring_get(&account(url))
+                .ok()
+                .flatten()
+                .map(|token| Stored {
+                    token,
+                    place: Place::Keyring,
+                })
+        }
         None => None,
     })
 }

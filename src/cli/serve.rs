@@ -365,9 +365,7 @@ fn first_run_credits(p: &Pricing, default_timeout_secs: u64) -> Vec<String> {
     use crate::api::format_credits;
     use crate::server::store::ledger::pricing::hold;
     if !p.enabled {
-        return vec![
-            "Credits are off: tasks cost nothing and no account is kept.".to_string(),
-        ];
+        return vec!["Credits are off: tasks cost nothing and no account is kept.".to_string()];
     }
     let held = hold(default_timeout_secs, p.cpu_per_second, 10_000, p.minimum).unwrap_or(0);
     let at_once = p.new_token_grant.checked_div(held).unwrap_or(0);

@@ -4,10 +4,10 @@
 
 use super::exit::{CONFLICT, CliError, OK};
 use super::output::print_json;
-use super::service_user;
 use super::service_args::{
     ServiceArgs, ServiceCommand, ServiceInstallArgs, ServiceTargetArgs, ServiceUninstallArgs,
 };
+use super::service_user;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 

@@ -50,7 +50,10 @@ fn rows(out: &Out) -> Vec<Vec<String>> {
 /// Waits until the coordinator's clock (the same as ours) has moved past `ms`, so the next
 /// entry is written strictly after it.
 async fn past(ms: i64) {
-    eventually(Duration::from_secs(5), || async { (now_ms() > ms).then_some(()) }).await;
+    eventually(Duration::from_secs(5), || async {
+        (now_ms() > ms).then_some(())
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -70,7 +73,14 @@ async fn csv_export_of_a_time_window_names_the_accounts() {
     let out = admin_cli(
         &sb,
         &coord.url,
-        &["ledger", "export", "--format", "csv", "--since", &rfc3339(cut)],
+        &[
+            "ledger",
+            "export",
+            "--format",
+            "csv",
+            "--since",
+            &rfc3339(cut),
+        ],
     );
     let after = rows(&out);
     assert!(!after.is_empty(), "{out:?}");
@@ -85,7 +95,11 @@ async fn csv_export_of_a_time_window_names_the_accounts() {
         "alice's entries came before --since: {out:?}"
     );
     // The treasury's side of the grant has no name; the actor (the admin token) is shown by id.
-    assert!(after.iter().any(|r| r[3] == "treasury" && r[4].is_empty() && r[5] == "-100"));
+    assert!(
+        after
+            .iter()
+            .any(|r| r[3] == "treasury" && r[4].is_empty() && r[5] == "-100")
+    );
 
     // From alice's creation until the cut (RFC 3339 with an offset): alice only.
     let until_plus_one = {
@@ -121,14 +135,27 @@ async fn csv_export_of_a_time_window_names_the_accounts() {
     let out = admin_cli(
         &sb,
         &coord.url,
-        &["ledger", "export", "--format", "csv", "--since", "2000-01-01", "--until", today],
+        &[
+            "ledger",
+            "export",
+            "--format",
+            "csv",
+            "--since",
+            "2000-01-01",
+            "--until",
+            today,
+        ],
     );
     let all = rows(&out);
     assert!(all.len() >= after.len() + window.len(), "{out:?}");
     assert!(all.iter().any(|r| r[3] == alice_acct) && all.iter().any(|r| r[3] == bob_acct));
 
     // The JSON-lines window (the default format) is still checkable offline.
-    let out = admin_cli(&sb, &coord.url, &["ledger", "export", "--since", &rfc3339(cut)]);
+    let out = admin_cli(
+        &sb,
+        &coord.url,
+        &["ledger", "export", "--since", &rfc3339(cut)],
+    );
     assert_eq!(out.code, Some(0), "{out:?}");
     assert!(out.stdout.lines().count() >= 3, "{out:?}");
     let header: serde_json::Value =
@@ -145,9 +172,16 @@ async fn csv_export_of_a_time_window_names_the_accounts() {
     assert_eq!(verified.code, Some(0), "{verified:?}");
 
     // Bad input says which forms are accepted.
-    let out = admin_cli(&sb, &coord.url, &["ledger", "export", "--since", "last tuesday"]);
+    let out = admin_cli(
+        &sb,
+        &coord.url,
+        &["ledger", "export", "--since", "last tuesday"],
+    );
     assert_eq!(out.code, Some(2), "{out:?}");
-    assert!(out.stderr.contains("RFC 3339") && out.stderr.contains("2026-11-24"), "{out:?}");
+    assert!(
+        out.stderr.contains("RFC 3339") && out.stderr.contains("2026-11-24"),
+        "{out:?}"
+    );
 
     // Balances name the accounts too.
     let out = admin_cli(&sb, &coord.url, &["credits", "balance", "--all"]);

@@ -81,8 +81,9 @@ impl SecretService {
             service.address.starts_with("unix:"),
             "dbus-daemon address: {line:?}"
         );
+        let mut keyring_cmd = Command::new("gnome-keyring-daemon");
         let mut keyring = service
-            .env(Command::new("gnome-keyring-daemon"), sb)
+            .env(&mut keyring_cmd, sb)
             .args(["--foreground", "--unlock", "--components=secrets"])
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
@@ -190,7 +191,11 @@ async fn login_keeps_the_token_in_a_real_secret_service_and_logout_removes_it() 
     let (token, token_id) = user_token(&coord.admin(), "alice-laptop").await;
     let url = coord.url.clone();
 
-    let out = keyring.cli(&sb, &["login", "--server", &url], Some(&format!("{token}\n")));
+    let out = keyring.cli(
+        &sb,
+        &["login", "--server", &url],
+        Some(&format!("{token}\n")),
+    );
     assert_eq!(out.code, Some(0), "{out:?}");
     assert!(
         out.stdout.contains("OS keyring (Secret Service)"),
@@ -209,8 +214,17 @@ async fn login_keeps_the_token_in_a_real_secret_service_and_logout_removes_it() 
 
     let out = keyring.cli(&sb, &["auth", "status", "--server", &url], None);
     assert_eq!(out.code, Some(0), "{out:?}");
-    for needle in ["alice-laptop", token_id.as_str(), "role user", "OS keyring", &url] {
-        assert!(out.stdout.contains(needle), "auth status lacks {needle}: {out:?}");
+    for needle in [
+        "alice-laptop",
+        token_id.as_str(),
+        "role user",
+        "OS keyring",
+        &url,
+    ] {
+        assert!(
+            out.stdout.contains(needle),
+            "auth status lacks {needle}: {out:?}"
+        );
     }
     let out = keyring.cli(&sb, &["auth", "whoami", "--json", "--server", &url], None);
     assert_eq!(out.code, Some(0), "{out:?}");
@@ -222,14 +236,22 @@ async fn login_keeps_the_token_in_a_real_secret_service_and_logout_removes_it() 
     assert_eq!(status["token_file"], serde_json::Value::Null);
 
     // Another command finds the token in the keyring on its own.
-    let out = keyring.cli(&sb, &["server", "--server", &url, "credits", "balance"], None);
+    let out = keyring.cli(
+        &sb,
+        &["server", "--server", &url, "credits", "balance"],
+        None,
+    );
     assert_eq!(out.code, Some(0), "{out:?}");
     assert!(out.stdout.contains("alice-laptop"), "{out:?}");
 
     let out = keyring.cli(&sb, &["logout", "--server", &url], None);
     assert_eq!(out.code, Some(0), "{out:?}");
     assert!(out.stdout.contains("forgot the token"), "{out:?}");
-    assert_eq!(keyring.lookup(&sb, &url), None, "logout left the token in the keyring");
+    assert_eq!(
+        keyring.lookup(&sb, &url),
+        None,
+        "logout left the token in the keyring"
+    );
     let out = keyring.cli(&sb, &["auth", "status", "--server", &url], None);
     assert_eq!(out.code, Some(3), "{out:?}");
     assert!(out.stderr.contains("not logged in"), "{out:?}");
@@ -240,8 +262,15 @@ async fn login_keeps_the_token_in_a_real_secret_service_and_logout_removes_it() 
     assert!(keyring.lookup(&sb, &url).is_some());
     let out = keyring.cli(&sb, &["logout", "--all"], None);
     assert_eq!(out.code, Some(0), "{out:?}");
-    assert_eq!(keyring.lookup(&sb, &url), None, "logout --all left the token");
-    assert!(!login_file(&sb).exists(), "logout --all left the login file");
+    assert_eq!(
+        keyring.lookup(&sb, &url),
+        None,
+        "logout --all left the token"
+    );
+    assert!(
+        !login_file(&sb).exists(),
+        "logout --all left the login file"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -267,10 +296,18 @@ async fn with_no_session_bus_login_falls_back_to_a_private_file_and_says_so() {
         started.elapsed()
     );
     assert!(file_text(&path).contains(&token));
-    let mode = std::fs::metadata(&path).expect("login file").permissions().mode() & 0o777;
+    let mode = std::fs::metadata(&path)
+        .expect("login file")
+        .permissions()
+        .mode()
+        & 0o777;
     assert_eq!(mode, 0o600);
 
-    let out = cli_with(no_bus(&sb), &["auth", "status", "--json", "--server", &url], None);
+    let out = cli_with(
+        no_bus(&sb),
+        &["auth", "status", "--json", "--server", &url],
+        None,
+    );
     assert_eq!(out.code, Some(0), "{out:?}");
     let status: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
     assert_eq!(status["token_source"], "file");
@@ -282,18 +319,35 @@ async fn with_no_session_bus_login_falls_back_to_a_private_file_and_says_so() {
     env.env("EDGECODER_TOKEN", ADMIN_TOKEN);
     let out = cli_with(env, &["auth", "status", "--server", &url], None);
     assert_eq!(out.code, Some(0), "{out:?}");
-    assert!(out.stdout.contains("EDGECODER_TOKEN") && out.stdout.contains("role admin"), "{out:?}");
+    assert!(
+        out.stdout.contains("EDGECODER_TOKEN") && out.stdout.contains("role admin"),
+        "{out:?}"
+    );
     let out = cli_with(
         no_bus(&sb),
-        &["auth", "status", "--server", &url, "--token", "ect_wrong.token"],
+        &[
+            "auth",
+            "status",
+            "--server",
+            &url,
+            "--token",
+            "ect_wrong.token",
+        ],
         None,
     );
     assert_eq!(out.code, Some(3), "a refused token is exit 3: {out:?}");
 
     let out = cli_with(no_bus(&sb), &["logout", "--server", &url], None);
     assert_eq!(out.code, Some(0), "{out:?}");
-    assert!(!file_text(&path).contains(&token), "logout left the token in the file");
-    let out = cli_with(no_bus(&sb), &["auth", "status", "--json", "--server", &url], None);
+    assert!(
+        !file_text(&path).contains(&token),
+        "logout left the token in the file"
+    );
+    let out = cli_with(
+        no_bus(&sb),
+        &["auth", "status", "--json", "--server", &url],
+        None,
+    );
     assert_eq!(out.code, Some(3), "{out:?}");
     let status: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
     assert_eq!(status["logged_in"], false);
@@ -331,7 +385,7 @@ async fn the_login_prompt_does_not_echo_the_pasted_token() {
         }
     });
     let mut seen = String::new();
-    let mut read_until = |needle: &str, seen: &mut String| {
+    let read_until = |needle: &str, seen: &mut String| {
         let deadline = Instant::now() + Duration::from_secs(20);
         while !seen.contains(needle) {
             let left = deadline.saturating_duration_since(Instant::now());

@@ -83,10 +83,16 @@ async fn a_refusal_for_credits_names_the_grant_and_the_free_coordinator() {
     cmd.env("EDGECODER_TOKEN", &made.token);
     let out = cli_with(
         cmd,
-        &["server", "--server", &coord.url, "tasks", "submit", "--", "true"],
+        &[
+            "server", "--server", &coord.url, "tasks", "submit", "--", "true",
+        ],
         None,
     );
-    assert_eq!(out.code, Some(5), "a refusal for credits is exit 5: {out:?}");
+    assert_eq!(
+        out.code,
+        Some(5),
+        "a refusal for credits is exit 5: {out:?}"
+    );
     let account = format!("user:{}", made.info.id);
     for needle in [
         // The shortfall follows (1 credit spendable, the hold depends on the queue).
@@ -94,7 +100,10 @@ async fn a_refusal_for_credits_names_the_grant_and_the_free_coordinator() {
         "edgecoder serve --free".to_string(),
         "EDGECODER_PRICING=false".to_string(),
     ] {
-        assert!(out.stderr.contains(&needle), "refusal lacks {needle:?}: {out:?}");
+        assert!(
+            out.stderr.contains(&needle),
+            "refusal lacks {needle:?}: {out:?}"
+        );
     }
 }
 
@@ -154,7 +163,12 @@ async fn enroll_suggests_the_system_service_to_root_and_the_user_service_to_anyo
         // Run as a normal user, this is the user's case; the root case needs root.
         let sb = Sandbox::new();
         let coord = Coordinator::start_with(&sb, coordinator_only());
-        let out = enroll(&sb, &coord.url, &enroll_token(&coord.admin(), true, 1).await, &[]);
+        let out = enroll(
+            &sb,
+            &coord.url,
+            &enroll_token(&coord.admin(), true, 1).await,
+            &[],
+        );
         assert_user_text(&out);
         skip_unless_ci("enroll's text for root needs root");
         return;
@@ -169,7 +183,11 @@ async fn enroll_suggests_the_system_service_to_root_and_the_user_service_to_anyo
         out.stdout.contains("systemctl enable --now edgecoder"),
         "root is sent to the system service: {out:?}"
     );
-    assert!(out.stdout.contains("the system service reads /etc/edgecoder/edgecoder.env"), "{out:?}");
+    assert!(
+        out.stdout
+            .contains("the system service reads /etc/edgecoder/edgecoder.env"),
+        "{out:?}"
+    );
     assert!(!out.stdout.contains("--user"), "{out:?}");
 
     // Anyone else: never the system unit.
@@ -188,7 +206,10 @@ async fn enroll_suggests_the_system_service_to_root_and_the_user_service_to_anyo
 
 fn assert_user_text(out: &Out) {
     assert_eq!(out.code, Some(0), "{out:?}");
-    assert!(out.stdout.contains("start the worker:   edgecoder agent"), "{out:?}");
+    assert!(
+        out.stdout.contains("start the worker:   edgecoder agent"),
+        "{out:?}"
+    );
     assert!(
         out.stdout.contains("edgecoder service install --user"),
         "a user is offered the per-user service: {out:?}"
@@ -208,10 +229,17 @@ fn service_install_user_writes_a_user_unit_that_runs_the_agent() {
         .path()
         .join("config-home/systemd/user/edgecoder-agent.service");
     let text = std::fs::read_to_string(&unit).expect("the user unit");
-    assert!(text.contains(" agent\n") && text.contains("WantedBy=default.target"), "{text}");
-    assert!(!text.contains("/etc/edgecoder") && !text.contains("User="), "{text}");
     assert!(
-        out.stdout.contains("systemctl --user enable --now edgecoder-agent.service"),
+        text.contains(" agent\n") && text.contains("WantedBy=default.target"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("/etc/edgecoder") && !text.contains("User="),
+        "{text}"
+    );
+    assert!(
+        out.stdout
+            .contains("systemctl --user enable --now edgecoder-agent.service"),
         "{out:?}"
     );
     let out = crate::worker_common::cli(&sb, &["service", "status", "--user", "--json"], None);
@@ -220,6 +248,9 @@ fn service_install_user_writes_a_user_unit_that_runs_the_agent() {
     assert_eq!(status["up_to_date"], true);
     let out = crate::worker_common::cli(&sb, &["service", "uninstall", "--user"], None);
     assert_eq!(out.code, Some(0), "{out:?}");
-    assert!(out.stdout.contains("systemctl --user disable --now"), "{out:?}");
+    assert!(
+        out.stdout.contains("systemctl --user disable --now"),
+        "{out:?}"
+    );
     assert!(!unit.exists());
 }

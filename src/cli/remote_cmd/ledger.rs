@@ -1,9 +1,9 @@
 //! `server ledger verify | export`.
 
 use super::Ctx;
+use super::ledger_window::{self, Step, Window};
 use crate::api::ledger_chain::EXPORT_FORMAT;
 use crate::api::{ExportLine, LedgerVerify};
-use super::ledger_window::{self, Step, Window};
 use crate::cli::credits_args::{ExportFormat, LedgerCommand};
 use crate::cli::exit::{CliError, ERROR, OK};
 use crate::cli::output::{Tone, paint, print_json};
@@ -31,7 +31,10 @@ pub fn run(ctx: &Ctx, cmd: LedgerCommand) -> Result<u8, CliError> {
             format,
         } => {
             let since = ledger_window::parse_since(&since)?;
-            let until = until.as_deref().map(ledger_window::parse_until).transpose()?;
+            let until = until
+                .as_deref()
+                .map(ledger_window::parse_until)
+                .transpose()?;
             let window = ledger_window::Window::new(since, until);
             match format {
                 ExportFormat::Jsonl => export(ctx, window),
@@ -133,7 +136,6 @@ fn export(ctx: &Ctx, window: Window) -> Result<u8, CliError> {
             line(&ExportLine::Checkpoint(c.clone()))?;
         }
     }
-    drop(line);
     out.flush()
         .map_err(|e| CliError::error(format!("cannot write: {e}")))?;
     Ok(OK)
@@ -143,13 +145,19 @@ fn export_csv(ctx: &Ctx, window: Window) -> Result<u8, CliError> {
     if window.after() < 0 {
         return Err(CliError::usage("--since must be 0 or more"));
     }
-    // The accounts this token may see, with the names of their tokens and nodes.
-    let names: BTreeMap<String, String> = ctx
+    // The accounts this token may see, with the names of their tokens and nodes; for an admin
+    // also every token's name, so actors without an account (admins) are named too.
+    let mut names: BTreeMap<String, String> = ctx
         .call(ctx.remote.client.credit_accounts())?
         .accounts
         .into_iter()
         .filter_map(|a| a.name.map(|n| (a.id, n)))
         .collect();
+    if let Ok(tokens) = ctx.rt.block_on(ctx.remote.client.tokens()) {
+        for t in tokens {
+            names.entry(format!("user:{}", t.id)).or_insert(t.name);
+        }
+    }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let fail = |e: std::io::Error| CliError::error(format!("cannot write: {e}"));

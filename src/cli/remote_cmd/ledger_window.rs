@@ -29,10 +29,9 @@ pub enum Since {
 pub fn parse_since(text: &str) -> Result<Since, CliError> {
     let t = text.trim();
     if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
-        return t
-            .parse()
-            .map(Since::Seq)
-            .map_err(|_| CliError::usage(format!("--since {t}: the sequence number is too large")));
+        return t.parse().map(Since::Seq).map_err(|_| {
+            CliError::usage(format!("--since {t}: the sequence number is too large"))
+        });
     }
     parse_time(t, false)
         .map(Since::Time)
@@ -50,7 +49,11 @@ fn parse_time(t: &str, end_of_day: bool) -> Result<i64, String> {
     let bad = || format!("not a time: {FORMS}");
     if t.len() == 10 && t.as_bytes().get(4) == Some(&b'-') {
         let start = to_ms(humantime::parse_rfc3339(&format!("{t}T00:00:00Z")).map_err(|_| bad())?);
-        return Ok(if end_of_day { start + 86_400_000 } else { start });
+        return Ok(if end_of_day {
+            start + 86_400_000
+        } else {
+            start
+        });
     }
     // humantime reads UTC only: take a numeric offset off first.
     let (base, offset_ms) = split_offset(t).ok_or_else(bad)?;
@@ -132,7 +135,8 @@ impl Window {
     }
 }
 
-pub const CSV_HEADER: &str = "seq,time,kind,account,account_name,amount,task_id,actor,actor_name,hash";
+pub const CSV_HEADER: &str =
+    "seq,time,kind,account,account_name,amount,task_id,actor,actor_name,hash";
 
 /// One CSV row; `names` maps account ids (`user:<token id>`, `node:<id>`) to names.
 pub fn csv_row(e: &LedgerEntry, names: &BTreeMap<String, String>) -> String {
@@ -166,7 +170,9 @@ pub fn csv_row(e: &LedgerEntry, names: &BTreeMap<String, String>) -> String {
 /// A CSV field, quoted when it holds a comma, quote or line break (RFC 4180); a leading `=`, `+`,
 /// `-` or `@` in text (a name) gets a `'` so a spreadsheet does not run it as a formula.
 fn csv_cell(text: &str) -> String {
-    let guarded = if text.starts_with(['=', '+', '@']) || (text.starts_with('-') && text.parse::<f64>().is_err()) {
+    let guarded = if text.starts_with(['=', '+', '@'])
+        || (text.starts_with('-') && text.parse::<f64>().is_err())
+    {
         format!("'{text}")
     } else {
         text.to_string()
