@@ -1,6 +1,7 @@
-//! Secrets a person's commands keep between runs (`login` tokens, a user-level node's secret): in
-//! the OS keyring where one answers (Secret Service on Linux, Keychain on macOS, Credential
-//! Manager on Windows), else in a 0600 file, and the caller says which was used.
+//! Secrets a person's commands keep between runs (`login` tokens): in the OS keyring where one
+//! answers (Secret Service on Linux, Keychain on macOS, Credential Manager on Windows); the caller
+//! falls back to a 0600 file when it does not, and says which was used. (Node secrets stay in
+//! their file: see docs/decisions.md.)
 //!
 //! Why a thread and a timeout: the Secret Service is reached over the session bus, which may be
 //! missing (a headless server, a container, `ssh` without a session) or may hang (a keyring that
@@ -11,7 +12,7 @@
 //! `EDGECODER_KEYRING=off` skips the keyring altogether (scripts, tests, people who want the
 //! file); `EDGECODER_KEYRING_TIMEOUT_MS` changes how long a keyring may take to answer.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -42,7 +43,7 @@ impl Place {
     pub fn describe(&self) -> String {
         match self {
             Place::Keyring => format!("the OS keyring ({})", backend_name()),
-            Place::File(p) => format!("the file {} (readable only by you)", p.display()),
+            Place::File(p) => format!("the 0600 file {} (readable only by you)", p.display()),
         }
     }
 }
@@ -164,51 +165,6 @@ pub fn keyring_delete(account: &str) -> Result<bool, Unavailable> {
         Err(KeyringFailure::NoEntry) => Ok(false),
         Err(KeyringFailure::Unavailable(u)) => Err(u),
     }
-}
-
-/// A secret read back, and where it was found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Found {
-    pub secret: String,
-    pub place: Place,
-}
-
-/// Stores a single secret: in the keyring under `account` (and then removes an older copy in
-/// `file`, so only one place holds it), else in `file` with mode 0600. Says where it went, and
-/// why the keyring was not used.
-pub fn store(
-    account: &str,
-    secret: &str,
-    file: &Path,
-) -> std::io::Result<(Place, Option<Unavailable>)> {
-    match keyring_set(account, secret) {
-        Ok(()) => {
-            match std::fs::remove_file(file) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(e),
-            }
-            Ok((Place::Keyring, None))
-        }
-        Err(why) => {
-            crate::config::secret_file::save(file, secret)?;
-            Ok((Place::File(file.to_path_buf()), Some(why)))
-        }
-    }
-}
-
-/// Reads a single secret: the keyring first, then `file`. Ok(None) when neither has it.
-pub fn load(account: &str, file: &Path) -> std::io::Result<Option<Found>> {
-    if let Ok(Some(secret)) = keyring_get(account) {
-        return Ok(Some(Found {
-            secret,
-            place: Place::Keyring,
-        }));
-    }
-    Ok(crate::config::secret_file::load(file)?.map(|secret| Found {
-        secret,
-        place: Place::File(file.to_path_buf()),
-    }))
 }
 
 #[cfg(test)]

@@ -68,6 +68,7 @@ impl Sandbox {
             .env("NO_COLOR", "1")
             // Never the caller's desktop keyring (tests that need one start their own).
             .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .env("XDG_RUNTIME_DIR", p.join("run"))
             .stdin(Stdio::null());
         cmd
     }
