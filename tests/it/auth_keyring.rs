@@ -407,3 +407,36 @@ async fn the_login_prompt_does_not_echo_the_pasted_token() {
         "the terminal echoed the token: {seen:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_bus_that_never_answers_costs_only_the_keyring_timeout() {
+    let sb = Sandbox::new();
+    let coord = Coordinator::start_with(&sb, coordinator_only());
+    let (token, _) = user_token(&coord.admin(), "patient").await;
+    // A bus that takes the connection and then says nothing, as a wedged one would.
+    let socket = sb.path().join("silent-bus");
+    let listener = std::os::unix::net::UnixListener::bind(&socket).expect("bind");
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in listener.incoming() {
+            held.push(conn);
+        }
+    });
+    let mut cmd = sb.command();
+    cmd.env(
+        "DBUS_SESSION_BUS_ADDRESS",
+        format!("unix:path={}", socket.display()),
+    )
+    .env("EDGECODER_KEYRING_TIMEOUT_MS", "700");
+    let started = Instant::now();
+    let out = cli_with(cmd, &["login", "--server", &coord.url], Some(&token));
+    let took = started.elapsed();
+    assert_eq!(out.code, Some(0), "{out:?}");
+    assert!(
+        out.stdout.contains("did not answer within 700 ms")
+            && out.stdout.contains(&login_file(&sb).display().to_string()),
+        "login must fall back to the file and say why: {out:?}"
+    );
+    assert!(took < Duration::from_secs(15), "login took {took:?}");
+    assert!(file_text(&login_file(&sb)).contains(&token));
+}
