@@ -889,8 +889,8 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
             cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
             cand --json 'Machine-readable output (shapes in docs/json-output.md)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }

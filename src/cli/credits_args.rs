@@ -83,7 +83,9 @@ pub enum LedgerCommand {
 /// The forms of `server ledger export`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ExportFormat {
+    /// Header, entries and checkpoints as JSON lines, checkable by `edgecoder ledger verify`.
     Jsonl,
+    /// One row per entry with account and actor names, amounts in credits.
     Csv,
 }
 
