@@ -1319,7 +1319,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'The unit or plist file to write or remove (default: /etc/systemd/system/edgecoder.service on Linux, /Library/LaunchDaemons/io.edgecoder.runtime.plist on macOS)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the unit or plist instead of writing it')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace a unit or plist that differs from the one this binary would write')
-            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The per-user service that runs `edgecoder agent` as you, with your own env file and node secret (~/.config/edgecoder): a systemd user unit (~/.config/systemd/user/ edgecoder-agent.service) or a LaunchAgent (~/Library/LaunchAgents/io.edgecoder.agent.plist). No root needed. Without it: the system service, which reads /etc/edgecoder')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The per-user service that runs `edgecoder agent` as you, with your own env file and node secret (~/.config/edgecoder): the systemd user unit edgecoder-agent.service in ~/.config/systemd/user, or the LaunchAgent io.edgecoder.agent in ~/Library/LaunchAgents. No root needed. Without it: the system service, which reads /etc/edgecoder')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (status only)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -1330,7 +1330,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
         'edgecoder;service;uninstall' {
             [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'The unit or plist file to write or remove (default: /etc/systemd/system/edgecoder.service on Linux, /Library/LaunchDaemons/io.edgecoder.runtime.plist on macOS)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Say what would be removed, change nothing')
-            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The per-user service that runs `edgecoder agent` as you, with your own env file and node secret (~/.config/edgecoder): a systemd user unit (~/.config/systemd/user/ edgecoder-agent.service) or a LaunchAgent (~/Library/LaunchAgents/io.edgecoder.agent.plist). No root needed. Without it: the system service, which reads /etc/edgecoder')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The per-user service that runs `edgecoder agent` as you, with your own env file and node secret (~/.config/edgecoder): the systemd user unit edgecoder-agent.service in ~/.config/systemd/user, or the LaunchAgent io.edgecoder.agent in ~/Library/LaunchAgents. No root needed. Without it: the system service, which reads /etc/edgecoder')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (status only)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -1340,7 +1340,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
         }
         'edgecoder;service;status' {
             [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'The unit or plist file to write or remove (default: /etc/systemd/system/edgecoder.service on Linux, /Library/LaunchDaemons/io.edgecoder.runtime.plist on macOS)')
-            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The per-user service that runs `edgecoder agent` as you, with your own env file and node secret (~/.config/edgecoder): a systemd user unit (~/.config/systemd/user/ edgecoder-agent.service) or a LaunchAgent (~/Library/LaunchAgents/io.edgecoder.agent.plist). No root needed. Without it: the system service, which reads /etc/edgecoder')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The per-user service that runs `edgecoder agent` as you, with your own env file and node secret (~/.config/edgecoder): the systemd user unit edgecoder-agent.service in ~/.config/systemd/user, or the LaunchAgent io.edgecoder.agent in ~/Library/LaunchAgents. No root needed. Without it: the system service, which reads /etc/edgecoder')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (status only)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')

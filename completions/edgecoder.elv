@@ -1155,7 +1155,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand --path 'The unit or plist file to write or remove (default: /etc/systemd/system/edgecoder.service on Linux, /Library/LaunchDaemons/io.edgecoder.runtime.plist on macOS)'
             cand --dry-run 'Print the unit or plist instead of writing it'
             cand --force 'Replace a unit or plist that differs from the one this binary would write'
-            cand --user 'The per-user service that runs `edgecoder agent` as you, with your own env file and node secret (~/.config/edgecoder): a systemd user unit (~/.config/systemd/user/ edgecoder-agent.service) or a LaunchAgent (~/Library/LaunchAgents/io.edgecoder.agent.plist). No root needed. Without it: the system service, which reads /etc/edgecoder'
+            cand --user 'The per-user service that runs `edgecoder agent` as you, with your own env file and node secret (~/.config/edgecoder): the systemd user unit edgecoder-agent.service in ~/.config/systemd/user, or the LaunchAgent io.edgecoder.agent in ~/Library/LaunchAgents. No root needed. Without it: the system service, which reads /etc/edgecoder'
             cand --json 'Machine-readable output (status only)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -1165,7 +1165,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         &'edgecoder;service;uninstall'= {
             cand --path 'The unit or plist file to write or remove (default: /etc/systemd/system/edgecoder.service on Linux, /Library/LaunchDaemons/io.edgecoder.runtime.plist on macOS)'
             cand --dry-run 'Say what would be removed, change nothing'
-            cand --user 'The per-user service that runs `edgecoder agent` as you, with your own env file and node secret (~/.config/edgecoder): a systemd user unit (~/.config/systemd/user/ edgecoder-agent.service) or a LaunchAgent (~/Library/LaunchAgents/io.edgecoder.agent.plist). No root needed. Without it: the system service, which reads /etc/edgecoder'
+            cand --user 'The per-user service that runs `edgecoder agent` as you, with your own env file and node secret (~/.config/edgecoder): the systemd user unit edgecoder-agent.service in ~/.config/systemd/user, or the LaunchAgent io.edgecoder.agent in ~/Library/LaunchAgents. No root needed. Without it: the system service, which reads /etc/edgecoder'
             cand --json 'Machine-readable output (status only)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -1174,7 +1174,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         }
         &'edgecoder;service;status'= {
             cand --path 'The unit or plist file to write or remove (default: /etc/systemd/system/edgecoder.service on Linux, /Library/LaunchDaemons/io.edgecoder.runtime.plist on macOS)'
-            cand --user 'The per-user service that runs `edgecoder agent` as you, with your own env file and node secret (~/.config/edgecoder): a systemd user unit (~/.config/systemd/user/ edgecoder-agent.service) or a LaunchAgent (~/Library/LaunchAgents/io.edgecoder.agent.plist). No root needed. Without it: the system service, which reads /etc/edgecoder'
+            cand --user 'The per-user service that runs `edgecoder agent` as you, with your own env file and node secret (~/.config/edgecoder): the systemd user unit edgecoder-agent.service in ~/.config/systemd/user, or the LaunchAgent io.edgecoder.agent in ~/Library/LaunchAgents. No root needed. Without it: the system service, which reads /etc/edgecoder'
             cand --json 'Machine-readable output (status only)'
             cand -h 'Print help'
             cand --help 'Print help'

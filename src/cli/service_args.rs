@@ -48,8 +48,8 @@ pub struct ServiceTargetArgs {
     #[arg(long, value_name = "PATH")]
     pub path: Option<PathBuf>,
     /// The per-user service that runs `edgecoder agent` as you, with your own env file and node
-    /// secret (~/.config/edgecoder): a systemd user unit (~/.config/systemd/user/
-    /// edgecoder-agent.service) or a LaunchAgent (~/Library/LaunchAgents/io.edgecoder.agent.plist).
+    /// secret (~/.config/edgecoder): the systemd user unit edgecoder-agent.service in
+    /// ~/.config/systemd/user, or the LaunchAgent io.edgecoder.agent in ~/Library/LaunchAgents.
     /// No root needed. Without it: the system service, which reads /etc/edgecoder.
     #[arg(long)]
     pub user: bool,
