@@ -66,7 +66,9 @@ fn split_offset(t: &str) -> Option<(&str, i64)> {
     if t.ends_with(['Z', 'z']) || t.len() < 20 {
         return Some((t, 0));
     }
-    let (base, tail) = t.split_at(t.len() - 6);
+    // `get` rather than `split_at`: the cut may fall inside a multi-byte character.
+    let cut = t.len() - 6;
+    let (base, tail) = (t.get(..cut)?, t.get(cut..)?);
     let b = tail.as_bytes();
     let sign = match b[0] {
         b'+' => 1,
@@ -211,7 +213,13 @@ mod tests {
         let z = parse_until("2025-11-24T10:30:00Z").unwrap();
         assert_eq!(parse_until("2025-11-24T11:30:00+01:00").unwrap(), z);
         assert_eq!(parse_until("2025-11-24T09:30:00-01:00").unwrap(), z);
-        for bad in ["yesterday", "2025-13-01", "2025-11-24T10:30:00+0100", ""] {
+        for bad in [
+            "yesterday",
+            "2025-13-01",
+            "2025-11-24T10:30:00+0100",
+            "",
+            "2025-11-24T10:30:00\u{20ac}\u{20ac}",
+        ] {
             let e = parse_until(bad).unwrap_err();
             assert!(e.message.contains("RFC 3339"), "{bad}: {}", e.message);
         }
