@@ -64,7 +64,8 @@ async fn csv_export_of_a_time_window_names_the_accounts() {
     let before_alice = now_ms();
     past(before_alice).await;
     let alice = user_token(&admin, "alice-ci").await;
-    let cut = now_ms();
+    // Alice's entries are at or before now; one past that, the cut is strictly after them.
+    let cut = now_ms() + 1;
     past(cut).await;
     let bob = user_token(&admin, "bob-laptop").await;
     let (alice_acct, bob_acct) = (format!("user:{alice}"), format!("user:{bob}"));
