@@ -173,6 +173,36 @@ async fn user_token(admin: &Client, name: &str) -> (String, String) {
     (made.token, made.info.id)
 }
 
+/// The keys docs/json-output.md gives for `auth status --json`.
+fn documented_keys() -> Vec<String> {
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/json-output.md"))
+            .expect("docs/json-output.md");
+    let section = doc
+        .split("## `edgecoder auth status --json`")
+        .nth(1)
+        .expect("an auth status section");
+    let braced = section.split('`').nth(1).expect("the shape in backticks");
+    let mut keys: Vec<String> = braced
+        .trim_matches(['{', '}'])
+        .split(',')
+        .map(|k| k.trim().to_string())
+        .collect();
+    keys.sort();
+    keys
+}
+
+fn json_keys(value: &serde_json::Value) -> Vec<String> {
+    let mut keys: Vec<String> = value
+        .as_object()
+        .expect("an object")
+        .keys()
+        .cloned()
+        .collect();
+    keys.sort();
+    keys
+}
+
 fn login_file(sb: &Sandbox) -> PathBuf {
     sb.path().join("config-home/edgecoder/logins.json")
 }
@@ -310,6 +340,11 @@ async fn with_no_session_bus_login_falls_back_to_a_private_file_and_says_so() {
     );
     assert_eq!(out.code, Some(0), "{out:?}");
     let status: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(
+        json_keys(&status),
+        documented_keys(),
+        "docs/json-output.md drifted"
+    );
     assert_eq!(status["token_source"], "file");
     assert_eq!(status["token_file"], path.display().to_string());
     assert_eq!(status["name"], "ci-runner");
@@ -396,6 +431,23 @@ async fn the_login_prompt_does_not_echo_the_pasted_token() {
         }
     };
     read_until("API token (not shown): ", &mut seen);
+    // The prompt comes first, then echo goes off: type only once the terminal says it is off,
+    // so the check below is about the program, not about a race.
+    let fd = pair.master.as_raw_fd().expect("pty fd");
+    let echo_on = || {
+        // SAFETY: tcgetattr fills a termios we own, from a descriptor we hold open.
+        let mut t: libc::termios = unsafe { std::mem::zeroed() };
+        assert_eq!(unsafe { libc::tcgetattr(fd, &mut t) }, 0, "tcgetattr");
+        t.c_lflag & libc::ECHO != 0
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while echo_on() {
+        assert!(
+            Instant::now() < deadline,
+            "login never turned the terminal's echo off; it shows: {seen:?}"
+        );
+        std::thread::yield_now();
+    }
     writer
         .write_all(format!("{token}\r").as_bytes())
         .expect("type the token");
