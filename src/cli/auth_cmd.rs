@@ -44,13 +44,15 @@ fn status(args: AuthStatusArgs) -> Result<u8, CliError> {
         if args.json {
             print_json(&report)?;
         }
-        return Err(CliError::new(
-            UNAUTHORISED,
-            format!(
-                "not logged in to {}: run `edgecoder login --server {}` (or set EDGECODER_TOKEN)",
+        let message = match &remote.stored_token_problem {
+            Some(problem) => format!("not logged in to {}: {problem}", remote.url),
+            None => format!(
+                "not logged in to {}: run `edgecoder login --server {}` (or set \
+                 EDGECODER_TOKEN)",
                 remote.url, remote.url
             ),
-        ));
+        };
+        return Err(CliError::new(UNAUTHORISED, message));
     }
     let rt = super::runtime()?;
     let who = rt

@@ -83,29 +83,38 @@ pub struct Stored {
     pub place: Place,
 }
 
-/// The token stored for `url`, if any. A broken login file or a keyring that no longer answers
-/// must not stop a command that was given a token some other way, and one without a token will
-/// say what to do when the coordinator refuses it.
-pub fn load(url: &str) -> Result<Option<Stored>, CliError> {
+/// What reading the stored token of a coordinator found.
+#[derive(Debug, Clone)]
+pub enum Lookup {
+    Found(Stored),
+    /// `login` kept no token for it.
+    Missing,
+    /// `login` put it in the keyring, which does not answer now (locked, no session bus).
+    KeyringUnavailable(Unavailable),
+}
+
+/// The token stored for `url`. A broken login file must not stop a command that was given a
+/// token some other way, and one without a token says what to do when the coordinator refuses it.
+pub fn load(url: &str) -> Lookup {
     let Ok(mut map) = read() else {
-        return Ok(None);
+        return Lookup::Missing;
     };
-    Ok(match map.remove(url) {
-        Some(Entry::Token(token)) => Some(Stored {
+    match map.remove(url) {
+        Some(Entry::Token(token)) => Lookup::Found(Stored {
             token,
             place: Place::File(path()),
         }),
-        Some(Entry::Keyring { .. }) => {
-            secret_store::keyring_get(&account(url))
-                .ok()
-                .flatten()
-                .map(|token| Stored {
-                    token,
-                    place: Place::Keyring,
-                })
-        }
-        None => None,
-    })
+        Some(Entry::Keyring { .. }) => match secret_store::keyring_get(&account(url)) {
+            Ok(Some(token)) => Lookup::Found(Stored {
+                token,
+                place: Place::Keyring,
+            }),
+            // Removed from the keyring by hand: as if never stored.
+            Ok(None) => Lookup::Missing,
+            Err(why) => Lookup::KeyringUnavailable(why),
+        },
+        None => Lookup::Missing,
+    }
 }
 
 /// Stores the token for `url`: in the keyring if one answers, else in the file. Returns where it

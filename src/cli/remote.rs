@@ -79,6 +79,8 @@ pub struct Remote {
     pub url: String,
     pub client: Client,
     pub token_source: TokenSource,
+    /// Why the token `login` stored could not be read (its keyring did not answer), if so.
+    pub stored_token_problem: Option<String>,
 }
 
 /// Resolves the coordinator URL without touching the network.
@@ -115,17 +117,26 @@ fn normalise_url(url: &str) -> Result<String, CliError> {
 /// A client for the resolved coordinator with the resolved token (checked for transport safety).
 pub fn connect(args: &RemoteArgs) -> Result<Remote, CliError> {
     let url = resolve_url(args)?;
+    let mut stored_token_problem = None;
     let (token, token_source) = match &args.token {
         Some(t) if !t.trim().is_empty() => (Some(t.trim().to_string()), given_source(t)),
-        _ => match logins::load(&url)? {
-            Some(stored) => {
+        _ => match logins::load(&url) {
+            logins::Lookup::Found(stored) => {
                 let source = match stored.place {
                     crate::secret_store::Place::Keyring => TokenSource::Keyring,
                     crate::secret_store::Place::File(_) => TokenSource::File,
                 };
                 (Some(stored.token), source)
             }
-            None => (None, TokenSource::None),
+            logins::Lookup::Missing => (None, TokenSource::None),
+            logins::Lookup::KeyringUnavailable(why) => {
+                stored_token_problem = Some(format!(
+                    "the token `edgecoder login` stored for {url} is in the OS keyring, which \
+                     did not answer ({why}): unlock the keyring, or log in again (without a \
+                     keyring the token goes to a 0600 file)"
+                ));
+                (None, TokenSource::None)
+            }
         },
     };
     if token.is_some() {
@@ -138,6 +149,7 @@ pub fn connect(args: &RemoteArgs) -> Result<Remote, CliError> {
         url,
         client,
         token_source,
+        stored_token_problem,
     })
 }
 
@@ -155,6 +167,11 @@ impl Remote {
     pub fn error(&self, e: ClientError) -> CliError {
         let mut err = client_error(&self.url, e);
         if err.code == exit::UNAUTHORISED {
+            if let Some(problem) = &self.stored_token_problem {
+                err.message.push_str(": ");
+                err.message.push_str(problem);
+                return err;
+            }
             err.message.push_str(match self.token_source {
                 TokenSource::None => {
                     ": no token was given: run `edgecoder login` or set EDGECODER_TOKEN"

@@ -274,6 +274,18 @@ async fn login_keeps_the_token_in_a_real_secret_service_and_logout_removes_it() 
     assert_eq!(out.code, Some(0), "{out:?}");
     assert!(out.stdout.contains("alice-laptop"), "{out:?}");
 
+    // With the keyring out of reach, commands say where the token is, not "not logged in".
+    let out = cli_with(no_bus(&sb), &["auth", "status", "--server", &url], None);
+    assert_eq!(out.code, Some(3), "{out:?}");
+    assert!(
+        out.stderr
+            .contains("is in the OS keyring, which did not answer"),
+        "{out:?}"
+    );
+    let out = cli_with(no_bus(&sb), &["server", "--server", &url, "status"], None);
+    assert_eq!(out.code, Some(3), "{out:?}");
+    assert!(out.stderr.contains("unlock the keyring"), "{out:?}");
+
     let out = keyring.cli(&sb, &["logout", "--server", &url], None);
     assert_eq!(out.code, Some(0), "{out:?}");
     assert!(out.stdout.contains("forgot the token"), "{out:?}");
