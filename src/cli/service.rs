@@ -50,13 +50,7 @@ impl Flavour {
 
 /// The unit or plist for the binary at `exe`.
 pub fn render(flavour: Flavour, exe: &Path) -> Result<String, CliError> {
-    let exe = exe.to_str().filter(|s| !s.contains(['\n', '"', '<', '&']));
-    let Some(exe) = exe else {
-        return Err(CliError::error(
-            "this binary's path cannot be written into a service file: move it to a plain path \
-             such as /usr/local/bin/edgecoder",
-        ));
-    };
+    let exe = plain_exe(exe)?;
     Ok(match flavour {
         Flavour::Systemd => {
             let mut text = UNIT_TEMPLATE.replace(PACKAGED_UNIT_EXEC, &unit_exec(exe));
@@ -79,17 +73,23 @@ pub fn render(flavour: Flavour, exe: &Path) -> Result<String, CliError> {
 /// The system or (`--user`) per-user file for this binary.
 fn wanted(flavour: Flavour, user: bool) -> Result<String, CliError> {
     let exe = own_exe()?;
-    if !user {
-        return render(flavour, &exe);
+    if user {
+        service_user::render(flavour, plain_exe(&exe)?)
+    } else {
+        render(flavour, &exe)
     }
-    let exe = exe.to_str().filter(|s| !s.contains(['\n', '"', '<', '&']));
-    let Some(exe) = exe else {
-        return Err(CliError::error(
-            "this binary's path cannot be written into a service file: move it to a plain path \
-             such as ~/.local/bin/edgecoder",
-        ));
-    };
-    service_user::render(flavour, exe)
+}
+
+/// The binary's path, if it can be written into a unit or plist as it is.
+fn plain_exe(exe: &Path) -> Result<&str, CliError> {
+    exe.to_str()
+        .filter(|s| !s.contains(['\n', '"', '<', '&']))
+        .ok_or_else(|| {
+            CliError::error(
+                "this binary's path cannot be written into a service file: move it to a plain \
+                 path such as /usr/local/bin/edgecoder or ~/.local/bin/edgecoder",
+            )
+        })
 }
 
 fn unit_exec(exe: &str) -> String {
