@@ -129,6 +129,7 @@ fn big_state(size: (u16, u16)) -> State {
             held: 0,
             earned: i as i64 * 10,
             spent: 0,
+            name: None,
         })
         .collect();
     update::update(

@@ -44,6 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Delete old finished local runs (`edgecoder task`) and say what that freed')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (or write every shell''s with --dir)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (or write one page per command with --dir)')
+            [CompletionResult]::new('auth', 'auth', [CompletionResultType]::ParameterValue, 'Who you are to a coordinator and where your token comes from (`auth status`)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -986,7 +987,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Walk the hash chain and the signed checkpoints; exit 1 naming the first bad entry')
-            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print entries after `--since SEQ` and the checkpoints as JSON lines, for offline checks')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print the ledger: JSON lines with the signed checkpoints (checked offline by `edgecoder ledger verify`), or CSV for a spreadsheet, optionally for a time window')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1004,22 +1005,24 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             break
         }
         'edgecoder;server;ledger;export' {
-            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'since')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Entries from this time on: RFC 3339 (2026-11-24T09:30:00Z, or with an offset like +01:00) or a date (2026-11-24, from its start, UTC); a plain number N means the entries after sequence number N')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Entries before this time: RFC 3339, or a date (up to its end, so the day is included, UTC)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'jsonl: the verifiable export (header, entries, checkpoints); csv: one row per entry with the names of accounts'' tokens and nodes, amounts in credits')
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
             [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
             [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (shapes in docs/json-output.md)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'edgecoder;server;ledger;help' {
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Walk the hash chain and the signed checkpoints; exit 1 naming the first bad entry')
-            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print entries after `--since SEQ` and the checkpoints as JSON lines, for offline checks')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print the ledger: JSON lines with the signed checkpoints (checked offline by `edgecoder ledger verify`), or CSV for a spreadsheet, optionally for a time window')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1275,7 +1278,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
         }
         'edgecoder;server;help;ledger' {
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Walk the hash chain and the signed checkpoints; exit 1 naming the first bad entry')
-            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print entries after `--since SEQ` and the checkpoints as JSON lines, for offline checks')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print the ledger: JSON lines with the signed checkpoints (checked offline by `edgecoder ledger verify`), or CSV for a spreadsheet, optionally for a time window')
             break
         }
         'edgecoder;server;help;ledger;verify' {
@@ -1341,6 +1344,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'The unit or plist file to write or remove (default: /etc/systemd/system/edgecoder.service on Linux, /Library/LaunchDaemons/io.edgecoder.runtime.plist on macOS)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the unit or plist instead of writing it')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace a unit or plist that differs from the one this binary would write')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The per-user service that runs `edgecoder agent` as you, with your own env file and node secret (~/.config/edgecoder): the systemd user unit edgecoder-agent.service in ~/.config/systemd/user, or the LaunchAgent io.edgecoder.agent in ~/Library/LaunchAgents. No root needed. Without it: the system service, which reads /etc/edgecoder')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (status only)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -1351,6 +1355,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
         'edgecoder;service;uninstall' {
             [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'The unit or plist file to write or remove (default: /etc/systemd/system/edgecoder.service on Linux, /Library/LaunchDaemons/io.edgecoder.runtime.plist on macOS)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Say what would be removed, change nothing')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The per-user service that runs `edgecoder agent` as you, with your own env file and node secret (~/.config/edgecoder): the systemd user unit edgecoder-agent.service in ~/.config/systemd/user, or the LaunchAgent io.edgecoder.agent in ~/Library/LaunchAgents. No root needed. Without it: the system service, which reads /etc/edgecoder')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (status only)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -1360,6 +1365,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
         }
         'edgecoder;service;status' {
             [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'The unit or plist file to write or remove (default: /etc/systemd/system/edgecoder.service on Linux, /Library/LaunchDaemons/io.edgecoder.runtime.plist on macOS)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The per-user service that runs `edgecoder agent` as you, with your own env file and node secret (~/.config/edgecoder): the systemd user unit edgecoder-agent.service in ~/.config/systemd/user, or the LaunchAgent io.edgecoder.agent in ~/Library/LaunchAgents. No root needed. Without it: the system service, which reads /etc/edgecoder')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (status only)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -1613,6 +1619,53 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'edgecoder;auth' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Which coordinator, which identity and role, and where the token comes from (exit 3 when not logged in)')
+            [CompletionResult]::new('whoami', 'whoami', [CompletionResultType]::ParameterValue, 'Which coordinator, which identity and role, and where the token comes from (exit 3 when not logged in)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'edgecoder;auth;status' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (shape in docs/json-output.md)')
+            [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;auth;whoami' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (shape in docs/json-output.md)')
+            [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;auth;help' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Which coordinator, which identity and role, and where the token comes from (exit 3 when not logged in)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'edgecoder;auth;help;status' {
+            break
+        }
+        'edgecoder;auth;help;help' {
+            break
+        }
         'edgecoder;help' {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the coordinator (and, by default, a local worker) until SIGINT/SIGTERM')
             [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'Run this machine as a worker node in the foreground (what the service runs)')
@@ -1633,6 +1686,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Delete old finished local runs (`edgecoder task`) and say what that freed')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (or write every shell''s with --dir)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (or write one page per command with --dir)')
+            [CompletionResult]::new('auth', 'auth', [CompletionResultType]::ParameterValue, 'Who you are to a coordinator and where your token comes from (`auth status`)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1837,7 +1891,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
         }
         'edgecoder;help;server;ledger' {
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Walk the hash chain and the signed checkpoints; exit 1 naming the first bad entry')
-            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print entries after `--since SEQ` and the checkpoints as JSON lines, for offline checks')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print the ledger: JSON lines with the signed checkpoints (checked offline by `edgecoder ledger verify`), or CSV for a spreadsheet, optionally for a time window')
             break
         }
         'edgecoder;help;server;ledger;verify' {
@@ -1931,6 +1985,13 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             break
         }
         'edgecoder;help;man' {
+            break
+        }
+        'edgecoder;help;auth' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Which coordinator, which identity and role, and where the token comes from (exit 3 when not logged in)')
+            break
+        }
+        'edgecoder;help;auth;status' {
             break
         }
         'edgecoder;help;help' {

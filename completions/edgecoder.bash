@@ -22,6 +22,9 @@ _edgecoder() {
             edgecoder,agent)
                 cmd="edgecoder__subcmd__agent"
                 ;;
+            edgecoder,auth)
+                cmd="edgecoder__subcmd__auth"
+                ;;
             edgecoder,code)
                 cmd="edgecoder__subcmd__code"
                 ;;
@@ -75,6 +78,21 @@ _edgecoder() {
                 ;;
             edgecoder,task)
                 cmd="edgecoder__subcmd__task"
+                ;;
+            edgecoder__subcmd__auth,help)
+                cmd="edgecoder__subcmd__auth__subcmd__help"
+                ;;
+            edgecoder__subcmd__auth,status)
+                cmd="edgecoder__subcmd__auth__subcmd__status"
+                ;;
+            edgecoder__subcmd__auth,whoami)
+                cmd="edgecoder__subcmd__auth__subcmd__status"
+                ;;
+            edgecoder__subcmd__auth__subcmd__help,help)
+                cmd="edgecoder__subcmd__auth__subcmd__help__subcmd__help"
+                ;;
+            edgecoder__subcmd__auth__subcmd__help,status)
+                cmd="edgecoder__subcmd__auth__subcmd__help__subcmd__status"
                 ;;
             edgecoder__subcmd__config,help)
                 cmd="edgecoder__subcmd__config__subcmd__help"
@@ -136,6 +154,9 @@ _edgecoder() {
             edgecoder__subcmd__help,agent)
                 cmd="edgecoder__subcmd__help__subcmd__agent"
                 ;;
+            edgecoder__subcmd__help,auth)
+                cmd="edgecoder__subcmd__help__subcmd__auth"
+                ;;
             edgecoder__subcmd__help,code)
                 cmd="edgecoder__subcmd__help__subcmd__code"
                 ;;
@@ -189,6 +210,9 @@ _edgecoder() {
                 ;;
             edgecoder__subcmd__help,task)
                 cmd="edgecoder__subcmd__help__subcmd__task"
+                ;;
+            edgecoder__subcmd__help__subcmd__auth,status)
+                cmd="edgecoder__subcmd__help__subcmd__auth__subcmd__status"
                 ;;
             edgecoder__subcmd__help__subcmd__config,show)
                 cmd="edgecoder__subcmd__help__subcmd__config__subcmd__show"
@@ -857,7 +881,7 @@ _edgecoder() {
 
     case "${cmd}" in
         edgecoder)
-            opts="-h -V --help --version serve agent enroll status env logs config server login logout service __update-guard ledger dash task code gc completions man help"
+            opts="-h -V --help --version serve agent enroll status env logs config server login logout service __update-guard ledger dash task code gc completions man auth help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -932,6 +956,92 @@ _edgecoder() {
                     return 0
                     ;;
                 --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__auth)
+            opts="-h -V --help --version status whoami help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__auth__subcmd__help)
+            opts="status help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__auth__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__auth__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__auth__subcmd__status)
+            opts="-h -V --json --server --token --allow-insecure --config --env-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1481,7 +1591,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__help)
-            opts="serve agent enroll status env logs config server login logout service __update-guard ledger dash task code gc completions man help"
+            opts="serve agent enroll status env logs config server login logout service __update-guard ledger dash task code gc completions man auth help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1511,6 +1621,34 @@ _edgecoder() {
         edgecoder__subcmd__help__subcmd__agent)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__auth)
+            opts="status"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__auth__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -4195,7 +4333,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__ledger__subcmd__export)
-            opts="-h -V --since --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --since --until --format --server --token --allow-insecure --config --env-file --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4203,6 +4341,14 @@ _edgecoder() {
             case "${prev}" in
                 --since)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "jsonl csv" -- "${cur}"))
                     return 0
                     ;;
                 --server)
@@ -5737,7 +5883,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__service__subcmd__install)
-            opts="-h -V --dry-run --force --path --json --help --version"
+            opts="-h -V --dry-run --force --path --user --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5755,7 +5901,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__service__subcmd__status)
-            opts="-h -V --path --json --help --version"
+            opts="-h -V --path --user --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5773,7 +5919,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__service__subcmd__uninstall)
-            opts="-h -V --dry-run --path --json --help --version"
+            opts="-h -V --dry-run --path --user --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

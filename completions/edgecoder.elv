@@ -41,6 +41,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand gc 'Delete old finished local runs (`edgecoder task`) and say what that freed'
             cand completions 'Print a shell completion script (or write every shell''s with --dir)'
             cand man 'Print the man page (or write one page per command with --dir)'
+            cand auth 'Who you are to a coordinator and where your token comes from (`auth status`)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'edgecoder;serve'= {
@@ -882,7 +883,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand verify 'Walk the hash chain and the signed checkpoints; exit 1 naming the first bad entry'
-            cand export 'Print entries after `--since SEQ` and the checkpoints as JSON lines, for offline checks'
+            cand export 'Print the ledger: JSON lines with the signed checkpoints (checked offline by `edgecoder ledger verify`), or CSV for a spreadsheet, optionally for a time window'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'edgecoder;server;ledger;verify'= {
@@ -898,21 +899,23 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand --version 'Print version'
         }
         &'edgecoder;server;ledger;export'= {
-            cand --since 'since'
+            cand --since 'Entries from this time on: RFC 3339 (2026-11-24T09:30:00Z, or with an offset like +01:00) or a date (2026-11-24, from its start, UTC); a plain number N means the entries after sequence number N'
+            cand --until 'Entries before this time: RFC 3339, or a date (up to its end, so the day is included, UTC)'
+            cand --format 'jsonl: the verifiable export (header, entries, checkpoints); csv: one row per entry with the names of accounts'' tokens and nodes, amounts in credits'
             cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
             cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
             cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
             cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
             cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
             cand --json 'Machine-readable output (shapes in docs/json-output.md)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'edgecoder;server;ledger;help'= {
             cand verify 'Walk the hash chain and the signed checkpoints; exit 1 naming the first bad entry'
-            cand export 'Print entries after `--since SEQ` and the checkpoints as JSON lines, for offline checks'
+            cand export 'Print the ledger: JSON lines with the signed checkpoints (checked offline by `edgecoder ledger verify`), or CSV for a spreadsheet, optionally for a time window'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'edgecoder;server;ledger;help;verify'= {
@@ -1119,7 +1122,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         }
         &'edgecoder;server;help;ledger'= {
             cand verify 'Walk the hash chain and the signed checkpoints; exit 1 naming the first bad entry'
-            cand export 'Print entries after `--since SEQ` and the checkpoints as JSON lines, for offline checks'
+            cand export 'Print the ledger: JSON lines with the signed checkpoints (checked offline by `edgecoder ledger verify`), or CSV for a spreadsheet, optionally for a time window'
         }
         &'edgecoder;server;help;ledger;verify'= {
         }
@@ -1174,6 +1177,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand --path 'The unit or plist file to write or remove (default: /etc/systemd/system/edgecoder.service on Linux, /Library/LaunchDaemons/io.edgecoder.runtime.plist on macOS)'
             cand --dry-run 'Print the unit or plist instead of writing it'
             cand --force 'Replace a unit or plist that differs from the one this binary would write'
+            cand --user 'The per-user service that runs `edgecoder agent` as you, with your own env file and node secret (~/.config/edgecoder): the systemd user unit edgecoder-agent.service in ~/.config/systemd/user, or the LaunchAgent io.edgecoder.agent in ~/Library/LaunchAgents. No root needed. Without it: the system service, which reads /etc/edgecoder'
             cand --json 'Machine-readable output (status only)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -1183,6 +1187,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         &'edgecoder;service;uninstall'= {
             cand --path 'The unit or plist file to write or remove (default: /etc/systemd/system/edgecoder.service on Linux, /Library/LaunchDaemons/io.edgecoder.runtime.plist on macOS)'
             cand --dry-run 'Say what would be removed, change nothing'
+            cand --user 'The per-user service that runs `edgecoder agent` as you, with your own env file and node secret (~/.config/edgecoder): the systemd user unit edgecoder-agent.service in ~/.config/systemd/user, or the LaunchAgent io.edgecoder.agent in ~/Library/LaunchAgents. No root needed. Without it: the system service, which reads /etc/edgecoder'
             cand --json 'Machine-readable output (status only)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -1191,6 +1196,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         }
         &'edgecoder;service;status'= {
             cand --path 'The unit or plist file to write or remove (default: /etc/systemd/system/edgecoder.service on Linux, /Library/LaunchDaemons/io.edgecoder.runtime.plist on macOS)'
+            cand --user 'The per-user service that runs `edgecoder agent` as you, with your own env file and node secret (~/.config/edgecoder): the systemd user unit edgecoder-agent.service in ~/.config/systemd/user, or the LaunchAgent io.edgecoder.agent in ~/Library/LaunchAgents. No root needed. Without it: the system service, which reads /etc/edgecoder'
             cand --json 'Machine-readable output (status only)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -1412,6 +1418,47 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'edgecoder;auth'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand status 'Which coordinator, which identity and role, and where the token comes from (exit 3 when not logged in)'
+            cand whoami 'Which coordinator, which identity and role, and where the token comes from (exit 3 when not logged in)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;auth;status'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --json 'Machine-readable output (shape in docs/json-output.md)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;auth;whoami'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --json 'Machine-readable output (shape in docs/json-output.md)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;auth;help'= {
+            cand status 'Which coordinator, which identity and role, and where the token comes from (exit 3 when not logged in)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;auth;help;status'= {
+        }
+        &'edgecoder;auth;help;help'= {
+        }
         &'edgecoder;help'= {
             cand serve 'Run the coordinator (and, by default, a local worker) until SIGINT/SIGTERM'
             cand agent 'Run this machine as a worker node in the foreground (what the service runs)'
@@ -1432,6 +1479,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand gc 'Delete old finished local runs (`edgecoder task`) and say what that freed'
             cand completions 'Print a shell completion script (or write every shell''s with --dir)'
             cand man 'Print the man page (or write one page per command with --dir)'
+            cand auth 'Who you are to a coordinator and where your token comes from (`auth status`)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'edgecoder;help;serve'= {
@@ -1584,7 +1632,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         }
         &'edgecoder;help;server;ledger'= {
             cand verify 'Walk the hash chain and the signed checkpoints; exit 1 naming the first bad entry'
-            cand export 'Print entries after `--since SEQ` and the checkpoints as JSON lines, for offline checks'
+            cand export 'Print the ledger: JSON lines with the signed checkpoints (checked offline by `edgecoder ledger verify`), or CSV for a spreadsheet, optionally for a time window'
         }
         &'edgecoder;help;server;ledger;verify'= {
         }
@@ -1651,6 +1699,11 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         &'edgecoder;help;completions'= {
         }
         &'edgecoder;help;man'= {
+        }
+        &'edgecoder;help;auth'= {
+            cand status 'Which coordinator, which identity and role, and where the token comes from (exit 3 when not logged in)'
+        }
+        &'edgecoder;help;auth;status'= {
         }
         &'edgecoder;help;help'= {
         }

@@ -82,16 +82,28 @@ case ":$PATH:" in
     *":$prefix/bin:"*) ;;
     *) echo "note: $prefix/bin is not on your PATH; add it to run \`edgecoder\`" ;;
 esac
-if [ "$(uname -s)" = Darwin ]; then
-    start="sudo $prefix/bin/edgecoder service install && sudo launchctl bootstrap system /Library/LaunchDaemons/io.edgecoder.runtime.plist"
+# As root, enroll writes /etc/edgecoder and the system service runs the worker; anyone else gets
+# per-user files (~/.config/edgecoder), which only `edgecoder agent` or the per-user service read.
+if [ "$(id -u)" = 0 ]; then
+    if [ "$(uname -s)" = Darwin ]; then
+        start="$prefix/bin/edgecoder service install && launchctl bootstrap system /Library/LaunchDaemons/io.edgecoder.runtime.plist"
+    else
+        start="$prefix/bin/edgecoder service install && systemctl enable --now edgecoder"
+    fi
+    how="the system service (it reads /etc/edgecoder)"
 else
-    start="sudo $prefix/bin/edgecoder service install && sudo systemctl enable --now edgecoder"
+    if [ "$(uname -s)" = Darwin ]; then
+        start="$prefix/bin/edgecoder service install --user && launchctl bootstrap gui/\$(id -u) ~/Library/LaunchAgents/io.edgecoder.agent.plist"
+    else
+        start="$prefix/bin/edgecoder service install --user && systemctl --user enable --now edgecoder-agent.service"
+    fi
+    how="as you, with the files enroll writes under ~/.config/edgecoder; or in the foreground: $prefix/bin/edgecoder agent"
 fi
 cat <<NEXT
 
 Next steps:
   1. Enroll this machine with a coordinator (the token comes from its owner):
        $prefix/bin/edgecoder enroll --token <TOKEN> --coordinator <URL>
-  2. Start the service:
+  2. Start the service, $how:
        $start
 NEXT

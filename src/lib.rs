@@ -12,6 +12,7 @@ pub mod hardening;
 pub mod models;
 pub mod runs;
 pub mod sd_notify;
+pub mod secret_store;
 pub mod server;
 #[cfg(test)]
 mod test_support;

@@ -16,6 +16,10 @@ pub struct Account {
     pub earned: i64,
     /// Total ever paid for tasks.
     pub spent: i64,
+    /// The name of the token (a `user` account) or node (a `node` account) it belongs to, where
+    /// one is known; absent for the treasury.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]

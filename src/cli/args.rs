@@ -65,6 +65,8 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (or write one page per command with --dir).
     Man(ManArgs),
+    /// Who you are to a coordinator and where your token comes from (`auth status`).
+    Auth(super::auth_args::AuthArgs),
 }
 
 #[derive(Debug, Args)]

@@ -61,11 +61,32 @@ pub struct QuoteArgs {
 pub enum LedgerCommand {
     /// Walk the hash chain and the signed checkpoints; exit 1 naming the first bad entry.
     Verify,
-    /// Print entries after `--since SEQ` and the checkpoints as JSON lines, for offline checks.
+    /// Print the ledger: JSON lines with the signed checkpoints (checked offline by
+    /// `edgecoder ledger verify`), or CSV for a spreadsheet, optionally for a time window.
     Export {
-        #[arg(long, value_name = "SEQ", default_value_t = 0)]
-        since: i64,
+        /// Entries from this time on: RFC 3339 (2026-11-24T09:30:00Z, or with an offset like
+        /// +01:00) or a date (2026-11-24, from its start, UTC); a plain number N means the
+        /// entries after sequence number N.
+        #[arg(long, value_name = "TIME|SEQ", default_value = "0")]
+        since: String,
+        /// Entries before this time: RFC 3339, or a date (up to its end, so the day is
+        /// included, UTC).
+        #[arg(long, value_name = "TIME")]
+        until: Option<String>,
+        /// jsonl: the verifiable export (header, entries, checkpoints); csv: one row per entry
+        /// with the names of accounts' tokens and nodes, amounts in credits.
+        #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
+        format: ExportFormat,
     },
+}
+
+/// The forms of `server ledger export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// Header, entries and checkpoints as JSON lines, checkable by `edgecoder ledger verify`.
+    Jsonl,
+    /// One row per entry with account and actor names, amounts in credits.
+    Csv,
 }
 
 /// `edgecoder ledger …`: checks that need no coordinator.

@@ -12,6 +12,7 @@ use crate::config::envfile::{self, EnvFile};
 use crate::config::{self};
 use std::collections::BTreeMap;
 use std::io::Read as _;
+use std::path::Path;
 
 pub fn run(args: EnrollArgs) -> Result<u8, CliError> {
     let mut flags = BTreeMap::new();
@@ -95,7 +96,9 @@ pub fn run(args: EnrollArgs) -> Result<u8, CliError> {
     println!("  env file:   {}", env_path.display());
     println!();
     println!("Next:");
-    println!("  start the worker:   edgecoder agent   (or: sudo systemctl enable --now edgecoder)");
+    for line in next_steps(config::paths::is_system(), &env_path) {
+        println!("  {line}");
+    }
     if answer.state == NodeState::Pending {
         println!(
             "  wait for approval:  an admin runs `edgecoder server nodes approve {}`",
@@ -103,6 +106,36 @@ pub fn run(args: EnrollArgs) -> Result<u8, CliError> {
         );
     }
     Ok(OK)
+}
+
+/// How to start the worker that was just enrolled. As root, `enroll` sets up the system service
+/// (it reads /etc/edgecoder); anyone else gets the foreground agent or the per-user service, which
+/// read the per-user files `enroll` just wrote (the system service could not read them).
+fn next_steps(system: bool, env_path: &Path) -> Vec<String> {
+    if !system {
+        return vec![
+            "start the worker:   edgecoder agent".to_string(),
+            "or keep it running: edgecoder service install --user   (a systemd user unit, or a \
+             LaunchAgent on macOS, that runs `edgecoder agent` as you)"
+                .to_string(),
+        ];
+    }
+    let mut lines = vec![
+        "start the service:  systemctl enable --now edgecoder   (the system service; or in the \
+         foreground: edgecoder agent)"
+            .to_string(),
+    ];
+    let system_env = Path::new(config::paths::SYSTEM_ENV_FILE);
+    if env_path != system_env {
+        lines.push(format!(
+            "note: the system service reads {}, not {}: enroll without --env-file for it, or run \
+             `edgecoder agent --env-file {}`",
+            system_env.display(),
+            env_path.display(),
+            env_path.display()
+        ));
+    }
+    lines
 }
 
 fn read_token(args: &EnrollArgs) -> Result<String, CliError> {
@@ -129,4 +162,26 @@ fn read_token(args: &EnrollArgs) -> Result<String, CliError> {
         return Err(CliError::usage("the enrollment token is empty"));
     }
     Ok(token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_user_is_never_sent_to_the_system_unit() {
+        let user =
+            next_steps(false, Path::new("/home/a/.config/edgecoder/edgecoder.env")).join("\n");
+        assert!(user.contains("edgecoder agent"), "{user}");
+        assert!(user.contains("service install --user"), "{user}");
+        assert!(!user.contains("systemctl"), "{user}");
+        let root = next_steps(true, Path::new(config::paths::SYSTEM_ENV_FILE)).join("\n");
+        assert!(root.contains("systemctl enable --now edgecoder"), "{root}");
+        assert!(!root.contains("note:"), "{root}");
+        let elsewhere = next_steps(true, Path::new("/tmp/x.env")).join("\n");
+        assert!(
+            elsewhere.contains("reads /etc/edgecoder/edgecoder.env"),
+            "{elsewhere}"
+        );
+    }
 }

@@ -2,6 +2,8 @@
 
 mod agent_cmd;
 pub mod args;
+pub mod auth_args;
+mod auth_cmd;
 pub mod code_args;
 pub mod code_cmd;
 pub mod common_args;
@@ -19,6 +21,7 @@ mod ledger_offline;
 pub mod local_args;
 mod logging;
 mod login;
+pub mod logins;
 mod logs;
 pub mod output;
 pub mod parse;
@@ -28,6 +31,7 @@ mod serve;
 pub mod server_args;
 mod service;
 pub mod service_args;
+mod service_user;
 mod signals;
 mod status;
 mod task_cmd;
@@ -75,6 +79,7 @@ pub fn main() -> u8 {
         Command::Ledger(args) => ledger_offline::run(args),
         Command::Service(args) => service::run(args),
         Command::UpdateGuard(args) => Ok(crate::server::self_update::guard::run(args.into())),
+        Command::Auth(args) => auth_cmd::run(args),
     };
     match result {
         Ok(code) => code,

@@ -2,12 +2,13 @@
 //!
 //! URL: `--server` > `EDGECODER_URL` > `COORDINATOR_URL` (env file / config) > the local
 //! `server.json` > `http://127.0.0.1:4301`. Token: `--token` > `EDGECODER_TOKEN` > the token
-//! `edgecoder login` stored for that URL.
+//! `edgecoder login` stored for that URL (in the OS keyring, else the login file: `cli::logins`).
 
 use super::common_args::ConfigArgs;
 use super::common_args::check_transport;
 use super::common_args::discovery;
 use super::exit::{self, CliError};
+pub use super::logins;
 use crate::api::client::{Client, ClientError};
 use crate::api::url::CoordinatorUrl;
 use crate::config;
@@ -44,9 +45,33 @@ pub struct RemoteArgs {
 /// Where a resolved value came from, for messages that tell the user what to change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenSource {
+    /// `--token`.
     Flag,
-    Login,
+    /// `EDGECODER_TOKEN`.
+    Env,
+    /// Stored by `edgecoder login` in the OS keyring.
+    Keyring,
+    /// Stored by `edgecoder login` in the login file.
+    File,
     None,
+}
+
+impl TokenSource {
+    /// `flag`, `env`, `keyring`, `file` or `none`: the value `--json` outputs carry.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenSource::Flag => "flag",
+            TokenSource::Env => "env",
+            TokenSource::Keyring => "keyring",
+            TokenSource::File => "file",
+            TokenSource::None => "none",
+        }
+    }
+
+    /// Whether the token came from `edgecoder login`'s store.
+    pub fn is_login(self) -> bool {
+        matches!(self, TokenSource::Keyring | TokenSource::File)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -54,6 +79,8 @@ pub struct Remote {
     pub url: String,
     pub client: Client,
     pub token_source: TokenSource,
+    /// Why the token `login` stored could not be read (its keyring did not answer), if so.
+    pub stored_token_problem: Option<String>,
 }
 
 /// Resolves the coordinator URL without touching the network.
@@ -90,11 +117,26 @@ fn normalise_url(url: &str) -> Result<String, CliError> {
 /// A client for the resolved coordinator with the resolved token (checked for transport safety).
 pub fn connect(args: &RemoteArgs) -> Result<Remote, CliError> {
     let url = resolve_url(args)?;
+    let mut stored_token_problem = None;
     let (token, token_source) = match &args.token {
-        Some(t) if !t.trim().is_empty() => (Some(t.trim().to_string()), TokenSource::Flag),
-        _ => match logins::load(&url)? {
-            Some(t) => (Some(t), TokenSource::Login),
-            None => (None, TokenSource::None),
+        Some(t) if !t.trim().is_empty() => (Some(t.trim().to_string()), given_source(t)),
+        _ => match logins::load(&url) {
+            logins::Lookup::Found(stored) => {
+                let source = match stored.place {
+                    crate::secret_store::Place::Keyring => TokenSource::Keyring,
+                    crate::secret_store::Place::File(_) => TokenSource::File,
+                };
+                (Some(stored.token), source)
+            }
+            logins::Lookup::Missing => (None, TokenSource::None),
+            logins::Lookup::KeyringUnavailable(why) => {
+                stored_token_problem = Some(format!(
+                    "the token `edgecoder login` stored for {url} is in the OS keyring, which \
+                     did not answer ({why}): unlock the keyring, or log in again (without a \
+                     keyring the token goes to a 0600 file)"
+                ));
+                (None, TokenSource::None)
+            }
         },
     };
     if token.is_some() {
@@ -107,7 +149,17 @@ pub fn connect(args: &RemoteArgs) -> Result<Remote, CliError> {
         url,
         client,
         token_source,
+        stored_token_problem,
     })
+}
+
+/// Whether a given token came from `--token` or from `EDGECODER_TOKEN` (clap merges the two; a
+/// flag equal to the variable reads as the variable, which is where it is kept).
+fn given_source(token: &str) -> TokenSource {
+    match std::env::var("EDGECODER_TOKEN") {
+        Ok(env) if env == token => TokenSource::Env,
+        _ => TokenSource::Flag,
+    }
 }
 
 impl Remote {
@@ -115,14 +167,19 @@ impl Remote {
     pub fn error(&self, e: ClientError) -> CliError {
         let mut err = client_error(&self.url, e);
         if err.code == exit::UNAUTHORISED {
+            if let Some(problem) = &self.stored_token_problem {
+                err.message.push_str(": ");
+                err.message.push_str(problem);
+                return err;
+            }
             err.message.push_str(match self.token_source {
                 TokenSource::None => {
                     ": no token was given: run `edgecoder login` or set EDGECODER_TOKEN"
                 }
-                TokenSource::Login => {
+                TokenSource::Keyring | TokenSource::File => {
                     ": the token stored by `edgecoder login` was refused: log in again"
                 }
-                TokenSource::Flag => "",
+                TokenSource::Flag | TokenSource::Env => "",
             });
         }
         err
@@ -156,83 +213,6 @@ pub fn client_error(url: &str, e: ClientError) -> CliError {
         }
         e @ ClientError::Garbage { .. } => CliError::new(exit::ERROR, e.to_string()),
         ClientError::Refused { reason, .. } => CliError::new(exit::USAGE, reason),
-    }
-}
-
-/// Tokens stored by `edgecoder login`, one per coordinator URL, in a 0600 JSON file in the user's
-/// config dir. No OS keyring is used (see docs/decisions.md); `login` says where the token went.
-pub mod logins {
-    use super::CliError;
-    use std::collections::BTreeMap;
-    use std::path::PathBuf;
-
-    pub fn path() -> PathBuf {
-        if let Some(p) = std::env::var_os("EDGECODER_LOGIN_FILE") {
-            return PathBuf::from(p);
-        }
-        crate::config::paths::user_config_dir().join("logins.json")
-    }
-
-    fn read() -> Result<BTreeMap<String, String>, CliError> {
-        let path = path();
-        match std::fs::read_to_string(&path) {
-            Ok(text) => serde_json::from_str(&text).map_err(|e| {
-                CliError::error(format!(
-                    "{} is not a valid login file ({e}): run `edgecoder logout --all` to \
-                     remove it, then `edgecoder login` again",
-                    path.display()
-                ))
-            }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
-            Err(e) => Err(CliError::error(format!(
-                "cannot read {}: {e}",
-                path.display()
-            ))),
-        }
-    }
-
-    fn write(map: &BTreeMap<String, String>) -> Result<PathBuf, CliError> {
-        let path = path();
-        let text = serde_json::to_string_pretty(map)
-            .map_err(|e| CliError::error(format!("cannot encode logins: {e}")))?;
-        crate::config::secret_file::save(&path, &text)
-            .map_err(|e| CliError::error(format!("cannot write {}: {e}", path.display())))?;
-        Ok(path)
-    }
-
-    pub fn load(url: &str) -> Result<Option<String>, CliError> {
-        // A broken login file must not stop a command that was given a token some other way, and
-        // one without a token will say what to do when the coordinator refuses it.
-        Ok(read().ok().and_then(|mut m| m.remove(url)))
-    }
-
-    pub fn store(url: &str, token: &str) -> Result<PathBuf, CliError> {
-        let mut map = read().unwrap_or_default();
-        map.insert(url.to_string(), token.to_string());
-        write(&map)
-    }
-
-    /// Removes the token for `url` (or every token); Ok(false) when there was none.
-    pub fn remove(url: Option<&str>) -> Result<bool, CliError> {
-        let path = path();
-        match url {
-            None => match std::fs::remove_file(&path) {
-                Ok(()) => Ok(true),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-                Err(e) => Err(CliError::error(format!(
-                    "cannot remove {}: {e}",
-                    path.display()
-                ))),
-            },
-            Some(url) => {
-                let mut map = read().unwrap_or_default();
-                let had = map.remove(url).is_some();
-                if had {
-                    write(&map)?;
-                }
-                Ok(had)
-            }
-        }
     }
 }
 

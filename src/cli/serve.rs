@@ -256,6 +256,8 @@ struct LocalWorkerPlan {
 async fn serve(settings: Settings, local: Option<LocalWorkerPlan>) -> Result<u8, CliError> {
     let data_dir = settings.data_dir.clone();
     let mode = settings.mode.clone();
+    let pricing = settings.pricing;
+    let default_timeout = settings.submit_limits.default_timeout_secs;
     let coordinator = Coordinator::start(settings)
         .await
         .map_err(|e| CliError::error(e.to_string()))?;
@@ -267,6 +269,7 @@ async fn serve(settings: Settings, local: Option<LocalWorkerPlan>) -> Result<u8,
     );
     println!("  mode:     {mode}");
     println!("  data dir: {}", data_dir.display());
+    println!("  credits:  {}", credits_summary(&pricing));
     let (control, control_rx) = mpsc::channel(4);
     // A local worker with no confinement would let any task submitter read this
     // coordinator's files: it is refused unless the owner allowed that.
@@ -322,6 +325,9 @@ async fn serve(settings: Settings, local: Option<LocalWorkerPlan>) -> Result<u8,
     };
     if let Some(token) = &started.new_admin_token {
         show_first_admin_token(token, &data_dir)?;
+        for line in first_run_credits(&pricing, default_timeout) {
+            println!("{line}");
+        }
     }
     crate::sd_notify::ready();
     let watchdog = tokio::spawn(pet_watchdog(started.url.clone()));
@@ -341,6 +347,48 @@ async fn serve(settings: Settings, local: Option<LocalWorkerPlan>) -> Result<u8,
         None => Ok(OK),
         Some(plan) => restart_into(plan),
     }
+}
+
+/// The startup line about credits.
+fn credits_summary(p: &Pricing) -> String {
+    if p.enabled {
+        format!(
+            "on (a new user token starts with {} credits; `edgecoder serve --free` runs without)",
+            crate::api::format_credits(p.new_token_grant)
+        )
+    } else {
+        "off (--free or EDGECODER_PRICING=false): tasks cost nothing".to_string()
+    }
+}
+
+/// What a first start says about credits: that they are on, what a new token can spend, and how
+/// a private coordinator does without them (a CI loop refused at its 30th task had no hint).
+fn first_run_credits(p: &Pricing, default_timeout_secs: u64) -> Vec<String> {
+    use crate::api::format_credits;
+    use crate::server::store::ledger::pricing::hold;
+    if !p.enabled {
+        return vec!["Credits are off: tasks cost nothing and no account is kept.".to_string()];
+    }
+    let held = hold(default_timeout_secs, p.cpu_per_second, 10_000, p.minimum).unwrap_or(0);
+    let at_once = p.new_token_grant.checked_div(held).unwrap_or(0);
+    vec![
+        String::new(),
+        format!(
+            "Credits are on: every task is paid from its submitter's account. A new user token \
+             starts with {} credits. A task holds its worst case while it waits and runs ({} \
+             credits for the default {} timeout at {} credits per CPU-second, more while the \
+             queue is long) and is charged what it used, so a new token can have about \
+             {at_once} such tasks queued at once.",
+            format_credits(p.new_token_grant),
+            format_credits(held),
+            crate::fmt::short_duration(default_timeout_secs),
+            format_credits(p.cpu_per_second),
+        ),
+        "  give a token more:  edgecoder server credits grant user:<token id> AMOUNT".to_string(),
+        "  a private coordinator without credits: stop it and start `edgecoder serve --free` \
+         (or set EDGECODER_PRICING=false)"
+            .to_string(),
+    ]
 }
 
 /// Name of the file the first admin token goes to when stdout is not a terminal.

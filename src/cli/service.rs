@@ -7,6 +7,7 @@ use super::output::print_json;
 use super::service_args::{
     ServiceArgs, ServiceCommand, ServiceInstallArgs, ServiceTargetArgs, ServiceUninstallArgs,
 };
+use super::service_user;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -49,13 +50,7 @@ impl Flavour {
 
 /// The unit or plist for the binary at `exe`.
 pub fn render(flavour: Flavour, exe: &Path) -> Result<String, CliError> {
-    let exe = exe.to_str().filter(|s| !s.contains(['\n', '"', '<', '&']));
-    let Some(exe) = exe else {
-        return Err(CliError::error(
-            "this binary's path cannot be written into a service file: move it to a plain path \
-             such as /usr/local/bin/edgecoder",
-        ));
-    };
+    let exe = plain_exe(exe)?;
     Ok(match flavour {
         Flavour::Systemd => {
             let mut text = UNIT_TEMPLATE.replace(PACKAGED_UNIT_EXEC, &unit_exec(exe));
@@ -73,6 +68,28 @@ pub fn render(flavour: Flavour, exe: &Path) -> Result<String, CliError> {
             PLIST_TEMPLATE.replace(PACKAGED_PLIST_EXEC, &format!("<string>{exe}</string>"))
         }
     })
+}
+
+/// The system or (`--user`) per-user file for this binary.
+fn wanted(flavour: Flavour, user: bool) -> Result<String, CliError> {
+    let exe = own_exe()?;
+    if user {
+        service_user::render(flavour, plain_exe(&exe)?)
+    } else {
+        render(flavour, &exe)
+    }
+}
+
+/// The binary's path, if it can be written into a unit or plist as it is.
+fn plain_exe(exe: &Path) -> Result<&str, CliError> {
+    exe.to_str()
+        .filter(|s| !s.contains(['\n', '"', '<', '&']))
+        .ok_or_else(|| {
+            CliError::error(
+                "this binary's path cannot be written into a service file: move it to a plain \
+                 path such as /usr/local/bin/edgecoder or ~/.local/bin/edgecoder",
+            )
+        })
 }
 
 fn unit_exec(exe: &str) -> String {
@@ -97,13 +114,17 @@ fn own_exe() -> Result<PathBuf, CliError> {
         .map_err(|e| CliError::error(format!("cannot tell where this binary is: {e}")))
 }
 
-fn target(flavour: Flavour, t: &ServiceTargetArgs) -> PathBuf {
-    t.path.clone().unwrap_or_else(|| flavour.default_path())
+fn target(flavour: Flavour, t: &ServiceTargetArgs) -> Result<PathBuf, CliError> {
+    match &t.path {
+        Some(p) => Ok(p.clone()),
+        None if t.user => service_user::default_path(flavour),
+        None => Ok(flavour.default_path()),
+    }
 }
 
 fn install(flavour: Flavour, args: ServiceInstallArgs) -> Result<u8, CliError> {
-    let text = render(flavour, &own_exe()?)?;
-    let path = target(flavour, &args.target);
+    let text = wanted(flavour, args.target.user)?;
+    let path = target(flavour, &args.target)?;
     if args.dry_run {
         print!("{text}");
         return Ok(OK);
@@ -125,17 +146,22 @@ fn install(flavour: Flavour, args: ServiceInstallArgs) -> Result<u8, CliError> {
         }
         _ => {}
     }
-    write_file(&path, &text)?;
+    write_file(&path, &text, args.target.user)?;
     println!("wrote the {} to {}", flavour.what(), path.display());
-    if args.target.path.is_none() {
+    if args.target.user {
+        println!("next:");
+        for step in service_user::next_steps(flavour) {
+            println!("  {step}");
+        }
+    } else if args.target.path.is_none() {
         print_next_steps(flavour);
     }
     Ok(OK)
 }
 
-fn write_file(path: &Path, text: &str) -> Result<(), CliError> {
+fn write_file(path: &Path, text: &str, user: bool) -> Result<(), CliError> {
     let fail = |e: std::io::Error| {
-        let hint = if e.kind() == std::io::ErrorKind::PermissionDenied {
+        let hint = if e.kind() == std::io::ErrorKind::PermissionDenied && !user {
             ": run it with sudo"
         } else {
             ""
@@ -182,7 +208,7 @@ fn user_exists(_name: &str) -> bool {
 }
 
 fn uninstall(flavour: Flavour, args: ServiceUninstallArgs) -> Result<u8, CliError> {
-    let path = target(flavour, &args.target);
+    let path = target(flavour, &args.target)?;
     let existing = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -214,7 +240,12 @@ fn uninstall(flavour: Flavour, args: ServiceUninstallArgs) -> Result<u8, CliErro
         println!("would remove {}", path.display());
         return Ok(OK);
     }
-    if args.target.path.is_none() {
+    if args.target.user {
+        println!(
+            "stop it first if it runs: {}",
+            service_user::stop_hint(flavour)
+        );
+    } else if args.target.path.is_none() {
         match flavour {
             Flavour::Systemd => {
                 println!("stop it first if it runs: sudo systemctl disable --now edgecoder")
@@ -240,8 +271,8 @@ struct ServiceStatus {
 }
 
 fn status(flavour: Flavour, args: ServiceTargetArgs) -> Result<u8, CliError> {
-    let path = target(flavour, &args);
-    let wanted = render(flavour, &own_exe()?)?;
+    let path = target(flavour, &args)?;
+    let wanted = wanted(flavour, args.user)?;
     let existing = std::fs::read_to_string(&path).ok();
     let report = ServiceStatus {
         kind: match flavour {
@@ -258,9 +289,10 @@ fn status(flavour: Flavour, args: ServiceTargetArgs) -> Result<u8, CliError> {
     }
     match (report.installed, report.up_to_date) {
         (false, _) => println!(
-            "not installed: no {} at {} (`edgecoder service install` writes it)",
+            "not installed: no {} at {} (`edgecoder service install{}` writes it)",
             flavour.what(),
-            report.path
+            report.path,
+            if args.user { " --user" } else { "" }
         ),
         (true, true) => println!("installed: {} (up to date)", report.path),
         (true, false) => println!(

@@ -47,6 +47,12 @@ pub struct ServiceTargetArgs {
     /// on Linux, /Library/LaunchDaemons/io.edgecoder.runtime.plist on macOS).
     #[arg(long, value_name = "PATH")]
     pub path: Option<PathBuf>,
+    /// The per-user service that runs `edgecoder agent` as you, with your own env file and node
+    /// secret (~/.config/edgecoder): the systemd user unit edgecoder-agent.service in
+    /// ~/.config/systemd/user, or the LaunchAgent io.edgecoder.agent in ~/Library/LaunchAgents.
+    /// No root needed. Without it: the system service, which reads /etc/edgecoder.
+    #[arg(long)]
+    pub user: bool,
     /// Machine-readable output (status only).
     #[arg(long)]
     pub json: bool,

@@ -66,6 +66,9 @@ impl Sandbox {
             .env("EDGECODER_DATA_DIR", self.data_dir())
             .env("EDGECODER_LOG_DIR", p.join("logs"))
             .env("NO_COLOR", "1")
+            // Never the caller's desktop keyring (tests that need one start their own).
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .env("XDG_RUNTIME_DIR", p.join("run"))
             .stdin(Stdio::null());
         cmd
     }

@@ -11,6 +11,8 @@ mod machine;
 mod waits;
 mod worker_common;
 
+mod admin_ledger;
+mod auth_keyring;
 mod cli_server;
 mod coding_coordinator;
 mod coding_local;
@@ -29,6 +31,7 @@ mod credits_cli;
 mod credits_ledger;
 mod credits_settle;
 mod dash;
+mod first_steps;
 mod generated_files;
 mod host_policy;
 mod installers;

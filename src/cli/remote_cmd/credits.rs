@@ -84,7 +84,7 @@ fn balance(ctx: &Ctx, account: Option<String>, all: bool) -> Result<u8, CliError
         }
         return Ok(OK);
     }
-    let mut table = Table::new(&["ACCOUNT", "BALANCE", "HELD", "EARNED", "SPENT"]);
+    let mut table = Table::new(&["ACCOUNT", "NAME", "BALANCE", "HELD", "EARNED", "SPENT"]);
     for a in &accounts {
         let tone = if a.balance < 0 {
             Tone::Bad
@@ -93,6 +93,7 @@ fn balance(ctx: &Ctx, account: Option<String>, all: bool) -> Result<u8, CliError
         };
         table.row(vec![
             (a.id.clone(), Tone::Plain),
+            (a.name.clone().unwrap_or_else(|| "-".into()), Tone::Plain),
             (format_credits(a.balance), tone),
             (format_credits(a.held), Tone::Plain),
             (format_credits(a.earned), Tone::Plain),
@@ -110,10 +111,19 @@ fn history(ctx: &Ctx, account: Option<String>, after: i64, limit: u32) -> Result
         print_json(&page)?;
         return Ok(OK);
     }
+    // The account's name (its token's or node's), so a person sees whose history this is.
+    let shown = match ctx.call(ctx.remote.client.credit_account(&id)) {
+        Ok(crate::api::Account {
+            id, name: Some(n), ..
+        }) => format!("{id} ({n})"),
+        Ok(a) => a.id,
+        Err(_) => id.clone(),
+    };
     if page.entries.is_empty() {
-        println!("no entries for {id}");
+        println!("no entries for {shown}");
         return Ok(OK);
     }
+    println!("ledger entries of {shown}");
     print!("{}", entry_table(&page.entries).render(ctx.colour));
     if let Some(next) = page.next_after {
         println!("more: --after {next}");

@@ -8,6 +8,7 @@ mod code;
 mod credits;
 mod events;
 mod ledger;
+mod ledger_window;
 mod mode;
 mod nodes;
 mod queue;

@@ -185,6 +185,7 @@ fn credits() -> Credits {
         held: 0,
         earned,
         spent: 0,
+        name: None,
     };
     let entry = |seq: i64, kind: &str, account: &str, amount: i64| LedgerEntry {
         seq,

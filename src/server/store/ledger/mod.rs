@@ -48,16 +48,23 @@ pub struct Posting<'a> {
     pub actor: Option<&'a str>,
 }
 
+/// The refusal for too few credits: names the exact commands that fix it (a grant of the
+/// shortfall, or a coordinator without credits), since a private coordinator's owner may not
+/// know credits are on at all.
 pub fn insufficient(account: &str, balance: i64, needed: i64) -> ApiError {
+    let short = needed.saturating_sub(balance.max(0)).max(1);
     ApiError::new(
         StatusCode::PAYMENT_REQUIRED,
         "insufficient_credits",
         format!(
             "account {account} has {} credits spendable but this needs {}: nothing was written; \
-             ask an admin for a grant (`edgecoder server credits grant`), have credits \
-             transferred, or run a node to earn them",
+             an admin grants the rest with `edgecoder server credits grant {account} {}`; a \
+             private coordinator can run without credits: restart it with `edgecoder serve \
+             --free` (or EDGECODER_PRICING=false); credits can also be transferred \
+             (`edgecoder server credits transfer`) or earned by running a node",
             crate::api::format_credits(balance),
-            crate::api::format_credits(needed)
+            crate::api::format_credits(needed),
+            crate::api::format_credits(short)
         ),
     )
 }
@@ -368,10 +375,17 @@ fn account_from_row(r: &Row<'_>) -> rusqlite::Result<Account> {
         held: r.get(3)?,
         earned: r.get(4)?,
         spent: r.get(5)?,
+        name: r.get(6)?,
     })
 }
 
-const ACCOUNT_COLUMNS: &str = "id, kind, balance, held, earned, spent";
+/// The account's figures and the name of the token or node it belongs to (`user:` and `node:`
+/// are both five characters, so the id starts at the sixth).
+const ACCOUNT_COLUMNS: &str = "id, kind, balance, held, earned, spent, \
+     CASE kind \
+       WHEN 'user' THEN (SELECT t.name FROM tokens t WHERE t.id = substr(credit_accounts.id, 6)) \
+       WHEN 'node' THEN (SELECT n.name FROM nodes n WHERE n.id = substr(credit_accounts.id, 6)) \
+     END";
 
 /// An account's figures; one that exists but has no entries yet reads as all zeros.
 pub fn get_account(conn: &Connection, id: &str) -> Result<Account, ApiError> {
@@ -389,6 +403,7 @@ pub fn get_account(conn: &Connection, id: &str) -> Result<Account, ApiError> {
         held: 0,
         earned: 0,
         spent: 0,
+        name: None,
     }))
 }
 
@@ -468,6 +483,7 @@ pub fn sums_from_entries(conn: &Connection) -> Result<Vec<Account>, ApiError> {
             held: r.get(2)?,
             earned: r.get(3)?,
             spent: r.get(4)?,
+            name: None,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
