@@ -98,8 +98,15 @@ pub struct LogsArgs {
     #[arg(long, value_name = "LEVEL")]
     pub level: Option<String>,
     /// Print the raw JSON lines.
-    #[arg(long)]
+    #[arg(
+        long,
+        default_value_if("jq", clap::builder::ArgPredicate::IsPresent, "true"),
+        help_heading = "Output options"
+    )]
     pub json: bool,
+    /// Filter the JSON output with a jq expression (implies --json; strings print raw).
+    #[arg(long, value_name = "EXPR", help_heading = "Output options")]
+    pub jq: Option<String>,
     /// Read logs from this directory instead of the configured one.
     #[arg(long, value_name = "DIR")]
     pub log_dir: Option<PathBuf>,
@@ -113,8 +120,21 @@ pub struct AgentArgs {
     #[arg(long)]
     pub detect: bool,
     /// With --detect: machine-readable output.
-    #[arg(long, requires = "detect")]
+    #[arg(
+        long,
+        requires = "detect",
+        default_value_if("jq", clap::builder::ArgPredicate::IsPresent, "true"),
+        help_heading = "Output options"
+    )]
     pub json: bool,
+    /// Filter the JSON output with a jq expression (implies --json; strings print raw).
+    #[arg(
+        long,
+        value_name = "EXPR",
+        requires = "detect",
+        help_heading = "Output options"
+    )]
+    pub jq: Option<String>,
     /// Coordinator URL (default: COORDINATOR_URL from the env file).
     #[arg(long, value_name = "URL")]
     pub coordinator: Option<String>,
@@ -159,8 +179,15 @@ pub struct EnrollArgs {
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
-    #[arg(long)]
+    #[arg(
+        long,
+        default_value_if("jq", clap::builder::ArgPredicate::IsPresent, "true"),
+        help_heading = "Output options"
+    )]
     pub json: bool,
+    /// Filter the JSON output with a jq expression (implies --json; strings print raw).
+    #[arg(long, value_name = "EXPR", help_heading = "Output options")]
+    pub jq: Option<String>,
     #[command(flatten)]
     pub config: ConfigArgs,
 }
@@ -179,8 +206,15 @@ pub enum EnvCommand {
     List {
         #[arg(long)]
         show_secrets: bool,
-        #[arg(long)]
+        #[arg(
+            long,
+            default_value_if("jq", clap::builder::ArgPredicate::IsPresent, "true"),
+            help_heading = "Output options"
+        )]
         json: bool,
+        /// Filter the JSON output with a jq expression (implies --json; strings print raw).
+        #[arg(long, value_name = "EXPR", help_heading = "Output options")]
+        jq: Option<String>,
     },
     /// Print one value (exit 4 when unset).
     Get { key: String },
@@ -202,8 +236,12 @@ pub enum Mode {
     Coordinator,
     /// Worker only (same as `edgecoder agent`).
     Worker,
+    // Not served yet: hidden from `--help` and completions, refused with a message by `serve`.
+    #[value(hide = true)]
     ControlPlane,
+    #[value(hide = true)]
     Inference,
+    #[value(hide = true)]
     IdeProvider,
 }
 
@@ -262,8 +300,15 @@ pub enum ConfigCommand {
     /// Print every setting, its value, and where the value came from.
     Show {
         /// Machine-readable output (see docs/json-output.md).
-        #[arg(long)]
+        #[arg(
+            long,
+            default_value_if("jq", clap::builder::ArgPredicate::IsPresent, "true"),
+            help_heading = "Output options"
+        )]
         json: bool,
+        /// Filter the JSON output with a jq expression (implies --json; strings print raw).
+        #[arg(long, value_name = "EXPR", help_heading = "Output options")]
+        jq: Option<String>,
         /// Print secrets instead of masking them.
         #[arg(long)]
         show_secrets: bool,

@@ -85,7 +85,14 @@ pub enum OfflineLedgerCommand {
         /// The coordinator's ledger public key (hex) to trust instead of the one in the file.
         #[arg(long, value_name = "HEX")]
         public_key: Option<String>,
-        #[arg(long)]
+        #[arg(
+            long,
+            default_value_if("jq", clap::builder::ArgPredicate::IsPresent, "true"),
+            help_heading = "Output options"
+        )]
         json: bool,
+        /// Filter the JSON output with a jq expression (implies --json; strings print raw).
+        #[arg(long, value_name = "EXPR", help_heading = "Output options")]
+        jq: Option<String>,
     },
 }

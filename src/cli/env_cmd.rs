@@ -13,7 +13,9 @@ pub fn run(args: EnvArgs) -> Result<u8, CliError> {
             println!("{}", path.display());
             Ok(OK)
         }
-        EnvCommand::List { show_secrets, json } => {
+        EnvCommand::List {
+            show_secrets, json, ..
+        } => {
             let file = load(&path)?.unwrap_or_default();
             let shown = |k: &str, v: &str| {
                 if is_secret(k) && !show_secrets {

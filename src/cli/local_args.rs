@@ -34,8 +34,15 @@ pub enum TaskCommand {
     Show {
         id: String,
         /// Machine-readable output (see docs/json-output.md).
-        #[arg(long)]
+        #[arg(
+            long,
+            default_value_if("jq", clap::builder::ArgPredicate::IsPresent, "true"),
+            help_heading = "Output options"
+        )]
         json: bool,
+        /// Filter the JSON output with a jq expression (implies --json; strings print raw).
+        #[arg(long, value_name = "EXPR", help_heading = "Output options")]
+        jq: Option<String>,
     },
     /// Print a task's output: stdout to stdout, stderr to stderr.
     Logs {
@@ -72,8 +79,15 @@ pub struct TaskListArgs {
     #[arg(long, value_name = "NAME")]
     pub project: Option<String>,
     /// Machine-readable output (see docs/json-output.md).
-    #[arg(long)]
+    #[arg(
+        long,
+        default_value_if("jq", clap::builder::ArgPredicate::IsPresent, "true"),
+        help_heading = "Output options"
+    )]
     pub json: bool,
+    /// Filter the JSON output with a jq expression (implies --json; strings print raw).
+    #[arg(long, value_name = "EXPR", help_heading = "Output options")]
+    pub jq: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -91,8 +105,15 @@ pub struct GcArgs {
     #[arg(long, value_name = "NAME")]
     pub project: Option<String>,
     /// Machine-readable output (see docs/json-output.md).
-    #[arg(long)]
+    #[arg(
+        long,
+        default_value_if("jq", clap::builder::ArgPredicate::IsPresent, "true"),
+        help_heading = "Output options"
+    )]
     pub json: bool,
+    /// Filter the JSON output with a jq expression (implies --json; strings print raw).
+    #[arg(long, value_name = "EXPR", help_heading = "Output options")]
+    pub jq: Option<String>,
     #[command(flatten)]
     pub dirs: RunsDirArgs,
 }

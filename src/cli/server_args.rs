@@ -10,8 +10,21 @@ pub struct ServerArgs {
     #[command(flatten)]
     pub remote: RemoteArgs,
     /// Machine-readable output (shapes in docs/json-output.md).
-    #[arg(long, global = true)]
+    #[arg(
+        long,
+        global = true,
+        default_value_if("jq", clap::builder::ArgPredicate::IsPresent, "true"),
+        help_heading = "Output options"
+    )]
     pub json: bool,
+    /// Filter the JSON output with a jq expression (implies --json; strings print raw).
+    #[arg(
+        long,
+        value_name = "EXPR",
+        global = true,
+        help_heading = "Output options"
+    )]
+    pub jq: Option<String>,
     #[command(subcommand)]
     pub command: ServerCommand,
 }
