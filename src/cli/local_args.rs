@@ -29,9 +29,11 @@ pub enum TaskCommand {
     /// the command's exit code (124 on timeout).
     Run(TaskRunArgs),
     /// Local runs, newest first.
+    #[command(after_long_help = crate::cli::examples::TASK_LIST)]
     List(TaskListArgs),
     /// One task with its runs (id or unique prefix).
     Show {
+        /// The local task id, or a unique prefix of it.
         id: String,
         /// Machine-readable output (see docs/json-output.md).
         #[arg(
@@ -46,15 +48,22 @@ pub enum TaskCommand {
     },
     /// Print a task's output: stdout to stdout, stderr to stderr.
     Logs {
+        /// The local task id, or a unique prefix of it.
         id: String,
         /// Keep printing output until the run ends.
         #[arg(short, long)]
         follow: bool,
     },
     /// Stop a running task (from any terminal); it is recorded as cancelled.
-    Stop { id: String },
+    Stop {
+        /// The local task id, or a unique prefix of it.
+        id: String,
+    },
     /// Delete a task's records and output (refused while it runs).
-    Rm { id: String },
+    Rm {
+        /// The local task id, or a unique prefix of it.
+        id: String,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -12,6 +12,7 @@ mod dash;
 pub mod dash_args;
 mod enroll;
 mod env_cmd;
+pub mod examples;
 pub mod exit;
 mod gc;
 mod generate;
