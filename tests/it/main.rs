@@ -11,6 +11,7 @@ mod machine;
 mod waits;
 mod worker_common;
 
+mod cli_jq;
 mod cli_server;
 mod coding_coordinator;
 mod coding_local;
@@ -35,6 +36,7 @@ mod local_runs;
 mod models_detect;
 mod models_ollama;
 mod models_openai;
+mod newcomer_texts;
 mod security_http;
 mod security_limits;
 mod security_openapi;
