@@ -166,6 +166,16 @@ fn edit(path: &Path) -> Result<u8, CliError> {
     result
 }
 
+/// Settings that only the one-shot local commands read, each time they run; every other known
+/// setting is read by `agent` and `serve` once, at start (they do not reload on SIGHUP: see
+/// docs/decisions.md), so changing it needs a restart.
+const READ_AT_EACH_COMMAND: &[&str] = &["EDGECODER_RUNS_DIR"];
+
+/// Whether a change to `key` waits for the agent (or coordinator) to restart.
+fn read_only_at_start(key: &str) -> bool {
+    is_known(key) && !READ_AT_EACH_COMMAND.contains(&key)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,14 +194,4 @@ mod tests {
             "ADMIN_API_TOKEN=s3cret\n"
         );
     }
-}
-
-/// Settings that only the one-shot local commands read, each time they run; every other known
-/// setting is read by `agent` and `serve` once, at start (they do not reload on SIGHUP: see
-/// docs/decisions.md), so changing it needs a restart.
-const READ_AT_EACH_COMMAND: &[&str] = &["EDGECODER_RUNS_DIR"];
-
-/// Whether a change to `key` waits for the agent (or coordinator) to restart.
-fn read_only_at_start(key: &str) -> bool {
-    is_known(key) && !READ_AT_EACH_COMMAND.contains(&key)
 }
