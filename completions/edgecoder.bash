@@ -901,12 +901,16 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__agent)
-            opts="-h -V --detect --json --coordinator --max-concurrent --keep-workdirs --data-dir --log-level --config --env-file --help --version"
+            opts="-h -V --detect --json --jq --coordinator --max-concurrent --keep-workdirs --data-dir --log-level --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --coordinator)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -939,7 +943,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__code)
-            opts="-h -V --lang --file --dir --check --model --max-iterations --check-timeout --out --force --json --handoff --server --allow-insecure --runs-dir --config --env-file --help --version"
+            opts="-h -V --lang --file --dir --check --model --max-iterations --check-timeout --out --force --json --jq --handoff --server --allow-insecure --runs-dir --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -974,6 +978,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1075,12 +1083,16 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__config__subcmd__show)
-            opts="-h -V --json --show-secrets --config --env-file --help --version"
+            opts="-h -V --json --jq --show-secrets --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1347,12 +1359,16 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__env__subcmd__list)
-            opts="-h -V --show-secrets --json --config --env-file --help --version"
+            opts="-h -V --show-secrets --json --jq --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1435,7 +1451,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__gc)
-            opts="-h -V --older-than --dry-run --keep-failed --project --json --runs-dir --config --env-file --help --version"
+            opts="-h -V --older-than --dry-run --keep-failed --project --json --jq --runs-dir --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1446,6 +1462,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --project)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2645,7 +2665,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__ledger__subcmd__verify)
-            opts="-h -V --file --public-key --json --help --version"
+            opts="-h -V --file --public-key --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2656,6 +2676,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --public-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2727,7 +2751,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__logs)
-            opts="-f -n -h -V --follow --lines --since --level --json --log-dir --config --env-file --help --version"
+            opts="-f -n -h -V --follow --lines --since --level --json --jq --log-dir --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2746,6 +2770,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2806,7 +2834,7 @@ _edgecoder() {
                     return 0
                     ;;
                 --mode)
-                    COMPREPLY=($(compgen -W "all-in-one coordinator worker control-plane inference ide-provider" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "all-in-one coordinator worker" -- "${cur}"))
                     return 0
                     ;;
                 --retention-days)
@@ -2833,7 +2861,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version status nodes tasks queue tokens events blacklist audit mode credits ledger update code help"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version status nodes tasks queue tokens events blacklist audit mode credits ledger update code help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2855,6 +2883,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2863,7 +2895,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__audit)
-            opts="-h -V --limit --target --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --limit --target --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2893,6 +2925,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2901,7 +2937,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__blacklist)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version add remove list help"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version add remove list help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2923,6 +2959,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2931,7 +2971,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__blacklist__subcmd__add)
-            opts="-h -V --node --address --reason --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --node --address --reason --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2962,6 +3002,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3043,7 +3087,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__blacklist__subcmd__list)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3062,6 +3106,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3073,7 +3121,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__blacklist__subcmd__remove)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3095,6 +3143,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3103,7 +3155,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__code)
-            opts="-h -V --lang --file --dir --check --model --max-iterations --check-timeout --out --force --json --wait --follow --timeout --model-family --priority --local-only --network --server --token --allow-insecure --config --env-file --help --version"
+            opts="-h -V --lang --file --dir --check --model --max-iterations --check-timeout --out --force --json --jq --wait --follow --timeout --model-family --priority --local-only --network --server --token --allow-insecure --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3138,6 +3190,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3177,7 +3233,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__credits)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version balance history grant transfer quote help"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version balance history grant transfer quote help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3199,6 +3255,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3207,7 +3267,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__credits__subcmd__balance)
-            opts="-h -V --all --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --all --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3226,6 +3286,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3237,7 +3301,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__credits__subcmd__grant)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3256,6 +3320,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3365,7 +3433,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__credits__subcmd__history)
-            opts="-h -V --after --limit --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --after --limit --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3395,6 +3463,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3403,7 +3475,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__credits__subcmd__quote)
-            opts="-h -V --timeout --requires --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --timeout --requires --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3433,6 +3505,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3441,7 +3517,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__credits__subcmd__transfer)
-            opts="-h -V --from --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --from --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3467,6 +3543,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3475,7 +3555,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__events)
-            opts="-h -V --include-logs --after --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --include-logs --after --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3498,6 +3578,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4125,7 +4209,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__ledger)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version verify export help"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version verify export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4147,6 +4231,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4155,7 +4243,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__ledger__subcmd__export)
-            opts="-h -V --since --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --since --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4178,6 +4266,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4245,7 +4337,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__ledger__subcmd__verify)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4267,6 +4359,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4275,7 +4371,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__mode)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version show set help"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version show set help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4294,6 +4390,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4361,7 +4461,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__mode__subcmd__set)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4380,6 +4480,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4391,7 +4495,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__mode__subcmd__show)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4413,6 +4517,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4421,7 +4529,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__nodes)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version list show approve reject drain remove help"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version list show approve reject drain remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4443,6 +4551,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4451,7 +4563,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__nodes__subcmd__approve)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4470,6 +4582,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4481,7 +4597,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__nodes__subcmd__drain)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4500,6 +4616,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4623,7 +4743,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__nodes__subcmd__list)
-            opts="-h -V --state --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --state --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4649,6 +4769,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4657,7 +4781,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__nodes__subcmd__reject)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4676,6 +4800,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4687,7 +4815,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__nodes__subcmd__remove)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4706,6 +4834,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4717,7 +4849,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__nodes__subcmd__show)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4736,6 +4868,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4747,7 +4883,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__queue)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4766,6 +4902,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4777,7 +4917,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__status)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4796,6 +4936,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4807,7 +4951,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__tasks)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version submit list show cancel logs wait help"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version submit list show cancel logs wait help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4829,6 +4973,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4837,7 +4985,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__tasks__subcmd__cancel)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4856,6 +5004,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4979,7 +5131,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__tasks__subcmd__list)
-            opts="-h -V --state --node --limit --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --state --node --limit --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5013,6 +5165,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5021,7 +5177,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__tasks__subcmd__logs)
-            opts="-f -h -V --follow --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-f -h -V --follow --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5040,6 +5196,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5051,7 +5211,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__tasks__subcmd__show)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5073,6 +5233,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5081,7 +5245,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__tasks__subcmd__submit)
-            opts="-h -V --wait --follow --timeout --requires --min-memory --label --priority --max-attempts --idempotency-key --env --secret --secret-file --local-only --no-network --script --file --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --wait --follow --timeout --requires --min-memory --label --priority --max-attempts --idempotency-key --env --secret --secret-file --local-only --no-network --script --file --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5151,6 +5315,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5159,7 +5327,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__tasks__subcmd__wait)
-            opts="-h -V --timeout --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --timeout --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5185,6 +5353,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5193,7 +5365,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__tokens)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version create list revoke help"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version create list revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5215,6 +5387,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5223,7 +5399,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__tokens__subcmd__create)
-            opts="-h -V --kind --role --name --expires-in --uses --auto-approve --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --kind --role --name --expires-in --uses --auto-approve --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5262,6 +5438,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5343,7 +5523,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__tokens__subcmd__list)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5362,6 +5542,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5373,7 +5557,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__tokens__subcmd__revoke)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5395,6 +5579,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5403,7 +5591,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__update)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version status start help"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version status start help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5422,6 +5610,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5489,7 +5681,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__update__subcmd__start)
-            opts="-h -V --binary --sha256 --drain-timeout --wait --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --binary --sha256 --drain-timeout --wait --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5523,6 +5715,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5531,7 +5727,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__update__subcmd__status)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5550,6 +5746,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5645,13 +5845,17 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__service__subcmd__install)
-            opts="-h -V --dry-run --force --path --json --help --version"
+            opts="-h -V --dry-run --force --path --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5663,13 +5867,17 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__service__subcmd__status)
-            opts="-h -V --path --json --help --version"
+            opts="-h -V --path --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5681,13 +5889,17 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__service__subcmd__uninstall)
-            opts="-h -V --dry-run --path --json --help --version"
+            opts="-h -V --dry-run --path --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5699,12 +5911,16 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__status)
-            opts="-h -V --json --config --env-file --help --version"
+            opts="-h -V --json --jq --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -5859,13 +6075,17 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__task__subcmd__list)
-            opts="-h -V --project --json --runs-dir --config --env-file --help --version"
+            opts="-h -V --project --json --jq --runs-dir --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --project)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5975,12 +6195,16 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__task__subcmd__show)
-            opts="-h -V --json --runs-dir --config --env-file --help --version"
+            opts="-h -V --json --jq --runs-dir --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --runs-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
