@@ -16,7 +16,8 @@ pub mod examples;
 pub mod exit;
 mod gc;
 mod generate;
-pub mod help_check;
+#[cfg(test)]
+mod help_check;
 mod ledger_offline;
 pub mod local_args;
 mod logging;
