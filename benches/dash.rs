@@ -138,6 +138,7 @@ fn big_state(size: (u16, u16)) -> State {
             accounts,
             entries: vec![],
             verify: None,
+            sees_every_account: true,
         }))),
     );
     for id in 0..2000 {

@@ -937,12 +937,16 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__agent)
-            opts="-h -V --detect --json --coordinator --max-concurrent --keep-workdirs --data-dir --log-level --config --env-file --help --version"
+            opts="-h -V --detect --json --jq --coordinator --max-concurrent --keep-workdirs --data-dir --log-level --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --coordinator)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1061,7 +1065,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__code)
-            opts="-h -V --lang --file --dir --check --model --max-iterations --check-timeout --out --force --json --handoff --server --allow-insecure --runs-dir --config --env-file --help --version"
+            opts="-h -V --lang --file --dir --check --model --max-iterations --check-timeout --out --force --json --jq --handoff --server --allow-insecure --runs-dir --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1096,6 +1100,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1197,12 +1205,16 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__config__subcmd__show)
-            opts="-h -V --json --show-secrets --config --env-file --help --version"
+            opts="-h -V --json --jq --show-secrets --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1469,12 +1481,16 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__env__subcmd__list)
-            opts="-h -V --show-secrets --json --config --env-file --help --version"
+            opts="-h -V --show-secrets --json --jq --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1557,7 +1573,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__gc)
-            opts="-h -V --older-than --dry-run --keep-failed --project --json --runs-dir --config --env-file --help --version"
+            opts="-h -V --older-than --dry-run --keep-failed --project --json --jq --runs-dir --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1568,6 +1584,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --project)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2809,7 +2829,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__ledger__subcmd__verify)
-            opts="-h -V --file --public-key --json --help --version"
+            opts="-h -V --file --public-key --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2820,6 +2840,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --public-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2891,7 +2915,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__logs)
-            opts="-f -n -h -V --follow --lines --since --level --json --log-dir --config --env-file --help --version"
+            opts="-f -n -h -V --follow --lines --since --level --json --jq --log-dir --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2910,6 +2934,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2970,7 +2998,7 @@ _edgecoder() {
                     return 0
                     ;;
                 --mode)
-                    COMPREPLY=($(compgen -W "all-in-one coordinator worker control-plane inference ide-provider" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "all-in-one coordinator worker" -- "${cur}"))
                     return 0
                     ;;
                 --retention-days)
@@ -2997,7 +3025,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version status nodes tasks queue tokens events blacklist audit mode credits ledger update code help"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version status nodes tasks queue tokens events blacklist audit mode credits ledger update code help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3019,6 +3047,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3027,7 +3059,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__audit)
-            opts="-h -V --limit --target --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --limit --target --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3057,6 +3089,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3065,7 +3101,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__blacklist)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version add remove list help"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version add remove list help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3087,6 +3123,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3095,7 +3135,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__blacklist__subcmd__add)
-            opts="-h -V --node --address --reason --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --node --address --reason --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3126,6 +3166,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3207,7 +3251,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__blacklist__subcmd__list)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3226,6 +3270,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3237,7 +3285,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__blacklist__subcmd__remove)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3259,6 +3307,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3267,7 +3319,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__code)
-            opts="-h -V --lang --file --dir --check --model --max-iterations --check-timeout --out --force --json --wait --follow --timeout --model-family --priority --local-only --network --server --token --allow-insecure --config --env-file --help --version"
+            opts="-h -V --lang --file --dir --check --model --max-iterations --check-timeout --out --force --json --jq --wait --follow --timeout --model-family --priority --local-only --network --server --token --allow-insecure --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3302,6 +3354,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3341,7 +3397,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__credits)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version balance history grant transfer quote help"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version balance history grant transfer quote help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3363,6 +3419,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3371,7 +3431,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__credits__subcmd__balance)
-            opts="-h -V --all --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --all --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3390,6 +3450,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3401,7 +3465,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__credits__subcmd__grant)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3420,6 +3484,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3529,7 +3597,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__credits__subcmd__history)
-            opts="-h -V --after --limit --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --after --limit --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3559,6 +3627,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3567,7 +3639,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__credits__subcmd__quote)
-            opts="-h -V --timeout --requires --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --timeout --requires --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3597,6 +3669,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3605,7 +3681,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__credits__subcmd__transfer)
-            opts="-h -V --from --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --from --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3631,6 +3707,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3639,7 +3719,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__events)
-            opts="-h -V --include-logs --after --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --include-logs --after --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3662,6 +3742,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4303,7 +4387,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__ledger)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version verify export help"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version verify export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4325,6 +4409,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4333,7 +4421,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__ledger__subcmd__export)
-            opts="-h -V --since --until --format --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --since --until --format --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4364,6 +4452,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4431,7 +4523,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__ledger__subcmd__verify)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4453,6 +4545,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4461,7 +4557,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__mode)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version show set help"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version show set help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4480,6 +4576,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4547,7 +4647,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__mode__subcmd__set)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4566,6 +4666,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4577,7 +4681,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__mode__subcmd__show)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4599,6 +4703,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4607,7 +4715,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__nodes)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version list show approve reject drain undrain remove help"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version list show approve reject drain undrain remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4629,6 +4737,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4637,7 +4749,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__nodes__subcmd__approve)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4659,6 +4771,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4667,7 +4783,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__nodes__subcmd__drain)
-            opts="-h -V --deadline --wait --timeout --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --deadline --wait --timeout --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4694,6 +4810,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4831,7 +4951,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__nodes__subcmd__list)
-            opts="-h -V --state --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --state --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4857,6 +4977,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4865,7 +4989,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__nodes__subcmd__reject)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4884,6 +5008,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4895,7 +5023,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__nodes__subcmd__remove)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4914,6 +5042,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4925,7 +5057,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__nodes__subcmd__show)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4944,6 +5076,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4955,7 +5091,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__nodes__subcmd__undrain)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4974,6 +5110,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4985,7 +5125,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__queue)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5004,6 +5144,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5015,7 +5159,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__status)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5034,6 +5178,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5045,7 +5193,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__tasks)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version submit list show cancel logs wait help"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version submit list show cancel logs wait help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5067,6 +5215,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5075,7 +5227,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__tasks__subcmd__cancel)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5094,6 +5246,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5217,7 +5373,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__tasks__subcmd__list)
-            opts="-h -V --state --node --limit --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --state --node --limit --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5251,6 +5407,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5259,7 +5419,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__tasks__subcmd__logs)
-            opts="-f -h -V --follow --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-f -h -V --follow --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5278,6 +5438,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5289,7 +5453,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__tasks__subcmd__show)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5311,6 +5475,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5319,7 +5487,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__tasks__subcmd__submit)
-            opts="-h -V --wait --follow --timeout --requires --min-memory --label --priority --max-attempts --idempotency-key --env --secret --secret-file --local-only --no-network --script --file --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --wait --follow --timeout --requires --min-memory --label --priority --max-attempts --idempotency-key --env --secret --secret-file --local-only --no-network --script --file --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5389,6 +5557,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5397,7 +5569,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__tasks__subcmd__wait)
-            opts="-h -V --timeout --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --timeout --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5423,6 +5595,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5431,7 +5607,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__tokens)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version create list revoke help"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version create list revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5453,6 +5629,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5461,7 +5641,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__tokens__subcmd__create)
-            opts="-h -V --kind --role --name --expires-in --uses --auto-approve --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --kind --role --name --expires-in --uses --auto-approve --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5500,6 +5680,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5581,7 +5765,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__tokens__subcmd__list)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5600,6 +5784,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5611,7 +5799,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__tokens__subcmd__revoke)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5633,6 +5821,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5641,7 +5833,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__update)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version status start help"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version status start help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5660,6 +5852,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5727,7 +5923,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__update__subcmd__start)
-            opts="-h -V --binary --sha256 --drain-timeout --wait --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --binary --sha256 --drain-timeout --wait --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5761,6 +5957,10 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5769,7 +5969,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__update__subcmd__status)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --help --version"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5788,6 +5988,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5883,13 +6087,17 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__service__subcmd__install)
-            opts="-h -V --dry-run --force --path --user --json --help --version"
+            opts="-h -V --dry-run --force --path --user --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5901,13 +6109,17 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__service__subcmd__status)
-            opts="-h -V --path --user --json --help --version"
+            opts="-h -V --path --user --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5919,13 +6131,17 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__service__subcmd__uninstall)
-            opts="-h -V --dry-run --path --user --json --help --version"
+            opts="-h -V --dry-run --path --user --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5937,12 +6153,16 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__status)
-            opts="-h -V --json --config --env-file --help --version"
+            opts="-h -V --json --jq --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -6097,13 +6317,17 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__task__subcmd__list)
-            opts="-h -V --project --json --runs-dir --config --env-file --help --version"
+            opts="-h -V --project --json --jq --runs-dir --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --project)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6213,12 +6437,16 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__task__subcmd__show)
-            opts="-h -V --json --runs-dir --config --env-file --help --version"
+            opts="-h -V --json --jq --runs-dir --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --runs-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

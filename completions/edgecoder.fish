@@ -50,12 +50,9 @@ complete -c edgecoder -n "__fish_edgecoder_needs_command" -f -a "help" -d 'Print
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l host -d 'Address to listen on' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l port -d 'Port to listen on; given explicitly it is tried once, else up to 100 ports from 4301' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l data-dir -d 'Where the database, server.json and task working dirs live' -r -F
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l mode -r -f -a "all-in-one\t'Coordinator plus a local worker in the same process'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l mode -d 'What this process runs (EDGE_RUNTIME_MODE; default all-in-one)' -r -f -a "all-in-one\t'Coordinator plus a local worker in the same process'
 coordinator\t'Coordinator only'
-worker\t'Worker only (same as `edgecoder agent`)'
-control-plane\t''
-inference\t''
-ide-provider\t''"
+worker\t'Worker only (same as `edgecoder agent`)'"
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l retention-days -d 'Delete finished tasks, their logs and events this many days after they end; 0 keeps them forever (EDGECODER_RETENTION_DAYS, default 30)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l log-level -d 'Log filter: error, warn, info, debug, trace (or a tracing directive)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
@@ -64,16 +61,17 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l no-local-w
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l free -d 'Turn pricing off: nothing is held, charged or granted (EDGECODER_PRICING=false)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l jq -d 'Filter the JSON output with a jq expression (implies --json; strings print raw)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l coordinator -d 'Coordinator URL (default: COORDINATOR_URL from the env file)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l max-concurrent -d 'Tasks to run at once (default: MAX_CONCURRENT_TASKS, else the number of CPUs)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l data-dir -d 'Where task working directories are made' -r -F
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l log-level -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l log-level -d 'Log filter: error, warn, info, debug, trace (or a tracing directive)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l detect -d 'Print this machine\'s capabilities and exit'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l json -d 'With --detect: machine-readable output'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l keep-workdirs -d 'Keep each task\'s working directory after it ends (for debugging)'
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -s V -l version -d 'Print version'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand enroll" -l token -d 'The enrollment token; `-` reads it from stdin (keeps it out of the process list)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand enroll" -l token-file -d 'Read the enrollment token from a file' -r -F
@@ -83,12 +81,13 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand enroll" -l label -d 
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand enroll" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand enroll" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand enroll" -l allow-insecure -d 'Allow sending the token over plain HTTP to a host that is not this machine'
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand enroll" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand enroll" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand enroll" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand status" -l jq -d 'Filter the JSON output with a jq expression (implies --json; strings print raw)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand status" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand status" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand status" -l json
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand status" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand status" -l json -d 'Machine-readable output (see docs/json-output.md)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand status" -s V -l version -d 'Print version'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and not __fish_seen_subcommand_from list get set unset path edit help" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and not __fish_seen_subcommand_from list get set unset path edit help" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
@@ -101,10 +100,11 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and not __fish_
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and not __fish_seen_subcommand_from list get set unset path edit help" -f -a "path" -d 'Print the env file\'s path'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and not __fish_seen_subcommand_from list get set unset path edit help" -f -a "edit" -d 'Open the env file in $EDITOR; it is checked before it replaces the original'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and not __fish_seen_subcommand_from list get set unset path edit help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from list" -l jq -d 'Filter the JSON output with a jq expression (implies --json; strings print raw)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from list" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from list" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from list" -l show-secrets
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from list" -l json
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from list" -l show-secrets -d 'Print secrets instead of masking them'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from list" -l json -d 'Machine-readable output (see docs/json-output.md)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from get" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
@@ -113,7 +113,7 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from set" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from set" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from unset" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen_subcommand_from unset" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
@@ -137,6 +137,7 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand env; and __fish_seen
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand logs" -s n -l lines -d 'Print only the last N lines (default: all; 20 with --follow)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand logs" -l since -d 'Only lines newer than this, e.g. 10m or 2h' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand logs" -l level -d 'Only lines at this level or above: trace, debug, info, warn, error' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand logs" -l jq -d 'Filter the JSON output with a jq expression (implies --json; strings print raw)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand logs" -l log-dir -d 'Read logs from this directory instead of the configured one' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand logs" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand logs" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
@@ -148,6 +149,7 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand config; and not __fi
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand config; and not __fish_seen_subcommand_from show help" -s V -l version -d 'Print version'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand config; and not __fish_seen_subcommand_from show help" -f -a "show" -d 'Print every setting, its value, and where the value came from'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand config; and not __fish_seen_subcommand_from show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand config; and __fish_seen_subcommand_from show" -l jq -d 'Filter the JSON output with a jq expression (implies --json; strings print raw)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand config; and __fish_seen_subcommand_from show" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'Machine-readable output (see docs/json-output.md)'
@@ -160,6 +162,7 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and not __fi
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and not __fish_seen_subcommand_from status nodes tasks queue tokens events blacklist audit mode credits ledger update code help" -l token -d 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and not __fish_seen_subcommand_from status nodes tasks queue tokens events blacklist audit mode credits ledger update code help" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and not __fish_seen_subcommand_from status nodes tasks queue tokens events blacklist audit mode credits ledger update code help" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and not __fish_seen_subcommand_from status nodes tasks queue tokens events blacklist audit mode credits ledger update code help" -l jq -d 'Filter the JSON output with a jq expression (implies --json; strings print raw)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and not __fish_seen_subcommand_from status nodes tasks queue tokens events blacklist audit mode credits ledger update code help" -l allow-insecure -d 'Allow sending the token over plain HTTP to a host that is not this machine'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and not __fish_seen_subcommand_from status nodes tasks queue tokens events blacklist audit mode credits ledger update code help" -l json -d 'Machine-readable output (shapes in docs/json-output.md)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and not __fish_seen_subcommand_from status nodes tasks queue tokens events blacklist audit mode credits ledger update code help" -s h -l help -d 'Print help'
@@ -182,6 +185,7 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_s
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from status" -l token -d 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from status" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from status" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from status" -l jq -d 'Filter the JSON output with a jq expression (implies --json; strings print raw)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from status" -l allow-insecure -d 'Allow sending the token over plain HTTP to a host that is not this machine'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from status" -l json -d 'Machine-readable output (shapes in docs/json-output.md)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
@@ -190,6 +194,7 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_s
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from nodes" -l token -d 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from nodes" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from nodes" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from nodes" -l jq -d 'Filter the JSON output with a jq expression (implies --json; strings print raw)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from nodes" -l allow-insecure -d 'Allow sending the token over plain HTTP to a host that is not this machine'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from nodes" -l json -d 'Machine-readable output (shapes in docs/json-output.md)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from nodes" -s h -l help -d 'Print help'
@@ -206,6 +211,7 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_s
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tasks" -l token -d 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tasks" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tasks" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tasks" -l jq -d 'Filter the JSON output with a jq expression (implies --json; strings print raw)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tasks" -l allow-insecure -d 'Allow sending the token over plain HTTP to a host that is not this machine'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tasks" -l json -d 'Machine-readable output (shapes in docs/json-output.md)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tasks" -s h -l help -d 'Print help'
@@ -221,6 +227,7 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_s
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from queue" -l token -d 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from queue" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from queue" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from queue" -l jq -d 'Filter the JSON output with a jq expression (implies --json; strings print raw)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from queue" -l allow-insecure -d 'Allow sending the token over plain HTTP to a host that is not this machine'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from queue" -l json -d 'Machine-readable output (shapes in docs/json-output.md)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from queue" -s h -l help -d 'Print help'
@@ -229,6 +236,7 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_s
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tokens" -l token -d 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tokens" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tokens" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tokens" -l jq -d 'Filter the JSON output with a jq expression (implies --json; strings print raw)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tokens" -l allow-insecure -d 'Allow sending the token over plain HTTP to a host that is not this machine'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tokens" -l json -d 'Machine-readable output (shapes in docs/json-output.md)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tokens" -s h -l help -d 'Print help'
@@ -242,6 +250,7 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_s
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from events" -l token -d 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from events" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from events" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from events" -l jq -d 'Filter the JSON output with a jq expression (implies --json; strings print raw)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from events" -l include-logs -d 'Include every task\'s log lines'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from events" -l allow-insecure -d 'Allow sending the token over plain HTTP to a host that is not this machine'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from events" -l json -d 'Machine-readable output (shapes in docs/json-output.md)'
@@ -251,6 +260,7 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_s
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from blacklist" -l token -d 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from blacklist" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from blacklist" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from blacklist" -l jq -d 'Filter the JSON output with a jq expression (implies --json; strings print raw)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from blacklist" -l allow-insecure -d 'Allow sending the token over plain HTTP to a host that is not this machine'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from blacklist" -l json -d 'Machine-readable output (shapes in docs/json-output.md)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from blacklist" -s h -l help -d 'Print help'
@@ -265,6 +275,7 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_s
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from audit" -l token -d 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from audit" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from audit" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from audit" -l jq -d 'Filter the JSON output with a jq expression (implies --json; strings print raw)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from audit" -l allow-insecure -d 'Allow sending the token over plain HTTP to a host that is not this machine'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from audit" -l json -d 'Machine-readable output (shapes in docs/json-output.md)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from audit" -s h -l help -d 'Print help'
@@ -273,6 +284,7 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_s
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from mode" -l token -d 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from mode" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from mode" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from mode" -l jq -d 'Filter the JSON output with a jq expression (implies --json; strings print raw)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from mode" -l allow-insecure -d 'Allow sending the token over plain HTTP to a host that is not this machine'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from mode" -l json -d 'Machine-readable output (shapes in docs/json-output.md)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from mode" -s h -l help -d 'Print help'
@@ -284,6 +296,7 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_s
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from credits" -l token -d 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from credits" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from credits" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from credits" -l jq -d 'Filter the JSON output with a jq expression (implies --json; strings print raw)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from credits" -l allow-insecure -d 'Allow sending the token over plain HTTP to a host that is not this machine'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from credits" -l json -d 'Machine-readable output (shapes in docs/json-output.md)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from credits" -s h -l help -d 'Print help'
@@ -298,6 +311,7 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_s
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from ledger" -l token -d 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from ledger" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from ledger" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from ledger" -l jq -d 'Filter the JSON output with a jq expression (implies --json; strings print raw)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from ledger" -l allow-insecure -d 'Allow sending the token over plain HTTP to a host that is not this machine'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from ledger" -l json -d 'Machine-readable output (shapes in docs/json-output.md)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from ledger" -s h -l help -d 'Print help'
@@ -309,6 +323,7 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_s
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from update" -l token -d 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from update" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from update" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from update" -l jq -d 'Filter the JSON output with a jq expression (implies --json; strings print raw)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from update" -l allow-insecure -d 'Allow sending the token over plain HTTP to a host that is not this machine'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from update" -l json -d 'Machine-readable output (shapes in docs/json-output.md)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help'
@@ -324,6 +339,7 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_s
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from code" -l max-iterations -d 'How many model calls, each followed by the check, at most' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from code" -l check-timeout -d 'Seconds one run of the check may take' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from code" -l out -d 'Write the final files into this directory; without it they are listed, not written' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from code" -l jq -d 'Filter the JSON output with a jq expression (implies --json; strings print raw)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from code" -l timeout -d 'The task\'s wall-clock limit, e.g. 10m (default: the coordinator\'s)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from code" -l model-family -d 'Run only on a node with some model of this family (`qwen2`, `llama`)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from code" -l priority -d 'Higher runs first (default 0)' -r
@@ -338,7 +354,7 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_s
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from code" -l local-only -d 'Run only on nodes this coordinator\'s owner trusts'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from code" -l network -d 'Let the check reach the network (off by default: a model\'s code runs cut off)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from code" -l allow-insecure -d 'Allow sending the token over plain HTTP to a host that is not this machine'
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from code" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from code" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from code" -s V -l version -d 'Print version'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "status" -d 'Coordinator version, uptime, mode, queue counts, nodes online/pending'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "nodes" -d 'List and manage worker nodes'
@@ -359,7 +375,7 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand login" -l token -d '
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand login" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand login" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand login" -l allow-insecure -d 'Allow sending the token over plain HTTP to a host that is not this machine'
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand login" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand login" -s V -l version -d 'Print version'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand logout" -l server -d 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand logout" -l token -d 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users' -r
@@ -376,6 +392,7 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand service; and not __f
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand service; and not __fish_seen_subcommand_from install uninstall status help" -f -a "status" -d 'Say whether the unit or plist is installed, and where'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand service; and not __fish_seen_subcommand_from install uninstall status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand service; and __fish_seen_subcommand_from install" -l path -d 'The unit or plist file to write or remove (default: /etc/systemd/system/edgecoder.service on Linux, /Library/LaunchDaemons/io.edgecoder.runtime.plist on macOS)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand service; and __fish_seen_subcommand_from install" -l jq -d 'Filter the JSON output with a jq expression (implies --json; strings print raw)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand service; and __fish_seen_subcommand_from install" -l dry-run -d 'Print the unit or plist instead of writing it'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand service; and __fish_seen_subcommand_from install" -l force -d 'Replace a unit or plist that differs from the one this binary would write'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand service; and __fish_seen_subcommand_from install" -l user -d 'The per-user service that runs `edgecoder agent` as you, with your own env file and node secret (~/.config/edgecoder): the systemd user unit edgecoder-agent.service in ~/.config/systemd/user, or the LaunchAgent io.edgecoder.agent in ~/Library/LaunchAgents. No root needed. Without it: the system service, which reads /etc/edgecoder'
@@ -383,12 +400,14 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand service; and __fish_
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand service; and __fish_seen_subcommand_from install" -s h -l help -d 'Print help'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand service; and __fish_seen_subcommand_from install" -s V -l version -d 'Print version'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand service; and __fish_seen_subcommand_from uninstall" -l path -d 'The unit or plist file to write or remove (default: /etc/systemd/system/edgecoder.service on Linux, /Library/LaunchDaemons/io.edgecoder.runtime.plist on macOS)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand service; and __fish_seen_subcommand_from uninstall" -l jq -d 'Filter the JSON output with a jq expression (implies --json; strings print raw)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand service; and __fish_seen_subcommand_from uninstall" -l dry-run -d 'Say what would be removed, change nothing'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand service; and __fish_seen_subcommand_from uninstall" -l user -d 'The per-user service that runs `edgecoder agent` as you, with your own env file and node secret (~/.config/edgecoder): the systemd user unit edgecoder-agent.service in ~/.config/systemd/user, or the LaunchAgent io.edgecoder.agent in ~/Library/LaunchAgents. No root needed. Without it: the system service, which reads /etc/edgecoder'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand service; and __fish_seen_subcommand_from uninstall" -l json -d 'Machine-readable output (status only)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand service; and __fish_seen_subcommand_from uninstall" -s h -l help -d 'Print help'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand service; and __fish_seen_subcommand_from uninstall" -s V -l version -d 'Print version'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand service; and __fish_seen_subcommand_from status" -l path -d 'The unit or plist file to write or remove (default: /etc/systemd/system/edgecoder.service on Linux, /Library/LaunchDaemons/io.edgecoder.runtime.plist on macOS)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand service; and __fish_seen_subcommand_from status" -l jq -d 'Filter the JSON output with a jq expression (implies --json; strings print raw)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand service; and __fish_seen_subcommand_from status" -l user -d 'The per-user service that runs `edgecoder agent` as you, with your own env file and node secret (~/.config/edgecoder): the systemd user unit edgecoder-agent.service in ~/.config/systemd/user, or the LaunchAgent io.edgecoder.agent in ~/Library/LaunchAgents. No root needed. Without it: the system service, which reads /etc/edgecoder'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand service; and __fish_seen_subcommand_from status" -l json -d 'Machine-readable output (status only)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand service; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
@@ -412,7 +431,8 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand ledger; and not __fi
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand ledger; and not __fish_seen_subcommand_from verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand ledger; and __fish_seen_subcommand_from verify" -l file -d 'The JSON-lines export' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand ledger; and __fish_seen_subcommand_from verify" -l public-key -d 'The coordinator\'s ledger public key (hex) to trust instead of the one in the file' -r
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand ledger; and __fish_seen_subcommand_from verify" -l json
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand ledger; and __fish_seen_subcommand_from verify" -l jq -d 'Filter the JSON output with a jq expression (implies --json; strings print raw)' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand ledger; and __fish_seen_subcommand_from verify" -l json -d 'Machine-readable output (see docs/json-output.md)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand ledger; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand ledger; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand ledger; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check an export from `edgecoder server ledger export`: the chain and its signatures'
@@ -423,7 +443,7 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand dash" -l config -d '
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand dash" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand dash" -l allow-insecure -d 'Allow sending the token over plain HTTP to a host that is not this machine'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand dash" -l read-only -d 'Look, don\'t touch: hide every action (approve, drain, cancel)'
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand dash" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand dash" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand dash" -s V -l version -d 'Print version'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and not __fish_seen_subcommand_from run list show logs stop rm help" -l runs-dir -d 'Runs directory (default: EDGECODER_RUNS_DIR, else <data dir>/runs)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and not __fish_seen_subcommand_from run list show logs stop rm help" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
@@ -446,12 +466,14 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_see
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from run" -s V -l version -d 'Print version'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from list" -l project -d 'Only this project\'s tasks' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from list" -l jq -d 'Filter the JSON output with a jq expression (implies --json; strings print raw)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from list" -l runs-dir -d 'Runs directory (default: EDGECODER_RUNS_DIR, else <data dir>/runs)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from list" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from list" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from list" -l json -d 'Machine-readable output (see docs/json-output.md)'
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from show" -l jq -d 'Filter the JSON output with a jq expression (implies --json; strings print raw)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from show" -l runs-dir -d 'Runs directory (default: EDGECODER_RUNS_DIR, else <data dir>/runs)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from show" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand task; and __fish_seen_subcommand_from show" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
@@ -489,6 +511,7 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand code" -l model -d 'T
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand code" -l max-iterations -d 'How many model calls, each followed by the check, at most' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand code" -l check-timeout -d 'Seconds one run of the check may take' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand code" -l out -d 'Write the final files into this directory; without it they are listed, not written' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand code" -l jq -d 'Filter the JSON output with a jq expression (implies --json; strings print raw)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand code" -l server -d 'The coordinator --handoff submits to (default: EDGECODER_URL, the configured one, the local server.json, then http://127.0.0.1:4301). The token: EDGECODER_TOKEN or `login`' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand code" -l runs-dir -d 'Runs directory (default: EDGECODER_RUNS_DIR, else <data dir>/runs)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand code" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
@@ -497,10 +520,11 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand code" -l force -d 'O
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand code" -l json -d 'Print the result as JSON (the task, or the local run, with its code result)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand code" -l handoff -d 'When the loop gives up here, submit the same task, with its history, to the coordinator. Without it nothing leaves this machine'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand code" -l allow-insecure -d 'Allow --handoff to send the token over plain HTTP to a host that is not this machine'
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand code" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand code" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand code" -s V -l version -d 'Print version'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand gc" -l older-than -d 'Delete finished runs that ended longer ago than this, e.g. 12h, 7d' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand gc" -l project -d 'Only this project\'s runs' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand gc" -l jq -d 'Filter the JSON output with a jq expression (implies --json; strings print raw)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand gc" -l runs-dir -d 'Runs directory (default: EDGECODER_RUNS_DIR, else <data dir>/runs)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand gc" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand gc" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F

@@ -35,10 +35,7 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
     if args.detect {
         let caps = capabilities::detect(max_concurrent, &detected);
         if args.json {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&caps).unwrap_or_default()
-            );
+            super::output::print_json(&caps)?;
         } else {
             print!("{}", describe(&caps));
         }

@@ -24,12 +24,16 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the coordinator (and, by default, a local worker) until SIGINT/SIGTERM.
+    #[command(after_long_help = crate::cli::examples::SERVE)]
     Serve(ServeArgs),
     /// Run this machine as a worker node in the foreground (what the service runs).
+    #[command(after_long_help = crate::cli::examples::AGENT)]
     Agent(AgentArgs),
     /// Enroll this machine with a coordinator using an enrollment token.
+    #[command(after_long_help = crate::cli::examples::ENROLL)]
     Enroll(EnrollArgs),
     /// Show this node: enrolled, coordinator reachable, approved, where its files are.
+    #[command(after_long_help = crate::cli::examples::STATUS)]
     Status(StatusArgs),
     /// Read and edit the env file (comments, order and unknown keys are kept).
     Env(EnvArgs),
@@ -41,6 +45,7 @@ pub enum Command {
     /// Drive a running coordinator: status, nodes, tasks, queue, tokens, events.
     Server(ServerArgs),
     /// Check an API token against a coordinator and store it for later commands.
+    #[command(after_long_help = crate::cli::examples::LOGIN)]
     Login(LoginArgs),
     /// Forget the stored token of a coordinator.
     Logout(LogoutArgs),
@@ -53,11 +58,13 @@ pub enum Command {
     /// Check a ledger export offline (`ledger verify --file export.jsonl`).
     Ledger(super::credits_args::OfflineLedgerArgs),
     /// A live terminal dashboard of a coordinator: queue, nodes, credits, events.
+    #[command(after_long_help = crate::cli::examples::DASH)]
     Dash(DashArgs),
     /// Run commands on this machine with no coordinator, and read their records.
     Task(TaskArgs),
     /// Write code with this machine's own model, checked in the sandbox, with no coordinator
     /// (recorded as a local run; `--handoff` gives it to the swarm when it gives up).
+    #[command(after_long_help = crate::cli::examples::CODE)]
     Code(super::code_cmd::LocalCodeArgs),
     /// Delete old finished local runs (`edgecoder task`) and say what that freed.
     Gc(GcArgs),
@@ -71,6 +78,7 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
+    /// The shell to print a script for (bash, zsh, fish, elvish, powershell).
     #[arg(value_enum)]
     pub shell: Option<clap_complete::Shell>,
     /// Write the scripts into this directory under their installed names.
@@ -100,8 +108,15 @@ pub struct LogsArgs {
     #[arg(long, value_name = "LEVEL")]
     pub level: Option<String>,
     /// Print the raw JSON lines.
-    #[arg(long)]
+    #[arg(
+        long,
+        default_value_if("jq", clap::builder::ArgPredicate::IsPresent, "true"),
+        help_heading = "Output options"
+    )]
     pub json: bool,
+    /// Filter the JSON output with a jq expression (implies --json; strings print raw).
+    #[arg(long, value_name = "EXPR", help_heading = "Output options")]
+    pub jq: Option<String>,
     /// Read logs from this directory instead of the configured one.
     #[arg(long, value_name = "DIR")]
     pub log_dir: Option<PathBuf>,
@@ -115,8 +130,21 @@ pub struct AgentArgs {
     #[arg(long)]
     pub detect: bool,
     /// With --detect: machine-readable output.
-    #[arg(long, requires = "detect")]
+    #[arg(
+        long,
+        requires = "detect",
+        default_value_if("jq", clap::builder::ArgPredicate::IsPresent, "true"),
+        help_heading = "Output options"
+    )]
     pub json: bool,
+    /// Filter the JSON output with a jq expression (implies --json; strings print raw).
+    #[arg(
+        long,
+        value_name = "EXPR",
+        requires = "detect",
+        help_heading = "Output options"
+    )]
+    pub jq: Option<String>,
     /// Coordinator URL (default: COORDINATOR_URL from the env file).
     #[arg(long, value_name = "URL")]
     pub coordinator: Option<String>,
@@ -129,6 +157,7 @@ pub struct AgentArgs {
     /// Where task working directories are made.
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Log filter: error, warn, info, debug, trace (or a tracing directive).
     #[arg(long, value_name = "LEVEL")]
     pub log_level: Option<String>,
     #[command(flatten)]
@@ -161,8 +190,16 @@ pub struct EnrollArgs {
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
-    #[arg(long)]
+    /// Machine-readable output (see docs/json-output.md).
+    #[arg(
+        long,
+        default_value_if("jq", clap::builder::ArgPredicate::IsPresent, "true"),
+        help_heading = "Output options"
+    )]
     pub json: bool,
+    /// Filter the JSON output with a jq expression (implies --json; strings print raw).
+    #[arg(long, value_name = "EXPR", help_heading = "Output options")]
+    pub jq: Option<String>,
     #[command(flatten)]
     pub config: ConfigArgs,
 }
@@ -179,17 +216,38 @@ pub struct EnvArgs {
 pub enum EnvCommand {
     /// Print every KEY=value (secrets masked).
     List {
+        /// Print secrets instead of masking them.
         #[arg(long)]
         show_secrets: bool,
-        #[arg(long)]
+        /// Machine-readable output (see docs/json-output.md).
+        #[arg(
+            long,
+            default_value_if("jq", clap::builder::ArgPredicate::IsPresent, "true"),
+            help_heading = "Output options"
+        )]
         json: bool,
+        /// Filter the JSON output with a jq expression (implies --json; strings print raw).
+        #[arg(long, value_name = "EXPR", help_heading = "Output options")]
+        jq: Option<String>,
     },
     /// Print one value (exit 4 when unset).
-    Get { key: String },
+    Get {
+        /// The setting's name, e.g. COORDINATOR_URL (see `edgecoder config show`).
+        key: String,
+    },
     /// Set a value (known keys are validated; unknown keys are kept with a warning).
-    Set { key: String, value: String },
+    #[command(after_long_help = crate::cli::examples::ENV_SET)]
+    Set {
+        /// The setting's name, e.g. MAX_CONCURRENT_TASKS (see `edgecoder config show`).
+        key: String,
+        /// The new value (quote it if it has spaces).
+        value: String,
+    },
     /// Remove a key.
-    Unset { key: String },
+    Unset {
+        /// The setting's name, e.g. OLLAMA_MODEL.
+        key: String,
+    },
     /// Print the env file's path.
     Path,
     /// Open the env file in $EDITOR; it is checked before it replaces the original.
@@ -204,8 +262,12 @@ pub enum Mode {
     Coordinator,
     /// Worker only (same as `edgecoder agent`).
     Worker,
+    // Not served yet: hidden from `--help` and completions, refused with a message by `serve`.
+    #[value(hide = true)]
     ControlPlane,
+    #[value(hide = true)]
     Inference,
+    #[value(hide = true)]
     IdeProvider,
 }
 
@@ -240,6 +302,7 @@ pub struct ServeArgs {
     /// Where the database, server.json and task working dirs live.
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// What this process runs (EDGE_RUNTIME_MODE; default all-in-one).
     #[arg(long, value_enum)]
     pub mode: Option<Mode>,
     /// Do not start the local worker in all-in-one mode.
@@ -264,8 +327,15 @@ pub enum ConfigCommand {
     /// Print every setting, its value, and where the value came from.
     Show {
         /// Machine-readable output (see docs/json-output.md).
-        #[arg(long)]
+        #[arg(
+            long,
+            default_value_if("jq", clap::builder::ArgPredicate::IsPresent, "true"),
+            help_heading = "Output options"
+        )]
         json: bool,
+        /// Filter the JSON output with a jq expression (implies --json; strings print raw).
+        #[arg(long, value_name = "EXPR", help_heading = "Output options")]
+        jq: Option<String>,
         /// Print secrets instead of masking them.
         #[arg(long)]
         show_secrets: bool,

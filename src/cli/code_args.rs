@@ -38,6 +38,13 @@ pub struct CodeArgs {
     #[arg(long)]
     pub force: bool,
     /// Print the result as JSON (the task, or the local run, with its code result).
-    #[arg(long)]
+    #[arg(
+        long,
+        default_value_if("jq", clap::builder::ArgPredicate::IsPresent, "true"),
+        help_heading = "Output options"
+    )]
     pub json: bool,
+    /// Filter the JSON output with a jq expression (implies --json; strings print raw).
+    #[arg(long, value_name = "EXPR", help_heading = "Output options")]
+    pub jq: Option<String>,
 }

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 
 /// Where configuration is looked for; shared by every command that reads it.
 #[derive(Debug, Clone, Args, Default)]
+#[command(next_help_heading = "Global options")]
 pub struct ConfigArgs {
     /// Config file (default: ./edgecoder.toml, then the user and system config dirs).
     #[arg(long, global = true, env = "EDGECODER_CONFIG", value_name = "FILE")]

@@ -14,10 +14,11 @@ pub fn run(cmd: ConfigCommand) -> Result<u8, CliError> {
             json,
             show_secrets,
             config,
+            ..
         } => {
             let resolved = config::resolve(&BTreeMap::new(), &discovery(&config))?;
             if json {
-                println!("{}", render_json(&resolved, show_secrets));
+                super::output::print_json(&render_json(&resolved, show_secrets))?;
             } else {
                 print!("{}", render_table(&resolved, show_secrets));
             }
@@ -34,7 +35,7 @@ fn shown(env: &str, value: &str, show_secrets: bool) -> String {
     }
 }
 
-fn render_json(resolved: &Resolved, show_secrets: bool) -> String {
+fn render_json(resolved: &Resolved, show_secrets: bool) -> serde_json::Value {
     let settings: Vec<_> = resolved
         .all()
         .map(|(def, found)| {
@@ -53,7 +54,7 @@ fn render_json(resolved: &Resolved, show_secrets: bool) -> String {
         "env_file_exists": resolved.env_file_exists,
         "settings": settings,
     });
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
+    doc
 }
 
 fn render_table(resolved: &Resolved, show_secrets: bool) -> String {

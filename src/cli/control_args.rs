@@ -8,7 +8,10 @@ pub enum BlacklistCommand {
     /// Refuse a node from now on, by id or by address; its tasks go back to the queue (admin).
     Add(BlacklistAddArgs),
     /// Remove an entry: its id, or the node id or address it names (admin).
-    Remove { id: String },
+    Remove {
+        /// The entry id, or the node id or address it names.
+        id: String,
+    },
     /// Every entry with its reason and the nodes it refuses (owner).
     List,
 }
@@ -49,6 +52,7 @@ pub enum ModeCommand {
     Show,
     /// Change the network mode now: enterprise_overlay or public_mesh (admin).
     Set {
+        /// enterprise_overlay (only approved nodes you trust) or public_mesh (volunteers too).
         #[arg(value_name = "MODE")]
         mode: String,
     },

@@ -11,11 +11,13 @@ pub enum CreditsCommand {
     Balance {
         /// treasury, user:<token id>, node:<node id>, or `me`.
         account: Option<String>,
+        /// Every account you may see (all of them for an admin).
         #[arg(long, conflicts_with = "account")]
         all: bool,
     },
     /// An account's ledger entries, oldest first (default: yours).
     History {
+        /// treasury, user:<token id>, node:<node id>, or `me` (the default).
         account: Option<String>,
         /// Only entries after this sequence number.
         #[arg(long, value_name = "SEQ", default_value_t = 0)]
@@ -26,6 +28,7 @@ pub enum CreditsCommand {
     },
     /// Give an account credits from the treasury (admin), e.g. `grant user:tok12 25.5`.
     Grant {
+        /// The account to credit: user:<token id> or node:<node id>.
         account: String,
         /// Decimal credits, at most 3 decimals (1.5 = 1500 milli-credits).
         #[arg(allow_negative_numbers = true)]
@@ -33,10 +36,12 @@ pub enum CreditsCommand {
     },
     /// Move credits from your account (or `--from` a node you enrolled) to another account.
     Transfer {
+        /// The account that receives: user:<token id> or node:<node id>.
         to: String,
         /// Decimal credits, at most 3 decimals.
         #[arg(allow_negative_numbers = true)]
         amount: String,
+        /// Pay from this account instead of yours: a node you enrolled (node:<node id>).
         #[arg(long, value_name = "ACCOUNT")]
         from: Option<String>,
     },
@@ -106,7 +111,15 @@ pub enum OfflineLedgerCommand {
         /// The coordinator's ledger public key (hex) to trust instead of the one in the file.
         #[arg(long, value_name = "HEX")]
         public_key: Option<String>,
-        #[arg(long)]
+        /// Machine-readable output (see docs/json-output.md).
+        #[arg(
+            long,
+            default_value_if("jq", clap::builder::ArgPredicate::IsPresent, "true"),
+            help_heading = "Output options"
+        )]
         json: bool,
+        /// Filter the JSON output with a jq expression (implies --json; strings print raw).
+        #[arg(long, value_name = "EXPR", help_heading = "Output options")]
+        jq: Option<String>,
     },
 }

@@ -13,7 +13,9 @@ pub fn run(args: EnvArgs) -> Result<u8, CliError> {
             println!("{}", path.display());
             Ok(OK)
         }
-        EnvCommand::List { show_secrets, json } => {
+        EnvCommand::List {
+            show_secrets, json, ..
+        } => {
             let file = load(&path)?.unwrap_or_default();
             let shown = |k: &str, v: &str| {
                 if is_secret(k) && !show_secrets {
@@ -31,7 +33,7 @@ pub fn run(args: EnvArgs) -> Result<u8, CliError> {
                         (k, serde_json::Value::String(v))
                     })
                     .collect();
-                println!("{}", serde_json::Value::Object(map));
+                super::output::print_json_line(&serde_json::Value::Object(map))?;
             } else {
                 for (k, v) in file.entries() {
                     println!("{k}={}", shown(&k, &v));
@@ -61,6 +63,14 @@ pub fn run(args: EnvArgs) -> Result<u8, CliError> {
             file.set(&key, &value)
                 .map_err(|e| CliError::usage(e.to_string()))?;
             save(&path, &file)?;
+            println!("{key} set in {}.", path.display());
+            if read_only_at_start(&key) {
+                println!(
+                    "A running agent or coordinator reads {key} only when it starts: this takes \
+                     effect when the agent restarts (restart its service, or stop and start \
+                     `edgecoder agent`)."
+                );
+            }
             Ok(OK)
         }
         EnvCommand::Unset { key } => {
@@ -154,6 +164,16 @@ fn edit(path: &Path) -> Result<u8, CliError> {
     })();
     let _ = std::fs::remove_file(&scratch);
     result
+}
+
+/// Settings that only the one-shot local commands read, each time they run; every other known
+/// setting is read by `agent` and `serve` once, at start (they do not reload on SIGHUP: see
+/// docs/decisions.md), so changing it needs a restart.
+const READ_AT_EACH_COMMAND: &[&str] = &["EDGECODER_RUNS_DIR"];
+
+/// Whether a change to `key` waits for the agent (or coordinator) to restart.
+fn read_only_at_start(key: &str) -> bool {
+    is_known(key) && !READ_AT_EACH_COMMAND.contains(&key)
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub fn run(args: OfflineLedgerArgs) -> Result<u8, CliError> {
             file,
             public_key,
             json,
+            ..
         } => {
             let shown = file.display().to_string();
             let f = std::fs::File::open(&file)

@@ -29,25 +29,41 @@ pub enum TaskCommand {
     /// the command's exit code (124 on timeout).
     Run(TaskRunArgs),
     /// Local runs, newest first.
+    #[command(after_long_help = crate::cli::examples::TASK_LIST)]
     List(TaskListArgs),
     /// One task with its runs (id or unique prefix).
     Show {
+        /// The local task id, or a unique prefix of it.
         id: String,
         /// Machine-readable output (see docs/json-output.md).
-        #[arg(long)]
+        #[arg(
+            long,
+            default_value_if("jq", clap::builder::ArgPredicate::IsPresent, "true"),
+            help_heading = "Output options"
+        )]
         json: bool,
+        /// Filter the JSON output with a jq expression (implies --json; strings print raw).
+        #[arg(long, value_name = "EXPR", help_heading = "Output options")]
+        jq: Option<String>,
     },
     /// Print a task's output: stdout to stdout, stderr to stderr.
     Logs {
+        /// The local task id, or a unique prefix of it.
         id: String,
         /// Keep printing output until the run ends.
         #[arg(short, long)]
         follow: bool,
     },
     /// Stop a running task (from any terminal); it is recorded as cancelled.
-    Stop { id: String },
+    Stop {
+        /// The local task id, or a unique prefix of it.
+        id: String,
+    },
     /// Delete a task's records and output (refused while it runs).
-    Rm { id: String },
+    Rm {
+        /// The local task id, or a unique prefix of it.
+        id: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -72,8 +88,15 @@ pub struct TaskListArgs {
     #[arg(long, value_name = "NAME")]
     pub project: Option<String>,
     /// Machine-readable output (see docs/json-output.md).
-    #[arg(long)]
+    #[arg(
+        long,
+        default_value_if("jq", clap::builder::ArgPredicate::IsPresent, "true"),
+        help_heading = "Output options"
+    )]
     pub json: bool,
+    /// Filter the JSON output with a jq expression (implies --json; strings print raw).
+    #[arg(long, value_name = "EXPR", help_heading = "Output options")]
+    pub jq: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -91,8 +114,15 @@ pub struct GcArgs {
     #[arg(long, value_name = "NAME")]
     pub project: Option<String>,
     /// Machine-readable output (see docs/json-output.md).
-    #[arg(long)]
+    #[arg(
+        long,
+        default_value_if("jq", clap::builder::ArgPredicate::IsPresent, "true"),
+        help_heading = "Output options"
+    )]
     pub json: bool,
+    /// Filter the JSON output with a jq expression (implies --json; strings print raw).
+    #[arg(long, value_name = "EXPR", help_heading = "Output options")]
+    pub jq: Option<String>,
     #[command(flatten)]
     pub dirs: RunsDirArgs,
 }

@@ -160,7 +160,11 @@ fn parse(raw: &str) -> Option<Line> {
 
 fn print_line(line: &Line, json: bool) {
     if json {
-        println!("{}", line.raw);
+        if super::output::jq::active().is_none() {
+            println!("{}", line.raw);
+        } else if let Err(e) = super::output::print_json_line(&line.value) {
+            eprintln!("error: {}", e.message);
+        }
         return;
     }
     let v = &line.value;

@@ -14,9 +14,12 @@ mod dash;
 pub mod dash_args;
 mod enroll;
 mod env_cmd;
+pub mod examples;
 pub mod exit;
 mod gc;
 mod generate;
+#[cfg(test)]
+mod help_check;
 mod ledger_offline;
 pub mod local_args;
 mod logging;
@@ -55,6 +58,12 @@ pub fn main() -> u8 {
         .version(crate::version::current())
         .get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    if let Some(expr) = output::jq::given(&matches)
+        && let Err(e) = output::jq::set(&expr)
+    {
+        eprintln!("error: {}", e.message);
+        return e.code;
+    }
     if matches!(cli.command, Command::Serve(_) | Command::Agent(_)) {
         // Still one thread here, as `harden_daemon` needs.
         crate::hardening::harden_daemon();

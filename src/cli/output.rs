@@ -6,6 +6,8 @@ pub use crate::fmt::{age, clip, mib, short_duration, short_id};
 
 use super::exit::CliError;
 use serde::Serialize;
+
+pub mod jq;
 use std::io::IsTerminal;
 
 /// Whether stdout gets ANSI colours: a terminal, and `NO_COLOR` unset or empty.
@@ -54,11 +56,34 @@ pub fn paint(text: &str, tone: Tone, colour: bool) -> String {
     }
 }
 
-/// Prints a value as pretty JSON: the `--json` output of every command.
+/// Prints a value as pretty JSON: the `--json` output of every command (through the `--jq`
+/// filter when one was given).
 pub fn print_json(value: &impl Serialize) -> Result<(), CliError> {
+    if let Some(expr) = jq::active() {
+        return print_filtered(expr, value);
+    }
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| CliError::error(format!("cannot encode the output as JSON: {e}")))?;
     println!("{text}");
+    Ok(())
+}
+
+/// Prints one record of a stream (`--follow`, events) as one line of JSON, through the `--jq`
+/// filter when one was given.
+pub fn print_json_line(value: &impl Serialize) -> Result<(), CliError> {
+    if let Some(expr) = jq::active() {
+        return print_filtered(expr, value);
+    }
+    let text = serde_json::to_string(value)
+        .map_err(|e| CliError::error(format!("cannot encode the output as JSON: {e}")))?;
+    println!("{text}");
+    Ok(())
+}
+
+fn print_filtered(expr: &str, value: &impl Serialize) -> Result<(), CliError> {
+    let value = serde_json::to_value(value)
+        .map_err(|e| CliError::error(format!("cannot encode the output as JSON: {e}")))?;
+    print!("{}", jq::apply(expr, &value)?);
     Ok(())
 }
 

@@ -20,6 +20,7 @@ pub const DEFAULT_URL: &str = "http://127.0.0.1:4301";
 
 /// Where the coordinator is and how to authenticate; flattened into every remote command.
 #[derive(Debug, Clone, Args, Default)]
+#[command(next_help_heading = "Global options")]
 pub struct RemoteArgs {
     /// Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then
     /// http://127.0.0.1:4301).

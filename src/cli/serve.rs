@@ -58,6 +58,7 @@ pub fn run(args: ServeArgs) -> Result<u8, CliError> {
             return super::agent_cmd::run(AgentArgs {
                 detect: false,
                 json: false,
+                jq: None,
                 coordinator: None,
                 max_concurrent: None,
                 keep_workdirs: false,

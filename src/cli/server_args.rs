@@ -10,8 +10,21 @@ pub struct ServerArgs {
     #[command(flatten)]
     pub remote: RemoteArgs,
     /// Machine-readable output (shapes in docs/json-output.md).
-    #[arg(long, global = true)]
+    #[arg(
+        long,
+        global = true,
+        default_value_if("jq", clap::builder::ArgPredicate::IsPresent, "true"),
+        help_heading = "Output options"
+    )]
     pub json: bool,
+    /// Filter the JSON output with a jq expression (implies --json; strings print raw).
+    #[arg(
+        long,
+        value_name = "EXPR",
+        global = true,
+        help_heading = "Output options"
+    )]
+    pub jq: Option<String>,
     #[command(subcommand)]
     pub command: ServerCommand,
 }
@@ -50,6 +63,7 @@ pub enum ServerCommand {
     #[command(subcommand)]
     Update(UpdateCommand),
     /// Submit a coding task: a worker's model writes code until the check passes.
+    #[command(after_long_help = crate::cli::examples::SERVER_CODE)]
     Code(Box<ServerCodeArgs>),
 }
 
@@ -107,28 +121,46 @@ pub struct UpdateStartArgs {
 #[derive(Debug, Subcommand)]
 pub enum NodesCommand {
     /// Every node with its state, resources and running tasks.
+    #[command(after_long_help = crate::cli::examples::NODES_LIST)]
     List {
         /// Only nodes in this state: pending, approved, rejected, removed.
         #[arg(long)]
         state: Option<String>,
     },
     /// One node in full (id, a unique prefix, or its name).
-    Show { id: String },
+    Show {
+        /// The node: its id, a unique prefix of it, or its name.
+        id: String,
+    },
     /// Let a pending node run tasks.
-    Approve { id: String },
+    #[command(after_long_help = crate::cli::examples::NODES_APPROVE)]
+    Approve {
+        /// The node: its id, a unique prefix of it, or its name.
+        id: String,
+    },
     /// Refuse a pending or approved node.
-    Reject { id: String },
+    Reject {
+        /// The node: its id, a unique prefix of it, or its name.
+        id: String,
+    },
     /// Stop giving the node new tasks; its running tasks finish (or are handed back at
     /// `--deadline`).
     Drain(DrainArgs),
     /// Give a drained node new tasks again.
-    Undrain { id: String },
+    Undrain {
+        /// The node: its id, a unique prefix of it, or its name.
+        id: String,
+    },
     /// Forget the node; it must enroll again.
-    Remove { id: String },
+    Remove {
+        /// The node: its id, a unique prefix of it, or its name.
+        id: String,
+    },
 }
 
 #[derive(Debug, Args)]
 pub struct DrainArgs {
+    /// The node: its id, a unique prefix of it, or its name.
     pub id: String,
     /// Hand the tasks the node still runs back to the queue after this long (not counted as
     /// attempts; the node is told to stop them), e.g. 10m.
@@ -145,20 +177,33 @@ pub struct DrainArgs {
 #[derive(Debug, Subcommand)]
 pub enum TasksCommand {
     /// Submit a task (`-- CMD ARGS…`, `--script FILE`, or many from `--file tasks.jsonl`).
+    #[command(after_long_help = crate::cli::examples::TASKS_SUBMIT)]
     Submit(Box<SubmitArgs>),
     /// Tasks, newest first.
+    #[command(after_long_help = crate::cli::examples::TASKS_LIST)]
     List(ListArgs),
     /// One task with its attempts.
-    Show { id: String },
-    /// Cancel a queued or running task.
-    Cancel { id: String },
-    /// Print a task's output; `-f` follows it until the task ends.
-    Logs {
+    #[command(after_long_help = crate::cli::examples::TASKS_SHOW)]
+    Show {
+        /// The task id, or a unique prefix of it.
         id: String,
+    },
+    /// Cancel a queued or running task.
+    Cancel {
+        /// The task id, or a unique prefix of it.
+        id: String,
+    },
+    /// Print a task's output; `-f` follows it until the task ends.
+    #[command(after_long_help = crate::cli::examples::TASKS_LOGS)]
+    Logs {
+        /// The task id, or a unique prefix of it.
+        id: String,
+        /// Keep printing new output until the task ends (rides out coordinator restarts).
         #[arg(short, long)]
         follow: bool,
     },
     /// Wait until every task given has ended; exits with the task's code (non-zero if any failed).
+    #[command(after_long_help = crate::cli::examples::TASKS_WAIT)]
     Wait(WaitArgs),
 }
 
@@ -185,6 +230,7 @@ pub struct SubmitArgs {
     /// Higher runs first (default 0).
     #[arg(long, allow_negative_numbers = true)]
     pub priority: Option<i32>,
+    /// Run the task at most this many times when attempts fail (default: the coordinator's).
     #[arg(long, value_name = "N")]
     pub max_attempts: Option<u32>,
     /// Submitting again with the same key returns the first task instead of a new one.
@@ -233,6 +279,7 @@ pub struct ListArgs {
 
 #[derive(Debug, Args)]
 pub struct WaitArgs {
+    /// The tasks to wait for: ids or unique prefixes.
     #[arg(required = true, value_name = "ID")]
     pub ids: Vec<String>,
     /// Give up after this long (exit 124), e.g. 10m.
@@ -247,6 +294,7 @@ pub enum TokensCommand {
     List,
     /// Revoke a token by id.
     Revoke {
+        /// The token's id (from `server tokens list`), not its secret.
         id: String,
     },
 }

@@ -54,8 +54,15 @@ pub struct ServiceTargetArgs {
     #[arg(long)]
     pub user: bool,
     /// Machine-readable output (status only).
-    #[arg(long)]
+    #[arg(
+        long,
+        default_value_if("jq", clap::builder::ArgPredicate::IsPresent, "true"),
+        help_heading = "Output options"
+    )]
     pub json: bool,
+    /// Filter the JSON output with a jq expression (implies --json; strings print raw).
+    #[arg(long, value_name = "EXPR", help_heading = "Output options")]
+    pub jq: Option<String>,
 }
 
 /// `__update-guard`: started by a coordinator that updates itself; not for people.

@@ -38,6 +38,7 @@ pub fn run(args: StatusArgs) -> Result<u8, CliError> {
         _ => (false, None, None),
     };
     let enrolled = secret.is_some() && url.is_some();
+    let connected = node.as_ref().map(agent_has_connected);
     if args.json {
         let doc = json!({
             "enrolled": enrolled,
@@ -45,7 +46,8 @@ pub fn run(args: StatusArgs) -> Result<u8, CliError> {
             "coordinator_url": url,
             "coordinator_reachable": reachable,
             "state": node.as_ref().map(|n| n.state.as_str()),
-            "online": node.as_ref().map(|n| n.online),
+            "online": node.as_ref().map(|n| n.online && connected == Some(true)),
+            "agent_connected": connected,
             "running_tasks": node.as_ref().map(|n| n.running_tasks),
             "host": node.as_ref().and_then(|n| n.host.clone()),
             "problem": problem,
@@ -54,7 +56,7 @@ pub fn run(args: StatusArgs) -> Result<u8, CliError> {
             "data_dir": data_dir,
             "log_dir": log_dir,
         });
-        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        super::output::print_json(&doc)?;
         return Ok(OK);
     }
     if enrolled {
@@ -75,7 +77,14 @@ pub fn run(args: StatusArgs) -> Result<u8, CliError> {
             node.state.as_str(),
             if node.draining { ", draining" } else { "" }
         );
-        println!("online:       {}", if node.online { "yes" } else { "no" });
+        if connected == Some(false) {
+            println!(
+                "online:       not yet: the agent has not connected since enrollment \
+                 (start it with `edgecoder agent`, or start its service)"
+            );
+        } else {
+            println!("online:       {}", if node.online { "yes" } else { "no" });
+        }
         println!("host:         {}", node.host_label());
         println!("running:      {} task(s)", node.running_tasks);
     }
@@ -87,4 +96,12 @@ pub fn run(args: StatusArgs) -> Result<u8, CliError> {
     println!("data dir:     {}", data_dir.display());
     println!("logs:         {}", log_dir.display());
     Ok(OK)
+}
+
+/// Whether the agent has spoken to the coordinator since enrolling: enrollment itself records
+/// the node as seen at its registration instant, so a node whose last contact is still that instant
+/// has never run its agent (a heartbeat or a re-registration always comes later).
+fn agent_has_connected(node: &crate::api::NodeInfo) -> bool {
+    node.last_heartbeat_at
+        .is_some_and(|seen| seen > node.registered_at)
 }

@@ -8,6 +8,7 @@
 
 pub mod apply;
 pub mod layout;
+pub mod logview;
 pub mod msg;
 pub mod net;
 pub mod state;
@@ -139,6 +140,7 @@ pub fn run(opts: Options, rt: &tokio::runtime::Runtime) -> std::io::Result<()> {
                     Effect::Send(req) => {
                         let _ = requests.send(req);
                     }
+                    Effect::SaveLog { path, text } => logview::save(&mut state, &path, &text),
                 }
             }
         }

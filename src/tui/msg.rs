@@ -57,4 +57,9 @@ pub enum Request {
 pub enum Effect {
     Quit,
     Send(Request),
+    /// Write the open task's log to `path` (relative: the current directory), then say where.
+    SaveLog {
+        path: std::path::PathBuf,
+        text: String,
+    },
 }

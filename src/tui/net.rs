@@ -118,6 +118,7 @@ async fn poller(
 ) {
     let mut polls: u32 = 0;
     let mut verify = None;
+    let mut role = None;
     loop {
         let started = tokio::time::Instant::now();
         let result = poll(&client).await;
@@ -133,7 +134,7 @@ async fn poller(
         let forced = credits_now.swap(false, std::sync::atomic::Ordering::Relaxed);
         if ok && (forced || polls.is_multiple_of(CREDITS_EVERY)) {
             let check = forced || (polls / CREDITS_EVERY).is_multiple_of(VERIFY_EVERY);
-            let credits = poll_credits(&client, check, &mut verify).await;
+            let credits = poll_credits(&client, check, &mut verify, &mut role).await;
             let _ = ui.send(Msg::Net(Net::Credits(credits)));
         }
         polls = polls.wrapping_add(1);
@@ -188,6 +189,7 @@ async fn poll_credits(
     client: &Client,
     check: bool,
     verify: &mut Option<crate::api::LedgerVerify>,
+    role: &mut Option<crate::api::Role>,
 ) -> Credits {
     let accounts = match client.credit_accounts().await {
         Ok(a) => a.accounts,
@@ -196,6 +198,10 @@ async fn poll_credits(
         }
         Err(e) => return Credits::Unavailable(e.to_string()),
     };
+    if role.is_none() {
+        // Asked once: what the token may see of the accounts decides "0" from "not yours".
+        *role = client.whoami().await.ok().map(|w| w.role);
+    }
     if check || verify.is_none() {
         *verify = client.ledger_verify().await.ok();
     }
@@ -212,6 +218,7 @@ async fn poll_credits(
         accounts,
         entries,
         verify: verify.clone(),
+        sees_every_account: !matches!(role, Some(crate::api::Role::User)),
     })
 }
 

@@ -79,6 +79,8 @@ pub enum Mode {
     Command,
     Confirm(Confirm),
     Help,
+    /// Typing a search of the open task's log (after `/` in its detail).
+    LogSearch,
 }
 
 /// An action waiting for `y`.
@@ -142,6 +144,8 @@ pub struct CreditData {
     /// Newest first.
     pub entries: Vec<LedgerEntry>,
     pub verify: Option<LedgerVerify>,
+    /// Whether the token lists every account (admin, owner) or only its own (user).
+    pub sees_every_account: bool,
 }
 
 /// One poll of the coordinator.
@@ -236,6 +240,8 @@ pub struct State {
     pub input: String,
     pub detail: Option<Detail>,
     pub task_detail: TaskDetail,
+    /// How the open task's log is looked at: search, wrapping.
+    pub log: super::logview::LogView,
     pub frozen: bool,
     pub held: Held,
     pub expanded: bool,
@@ -276,6 +282,7 @@ impl State {
             input: String::new(),
             detail: None,
             task_detail: TaskDetail::default(),
+            log: Default::default(),
             frozen: false,
             held: Held::default(),
             expanded: false,
@@ -400,18 +407,18 @@ impl State {
         });
     }
 
-    /// Milli-credits a node has earned, when credits are loaded.
+    /// Milli-credits a node has earned, when this token may know: an admin or owner sees every
+    /// account (a node without one has earned nothing yet), a user only its own and its nodes'.
     pub fn node_earned(&self, node_id: &str) -> Option<i64> {
         match &self.credits {
             Credits::Loaded(d) => {
                 let account = format!("node:{node_id}");
-                Some(
-                    d.accounts
-                        .iter()
-                        .find(|a| a.id == account)
-                        .map(|a| a.earned)
-                        .unwrap_or(0),
-                )
+                let found = d.accounts.iter().find(|a| a.id == account);
+                match found {
+                    Some(a) => Some(a.earned),
+                    None if d.sees_every_account => Some(0),
+                    None => None,
+                }
             }
             _ => None,
         }

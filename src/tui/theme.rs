@@ -50,6 +50,17 @@ impl Theme {
         Style::new().add_modifier(Modifier::REVERSED)
     }
 
+    /// A match of the log search (reverse video, so it shows without colour too).
+    pub fn search_match(self) -> Style {
+        self.warn().add_modifier(Modifier::REVERSED)
+    }
+
+    /// The current match of the log search: the one `n` / `N` moved to.
+    pub fn search_current(self) -> Style {
+        self.search_match()
+            .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+    }
+
     /// The style of a task or node state word.
     pub fn state(self, state: &str) -> Style {
         match state {

@@ -3,6 +3,7 @@
 
 use super::apply;
 use super::layout;
+use super::logview;
 use super::msg::{Effect, Msg, Request};
 use super::state::*;
 use crossterm::event::{
@@ -57,11 +58,12 @@ fn key_event(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     }
     match state.mode.clone() {
         Mode::Help => {
-            // Any key closes the help; `q` still quits.
+            // Any key closes the help, `q` included (a second `q` quits).
             state.mode = Mode::Normal;
-            if key.code == KeyCode::Char('q') {
-                return vec![Effect::Quit];
-            }
+            vec![]
+        }
+        Mode::LogSearch => {
+            logview::search_key(state, key);
             vec![]
         }
         Mode::Confirm(what) => {
@@ -88,6 +90,9 @@ fn key_event(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 
 fn normal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let page = layout::page(state, state.tab) as isize;
+    if let Some(effects) = logview::detail_key(state, key) {
+        return effects;
+    }
     match key.code {
         KeyCode::Char('q') => return vec![Effect::Quit],
         KeyCode::Char('?') => state.mode = Mode::Help,
@@ -194,6 +199,7 @@ fn open(state: &mut State) -> Vec<Effect> {
             if let Some(id) = state.selected_task().map(|t| t.id.clone()) {
                 // The listing holds summaries only: the whole task arrives with the watch.
                 state.task_detail = TaskDetail::default();
+                state.log = logview::LogView::default();
                 state.detail = Some(Detail::Task(id.clone()));
                 return vec![Effect::Send(Request::Watch(Some(id)))];
             }

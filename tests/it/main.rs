@@ -13,6 +13,7 @@ mod worker_common;
 
 mod admin_ledger;
 mod auth_keyring;
+mod cli_jq;
 mod cli_server;
 mod coding_coordinator;
 mod coding_local;
@@ -39,6 +40,7 @@ mod local_runs;
 mod models_detect;
 mod models_ollama;
 mod models_openai;
+mod newcomer_texts;
 mod node_drain;
 mod security_http;
 mod security_limits;

@@ -50,10 +50,14 @@ fn say_down(url: &str, down: &Down) {
 }
 
 fn print_event(event: &Event, json: bool) {
+    if json {
+        if let Err(e) = crate::cli::output::print_json_line(event) {
+            eprintln!("error: {}", e.message);
+        }
+        return;
+    }
     let mut out = std::io::stdout().lock();
-    let line = if json {
-        serde_json::to_string(event).unwrap_or_default()
-    } else {
+    let line = {
         let when = time_of_day(event.at);
         let mut line = format!("{:>8} {when} {:<22}", event.id, event.kind);
         if let Some(t) = &event.task_id {

@@ -25,7 +25,7 @@ pub fn run(args: TaskArgs) -> Result<u8, CliError> {
     match args.command {
         TaskCommand::Run(a) => run::run(&local, a),
         TaskCommand::List(a) => view::list(&local, a),
-        TaskCommand::Show { id, json } => view::show(&local, &id, json),
+        TaskCommand::Show { id, json, .. } => view::show(&local, &id, json),
         TaskCommand::Logs { id, follow } => logs::print(&local, &id, follow),
         TaskCommand::Stop { id } => stop(&local, &id),
         TaskCommand::Rm { id } => rm(&local, &id),

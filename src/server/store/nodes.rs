@@ -140,13 +140,14 @@ pub fn register(ctx: &mut WriteCtx<'_>, new: NewNode) -> Result<(NodeInfo, Strin
             return Err(enroll_error(
                 "unknown_enrollment_token",
                 "unknown enrollment token: ask the coordinator's admin for a new one \
-                 (`edgecoder server tokens create --enroll`)",
+                 (`edgecoder server tokens create --kind enroll`)",
             ));
         };
         if kind != "enroll" {
             return Err(enroll_error(
                 "not_an_enrollment_token",
-                "this is an API token, not an enrollment token",
+                "this is an API token, not an enrollment token: make one with \
+                 `edgecoder server tokens create --kind enroll`",
             ));
         }
         if revoked.is_some() {

@@ -3,6 +3,7 @@
 
 mod keys;
 mod render;
+mod rough_edges;
 
 use super::msg::{Effect, Failure, Msg, Net, Request};
 use super::state::*;
@@ -219,6 +220,7 @@ fn credits() -> Credits {
             first_bad_seq: None,
             reason: None,
         }),
+        sees_every_account: true,
     })
 }
 

@@ -4,6 +4,7 @@ use super::nodes::{gpus, labels};
 use super::{credits_text, events::data_line};
 use crate::fmt::{age, mib};
 use crate::tui::layout;
+use crate::tui::logview;
 use crate::tui::state::{State, node_state};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
@@ -123,7 +124,7 @@ pub fn task(frame: &mut Frame, state: &State, theme: Theme) {
                 Row::new(vec![
                     Cell::from(a.number.to_string()),
                     Cell::from(Span::styled(a.outcome.clone(), theme.state(&a.outcome))),
-                    Cell::from(a.node_id.chars().take(12).collect::<String>()),
+                    Cell::from(super::node_id(state, &a.node_id)),
                     Cell::from(a.exit_code.map(|c| c.to_string()).unwrap_or_default()),
                     Cell::from(
                         a.duration_ms
@@ -139,7 +140,7 @@ pub fn task(frame: &mut Frame, state: &State, theme: Theme) {
             [
                 Constraint::Length(3),
                 Constraint::Length(10),
-                Constraint::Length(12),
+                Constraint::Length(super::node_id_width(state)),
                 Constraint::Length(4),
                 Constraint::Length(7),
                 Constraint::Min(5),
@@ -171,20 +172,67 @@ pub fn task(frame: &mut Frame, state: &State, theme: Theme) {
 fn log_tail(frame: &mut Frame, state: &State, theme: Theme, area: Rect) {
     let detail = &state.task_detail;
     let room = area.height.saturating_sub(2) as usize;
-    let mut lines: Vec<Line> = detail.lines.iter().map(|l| Line::raw(l.clone())).collect();
-    if !detail.partial.is_empty() {
-        lines.push(Line::raw(detail.partial.clone()));
-    }
+    let width = area.width.saturating_sub(2) as usize;
+    let all = logview::lines(detail);
+    let query = state.log.query.as_str();
+    let anchor = logview::anchor(state);
+    let start = logview::window_start(state, room, width);
+    let mut lines: Vec<Line> = all
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(room.max(1))
+        .map(|(i, l)| highlighted(l, query, anchor == Some(i), theme))
+        .collect();
     if lines.is_empty() {
         lines.push(Line::styled("(no output yet)", theme.dim()));
     }
-    let skip = lines.len().saturating_sub(room);
-    let lines: Vec<Line> = lines.into_iter().skip(skip).collect();
-    let title = format!(" Log, attempt {} (live tail) ", detail.attempt.max(1));
-    frame.render_widget(
-        Paragraph::new(lines).block(Block::bordered().title(Span::styled(title, theme.bold()))),
-        area,
-    );
+    let mut title = format!(" Log, attempt {}", detail.attempt.max(1));
+    let found = logview::matching_lines(&all, query).len();
+    if query.is_empty() {
+        title.push_str(" (live tail)");
+    } else if found == 0 {
+        title.push_str(&format!(" · /{query}: no match"));
+    } else {
+        let current = state.log.current.min(found - 1) + 1;
+        title.push_str(&format!(" · /{query}: {current} of {found} (n N)"));
+    }
+    if state.log.wrap {
+        title.push_str(" · wrapped");
+    }
+    title.push(' ');
+    let mut paragraph =
+        Paragraph::new(lines).block(Block::bordered().title(Span::styled(title, theme.bold())));
+    if state.log.wrap {
+        paragraph = paragraph.wrap(Wrap { trim: false });
+    }
+    frame.render_widget(paragraph, area);
+}
+
+/// One log line with every match of the search marked; the current match's line stands out.
+fn highlighted<'a>(line: &'a str, query: &str, current: bool, theme: Theme) -> Line<'a> {
+    let found = logview::find_all(line, query);
+    if found.is_empty() {
+        return Line::raw(line);
+    }
+    let mark = if current {
+        theme.search_current()
+    } else {
+        theme.search_match()
+    };
+    let mut spans = Vec::new();
+    let mut at = 0;
+    for (start, end) in found {
+        if start > at {
+            spans.push(Span::raw(&line[at..start]));
+        }
+        spans.push(Span::styled(&line[start..end], mark));
+        at = end;
+    }
+    if at < line.len() {
+        spans.push(Span::raw(&line[at..]));
+    }
+    Line::from(spans)
 }
 
 pub fn node(frame: &mut Frame, state: &State, theme: Theme, id: &str) {

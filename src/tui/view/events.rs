@@ -2,7 +2,7 @@
 
 use super::{List, count_title, list};
 use crate::api::Event;
-use crate::fmt::{age, clip, short_id};
+use crate::fmt::{age, clip};
 use crate::tui::layout::{self, WIDE};
 use crate::tui::state::{State, Tab};
 use crate::tui::theme::Theme;
@@ -46,7 +46,12 @@ pub fn draw(frame: &mut Frame, state: &State, theme: Theme) {
                     .map(|t| clip(t, id_width as usize))
                     .unwrap_or_default(),
             ),
-            Cell::from(e.node_id.as_deref().map(short_id).unwrap_or_default()),
+            Cell::from(
+                e.node_id
+                    .as_deref()
+                    .map(|id| super::node_id(state, id))
+                    .unwrap_or_default(),
+            ),
             Cell::from(data_line(e)),
         ])
     };
@@ -67,7 +72,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: Theme) {
             Constraint::Length(4),
             Constraint::Length(21),
             Constraint::Length(id_width),
-            Constraint::Length(12),
+            Constraint::Length(super::node_id_width(state)),
             Constraint::Min(10),
         ],
     };

@@ -197,6 +197,12 @@ fn footer(frame: &mut Frame, state: &State, theme: Theme, area: Rect) {
             Span::styled("█", theme.dim()),
             Span::styled("   Enter keeps · Esc clears", theme.dim()),
         ]),
+        Mode::LogSearch => Line::from(vec![
+            Span::styled("search log /", theme.accent()),
+            Span::raw(state.input.clone()),
+            Span::styled("█", theme.dim()),
+            Span::styled("   Enter keeps · Esc clears · then n / N", theme.dim()),
+        ]),
         Mode::Command => Line::from(vec![
             Span::styled(":", theme.accent()),
             Span::raw(state.input.clone()),
@@ -218,6 +224,14 @@ fn hints(state: &State, theme: Theme, width: u16) -> Line<'static> {
     let mut keys: Vec<(&str, &str)> = vec![("q", "quit"), ("?", "help")];
     if state.detail.is_some() {
         keys.push(("Esc", "back"));
+        if matches!(state.detail, Some(super::state::Detail::Task(_))) {
+            keys.extend([
+                ("/", "search log"),
+                ("n", "next"),
+                ("w", "wrap"),
+                ("s", "save log"),
+            ]);
+        }
     } else {
         if state.tab != Tab::Credits {
             keys.push(("Enter", "details"));
@@ -316,4 +330,29 @@ pub(super) fn credits_text(milli: i64) -> String {
     let sign = if milli < 0 { "-" } else { "" };
     let m = milli.unsigned_abs();
     format!("{sign}{}.{:03}", m / 1000, m % 1000)
+}
+
+/// Width of a node-id column: on a wide screen the longest id known, whole (ids are short, and
+/// one cut by a character cannot be typed back into `:node approve`); else 12 characters.
+pub(super) fn node_id_width(state: &State) -> u16 {
+    if state.size.0 < crate::tui::layout::WIDE {
+        return 12;
+    }
+    state
+        .nodes
+        .iter()
+        .map(|n| n.id.chars().count())
+        .max()
+        .unwrap_or(12)
+        .clamp(12, 40) as u16
+}
+
+/// A node id as a column of [`node_id_width`] shows it.
+pub(super) fn node_id(state: &State, id: &str) -> String {
+    let width = node_id_width(state) as usize;
+    if width <= 12 {
+        crate::fmt::short_id(id)
+    } else {
+        crate::fmt::clip(id, width)
+    }
 }

@@ -3,7 +3,7 @@
 
 use super::{List, count_title, credits_text, list};
 use crate::api::NodeInfo;
-use crate::fmt::{age, clip, mib, short_id};
+use crate::fmt::{age, clip, mib};
 use crate::tui::layout::WIDE;
 use crate::tui::state::{State, Tab, node_state};
 use crate::tui::theme::Theme;
@@ -39,7 +39,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: Theme) {
     let mut widths = vec![Constraint::Length(if wide { 20 } else { 14 })];
     if wide {
         header.push("ID");
-        widths.push(Constraint::Length(12));
+        widths.push(Constraint::Length(super::node_id_width(state)));
     }
     header.extend(["STATE", "CPU", "MEM", "GPU", "RUN", "BEAT", "EARNED"]);
     widths.extend([
@@ -69,7 +69,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: Theme) {
         };
         let mut cells = vec![Cell::from(clip(&n.name, if wide { 20 } else { 14 }))];
         if wide {
-            cells.push(Cell::from(short_id(&n.id)));
+            cells.push(Cell::from(super::node_id(state, &n.id)));
         }
         cells.extend([
             Cell::from(Span::styled(st, theme.state(st))),

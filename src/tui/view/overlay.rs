@@ -19,7 +19,8 @@ pub fn keys(read_only: bool) -> Vec<(&'static str, &'static str)> {
         ("g G / Home End", "first / last row"),
         ("Enter", "details of the selected row"),
         ("Esc", "back; clears the filter"),
-        ("/", "filter the list (Enter keeps, Esc clears)"),
+        ("/", "filter the list; in a task, search its log"),
+        ("n N  w  s", "in a task: next/prev match, wrap, save log"),
     ];
     if !read_only {
         keys.extend([
@@ -37,8 +38,7 @@ pub fn keys(read_only: bool) -> Vec<(&'static str, &'static str)> {
         keys.push((":", "command: tab NAME, refresh, quit"));
     } else {
         keys.extend([
-            (":", "command line:"),
-            ("", ":node approve|reject|drain|undrain ID"),
+            (":", ":node approve|reject|drain|undrain ID"),
             ("", ":task cancel ID  :tab NAME  :refresh  :q"),
         ]);
     }
@@ -66,7 +66,10 @@ pub fn help(frame: &mut Frame, state: &State, theme: Theme) {
             theme.dim(),
         ));
     }
-    lines.push(Line::styled(" any key closes this help", theme.dim()));
+    lines.push(Line::styled(
+        " any key closes this help, q too",
+        theme.dim(),
+    ));
     let area = layout::centred(frame.area(), 62, lines.len() as u16 + 2);
     frame.render_widget(Clear, area);
     frame.render_widget(
