@@ -147,6 +147,7 @@ fn completion(
         stdout_tail: last.map(|i| i.check_output_tail.clone()),
         stderr_tail: None,
         code: Some(result),
+        artifacts: Vec::new(),
     }
 }
 

@@ -258,6 +258,7 @@ pub(super) fn failure(lease_id: &str, error: String) -> CompleteRequest {
         stdout_tail: None,
         stderr_tail: None,
         code: None,
+        artifacts: Vec::new(),
     }
 }
 
@@ -306,6 +307,7 @@ fn completion(lease_id: &str, o: &sandbox::Outcome, stop_reason: u8) -> Complete
         stdout_tail: Some(String::from_utf8_lossy(&o.stdout_tail).into_owned()),
         stderr_tail: Some(String::from_utf8_lossy(&o.stderr_tail).into_owned()),
         code: None,
+        artifacts: Vec::new(),
     }
 }
 

@@ -64,6 +64,10 @@ pub struct Requirements {
     /// The node must serve some model (every coding task asks this at least).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub any_model: bool,
+    /// Every toolchain named here (`cargo`, `python3`, `node`) must be among those the node
+    /// advertises, as its tasks see them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub toolchains: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
@@ -102,6 +106,70 @@ pub struct SubmitRequest {
     /// `false` asks the sandbox to cut the task off the network where the platform allows it.
     #[serde(default = "default_true")]
     pub network: bool,
+    /// A short name for people (lists, matrix entries); not unique.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// What the working dir starts with: a packed tree from the blob store, or a git checkout.
+    /// Empty when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<TaskSource>,
+    /// Globs, relative to the working dir, of the files to keep as artifacts when the task ends.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub artifacts: Vec<String>,
+    /// Directories of the working dir kept on the node between tasks of the same account.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub caches: Vec<CacheSpec>,
+    /// When a task that ran and exited non-zero is tried again; absent: never (its failure is the
+    /// answer). Infrastructure failures are retried up to `max_attempts` either way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry: Option<RetryRule>,
+}
+
+/// Where a task's working dir comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum TaskSource {
+    /// A packed tree in the coordinator's blob store, by the sha256 of the packed bytes.
+    Blob { sha256: String, size: u64 },
+    /// A git repository the worker clones (shallow) at `rev`; `credentials_secret` names the
+    /// task secret holding credentials for a private one (never in argv or logs).
+    Git {
+        url: String,
+        rev: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        credentials_secret: Option<String>,
+    },
+}
+
+/// A directory of the working dir (`target`, `.venv`) restored before the task and saved after.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CacheSpec {
+    /// The cache's name, per account: tasks naming the same cache share it.
+    pub name: String,
+    /// Relative to the working dir.
+    pub path: String,
+}
+
+/// Opt-in retries of tasks that ran and failed (GitLab's `retry:when`, Buildkite's `exit_status`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RetryRule {
+    /// How many more times a failed run is tried.
+    pub retries: u32,
+    /// Only these exit codes are retried; absent: any non-zero exit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit_codes: Option<Vec<i32>>,
+}
+
+/// A file kept from a task's working dir, stored in the blob store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ArtifactInfo {
+    /// Relative to the working dir.
+    pub path: String,
+    pub size: u64,
+    pub sha256: String,
 }
 
 fn default_true() -> bool {
@@ -122,6 +190,11 @@ impl SubmitRequest {
             max_attempts: None,
             idempotency_key: None,
             network: true,
+            name: None,
+            source: None,
+            artifacts: Vec::new(),
+            caches: Vec::new(),
+            retry: None,
         }
     }
 }
@@ -425,6 +498,9 @@ pub struct CompleteRequest {
     /// Coding tasks: what the model did, whatever the outcome.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<super::CodeResult>,
+    /// The artifacts the agent uploaded to the blob store, as the submission's globs matched.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub artifacts: Vec<ArtifactInfo>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]

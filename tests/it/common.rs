@@ -477,6 +477,7 @@ pub fn complete_req(
         stdout_tail: None,
         stderr_tail: None,
         code: None,
+        artifacts: Vec::new(),
     }
 }
 

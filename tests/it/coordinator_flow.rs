@@ -62,6 +62,7 @@ async fn submit_claim_start_log_complete() {
                 stdout_tail: Some("hi\n".into()),
                 stderr_tail: None,
                 code: None,
+                artifacts: Vec::new(),
             },
         )
         .await

@@ -249,5 +249,6 @@ fn request(args: &ServerCodeArgs) -> Result<SubmitRequest, CliError> {
         max_attempts: None,
         idempotency_key: None,
         network: args.network,
+        ..SubmitRequest::argv(Vec::new())
     })
 }

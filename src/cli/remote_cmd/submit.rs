@@ -149,6 +149,7 @@ fn request(args: &SubmitArgs) -> Result<SubmitRequest, CliError> {
         max_attempts: args.max_attempts,
         idempotency_key: args.idempotency_key.clone(),
         network: !args.no_network,
+        ..SubmitRequest::argv(Vec::new())
     })
 }
 
