@@ -37,6 +37,7 @@ mod models_detect;
 mod models_ollama;
 mod models_openai;
 mod node_drain;
+mod owner_pause;
 mod security_http;
 mod security_limits;
 mod security_openapi;
