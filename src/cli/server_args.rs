@@ -122,13 +122,17 @@ pub enum NodesCommand {
     /// `--deadline`).
     Drain(DrainArgs),
     /// Give a drained node new tasks again.
-    Undrain { id: String },
+    Undrain {
+        /// The node: its id, a unique prefix of it, or its name.
+        id: String,
+    },
     /// Forget the node; it must enroll again.
     Remove { id: String },
 }
 
 #[derive(Debug, Args)]
 pub struct DrainArgs {
+    /// The node: its id, a unique prefix of it, or its name.
     pub id: String,
     /// Hand the tasks the node still runs back to the queue after this long (not counted as
     /// attempts; the node is told to stop them), e.g. 10m.
