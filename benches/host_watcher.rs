@@ -77,9 +77,37 @@ fn main() {
     measure("laptop rules, activity not watched", &server, evals);
     let laptop = HostWatch::new(settings(Some(Duration::from_secs(300))), roots(true));
     measure(
-        "laptop rules + owner activity (loginctl)",
+        "+ owner activity (this machine's loginctl)",
         &laptop,
         evals.min(500),
+    );
+    // A stand-in `loginctl` with one graphical session, so that the per-evaluation
+    // `show-session` call really runs (a machine without logind lists no session and never
+    // makes it). It is a shell script: its start costs about what loginctl's does, but not
+    // loginctl's D-Bus round trip to logind, which a real desktop adds.
+    let fake = state.path().join("bin");
+    std::fs::create_dir_all(&fake).expect("bin dir");
+    let script = fake.join("loginctl");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\ncase \"$1\" in\n list-sessions) echo '  2 1000 owner seat0 tty2' ;;\n \
+         show-session) printf 'Type=wayland\\nIdleHint=no\\nIdleSinceHint=0\\n' ;;\nesac\n",
+    )
+    .expect("fake loginctl");
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("chmod");
+    let path = format!(
+        "{}:{}",
+        fake.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    // SAFETY: no other thread runs yet (the runtime below starts later).
+    unsafe { std::env::set_var("PATH", path) };
+    let desktop = HostWatch::new(settings(Some(Duration::from_secs(300))), roots(true));
+    measure(
+        "+ owner activity (a graphical session)",
+        &desktop,
+        evals.min(300),
     );
     // A running task: its process group's CPU time is read from /proc at each evaluation.
     let mut child = std::process::Command::new("sleep")

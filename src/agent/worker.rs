@@ -347,6 +347,9 @@ fn cancel_all(shared: &Shared) -> u64 {
     for stop in running.values() {
         stop.shutdown();
     }
+    if let Some(host) = &shared.host {
+        host.tasks.continue_all();
+    }
     running.len() as u64
 }
 

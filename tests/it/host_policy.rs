@@ -148,6 +148,22 @@ async fn on_battery_the_agent_stops_claiming_and_on_ac_it_claims_again() {
         "the pause took {:?}",
         switched.elapsed()
     );
+    // The heartbeat carried the verdict: the coordinator shows it, and offers no work.
+    eventually(WITHIN, || async {
+        let node = admin.node(&n.id).await.ok()?;
+        (node.host_label() == "paused: on battery 10 %").then_some(())
+    })
+    .await;
+    let show = cli_with(
+        server_cmd(&csb, &coord.url),
+        &["server", "nodes", "show", &n.id],
+        None,
+    );
+    assert!(
+        show.stdout.contains("paused: on battery 10 %"),
+        "`server nodes show` names the reason: {}",
+        show.text()
+    );
     let held = submit(&admin, &sh("echo back on mains")).await;
     heartbeats(&admin, &n.id, 4).await;
     assert_eq!(
@@ -161,6 +177,11 @@ async fn on_battery_the_agent_stops_claiming_and_on_ac_it_claims_again() {
     assert_eq!(done.state, TaskState::Succeeded);
     assert_eq!(done.attempts, 1);
     n.agent.wait_for_log("host policy: running", WITHIN);
+    eventually(WITHIN, || async {
+        let node = admin.node(&n.id).await.ok()?;
+        (node.host_label() == "running").then_some(())
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -327,4 +348,62 @@ fn an_allowed_hours_value_that_does_not_parse_refuses_the_start() {
             && text.contains("22:00-07:00"),
         "the error names the setting, the value and a form that works: {text}"
     );
+}
+
+/// The caps reach the tasks by whichever means the start message names: cgroup v2 `cpu.max` and
+/// `memory.max` over all tasks, or nice 19 and a per-task `RLIMIT_AS` where no cgroup can hold
+/// them (cgroup v1, no delegation).
+#[tokio::test]
+async fn the_cpu_and_memory_caps_reach_the_tasks() {
+    let csb = Sandbox::new();
+    let coord = fast_coordinator(&csb, HEARTBEAT);
+    let admin = coord.admin();
+    let host = FakeHost::on_ac();
+    let n = node(
+        &coord,
+        &host,
+        &[
+            ("EDGECODER_HOST_CPU_CAP", "50"),
+            ("EDGECODER_HOST_MEMORY_CAP", "512M"),
+        ],
+    )
+    .await;
+    let task = submit(
+        &admin,
+        &sh("echo nice=$(nice); echo vmem=$(ulimit -v); cat /proc/self/cgroup"),
+    )
+    .await;
+    let done = wait_done(&admin, &task, WITHIN).await;
+    assert_eq!(done.state, TaskState::Succeeded, "{done:?}");
+    let out = full_log(&admin, &task).await;
+    let said = n.agent.log();
+    if said.contains("cgroup cpu.max") {
+        assert!(
+            said.contains("memory capped at 512 MiB (cgroup memory.max)"),
+            "{said}"
+        );
+        // The task's cgroup is `<agent's>/edgecoder/<n>`; the caps sit on `edgecoder`.
+        let path = out
+            .lines()
+            .find_map(|l| l.strip_prefix("0::"))
+            .expect("a v2 cgroup line");
+        let parent = Path::new("/sys/fs/cgroup")
+            .join(path.trim_start_matches('/'))
+            .parent()
+            .map(Path::to_path_buf)
+            .expect("parent cgroup");
+        let cpus = std::thread::available_parallelism().map_or(1, |n| n.get()) as u64;
+        let cpu_max = std::fs::read_to_string(parent.join("cpu.max")).expect("cpu.max");
+        assert_eq!(cpu_max.trim(), format!("{} 100000", 50_000 * cpus));
+        let mem_max = std::fs::read_to_string(parent.join("memory.max")).expect("memory.max");
+        assert_eq!(mem_max.trim(), (512u64 << 20).to_string());
+    } else {
+        assert!(
+            said.contains("tasks run at nice 19 with idle I/O priority")
+                && said.contains("memory capped at 512 MiB per task (RLIMIT_AS)"),
+            "the start message names neither means: {said}"
+        );
+        assert!(out.contains("nice=19\n"), "{out}");
+        assert!(out.contains(&format!("vmem={}\n", 512 * 1024)), "{out}");
+    }
 }

@@ -151,6 +151,21 @@ impl Suspender {
     }
 }
 
+impl Suspender {
+    /// Continues every suspended task: the agent is cancelling them, and a stopped process
+    /// would only take its SIGTERM once continued.
+    pub fn continue_all(&self) {
+        if let Ok(mut tasks) = self.tasks.lock() {
+            for t in tasks.values_mut().filter(|t| t.suspended) {
+                if let Some(group) = t.stop.group() {
+                    signal(group, libc::SIGCONT);
+                }
+                t.suspended = false;
+            }
+        }
+    }
+}
+
 fn signal(group: i32, sig: libc::c_int) {
     if let (Some(group), Some(sig)) = (
         rustix::process::Pid::from_raw(group),
@@ -158,5 +173,88 @@ fn signal(group: i32, sig: libc::c_int) {
     ) {
         // ESRCH: the task has just ended, nothing to stop.
         let _ = rustix::process::kill_process_group(group, sig);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::process::CommandExt;
+
+    fn paused() -> HostStatus {
+        HostStatus {
+            paused: true,
+            reason: Some("on battery 10 %".into()),
+        }
+    }
+
+    fn state(pid: i32) -> Option<char> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        stat.rsplit_once(") ")?.1.chars().next()
+    }
+
+    /// Waits (bounded) until `pid` is in `want` state: signals land asynchronously.
+    fn until_state(pid: i32, want: char) -> bool {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while std::time::Instant::now() < deadline {
+            if state(pid) == Some(want) {
+                return true;
+            }
+            std::thread::yield_now();
+        }
+        false
+    }
+
+    #[test]
+    fn stops_continues_and_hands_back_by_the_lease() {
+        let mut child = std::process::Command::new("sleep")
+            .arg("30")
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        let pid = child.id() as i32;
+        let stop = StopSignal::default();
+        stop.set_group(pid);
+        let s = Suspender::new(true);
+        let now = 1_000_000;
+        s.track("t1", "l1", now + 10 * 60_000, stop.clone());
+        assert_eq!(s.groups(), vec![pid]);
+
+        // A pause of unknown end, far from the deadline: stopped, kept.
+        assert!(s.apply(&paused(), None, now).is_empty());
+        assert!(until_state(pid, 'T'), "not stopped: {:?}", state(pid));
+        assert_eq!(s.suspended(), vec!["t1".to_string()]);
+        // Its end past the deadline (less the margin): handed back.
+        let back = s.apply(&paused(), Some(now + 10 * 60_000), now);
+        assert_eq!(
+            back,
+            vec![HandBack {
+                task_id: "t1".into(),
+                lease_id: "l1".into()
+            }]
+        );
+        // An unknown end, but the deadline is near: handed back too.
+        let late = now + 10 * 60_000 - HAND_BACK_MARGIN_MS;
+        assert_eq!(s.apply(&paused(), None, late).len(), 1);
+        // Running again: continued.
+        assert!(s.apply(&HostStatus::default(), None, now).is_empty());
+        assert!(until_state(pid, 'S'), "not continued: {:?}", state(pid));
+        assert!(s.suspended().is_empty());
+
+        s.handed_back("t1");
+        assert_eq!(stop.reason(), crate::agent::task::REASON_RELEASED);
+        assert!(s.groups().is_empty());
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+
+    #[test]
+    fn in_finish_mode_nothing_is_stopped() {
+        let s = Suspender::new(false);
+        let stop = StopSignal::default();
+        stop.set_group(i32::MAX);
+        s.track("t", "l", 0, stop);
+        assert!(s.apply(&paused(), None, 1).is_empty());
+        assert!(s.suspended().is_empty());
     }
 }

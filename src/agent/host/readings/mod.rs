@@ -172,3 +172,95 @@ impl Sensors {
         value
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    /// A prepared machine: a battery on mains, one thermal zone, `/proc/stat` and PSI.
+    fn machine() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let put = |rel: &str, text: &str| {
+            let p = dir.path().join(rel);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, text).unwrap();
+        };
+        put("sys/class/power_supply/AC/type", "Mains\n");
+        put("sys/class/power_supply/AC/online", "1\n");
+        put("sys/class/power_supply/BAT0/type", "Battery\n");
+        put("sys/class/power_supply/BAT0/capacity", "64\n");
+        put("sys/class/thermal/thermal_zone0/temp", "51000\n");
+        put("proc/stat", "cpu  100 0 100 800 0 0 0 0 0 0\n");
+        put(
+            "proc/pressure/memory",
+            "some avg10=3.00 avg60=0 avg300=0 total=9\n",
+        );
+        dir
+    }
+
+    fn sensors(dir: &Path) -> Sensors {
+        Sensors::new(Roots {
+            sysfs: dir.join("sys"),
+            procfs: dir.join("proc"),
+            state_dir: dir.join("state"),
+            watch_activity: false,
+        })
+    }
+
+    use std::path::Path;
+
+    #[test]
+    fn every_reading_from_a_prepared_tree() {
+        let dir = machine();
+        let mut s = sensors(dir.path());
+        let first = s.read(&[], 0);
+        assert_eq!(first.power, Some(Power::Mains));
+        assert_eq!(first.heat.map(|h| h.celsius), Some(51));
+        assert_eq!(first.others_cpu_percent, None, "one sample is not a rate");
+        assert_eq!(first.memory_pressure, Some(3.0));
+        assert_eq!(first.owner_idle, None, "not watched");
+        fs::write(
+            dir.path().join("proc/stat"),
+            "cpu  400 0 100 1100 0 0 0 0 0 0\n",
+        )
+        .unwrap();
+        let second = s.read(&[], 5000);
+        assert_eq!(second.others_cpu_percent, Some(50.0));
+        assert!(s.missing.is_empty(), "{:?}", s.missing);
+    }
+
+    #[test]
+    fn missing_sensors_are_unknown_and_noted_once_until_they_return() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = sensors(dir.path());
+        let r = s.read(&[], 0);
+        assert_eq!((r.power, r.heat, r.memory_pressure), (None, None, None));
+        assert_eq!(r.others_cpu_percent, None);
+        let noted: Vec<_> = s.missing.iter().copied().collect();
+        assert_eq!(noted, ["cpu load", "heat", "memory pressure", "power"]);
+        s.read(&[], 1);
+        assert_eq!(s.missing.len(), 4, "still noted, not noted again");
+        let full = machine();
+        fs::rename(full.path().join("sys"), dir.path().join("sys")).unwrap();
+        s.read(&[], 2);
+        assert!(!s.missing.contains("power") && !s.missing.contains("heat"));
+    }
+
+    #[test]
+    fn a_broken_owner_pause_file_is_no_pause() {
+        let dir = machine();
+        fs::create_dir_all(dir.path().join("state")).unwrap();
+        fs::write(dir.path().join("state/owner-pause.json"), "not json").unwrap();
+        let mut s = sensors(dir.path());
+        assert_eq!(s.read(&[], 0).owner_pause, None);
+        assert!(s.missing.contains("owner pause file"));
+        fs::write(
+            dir.path().join("state/owner-pause.json"),
+            r#"{"since_ms":1,"until_ms":null}"#,
+        )
+        .unwrap();
+        assert!(s.read(&[], 1).owner_pause.is_some());
+        assert!(!s.missing.contains("owner pause file"));
+    }
+}
