@@ -127,6 +127,21 @@ async fn a_pause_outlives_the_agent_and_resume_lifts_it_at_once() {
         status.stdout.contains("host:         paused by owner"),
         "{status:?}"
     );
+    assert!(
+        status
+            .stdout
+            .contains("owner pause:  until `edgecoder agent resume`"),
+        "{status:?}"
+    );
+    let status = m.edgecoder(&["status", "--json"]);
+    let doc: serde_json::Value = serde_json::from_str(&status.stdout).expect("status json");
+    assert_eq!(doc["host"]["paused"], true, "{doc}");
+    assert_eq!(
+        doc["owner_pause"]["until_ms"],
+        serde_json::Value::Null,
+        "{doc}"
+    );
+    assert!(doc["owner_pause"]["since_ms"].is_i64(), "{doc}");
     assert_eq!(admin.task(&id).await.unwrap().state, TaskState::Queued);
     let nodes = cli_with(
         server_cmd(&csb, &coord.url),
@@ -141,6 +156,9 @@ async fn a_pause_outlives_the_agent_and_resume_lifts_it_at_once() {
     assert_eq!(out.stdout.trim(), "agent resumed");
     assert!(!m.pause_file().exists());
     host_is(&admin, &m.id, false, AT_ONCE).await;
+    let status = m.edgecoder(&["status", "--json"]);
+    let doc: serde_json::Value = serde_json::from_str(&status.stdout).expect("status json");
+    assert_eq!(doc["owner_pause"], serde_json::Value::Null, "{doc}");
     let done = wait_done(&admin, &id, WITHIN).await;
     assert_eq!(done.state, TaskState::Succeeded, "{done:?}");
     assert!(
