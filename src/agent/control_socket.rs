@@ -169,8 +169,14 @@ impl ControlSocket {
         let dir = state_dir.to_path_buf();
         let task = tokio::spawn(async move {
             loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    continue;
+                let stream = match listener.accept().await {
+                    Ok((stream, _)) => stream,
+                    Err(e) => {
+                        // Out of descriptors, say: wait a little rather than spin.
+                        tracing::debug!("control socket: accept: {e}");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        continue;
+                    }
                 };
                 let (dir, wake) = (dir.clone(), wake.clone());
                 tokio::spawn(async move {
