@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 const HEARTBEAT: &str = "10s";
 const WITHIN: Duration = Duration::from_secs(30);
 /// Well under a heartbeat: what "at once" means here.
-const AT_ONCE: Duration = Duration::from_secs(4);
+const AT_ONCE: Duration = Duration::from_secs(6);
 
 /// A server policy, so that nothing of this machine's own state pauses the agent.
 const ENV: &[(&str, &str)] = &[
