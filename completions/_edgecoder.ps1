@@ -80,6 +80,43 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Stop this machine''s agent taking new work, now and across its restarts, until `resume` or `--for` runs out (running tasks follow the host policy)')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Lift the owner''s pause')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'edgecoder;agent;pause' {
+            [CompletionResult]::new('--for', '--for', [CompletionResultType]::ParameterName, 'Resume by itself after this long, e.g. 2h (default: until `edgecoder agent resume`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;agent;resume' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;agent;help' {
+            [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Stop this machine''s agent taking new work, now and across its restarts, until `resume` or `--for` runs out (running tasks follow the host policy)')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Lift the owner''s pause')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'edgecoder;agent;help;pause' {
+            break
+        }
+        'edgecoder;agent;help;resume' {
+            break
+        }
+        'edgecoder;agent;help;help' {
             break
         }
         'edgecoder;enroll' {
@@ -1751,6 +1788,14 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             break
         }
         'edgecoder;help;agent' {
+            [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Stop this machine''s agent taking new work, now and across its restarts, until `resume` or `--for` runs out (running tasks follow the host policy)')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Lift the owner''s pause')
+            break
+        }
+        'edgecoder;help;agent;pause' {
+            break
+        }
+        'edgecoder;help;agent;resume' {
             break
         }
         'edgecoder;help;enroll' {

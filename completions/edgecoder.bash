@@ -79,6 +79,24 @@ _edgecoder() {
             edgecoder,task)
                 cmd="edgecoder__subcmd__task"
                 ;;
+            edgecoder__subcmd__agent,help)
+                cmd="edgecoder__subcmd__agent__subcmd__help"
+                ;;
+            edgecoder__subcmd__agent,pause)
+                cmd="edgecoder__subcmd__agent__subcmd__pause"
+                ;;
+            edgecoder__subcmd__agent,resume)
+                cmd="edgecoder__subcmd__agent__subcmd__resume"
+                ;;
+            edgecoder__subcmd__agent__subcmd__help,help)
+                cmd="edgecoder__subcmd__agent__subcmd__help__subcmd__help"
+                ;;
+            edgecoder__subcmd__agent__subcmd__help,pause)
+                cmd="edgecoder__subcmd__agent__subcmd__help__subcmd__pause"
+                ;;
+            edgecoder__subcmd__agent__subcmd__help,resume)
+                cmd="edgecoder__subcmd__agent__subcmd__help__subcmd__resume"
+                ;;
             edgecoder__subcmd__auth,help)
                 cmd="edgecoder__subcmd__auth__subcmd__help"
                 ;;
@@ -210,6 +228,12 @@ _edgecoder() {
                 ;;
             edgecoder__subcmd__help,task)
                 cmd="edgecoder__subcmd__help__subcmd__task"
+                ;;
+            edgecoder__subcmd__help__subcmd__agent,pause)
+                cmd="edgecoder__subcmd__help__subcmd__agent__subcmd__pause"
+                ;;
+            edgecoder__subcmd__help__subcmd__agent,resume)
+                cmd="edgecoder__subcmd__help__subcmd__agent__subcmd__resume"
                 ;;
             edgecoder__subcmd__help__subcmd__auth,status)
                 cmd="edgecoder__subcmd__help__subcmd__auth__subcmd__status"
@@ -937,7 +961,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__agent)
-            opts="-h -V --detect --json --jq --coordinator --max-concurrent --keep-workdirs --data-dir --log-level --config --env-file --help --version"
+            opts="-h -V --detect --json --jq --coordinator --max-concurrent --keep-workdirs --data-dir --log-level --config --env-file --help --version pause resume help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -963,6 +987,110 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__agent__subcmd__help)
+            opts="pause resume help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__agent__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__agent__subcmd__help__subcmd__pause)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__agent__subcmd__help__subcmd__resume)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__agent__subcmd__pause)
+            opts="-h -V --for --config --env-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --for)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__agent__subcmd__resume)
+            opts="-h -V --config --env-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1639,8 +1767,36 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__help__subcmd__agent)
-            opts=""
+            opts="pause resume"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__agent__subcmd__pause)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__agent__subcmd__resume)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -75,6 +75,37 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand pause 'Stop this machine''s agent taking new work, now and across its restarts, until `resume` or `--for` runs out (running tasks follow the host policy)'
+            cand resume 'Lift the owner''s pause'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;agent;pause'= {
+            cand --for 'Resume by itself after this long, e.g. 2h (default: until `edgecoder agent resume`)'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;agent;resume'= {
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;agent;help'= {
+            cand pause 'Stop this machine''s agent taking new work, now and across its restarts, until `resume` or `--for` runs out (running tasks follow the host policy)'
+            cand resume 'Lift the owner''s pause'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;agent;help;pause'= {
+        }
+        &'edgecoder;agent;help;resume'= {
+        }
+        &'edgecoder;agent;help;help'= {
         }
         &'edgecoder;enroll'= {
             cand --token 'The enrollment token; `-` reads it from stdin (keeps it out of the process list)'
@@ -1542,6 +1573,12 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         &'edgecoder;help;serve'= {
         }
         &'edgecoder;help;agent'= {
+            cand pause 'Stop this machine''s agent taking new work, now and across its restarts, until `resume` or `--for` runs out (running tasks follow the host policy)'
+            cand resume 'Lift the owner''s pause'
+        }
+        &'edgecoder;help;agent;pause'= {
+        }
+        &'edgecoder;help;agent;resume'= {
         }
         &'edgecoder;help;enroll'= {
         }

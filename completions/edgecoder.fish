@@ -61,18 +61,33 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l no-local-w
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l free -d 'Turn pricing off: nothing is held, charged or granted (EDGECODER_PRICING=false)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -s V -l version -d 'Print version'
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l jq -d 'Filter the JSON output with a jq expression (implies --json; strings print raw)' -r
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l coordinator -d 'Coordinator URL (default: COORDINATOR_URL from the env file)' -r
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l max-concurrent -d 'Tasks to run at once (default: MAX_CONCURRENT_TASKS, else the number of CPUs)' -r
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l data-dir -d 'Where task working directories are made' -r -F
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l log-level -d 'Log filter: error, warn, info, debug, trace (or a tracing directive)' -r
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l detect -d 'Print this machine\'s capabilities and exit'
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l json -d 'With --detect: machine-readable output'
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l keep-workdirs -d 'Keep each task\'s working directory after it ends (for debugging)'
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and not __fish_seen_subcommand_from pause resume help" -l jq -d 'Filter the JSON output with a jq expression (implies --json; strings print raw)' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and not __fish_seen_subcommand_from pause resume help" -l coordinator -d 'Coordinator URL (default: COORDINATOR_URL from the env file)' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and not __fish_seen_subcommand_from pause resume help" -l max-concurrent -d 'Tasks to run at once (default: MAX_CONCURRENT_TASKS, else the number of CPUs)' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and not __fish_seen_subcommand_from pause resume help" -l data-dir -d 'Where task working directories are made' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and not __fish_seen_subcommand_from pause resume help" -l log-level -d 'Log filter: error, warn, info, debug, trace (or a tracing directive)' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and not __fish_seen_subcommand_from pause resume help" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and not __fish_seen_subcommand_from pause resume help" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and not __fish_seen_subcommand_from pause resume help" -l detect -d 'Print this machine\'s capabilities and exit'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and not __fish_seen_subcommand_from pause resume help" -l json -d 'With --detect: machine-readable output'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and not __fish_seen_subcommand_from pause resume help" -l keep-workdirs -d 'Keep each task\'s working directory after it ends (for debugging)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and not __fish_seen_subcommand_from pause resume help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and not __fish_seen_subcommand_from pause resume help" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and not __fish_seen_subcommand_from pause resume help" -f -a "pause" -d 'Stop this machine\'s agent taking new work, now and across its restarts, until `resume` or `--for` runs out (running tasks follow the host policy)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and not __fish_seen_subcommand_from pause resume help" -f -a "resume" -d 'Lift the owner\'s pause'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and not __fish_seen_subcommand_from pause resume help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and __fish_seen_subcommand_from pause" -l for -d 'Resume by itself after this long, e.g. 2h (default: until `edgecoder agent resume`)' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and __fish_seen_subcommand_from pause" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and __fish_seen_subcommand_from pause" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and __fish_seen_subcommand_from pause" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and __fish_seen_subcommand_from pause" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and __fish_seen_subcommand_from resume" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and __fish_seen_subcommand_from resume" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and __fish_seen_subcommand_from resume" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and __fish_seen_subcommand_from resume" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "pause" -d 'Stop this machine\'s agent taking new work, now and across its restarts, until `resume` or `--for` runs out (running tasks follow the host policy)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "resume" -d 'Lift the owner\'s pause'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand enroll" -l token -d 'The enrollment token; `-` reads it from stdin (keeps it out of the process list)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand enroll" -l token-file -d 'Read the enrollment token from a file' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand enroll" -l coordinator -d 'Coordinator URL (default: COORDINATOR_URL from the env file)' -r
@@ -583,6 +598,8 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout service __update-guard ledger dash task code gc completions man auth help" -f -a "man" -d 'Print the man page (or write one page per command with --dir)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout service __update-guard ledger dash task code gc completions man auth help" -f -a "auth" -d 'Who you are to a coordinator and where your token comes from (`auth status`)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and not __fish_seen_subcommand_from serve agent enroll status env logs config server login logout service __update-guard ledger dash task code gc completions man auth help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "pause" -d 'Stop this machine\'s agent taking new work, now and across its restarts, until `resume` or `--for` runs out (running tasks follow the host policy)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "resume" -d 'Lift the owner\'s pause'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "list" -d 'Print every KEY=value (secrets masked)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "get" -d 'Print one value (exit 4 when unset)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "set" -d 'Set a value (known keys are validated; unknown keys are kept with a warning)'

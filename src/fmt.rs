@@ -42,6 +42,16 @@ pub fn clip(text: &str, max: usize) -> String {
     }
 }
 
+/// Words a node or a person sent, as one line for a terminal: control characters (escape
+/// sequences, newlines) become spaces, the ends are trimmed, and it is cut to `max` characters.
+pub fn one_line(text: &str, max: usize) -> String {
+    let line: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    clip(line.trim(), max)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,5 +63,6 @@ mod tests {
         assert_eq!(mib(2048), "2.0G");
         assert_eq!(clip("abcdef", 4), "abc…");
         assert_eq!(short_id("0123456789abcdef"), "0123456789ab");
+        assert_eq!(one_line(" on\u{1b}[2J\nbattery ", 40), "on [2J battery");
     }
 }

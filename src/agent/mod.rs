@@ -5,6 +5,7 @@
 pub mod capabilities;
 mod code_task;
 pub mod confinement;
+pub mod control_socket;
 pub mod credentials;
 pub mod host;
 pub mod mask;

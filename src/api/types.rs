@@ -216,6 +216,8 @@ impl HostStatus {
     pub fn label(&self) -> String {
         match (self.paused, self.reason.as_deref()) {
             (false, _) => "running".to_string(),
+            // A reason that says it already (`paused by owner until 14:05`) is not repeated.
+            (true, Some(reason)) if reason.starts_with("paused") => reason.to_string(),
             (true, Some(reason)) if !reason.trim().is_empty() => format!("paused: {reason}"),
             (true, _) => "paused".to_string(),
         }

@@ -3,6 +3,7 @@
 use super::args::AgentArgs;
 use super::common_args::discovery;
 use super::exit::{CliError, OK, UNAUTHORISED};
+use crate::agent::control_socket::{self, ControlSocket};
 use crate::agent::worker::{self, WorkerOptions};
 use crate::agent::{capabilities, confinement, credentials, task_user};
 use crate::api::client::Client;
@@ -13,6 +14,9 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 pub fn run(args: AgentArgs) -> Result<u8, CliError> {
+    if let Some(cmd) = args.command {
+        return super::agent_pause::run(cmd, &args.config);
+    }
     let mut flags = BTreeMap::new();
     if let Some(u) = &args.coordinator {
         flags.insert("coordinator_url", u.clone());
@@ -44,10 +48,7 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
     super::logging::init_service(&resolved, "agent");
     // The host policy: a setting that does not parse stops the start here, naming it. Its
     // state (the owner's pause) lives beside the node's credential.
-    let state_dir = credentials::path_for(&resolved.env_file)
-        .parent()
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("."));
+    let state_dir = control_socket::state_dir_for(&resolved.env_file);
     let (host, host_said) = crate::agent::host::from_resolved(&resolved, &state_dir)?;
     eprintln!("edgecoder agent: {host_said}");
     tracing::info!("{host_said}");
@@ -109,7 +110,21 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
         model_refresh,
         host: Some(host),
     };
+    let wake = opts.host.as_ref().map(|h| h.wake_handle());
     rt.block_on(async move {
+        // The owner's `agent pause|resume` reach this agent here; without the socket they still
+        // work, through the pause file, from the next heartbeat on.
+        let _control = wake.and_then(|wake| match ControlSocket::start(&state_dir, wake) {
+            Ok(socket) => Some(socket),
+            Err(e) => {
+                tracing::warn!(
+                    "no control socket in {} ({e}): `edgecoder agent pause` takes effect at \
+                     the next heartbeat",
+                    state_dir.display()
+                );
+                None
+            }
+        });
         let (tx, rx) = mpsc::channel(4);
         tokio::spawn(super::signals::ladder(tx));
         tracing::info!(coordinator = %url, max_concurrent, "agent starting");

@@ -125,7 +125,11 @@ pub struct LogsArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct AgentArgs {
+    /// The owner's override of a running agent: `pause [--for 2h]`, `resume`.
+    #[command(subcommand)]
+    pub command: Option<super::agent_args::AgentCommand>,
     /// Print this machine's capabilities and exit.
     #[arg(long)]
     pub detect: bool,

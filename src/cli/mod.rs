@@ -1,6 +1,8 @@
 //! The command line: parse, dispatch to one module per command family, map errors to exit codes.
 
+pub mod agent_args;
 mod agent_cmd;
+mod agent_pause;
 pub mod args;
 pub mod auth_args;
 mod auth_cmd;

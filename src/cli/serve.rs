@@ -56,6 +56,7 @@ pub fn run(args: ServeArgs) -> Result<u8, CliError> {
         Mode::AllInOne | Mode::Coordinator => {}
         Mode::Worker => {
             return super::agent_cmd::run(AgentArgs {
+                command: None,
                 detect: false,
                 json: false,
                 jq: None,

@@ -39,6 +39,13 @@ pub fn run(args: StatusArgs) -> Result<u8, CliError> {
     };
     let enrolled = secret.is_some() && url.is_some();
     let connected = node.as_ref().map(agent_has_connected);
+    // The owner's own pause, as this machine has it (the coordinator hears of it by heartbeat).
+    let state_dir = crate::agent::control_socket::state_dir_for(&resolved.env_file);
+    let now = crate::api::now_ms();
+    let owner_pause = crate::agent::host::owner_pause::read(&state_dir)
+        .ok()
+        .flatten()
+        .filter(|p| p.until_ms.is_none_or(|u| u > now));
     if args.json {
         let doc = json!({
             "enrolled": enrolled,
@@ -50,6 +57,7 @@ pub fn run(args: StatusArgs) -> Result<u8, CliError> {
             "agent_connected": connected,
             "running_tasks": node.as_ref().map(|n| n.running_tasks),
             "host": node.as_ref().and_then(|n| n.host.clone()),
+            "owner_pause": owner_pause,
             "problem": problem,
             "credential_file": cred_path,
             "env_file": resolved.env_file,
@@ -87,6 +95,13 @@ pub fn run(args: StatusArgs) -> Result<u8, CliError> {
         }
         println!("host:         {}", node.host_label());
         println!("running:      {} task(s)", node.running_tasks);
+    }
+    if let Some(pause) = &owner_pause {
+        let until = match pause.until_ms {
+            Some(until) => format!("until {}", crate::agent::host::hours::local_hh_mm(until)),
+            None => "until `edgecoder agent resume`".to_string(),
+        };
+        println!("owner pause:  {until}");
     }
     if let Some(problem) = &problem {
         println!("problem:      {problem}");

@@ -42,6 +42,7 @@ mod models_ollama;
 mod models_openai;
 mod newcomer_texts;
 mod node_drain;
+mod owner_pause;
 mod security_http;
 mod security_limits;
 mod security_openapi;

@@ -134,10 +134,22 @@ async fn a_released_task_whose_owner_cancelled_it_ends_cancelled() {
         .expect("start");
     admin.cancel(&task.id).await.expect("cancel");
     let released = node
-        .release_task(&task.id, &claimed.lease.lease_id, "owner active")
+        .release_task(
+            &task.id,
+            &claimed.lease.lease_id,
+            "owner\u{1b}[31m active\n",
+        )
         .await
         .expect("release");
     assert_eq!(released.state, TaskState::Cancelled);
+    let why = admin.task(&task.id).await.unwrap().attempt_history[0]
+        .error
+        .clone()
+        .unwrap_or_default();
+    assert!(
+        why.ends_with("owner [31m active"),
+        "one clean line: {why:?}"
+    );
     assert!(claim_now(&node).await.is_none(), "nothing to run again");
 }
 

@@ -522,11 +522,12 @@ pub fn release(
     reason: &str,
 ) -> Result<TaskInfo, ApiError> {
     let lease = held_lease(ctx, task_id, node_id, lease_id)?;
-    let reason = reason.trim();
+    // Shown in terminals (`tasks show`, the dashboard): one clean line.
+    let reason = crate::fmt::one_line(reason, RELEASE_REASON_MAX);
     let reason = if reason.is_empty() {
         "no reason given".to_string()
     } else {
-        reason.chars().take(RELEASE_REASON_MAX).collect()
+        reason
     };
     let reason = format!("handed back by node {node_id}: {reason}");
     transitions::hand_back(ctx, task_id, lease.attempt, node_id, "released", &reason)?;

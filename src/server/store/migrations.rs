@@ -446,4 +446,19 @@ mod tests {
             .expect("rows");
         assert_eq!(summaries, vec!["echo hi".to_string(), "ls".to_string()]);
     }
+
+    #[test]
+    fn migration_9_leaves_earlier_nodes_unreported_and_without_a_deadline() {
+        let mut conn = Connection::open_in_memory().expect("db");
+        migrate_to(&mut conn, 8);
+        conn.execute_batch(
+            "INSERT INTO nodes (id, name, secret_hash, state, registered_at) \
+             VALUES ('n1', 'old', x'00', 'approved', 0);",
+        )
+        .expect("v8 row");
+        run(&mut conn).expect("migrate");
+        let node = crate::server::store::nodes::get(&conn, "n1").expect("node");
+        assert_eq!((&node.host, node.drain_deadline), (&None, None));
+        assert_eq!(node.host_label(), "running");
+    }
 }

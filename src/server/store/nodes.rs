@@ -365,11 +365,7 @@ const HOST_REASON_MAX: usize = 120;
 
 /// A node's reason as it is stored and shown: one line, no control characters, clipped.
 fn host_reason(given: &str) -> String {
-    let line: String = given
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    crate::fmt::clip(line.trim(), HOST_REASON_MAX)
+    crate::fmt::one_line(given, HOST_REASON_MAX)
 }
 
 /// Records that a node offline until now was heard from again.

@@ -97,6 +97,23 @@ fn a_paused_node_says_why() {
 }
 
 #[test]
+fn a_drain_deadline_shows_in_the_node_detail() {
+    let mut s = known((80, 24));
+    let mut snap = snapshot();
+    snap.nodes[1].drain_deadline = Some(NOW + 600_000);
+    update(&mut s, Msg::Net(Net::Snapshot(Box::new(snap))));
+    update(&mut s, ch('2'));
+    update(&mut s, ch('j'));
+    update(&mut s, key(KeyCode::Enter));
+    let detail = screen_text(&s);
+    assert!(detail.contains("gpu-rig"), "{detail}");
+    assert!(
+        detail.contains("running tasks are handed back in 10m"),
+        "{detail}"
+    );
+}
+
+#[test]
 fn credits_off_says_so_instead_of_zeros() {
     let mut s = known((80, 24));
     update(&mut s, Msg::Net(Net::Credits(Credits::Disabled)));
