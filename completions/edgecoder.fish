@@ -71,6 +71,7 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l env-file -
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l detect -d 'Print this machine\'s capabilities and exit'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l json -d 'With --detect: machine-readable output'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l keep-workdirs -d 'Keep each task\'s working directory after it ends (for debugging)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -l ephemeral -d 'Run one task, then exit (a clean one-job worker, as GitHub\'s `--ephemeral`): the node shows offline afterwards; the exit code is 0 whatever the task\'s outcome'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent" -s V -l version -d 'Print version'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand enroll" -l token -d 'The enrollment token; `-` reads it from stdin (keeps it out of the process list)' -r

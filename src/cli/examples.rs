@@ -77,7 +77,8 @@ Examples:
 pub const TASKS_LOGS: &str = "\
 Examples:
   edgecoder server tasks logs 3f2a
-  edgecoder server tasks logs --follow 3f2a";
+  edgecoder server tasks logs --follow 3f2a
+  edgecoder server tasks logs 3f2a --stderr --tail 50 --attempt 1";
 
 pub const TASKS_WAIT: &str = "\
 Examples:

@@ -285,6 +285,7 @@ async fn tasks_logs_picks_streams_lines_and_attempts() {
     assert_eq!(doc["stdout"], "out1\nl1\nl2\nl3\n");
     assert_eq!(doc["stderr"], "err1\n");
     assert_eq!(doc["chunks"][0]["stream"], "stdout", "{doc}");
+    crate::cli_server::documented().check("server tasks logs ID", &doc);
     let beyond = logs(&["--attempt", "9"]);
     assert_eq!(beyond.code, Some(2), "{beyond:?}");
     assert!(beyond.stderr.contains("made 2 attempt(s)"), "{beyond:?}");
