@@ -76,6 +76,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('--detect', '--detect', [CompletionResultType]::ParameterName, 'Print this machine''s capabilities and exit')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'With --detect: machine-readable output')
             [CompletionResult]::new('--keep-workdirs', '--keep-workdirs', [CompletionResultType]::ParameterName, 'Keep each task''s working directory after it ends (for debugging)')
+            [CompletionResult]::new('--ephemeral', '--ephemeral', [CompletionResultType]::ParameterName, 'Run one task, then exit (a clean one-job worker, as GitHub''s `--ephemeral`): the node shows offline afterwards; the exit code is 0 whatever the task''s outcome')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -522,6 +523,10 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             break
         }
         'edgecoder;server;tasks;submit' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'A short name for the task, shown in lists (a matrix entry, a CI job''s name)')
+            [CompletionResult]::new('--retry', '--retry', [CompletionResultType]::ParameterName, 'Run a task that exited non-zero again, up to N more times (default: never; its failure is the answer). Lost nodes and agent shutdowns are retried regardless')
+            [CompletionResult]::new('--retry-on-exit', '--retry-on-exit', [CompletionResultType]::ParameterName, 'With --retry: retry only these exit codes, comma separated (e.g. 3,75)')
+            [CompletionResult]::new('--task-env-file', '--task-env-file', [CompletionResultType]::ParameterName, 'Environment variables for the task from a file of KEY=VALUE lines (the env file format); --env wins over it. Not to be confused with --env-file, edgecoder''s own settings')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The task''s wall-clock limit, e.g. 30s, 10m (default: the coordinator''s)')
             [CompletionResult]::new('--requires', '--requires', [CompletionResultType]::ParameterName, 'Run only on a node with what is named: `gpu`')
             [CompletionResult]::new('--min-memory', '--min-memory', [CompletionResultType]::ParameterName, 'Run only on a node with at least this much memory, e.g. 512M, 4G')
@@ -539,8 +544,10 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
             [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
             [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the JSON output with a jq expression (implies --json; strings print raw)')
-            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for the task to end and exit with its exit code (124 when it timed out)')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for the task to end, print its output, and exit with its exit code (124 when it timed out; SIGTERM with no terminal cancels the task and exits 143)')
             [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'With --wait: stream the task''s output while it runs (implies --wait)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'With --wait: do not print the task''s output when it ends (the summary line stays)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'With --wait: do not print the task''s output when it ends (the summary line stays)')
             [CompletionResult]::new('--local-only', '--local-only', [CompletionResultType]::ParameterName, 'Run only on nodes this coordinator''s owner trusts')
             [CompletionResult]::new('--no-network', '--no-network', [CompletionResultType]::ParameterName, 'Cut the task off the network where the node can')
             [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
@@ -597,6 +604,8 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             break
         }
         'edgecoder;server;tasks;logs' {
+            [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Only the last N lines')
+            [CompletionResult]::new('--attempt', '--attempt', [CompletionResultType]::ParameterName, 'The output of this attempt (from 1; default: the latest)')
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
@@ -604,6 +613,8 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the JSON output with a jq expression (implies --json; strings print raw)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep printing new output until the task ends (rides out coordinator restarts)')
             [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep printing new output until the task ends (rides out coordinator restarts)')
+            [CompletionResult]::new('--stdout', '--stdout', [CompletionResultType]::ParameterName, 'Only what the task wrote to its standard output')
+            [CompletionResult]::new('--stderr', '--stderr', [CompletionResultType]::ParameterName, 'Only what the task wrote to its standard error')
             [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (shapes in docs/json-output.md)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -619,6 +630,8 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
             [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
             [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the JSON output with a jq expression (implies --json; strings print raw)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Do not print the tasks'' output when they end (the summary lines stay)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Do not print the tasks'' output when they end (the summary lines stay)')
             [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (shapes in docs/json-output.md)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')

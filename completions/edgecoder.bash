@@ -961,7 +961,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__agent)
-            opts="-h -V --detect --json --jq --coordinator --max-concurrent --keep-workdirs --data-dir --log-level --config --env-file --help --version pause resume help"
+            opts="-h -V --detect --json --jq --coordinator --max-concurrent --keep-workdirs --data-dir --log-level --ephemeral --config --env-file --help --version pause resume help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5575,12 +5575,20 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__tasks__subcmd__logs)
-            opts="-f -h -V --follow --server --token --allow-insecure --config --env-file --json --jq --help --version"
+            opts="-f -h -V --follow --stdout --stderr --tail --attempt --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --tail)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attempt)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -5643,12 +5651,28 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__tasks__subcmd__submit)
-            opts="-h -V --wait --follow --timeout --requires --min-memory --label --priority --max-attempts --idempotency-key --env --secret --secret-file --local-only --no-network --script --file --server --token --allow-insecure --config --env-file --json --jq --help --version"
+            opts="-q -h -V --wait --follow --quiet --name --retry --retry-on-exit --task-env-file --timeout --requires --min-memory --label --priority --max-attempts --idempotency-key --env --secret --secret-file --local-only --no-network --script --file --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-on-exit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --task-env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -5725,7 +5749,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__tasks__subcmd__wait)
-            opts="-h -V --timeout --server --token --allow-insecure --config --env-file --json --jq --help --version"
+            opts="-q -h -V --timeout --quiet --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -71,6 +71,7 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and not __fis
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and not __fish_seen_subcommand_from pause resume help" -l detect -d 'Print this machine\'s capabilities and exit'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and not __fish_seen_subcommand_from pause resume help" -l json -d 'With --detect: machine-readable output'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and not __fish_seen_subcommand_from pause resume help" -l keep-workdirs -d 'Keep each task\'s working directory after it ends (for debugging)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and not __fish_seen_subcommand_from pause resume help" -l ephemeral -d 'Run one task, then exit (a clean one-job worker, as GitHub\'s `--ephemeral`): the node shows offline afterwards; the exit code is 0 whatever the task\'s outcome'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and not __fish_seen_subcommand_from pause resume help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and not __fish_seen_subcommand_from pause resume help" -s V -l version -d 'Print version'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand agent; and not __fish_seen_subcommand_from pause resume help" -f -a "pause" -d 'Stop this machine\'s agent taking new work, now and across its restarts, until `resume` or `--for` runs out (running tasks follow the host policy)'

@@ -299,7 +299,9 @@ fn completion(lease_id: &str, o: &sandbox::Outcome, stop_reason: u8) -> Complete
     CompleteRequest {
         lease_id: lease_id.to_string(),
         outcome,
-        exit_code: Some(o.shell_exit_code()),
+        // Stopped by its agent's shutdown, it did not end by itself: no exit code, so the
+        // coordinator counts the failure as the infrastructure's and runs it again.
+        exit_code: (!(o.cancelled && stop_reason == REASON_SHUTDOWN)).then(|| o.shell_exit_code()),
         error,
         duration_ms: Some(o.duration.as_millis() as u64),
         cpu_ms: Some(o.cpu_time.as_millis() as u64),

@@ -45,6 +45,9 @@ pub struct WorkerOptions {
     pub model_refresh: Duration,
     /// The owner's host policy (`host`); `None`: always lend (the coordinator's local worker).
     pub host: Option<Arc<HostWatch>>,
+    /// Run one task, then leave (`agent --ephemeral`): no claim after the first task, no
+    /// drain timeout on it, and the coordinator is told the node is offline at the end.
+    pub ephemeral: bool,
 }
 
 /// Steps of the shutdown ladder, sent by whoever owns the signals.
@@ -161,6 +164,8 @@ pub async fn run(
     let mut summary = WorkerSummary::default();
     let mut backoff = agent_backoff("claiming work");
     let mut waiting_for_approval = false;
+    // An ephemeral worker's one task: it runs to its own end, whatever the drain timeout.
+    let mut took_its_task = false;
 
     // Claim until told to drain (or rejected).
     'claiming: loop {
@@ -258,6 +263,11 @@ pub async fn run(
                             shared.slot_freed.notify_one();
                             report
                         });
+                        if opts.ephemeral {
+                            tracing::info!("ephemeral: one task taken; no more claims");
+                            took_its_task = true;
+                            break 'claiming;
+                        }
                     }
                 }
                 Err(ClientError::Api { status: 403, message, .. }) => {
@@ -296,6 +306,8 @@ pub async fn run(
     }
     let drain_deadline = tokio::time::Instant::now() + opts.drain_timeout;
     let mut cancelled = false;
+    // The ephemeral worker's task is bounded by its own timeout; a signal still cancels it.
+    let drain_timer = !took_its_task;
     loop {
         tokio::select! {
             done = tasks.join_next() => match done {
@@ -309,7 +321,7 @@ pub async fn run(
                     cancelled = true;
                 }
             }
-            _ = tokio::time::sleep_until(drain_deadline), if !cancelled => {
+            _ = tokio::time::sleep_until(drain_deadline), if !cancelled && drain_timer => {
                 tracing::warn!("drain timeout: cancelling the tasks still running");
                 summary.cancelled_on_shutdown += cancel_all(&shared);
                 cancelled = true;
@@ -317,6 +329,17 @@ pub async fn run(
         }
     }
     heartbeats.abort();
+    if opts.ephemeral {
+        // No heartbeat may land after the goodbye and bring the node back online.
+        let _ = heartbeats.await;
+        match shared.client.go_offline().await {
+            Ok(_) => tracing::info!("ephemeral: told the coordinator this node is offline"),
+            Err(e) => tracing::warn!(
+                "ephemeral: could not tell the coordinator this node left ({e}); it shows the \
+                 node offline once its heartbeats are missed"
+            ),
+        }
+    }
     Ok(summary)
 }
 

@@ -338,6 +338,21 @@ impl Client {
             .await
     }
 
+    /// A page of one attempt's log (`None`: the latest attempt) from `offset`.
+    pub async fn attempt_logs(
+        &self,
+        id: &str,
+        attempt: Option<u32>,
+        offset: u64,
+    ) -> Result<LogPage, ClientError> {
+        let attempt = attempt.map(|a| format!("&attempt={a}")).unwrap_or_default();
+        self.get(&format!(
+            "/api/v1/tasks/{}/logs?offset={offset}{attempt}",
+            seg(id)
+        ))
+        .await
+    }
+
     pub async fn queue(&self) -> Result<QueueSummary, ClientError> {
         self.get("/api/v1/queue").await
     }
@@ -407,6 +422,11 @@ impl Client {
     }
 
     // --- agent side: the token is the node credential ---
+
+    /// This node leaves: the coordinator shows it offline until it is heard from again.
+    pub async fn go_offline(&self) -> Result<NodeInfo, ClientError> {
+        self.post("/api/v1/agent/offline", &()).await
+    }
 
     pub async fn me(&self) -> Result<NodeInfo, ClientError> {
         self.get("/api/v1/agent/me").await

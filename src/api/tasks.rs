@@ -162,6 +162,19 @@ pub struct RetryRule {
     pub exit_codes: Option<Vec<i32>>,
 }
 
+impl RetryRule {
+    /// Whether a run that exited with `code` may be tried again under this rule, given how
+    /// many runs of the task have already exited non-zero (this one included).
+    pub fn allows(&self, code: i32, exited_so_far: u32) -> bool {
+        code != 0
+            && exited_so_far <= self.retries
+            && self
+                .exit_codes
+                .as_ref()
+                .is_none_or(|codes| codes.contains(&code))
+    }
+}
+
 /// A file kept from a task's working dir, stored in the blob store.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -292,6 +305,12 @@ pub struct TaskInfo {
     /// the tokens. Filled by `show`; absent in listings and for other tasks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_result: Option<super::CodeResult>,
+    /// The submitter's short name for the task (`--name`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// When a run that exited non-zero is tried again (`--retry`, `--retry-on-exit`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry: Option<RetryRule>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
@@ -326,6 +345,9 @@ pub struct TaskSummary {
     /// Clipped to [`SUMMARY_CHARS`] characters; `show` has all of it.
     pub error: Option<String>,
     pub cancel_requested: bool,
+    /// The submitter's short name for the task, when it was given one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// How many characters of a command or error a listing carries.
@@ -360,6 +382,7 @@ impl TaskInfo {
             exit_code: self.exit_code,
             error: self.error.as_deref().map(|e| clip_chars(e, SUMMARY_CHARS)),
             cancel_requested: self.cancel_requested,
+            name: self.name.clone(),
         }
     }
 }

@@ -109,6 +109,7 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
         models,
         model_refresh,
         host: Some(host),
+        ephemeral: args.ephemeral,
     };
     let wake = opts.host.as_ref().map(|h| h.wake_handle());
     rt.block_on(async move {
@@ -138,6 +139,8 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
                     cancelled = summary.cancelled_on_shutdown,
                     "agent stopped"
                 );
+                // Ephemeral: 0 whatever the task's outcome, which is the coordinator's to
+                // report (`server tasks show`), as GitHub's and Buildkite's runners do.
                 Ok(OK)
             }
             Err(e) => Err(CliError::new(UNAUTHORISED, e.to_string())),

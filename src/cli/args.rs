@@ -164,6 +164,10 @@ pub struct AgentArgs {
     /// Log filter: error, warn, info, debug, trace (or a tracing directive).
     #[arg(long, value_name = "LEVEL")]
     pub log_level: Option<String>,
+    /// Run one task, then exit (a clean one-job worker, as GitHub's `--ephemeral`): the node
+    /// shows offline afterwards; the exit code is 0 whatever the task's outcome.
+    #[arg(long)]
+    pub ephemeral: bool,
     #[command(flatten)]
     pub config: ConfigArgs,
 }

@@ -61,7 +61,11 @@ Examples:
   edgecoder server tasks submit --script build.sh --secret API_KEY
 
   # Many tasks, one JSON request per line
-  edgecoder server tasks submit --file tasks.jsonl";
+  edgecoder server tasks submit --file tasks.jsonl
+
+  # A CI step: named, retried only when it exits 75, env vars from a file
+  edgecoder server tasks submit --wait --name 'unit tests' --retry 2 --retry-on-exit 75 \\
+    --task-env-file ci.env -- make test";
 
 pub const TASKS_LIST: &str = "\
 Examples:
@@ -77,7 +81,8 @@ Examples:
 pub const TASKS_LOGS: &str = "\
 Examples:
   edgecoder server tasks logs 3f2a
-  edgecoder server tasks logs --follow 3f2a";
+  edgecoder server tasks logs --follow 3f2a
+  edgecoder server tasks logs 3f2a --stderr --tail 50 --attempt 1";
 
 pub const TASKS_WAIT: &str = "\
 Examples:

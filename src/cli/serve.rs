@@ -65,6 +65,7 @@ pub fn run(args: ServeArgs) -> Result<u8, CliError> {
                 keep_workdirs: false,
                 data_dir: args.data_dir,
                 log_level: args.log_level,
+                ephemeral: false,
                 config: args.config,
             });
         }
@@ -298,6 +299,7 @@ async fn serve(settings: Settings, local: Option<LocalWorkerPlan>) -> Result<u8,
                 .map_err(|e| CliError::error(e.to_string()))?
                 .with_mesh_token(plan.mesh_token);
             let opts = WorkerOptions {
+                ephemeral: false,
                 client,
                 max_concurrent: plan.max_concurrent as usize,
                 work_root: data_dir.join("work"),

@@ -195,26 +195,61 @@ pub enum TasksCommand {
     },
     /// Print a task's output; `-f` follows it until the task ends.
     #[command(after_long_help = crate::cli::examples::TASKS_LOGS)]
-    Logs {
-        /// The task id, or a unique prefix of it.
-        id: String,
-        /// Keep printing new output until the task ends (rides out coordinator restarts).
-        #[arg(short, long)]
-        follow: bool,
-    },
+    Logs(LogsArgs),
     /// Wait until every task given has ended; exits with the task's code (non-zero if any failed).
     #[command(after_long_help = crate::cli::examples::TASKS_WAIT)]
     Wait(WaitArgs),
 }
 
 #[derive(Debug, Args)]
+pub struct LogsArgs {
+    /// The task id, or a unique prefix of it.
+    pub id: String,
+    /// Keep printing new output until the task ends (rides out coordinator restarts).
+    #[arg(short, long, conflicts_with_all = ["attempt", "tail"])]
+    pub follow: bool,
+    /// Only what the task wrote to its standard output.
+    #[arg(long, conflicts_with = "stderr")]
+    pub stdout: bool,
+    /// Only what the task wrote to its standard error.
+    #[arg(long)]
+    pub stderr: bool,
+    /// Only the last N lines.
+    #[arg(long, value_name = "N")]
+    pub tail: Option<usize>,
+    /// The output of this attempt (from 1; default: the latest).
+    #[arg(long, value_name = "N")]
+    pub attempt: Option<u32>,
+}
+
+#[derive(Debug, Args)]
 pub struct SubmitArgs {
-    /// Wait for the task to end and exit with its exit code (124 when it timed out).
+    /// Wait for the task to end, print its output, and exit with its exit code (124 when it
+    /// timed out; SIGTERM with no terminal cancels the task and exits 143).
     #[arg(long)]
     pub wait: bool,
     /// With --wait: stream the task's output while it runs (implies --wait).
     #[arg(long)]
     pub follow: bool,
+    // --- behaving like a CI step (issue 17) ---
+    /// With --wait: do not print the task's output when it ends (the summary line stays).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// A short name for the task, shown in lists (a matrix entry, a CI job's name).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Run a task that exited non-zero again, up to N more times (default: never; its failure
+    /// is the answer). Lost nodes and agent shutdowns are retried regardless.
+    #[arg(long, value_name = "N")]
+    pub retry: Option<u32>,
+    /// With --retry: retry only these exit codes, comma separated (e.g. 3,75).
+    #[arg(long, value_name = "CODES", requires = "retry", value_delimiter = ',')]
+    pub retry_on_exit: Vec<i32>,
+    /// Environment variables for the task from a file of KEY=VALUE lines (the env file format);
+    /// --env wins over it. Not to be confused with --env-file, edgecoder's own settings.
+    #[arg(long, value_name = "FILE")]
+    pub task_env_file: Option<PathBuf>,
+    // --- end of CI step flags ---
     /// The task's wall-clock limit, e.g. 30s, 10m (default: the coordinator's).
     #[arg(long, value_name = "DURATION")]
     pub timeout: Option<String>,
@@ -285,6 +320,9 @@ pub struct WaitArgs {
     /// Give up after this long (exit 124), e.g. 10m.
     #[arg(long, value_name = "DURATION")]
     pub timeout: Option<String>,
+    /// Do not print the tasks' output when they end (the summary lines stay).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -192,6 +192,12 @@ pub const ROUTES: &[RouteDoc] = &[
         .errors(CONFLICT),
     get("/api/v1/agent/me", NODE, "The calling node as the coordinator sees it; changes nothing.")
         .node(),
+    post(
+        "/api/v1/agent/offline",
+        NODE,
+        "The calling node leaves (an ephemeral agent after its task): shown offline until it is heard from again.",
+    )
+    .node(),
     post("/api/v1/agent/register", NODE, "An enrolled node re-sends its capabilities.")
         .node()
         .body(of::<ReregisterRequest>),

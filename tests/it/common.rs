@@ -465,11 +465,14 @@ pub fn complete_req(
     edgecoder::api::CompleteRequest {
         lease_id: lease_id.to_string(),
         outcome,
-        exit_code: Some(if outcome == edgecoder::api::Outcome::Succeeded {
-            0
-        } else {
-            1
-        }),
+        // A failure here is one the task did not answer with an exit code of its own (what an
+        // agent reports when the sandbox could not run it): retried while attempts remain.
+        // A run that exited non-zero is not (issue 17; tests/it/ci_step.rs).
+        exit_code: match outcome {
+            edgecoder::api::Outcome::Succeeded => Some(0),
+            edgecoder::api::Outcome::Failed => None,
+            _ => Some(1),
+        },
         error: error.map(str::to_string),
         duration_ms: Some(3),
         cpu_ms: Some(1),

@@ -49,6 +49,8 @@ pub fn run(ctx: &Ctx, args: ServerCodeArgs) -> Result<u8, CliError> {
     let opts = WaitOptions {
         follow: args.follow,
         give_up_after: None,
+        // The coding result is printed instead (wait_until_done never prints output).
+        print_output: false,
     };
     let task = match wait::wait_until_done(ctx, std::slice::from_ref(&id), opts)? {
         Waited::Finished(mut finished) => match finished.pop() {

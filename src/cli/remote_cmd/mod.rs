@@ -16,6 +16,7 @@ mod secrets;
 mod self_update;
 mod status;
 mod submit;
+mod task_logs;
 mod tasks;
 mod tokens;
 mod wait;

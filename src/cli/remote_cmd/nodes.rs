@@ -5,7 +5,7 @@ mod drain;
 use super::Ctx;
 use crate::api::NodeInfo;
 use crate::cli::exit::{CliError, OK};
-use crate::cli::output::{Table, Tone, age, mib, print_json};
+use crate::cli::output::{Table, Tone, age, clip, mib, print_json};
 use crate::cli::server_args::NodesCommand;
 
 pub fn run(ctx: &Ctx, cmd: NodesCommand) -> Result<u8, CliError> {
@@ -53,8 +53,45 @@ pub fn run(ctx: &Ctx, cmd: NodesCommand) -> Result<u8, CliError> {
         println!("node {} ({}) {verb}", node.id, node.name);
     } else {
         print!("{}", details(&node));
+        if verb.is_none() {
+            print!("{}", recent_tasks(ctx, &node.id)?);
+        }
     }
     Ok(OK)
+}
+
+/// How many of a node's latest tasks `nodes show` lists.
+const RECENT_TASKS: u32 = 10;
+
+/// The node's latest tasks (those whose last attempt ran there), newest first; the whole list
+/// is `tasks list --node ID`.
+fn recent_tasks(ctx: &Ctx, node_id: &str) -> Result<String, CliError> {
+    let client = &ctx.remote.client;
+    let query = format!("limit={RECENT_TASKS}&node={node_id}");
+    let list = ctx.get(|| client.tasks(&query))?;
+    if list.tasks.is_empty() {
+        return Ok("\nrecent tasks: none\n".to_string());
+    }
+    let now = crate::api::now_ms();
+    let mut t = Table::new(&["ID", "NAME", "STATE", "EXIT", "AGE", "COMMAND"]);
+    for task in &list.tasks {
+        let state = task.state.as_str();
+        t.row(vec![
+            (task.id.clone(), Tone::Plain),
+            (
+                task.name.as_deref().map_or("-".into(), |n| clip(n, 24)),
+                Tone::Plain,
+            ),
+            (state.to_string(), Tone::of_state(state)),
+            (
+                task.exit_code.map_or("-".into(), |c| c.to_string()),
+                Tone::Plain,
+            ),
+            (age(task.created_at, now), Tone::Plain),
+            (clip(&task.command, 40), Tone::Plain),
+        ]);
+    }
+    Ok(format!("\nrecent tasks:\n{}", t.render(ctx.colour)))
 }
 
 /// One word for where a node stands, most important first.

@@ -3,11 +3,13 @@
 use super::Ctx;
 use super::secrets;
 use super::wait::{self, WaitOptions};
-use crate::api::{Placement, Requirements, SubmitRequest, SubmitResponse, TaskCommand};
+use crate::api::{Placement, Requirements, RetryRule, SubmitRequest, SubmitResponse, TaskCommand};
 use crate::cli::exit::{CliError, OK};
 use crate::cli::output::print_json;
 use crate::cli::parse;
 use crate::cli::server_args::SubmitArgs;
+use crate::config::envfile;
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 
@@ -63,6 +65,7 @@ pub fn run(ctx: &Ctx, args: SubmitArgs) -> Result<u8, CliError> {
         WaitOptions {
             follow: args.follow,
             give_up_after: None,
+            print_output: !args.quiet,
         },
     )
 }
@@ -135,7 +138,7 @@ fn request(args: &SubmitArgs) -> Result<SubmitRequest, CliError> {
         .transpose()?;
     Ok(SubmitRequest {
         command,
-        env: parse::key_values("--env", &args.env)?,
+        env: task_env(args)?,
         secrets: secrets::from_args(&args.secrets, args.secret_file.as_deref())?,
         files: Vec::new(),
         timeout_secs,
@@ -149,7 +152,35 @@ fn request(args: &SubmitArgs) -> Result<SubmitRequest, CliError> {
         max_attempts: args.max_attempts,
         idempotency_key: args.idempotency_key.clone(),
         network: !args.no_network,
+        name: args.name.clone(),
+        retry: retry_rule(args),
         ..SubmitRequest::argv(Vec::new())
+    })
+}
+
+/// `--task-env-file` then `--env` (a flag wins over the file).
+fn task_env(args: &SubmitArgs) -> Result<BTreeMap<String, String>, CliError> {
+    let mut env = BTreeMap::new();
+    if let Some(path) = &args.task_env_file {
+        let parsed = envfile::load(path)
+            .map_err(|e| CliError::usage(format!("--task-env-file: {e}")))?
+            .ok_or_else(|| {
+                CliError::usage(format!(
+                    "--task-env-file {}: no such file (KEY=VALUE lines, # comments)",
+                    path.display()
+                ))
+            })?;
+        env.extend(parsed.entries());
+    }
+    env.extend(parse::key_values("--env", &args.env)?);
+    Ok(env)
+}
+
+/// `--retry N [--retry-on-exit CODES]`; the coordinator checks the numbers.
+fn retry_rule(args: &SubmitArgs) -> Option<RetryRule> {
+    args.retry.map(|retries| RetryRule {
+        retries,
+        exit_codes: (!args.retry_on_exit.is_empty()).then(|| args.retry_on_exit.clone()),
     })
 }
 

@@ -1,13 +1,13 @@
 //! `server tasks …`: list, show, cancel, logs; submit and wait live in their own modules.
 
+use super::task_logs::{self, Selection, Streams};
 use super::wait::{self, WaitOptions};
 use super::{Ctx, submit};
-use crate::api::{TaskInfo, TaskState};
+use crate::api::{TaskInfo, TaskState, TaskSummary};
 use crate::cli::exit::{CliError, OK};
 use crate::cli::output::{Table, Tone, age, clip, print_json};
 use crate::cli::parse;
-use crate::cli::server_args::{ListArgs, TasksCommand};
-use std::io::Write;
+use crate::cli::server_args::{ListArgs, LogsArgs, TasksCommand};
 
 pub fn run(ctx: &Ctx, cmd: TasksCommand) -> Result<u8, CliError> {
     let client = &ctx.remote.client;
@@ -37,7 +37,7 @@ pub fn run(ctx: &Ctx, cmd: TasksCommand) -> Result<u8, CliError> {
             }
             Ok(OK)
         }
-        TasksCommand::Logs { id, follow } => logs(ctx, &id, follow),
+        TasksCommand::Logs(args) => logs(ctx, &args),
         TasksCommand::Wait(args) => {
             let give_up_after = args
                 .timeout
@@ -50,6 +50,7 @@ pub fn run(ctx: &Ctx, cmd: TasksCommand) -> Result<u8, CliError> {
                 WaitOptions {
                     follow: false,
                     give_up_after,
+                    print_output: !args.quiet,
                 },
             )
         }
@@ -84,11 +85,17 @@ fn list(ctx: &Ctx, args: &ListArgs) -> Result<u8, CliError> {
         return Ok(OK);
     }
     let now = crate::api::now_ms();
-    let mut t = Table::new(&["ID", "STATE", "PRI", "NODE", "AGE", "TRIES", "COMMAND"]);
+    let mut t = Table::new(&[
+        "ID", "NAME", "STATE", "PRI", "NODE", "AGE", "DURATION", "BY", "TRIES", "COMMAND",
+    ]);
     for task in &list.tasks {
         let state = task.state.as_str();
         t.row(vec![
             (task.id.clone(), Tone::Plain),
+            (
+                task.name.as_deref().map_or("-".into(), |n| clip(n, 24)),
+                Tone::Plain,
+            ),
             (state.to_string(), Tone::of_state(state)),
             (task.priority.to_string(), Tone::Plain),
             (
@@ -96,6 +103,8 @@ fn list(ctx: &Ctx, args: &ListArgs) -> Result<u8, CliError> {
                 Tone::Plain,
             ),
             (age(task.created_at, now), Tone::Plain),
+            (duration(task, now), Tone::Plain),
+            (clip(&task.submitted_by, 16), Tone::Plain),
             (
                 format!("{}/{}", task.attempts, task.max_attempts),
                 Tone::Plain,
@@ -108,6 +117,22 @@ fn list(ctx: &Ctx, args: &ListArgs) -> Result<u8, CliError> {
         eprintln!("(more tasks: raise --limit or narrow with --state/--node)");
     }
     Ok(OK)
+}
+
+/// From submission to the end (or until now, with `…`, while it is going): `1.2s`, `3m`.
+fn duration(task: &TaskSummary, now: i64) -> String {
+    let end = task.finished_at.unwrap_or(now);
+    let ms = (end - task.created_at).max(0);
+    let text = if ms < 60_000 {
+        format!("{:.1}s", ms as f64 / 1000.0)
+    } else {
+        age(task.created_at, end)
+    };
+    if task.finished_at.is_some() {
+        text
+    } else {
+        format!("{text}…")
+    }
 }
 
 fn encode(value: &str) -> String {
@@ -125,12 +150,32 @@ fn details(t: &TaskInfo) -> String {
     let mut out = String::new();
     let mut line = |k: &str, v: String| out.push_str(&format!("{k:<13}{v}\n"));
     line("id", t.id.clone());
+    if let Some(name) = &t.name {
+        line("name", name.clone());
+    }
     line("state", t.state.as_str().to_string());
     line("command", t.command.display());
     line("priority", t.priority.to_string());
     line("placement", t.placement.as_str().to_string());
     line("timeout", format!("{}s", t.timeout_secs));
     line("attempts", format!("{} of {}", t.attempts, t.max_attempts));
+    line(
+        "retry",
+        match &t.retry {
+            None => "never after a run that exited non-zero".to_string(),
+            Some(rule) => match &rule.exit_codes {
+                None => format!("up to {} time(s) on any non-zero exit", rule.retries),
+                Some(codes) => {
+                    let codes: Vec<String> = codes.iter().map(i32::to_string).collect();
+                    format!(
+                        "up to {} time(s) on exit {}",
+                        rule.retries,
+                        codes.join(", ")
+                    )
+                }
+            },
+        },
+    );
     line(
         "submitted",
         format!("{} ago by {}", age(t.created_at, now), t.submitted_by),
@@ -173,32 +218,41 @@ fn details(t: &TaskInfo) -> String {
     out
 }
 
-/// Prints what the task has written so far; with `follow`, streams it until the task ends.
-fn logs(ctx: &Ctx, id: &str, follow: bool) -> Result<u8, CliError> {
+/// Prints what the task has written so far (or the part asked for); with `follow`, streams it
+/// until the task ends.
+fn logs(ctx: &Ctx, args: &LogsArgs) -> Result<u8, CliError> {
     let client = &ctx.remote.client;
-    if follow {
-        let task = ctx.get(|| client.task(id))?;
+    if args.follow && ctx.json {
+        return Err(CliError::usage(
+            "--follow streams the output and --json prints one document: choose one",
+        ));
+    }
+    let task = ctx.get(|| client.task(&args.id))?;
+    if args.follow {
         return ctx
             .rt
             .block_on(wait::follow(client, &task))
             .map(|_| OK)
             .map_err(|e| ctx.remote.error(e));
     }
-    let mut offset = 0;
-    loop {
-        let page = ctx.get(|| client.logs(id, offset))?;
-        if page.chunks.is_empty() || page.next_offset <= offset {
-            break;
-        }
-        for chunk in &page.chunks {
-            if chunk.stream == "stderr" {
-                let _ = std::io::stderr().write_all(chunk.data.as_bytes());
-            } else {
-                let _ = std::io::stdout().write_all(chunk.data.as_bytes());
-            }
-        }
-        offset = page.next_offset;
+    let streams = match (args.stdout, args.stderr) {
+        (true, _) => Streams::Stdout,
+        (_, true) => Streams::Stderr,
+        _ => Streams::Both,
+    };
+    let output = task_logs::read(
+        ctx,
+        &task,
+        Selection {
+            streams,
+            tail: args.tail,
+            attempt: args.attempt,
+        },
+    )?;
+    if ctx.json {
+        print_json(&output)?;
+    } else {
+        task_logs::print(&output);
     }
-    let _ = std::io::stdout().flush();
     Ok(OK)
 }

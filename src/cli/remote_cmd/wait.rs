@@ -4,14 +4,20 @@
 //! tasks, that of the first one in the given order that did not succeed). A coordinator that
 //! restarts while we wait is ridden out: polls retry, and a followed stream resumes with
 //! `Last-Event-ID`, so no output line is printed twice.
+//!
+//! A waiting client behaves like a CI step: when the task ends its stored output is printed
+//! (unless told not to), and SIGTERM or SIGINT with no terminal to ask at (a CI runner cancelling
+//! the job) cancels the task and exits 143 or 130.
 
 use super::Ctx;
+use super::task_logs;
 use crate::api::backoff::Backoff;
 use crate::api::client::{Client, ClientError};
 use crate::api::follow::{Follower, Update};
 use crate::api::{Event, TaskInfo, TaskState};
 use crate::cli::exit::{CliError, OK};
 use crate::cli::output::print_json;
+use crate::cli::signals::{self, Stop};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
@@ -26,6 +32,9 @@ pub struct WaitOptions {
     pub follow: bool,
     /// Stop waiting (exit 124) after this long; the tasks go on.
     pub give_up_after: Option<Duration>,
+    /// When the tasks have ended, print their stored output (stdout to stdout, stderr to
+    /// stderr); never with `--json` or `follow` (which printed it already).
+    pub print_output: bool,
 }
 
 /// The exit code a finished task stands for.
@@ -42,8 +51,14 @@ pub fn exit_code_of(task: &TaskInfo) -> u8 {
 }
 
 pub fn run_wait(ctx: &Ctx, ids: &[String], opts: WaitOptions) -> Result<u8, CliError> {
+    let print_output = opts.print_output && !opts.follow && !ctx.json;
     match wait_until_done(ctx, ids, opts)? {
-        Waited::Finished(finished) => report(ctx, &finished),
+        Waited::Finished(finished) => {
+            if print_output {
+                print_outputs(ctx, &finished)?;
+            }
+            report(ctx, &finished)
+        }
         Waited::Stopped(code) => Ok(code),
     }
 }
@@ -88,7 +103,7 @@ pub fn wait_until_done(ctx: &Ctx, ids: &[String], opts: WaitOptions) -> Result<W
         tokio::select! {
             done = work => Outcome::Done(done),
             _ = give_up => Outcome::GaveUp,
-            _ = tokio::signal::ctrl_c() => Outcome::Interrupted,
+            stop = signals::next_stop() => Outcome::Interrupted(stop),
         }
     });
     progress.finish();
@@ -102,14 +117,31 @@ pub fn wait_until_done(ctx: &Ctx, ids: &[String], opts: WaitOptions) -> Result<W
             );
             Ok(Waited::Stopped(TIMED_OUT))
         }
-        Outcome::Interrupted => interrupted(ctx, &full_ids).map(Waited::Stopped),
+        Outcome::Interrupted(stop) => interrupted(ctx, &full_ids, stop).map(Waited::Stopped),
     }
 }
 
 enum Outcome {
     Done(Result<Vec<TaskInfo>, ClientError>),
     GaveUp,
-    Interrupted,
+    Interrupted(Stop),
+}
+
+/// Each task's output of its last attempt, whole; a line on stderr names each task when many.
+fn print_outputs(ctx: &Ctx, finished: &[TaskInfo]) -> Result<(), CliError> {
+    for t in finished {
+        if finished.len() > 1 {
+            let name = t
+                .name
+                .as_deref()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default();
+            eprintln!("--- task {}{name} ---", t.id);
+        }
+        let output = task_logs::read(ctx, t, task_logs::Selection::ALL)?;
+        task_logs::print(&output);
+    }
+    Ok(())
 }
 
 fn report(ctx: &Ctx, finished: &[TaskInfo]) -> Result<u8, CliError> {
@@ -157,9 +189,20 @@ pub fn summary(t: &TaskInfo) -> String {
     s
 }
 
-/// Ctrl-C: on a terminal, offer to cancel; in a script, just stop waiting.
-fn interrupted(ctx: &Ctx, ids: &[String]) -> Result<u8, CliError> {
-    let attended = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+/// SIGTERM or SIGINT with no terminal (a CI runner cancelling the step): cancel the tasks and
+/// exit 143 or 130. On a terminal, offer to cancel; with a terminal for input but none to ask
+/// on, just stop waiting.
+fn interrupted(ctx: &Ctx, ids: &[String], stop: Stop) -> Result<u8, CliError> {
+    if !std::io::stdin().is_terminal() {
+        let why = match stop {
+            Stop::Terminate => "SIGTERM",
+            Stop::Interrupt => "SIGINT",
+        };
+        eprintln!("{why} with no terminal: cancelling {}", plural_tasks(ids));
+        cancel_and_settle(ctx, ids);
+        return Ok(stop.exit_code());
+    }
+    let attended = std::io::stderr().is_terminal();
     if attended && ask(&format!("cancel {}? [y/N] ", plural_tasks(ids))) {
         for id in ids {
             match ctx.call(ctx.remote.client.cancel(id)) {
@@ -175,6 +218,53 @@ fn interrupted(ctx: &Ctx, ids: &[String]) -> Result<u8, CliError> {
         );
     }
     Ok(INTERRUPTED)
+}
+
+/// How long a cancelled step waits to see its tasks end before it exits anyway (a CI runner
+/// kills a step that outstays its own grace).
+const CANCEL_SETTLE: Duration = Duration::from_secs(10);
+
+/// Asks for each task to be cancelled, then waits a little for them to end, saying how each did.
+fn cancel_and_settle(ctx: &Ctx, ids: &[String]) {
+    let client = &ctx.remote.client;
+    let mut pending = Vec::new();
+    for id in ids {
+        match ctx.call(client.cancel(id)) {
+            Ok(t) if t.state.is_terminal() => eprintln!("task {} {}", t.id, t.state.as_str()),
+            Ok(t) => pending.push(t.id),
+            // Already ended (409) or gone: nothing to cancel.
+            Err(e) => eprintln!("task {id} not cancelled: {}", e.message),
+        }
+    }
+    if pending.is_empty() {
+        return;
+    }
+    let settled = ctx.rt.block_on(async {
+        let wait = async {
+            let mut pace = Backoff::new(Duration::from_millis(100), Duration::from_millis(500));
+            let mut left = pending.clone();
+            while !left.is_empty() {
+                pace.sleep().await;
+                let mut still = Vec::new();
+                for id in left {
+                    match client.task(&id).await {
+                        Ok(t) if t.state.is_terminal() => {
+                            eprintln!("task {} {}", t.id, t.state.as_str())
+                        }
+                        _ => still.push(id),
+                    }
+                }
+                left = still;
+            }
+        };
+        tokio::time::timeout(CANCEL_SETTLE, wait).await.is_ok()
+    });
+    if !settled {
+        eprintln!(
+            "cancel requested; the node stops the task(s) at its next heartbeat: {}",
+            pending.join(" ")
+        );
+    }
 }
 
 fn plural_tasks(ids: &[String]) -> String {

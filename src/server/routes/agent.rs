@@ -22,6 +22,7 @@ use tokio::time::Instant;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/agent/me", get(me))
+        .route("/api/v1/agent/offline", post(offline))
         .route("/api/v1/agent/register", post(reregister))
         .route("/api/v1/agent/heartbeat", post(heartbeat))
         .route("/api/v1/agent/claim", post(claim))
@@ -36,6 +37,20 @@ async fn me(State(app): State<AppState>, node: NodeCaller) -> Result<Json<NodeIn
     let info = app
         .store
         .read(move |c| nodes::get(c, &node.node_id))
+        .await?;
+    Ok(Json(info))
+}
+
+/// The node says it is leaving (`agent --ephemeral` after its one task): offline at once rather
+/// than when its heartbeats are missed. Its credential stays good: it may come back.
+async fn offline(
+    State(app): State<AppState>,
+    node: NodeCaller,
+) -> Result<Json<NodeInfo>, ApiError> {
+    let id = node.node_id.clone();
+    let info = app
+        .store
+        .write(move |ctx| nodes::go_offline(ctx, &id))
         .await?;
     Ok(Json(info))
 }

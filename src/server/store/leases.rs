@@ -4,7 +4,7 @@
 
 use super::WriteCtx;
 use super::tasks::{files, get};
-use super::transitions::{self, Reported, end_attempt_with};
+use super::transitions::{self, Failure, Reported, end_attempt_with};
 use crate::api::{
     Capabilities, ClaimedTask, CompleteRequest, Intervals, Lease, LogUpload, NetworkMode, Outcome,
     Placement, Requirements, TaskInfo,
@@ -501,7 +501,14 @@ pub fn complete(
         error,
         Some(Reported {
             usage: &usage,
-            retryable: code.as_ref().is_none_or(|c| c.retryable()),
+            failure: match (&code, req.exit_code) {
+                (Some(code), _) if !code.retryable() => Failure::Final,
+                (Some(_), _) => Failure::Infrastructure,
+                // It ran and ended with a code of its own: its failure is its answer.
+                (None, Some(exit)) => Failure::Exited(exit),
+                // It never ran (the sandbox could not start it) or its agent stopped it.
+                (None, None) => Failure::Infrastructure,
+            },
         }),
     )?;
     get(ctx.conn, task_id)

@@ -317,6 +317,17 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE nodes ADD COLUMN host_reason TEXT;
     ALTER TABLE nodes ADD COLUMN drain_deadline INTEGER;
     "#,
+    // 10: (another part of issue 17)
+    r#""#,
+    // 11: (another part of issue 17)
+    r#""#,
+    // 12: tasks as CI steps (issue 17): a name for people, and the rule (JSON `RetryRule`) by
+    // which a run that exited non-zero is tried again; NULL: never. A node's recent tasks are
+    // found through the existing `tasks_node` index.
+    r#"
+    ALTER TABLE tasks ADD COLUMN name TEXT;
+    ALTER TABLE tasks ADD COLUMN retry TEXT;
+    "#,
 ];
 
 /// Brings the schema up to date; refuses a database made by a newer edgecoder.

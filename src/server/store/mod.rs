@@ -432,6 +432,7 @@ pub mod ledger;
 pub mod network_mode;
 pub mod nodes;
 pub mod retention;
+mod retry;
 pub mod secrets;
 pub mod sweep;
 pub mod task_input;

@@ -369,6 +369,32 @@ fn host_reason(given: &str) -> String {
 }
 
 /// Records that a node offline until now was heard from again.
+/// The node left on its own (an ephemeral agent's task is done): offline now, announced. Its
+/// leases, if any, are ended by the sweeper as those of any offline node.
+pub fn go_offline(ctx: &mut WriteCtx<'_>, id: &str) -> Result<NodeInfo, ApiError> {
+    let was_online: Option<bool> = ctx
+        .conn
+        .prepare_cached("SELECT online FROM nodes WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    match was_online {
+        None => return Err(ApiError::not_found("node", id)),
+        Some(true) => {
+            ctx.conn
+                .prepare_cached("UPDATE nodes SET online = 0 WHERE id = ?1")?
+                .execute([id])?;
+            ctx.event(
+                "node.offline",
+                None,
+                Some(id),
+                &serde_json::json!({"online": false, "reason": "the agent left"}),
+            )?;
+        }
+        Some(false) => {}
+    }
+    get(ctx.conn, id)
+}
+
 pub(super) fn announce_online(ctx: &mut WriteCtx<'_>, id: &str) -> Result<(), ApiError> {
     ctx.event(
         "node.online",

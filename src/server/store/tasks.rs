@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 pub const TASK_COLUMNS: &str = "id, state, command, env, timeout_ms, requirements, placement, \
      priority, max_attempts, attempts, idempotency_key, submitted_by, created_at, updated_at, \
-     finished_at, node_id, exit_code, error, cancel_requested, network";
+     finished_at, node_id, exit_code, error, cancel_requested, network, name, retry";
 
 pub use super::task_input::{FieldLimits, SubmitLimits};
 
@@ -25,6 +25,7 @@ pub fn task_from_row(row: &Row<'_>) -> rusqlite::Result<TaskInfo> {
     let env: String = row.get(3)?;
     let requirements: String = row.get(5)?;
     let placement: String = row.get(6)?;
+    let retry: Option<String> = row.get(21)?;
     Ok(TaskInfo {
         id: row.get(0)?,
         state: TaskState::parse(&state).unwrap_or(TaskState::Failed),
@@ -52,6 +53,10 @@ pub fn task_from_row(row: &Row<'_>) -> rusqlite::Result<TaskInfo> {
         network: row.get(19)?,
         attempt_history: Vec::new(),
         code_result: None,
+        name: row.get(20)?,
+        retry: retry
+            .map(|r| serde_json::from_str(&r).map_err(|e| json_err(21, e)))
+            .transpose()?,
     })
 }
 
@@ -98,6 +103,7 @@ pub fn validate(req: &SubmitRequest, limits: &SubmitLimits) -> Result<(), ApiErr
         super::code_input::check_model_name("requirements.model_family", family)?;
     }
     super::task_input::check_files(req, &limits.fields)?;
+    super::retry::check_name_and_rule(req)?;
     if let Some(key) = &req.idempotency_key
         && (key.is_empty() || key.len() > 200)
     {
@@ -149,9 +155,9 @@ pub fn submit(
         .prepare_cached(
             "INSERT INTO tasks (id, state, command, env, files, timeout_ms, requirements, plain, \
              placement, network, priority, max_attempts, idempotency_key, submitted_by, \
-             created_at, updated_at, charge, summary, kind) \
+             created_at, updated_at, charge, summary, kind, name, retry) \
              VALUES (?1, 'queued', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, \
-             ?15, ?16, ?17)",
+             ?15, ?16, ?17, ?18, ?19)",
         )?
         .execute(params![
             id,
@@ -171,6 +177,8 @@ pub fn submit(
             charge_json,
             req.command.summary(),
             req.command.kind(),
+            req.name,
+            req.retry.as_ref().map(serde_json::to_string).transpose()?,
         ])?;
     if let Some(charge) = &charge {
         charges::write_hold(ctx, payer, &id, charge)?;
@@ -206,6 +214,8 @@ pub fn submit(
         network: req.network,
         attempt_history: Vec::new(),
         code_result: None,
+        name: req.name,
+        retry: req.retry,
     };
     Ok((task, true))
 }
@@ -268,7 +278,7 @@ pub struct ListFilter {
 /// Columns of a listing row: never env, files or the whole command, so a page stays small.
 const SUMMARY_COLUMNS: &str = "id, state, kind, summary, priority, \
      placement, timeout_ms, max_attempts, attempts, submitted_by, created_at, updated_at, \
-     finished_at, node_id, exit_code, substr(error, 1, 201), cancel_requested, seq";
+     finished_at, node_id, exit_code, substr(error, 1, 201), cancel_requested, seq, name";
 
 fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<TaskSummary> {
     let state: String = row.get(1)?;
@@ -297,6 +307,7 @@ fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<TaskSummary> {
             .get::<_, Option<String>>(15)?
             .map(|e| crate::api::clip_chars(&e, crate::api::SUMMARY_CHARS)),
         cancel_requested: row.get(16)?,
+        name: row.get(18)?,
     })
 }
 

@@ -4,6 +4,8 @@
 //! through, and what each step writes, read in one file.
 
 use super::WriteCtx;
+pub(super) use super::retry::Failure;
+use super::retry::{self, Decision};
 use crate::api::Outcome;
 use crate::server::error::ApiError;
 use crate::server::store::ledger::charges::{self, Usage};
@@ -94,9 +96,9 @@ pub fn end_attempt(
 /// What the completing lease holder reported beyond the outcome.
 pub(super) struct Reported<'a> {
     pub usage: &'a Usage,
-    /// False when a failure is the task's own and another attempt would end the same way (a
-    /// coding task whose whole loop ran): the task fails now, attempts left or not.
-    pub retryable: bool,
+    /// How a failure came about, which decides whether it is tried again (see
+    /// [`super::retry`]).
+    pub failure: Failure,
 }
 
 /// [`end_attempt`] with the usage the completing lease holder reported: a success settles the
@@ -111,7 +113,10 @@ pub(super) fn end_attempt_with(
     error: Option<String>,
     reported: Option<Reported<'_>>,
 ) -> Result<(), ApiError> {
-    let retryable = reported.as_ref().is_none_or(|r| r.retryable);
+    // An attempt the coordinator ended itself (lost, taken back) is the infrastructure's failure.
+    let failure = reported
+        .as_ref()
+        .map_or(Failure::Infrastructure, |r| r.failure);
     let usage = reported.as_ref().map(|r| r.usage);
     ctx.conn
         .prepare_cached("DELETE FROM leases WHERE task_id = ?1")?
@@ -125,8 +130,21 @@ pub(super) fn end_attempt_with(
         Outcome::TimedOut => "timed_out",
         Outcome::Cancelled => "cancelled",
         Outcome::Failed if cancel_requested => "cancelled",
-        Outcome::Failed if retryable && attempts < max_attempts => "queued",
-        Outcome::Failed => "failed",
+        Outcome::Failed => match retry::decide(ctx.conn, task_id, failure, attempts, max_attempts)?
+        {
+            Decision::Retry => "queued",
+            Decision::RetryByRule => {
+                // The submitter's rule grants this run: it never falls to `max_attempts`.
+                ctx.conn
+                    .prepare_cached(
+                        "UPDATE tasks SET max_attempts = MAX(max_attempts, attempts + 1) \
+                         WHERE id = ?1",
+                    )?
+                    .execute([task_id])?;
+                "queued"
+            }
+            Decision::Fail => "failed",
+        },
     };
     if state == "queued" {
         let backoff = retry_backoff_ms(attempts);
