@@ -7,6 +7,7 @@ pub mod codes;
 mod control;
 mod credits;
 pub mod follow;
+pub mod git;
 pub mod ledger_chain;
 mod self_update;
 pub mod sse;

@@ -292,6 +292,10 @@ pub struct TaskInfo {
     /// the tokens. Filled by `show`; absent in listings and for other tasks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_result: Option<super::CodeResult>,
+    /// Queued tasks, filled by `show`: why it waits ("waiting: no node has toolchain `cargo`
+    /// (3 nodes online)"), computed when shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiting: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
@@ -299,6 +303,10 @@ pub struct SubmitResponse {
     pub task: TaskInfo,
     /// False when an earlier submission with the same idempotency key was returned instead.
     pub created: bool,
+    /// What the submitter should know: no known node could run the task as it stands
+    /// (naming what is missing). The task is queued all the same.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// One task in a listing: what a table or dashboard shows, never the task's env, files, full

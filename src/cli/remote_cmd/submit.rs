@@ -3,7 +3,7 @@
 use super::Ctx;
 use super::secrets;
 use super::wait::{self, WaitOptions};
-use crate::api::{Placement, Requirements, SubmitRequest, SubmitResponse, TaskCommand};
+use crate::api::{Placement, Requirements, SubmitRequest, SubmitResponse, TaskCommand, TaskSource};
 use crate::cli::exit::{CliError, OK};
 use crate::cli::output::print_json;
 use crate::cli::parse;
@@ -32,7 +32,13 @@ pub fn run(ctx: &Ctx, args: SubmitArgs) -> Result<u8, CliError> {
             ctx.call(client.submit(req))
         };
         match result {
-            Ok(resp) => submitted.push(resp),
+            Ok(resp) => {
+                // On stderr even with --json, so a CI log shows it and stdout stays parseable.
+                for warning in &resp.warnings {
+                    eprintln!("warning: task {}: {warning}", resp.task.id);
+                }
+                submitted.push(resp)
+            }
             Err(mut e) => {
                 if requests.len() > 1 {
                     e.message = format!(
@@ -118,12 +124,18 @@ fn request(args: &SubmitArgs) -> Result<SubmitRequest, CliError> {
         ..Requirements::default()
     };
     for need in &args.requires {
-        match need.as_str() {
+        match need.trim() {
             "gpu" => requirements.gpu = true,
+            tool if is_tool_name(tool) => {
+                if !requirements.toolchains.iter().any(|t| t == tool) {
+                    requirements.toolchains.push(tool.to_string());
+                }
+            }
             other => {
                 return Err(CliError::usage(format!(
-                    "--requires {other:?} is not something a node offers: use gpu (and \
-                     --min-memory, --label for the rest)"
+                    "--requires {other:?} is neither gpu nor a toolchain name (such as cargo, \
+                     python3 or node: letters, digits, `.`, `_`, `+`, `-`); see the node's \
+                     toolchains with `edgecoder server nodes show NODE`"
                 )));
             }
         }
@@ -149,8 +161,45 @@ fn request(args: &SubmitArgs) -> Result<SubmitRequest, CliError> {
         max_attempts: args.max_attempts,
         idempotency_key: args.idempotency_key.clone(),
         network: !args.no_network,
+        source: git_source(args)?,
         ..SubmitRequest::argv(Vec::new())
     })
+}
+
+/// `--git URL --ref REV [--git-secret NAME]`: a checkout of the repository as the working dir.
+fn git_source(args: &SubmitArgs) -> Result<Option<TaskSource>, CliError> {
+    let (Some(url), Some(rev)) = (&args.git, &args.git_ref) else {
+        return Ok(None);
+    };
+    crate::api::git::check_url(url).map_err(CliError::usage)?;
+    crate::api::git::check_rev(rev).map_err(CliError::usage)?;
+    if let Some(name) = &args.git_secret {
+        let named = args
+            .secrets
+            .iter()
+            .any(|s| s.split_once('=').map_or(s.as_str(), |(k, _)| k) == name);
+        if !named && args.secret_file.is_none() {
+            return Err(CliError::usage(format!(
+                "--git-secret {name} names no task secret: add --secret {name} (its value taken \
+                 from this environment) or --secret-file FILE holding {name}=…"
+            )));
+        }
+    }
+    Ok(Some(TaskSource::Git {
+        url: url.clone(),
+        rev: rev.clone(),
+        credentials_secret: args.git_secret.clone(),
+    }))
+}
+
+/// A program name as a node advertises it: no path, no spaces.
+fn is_tool_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '+' | '-'))
+        && !name.starts_with(['-', '.'])
 }
 
 fn read_script(path: &Path) -> Result<String, CliError> {

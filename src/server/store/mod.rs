@@ -438,6 +438,7 @@ pub mod task_input;
 pub mod tasks;
 pub mod tokens;
 pub mod transitions;
+pub mod why_waiting;
 
 #[cfg(test)]
 mod tests {
