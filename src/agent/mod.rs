@@ -11,5 +11,6 @@ pub mod mask;
 mod model_refresh;
 pub mod sandbox;
 pub mod task;
+pub mod task_env;
 pub mod task_user;
 pub mod worker;

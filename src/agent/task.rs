@@ -89,6 +89,8 @@ pub struct TaskRun {
     pub confine: bool,
     /// The node's model servers, for coding tasks.
     pub models: crate::models::Backends,
+    /// The node's PATH and passed-through variables for tasks (`task_env`).
+    pub task_env: Arc<super::task_env::TaskEnv>,
 }
 
 /// What happened, for the agent's log and counters.
@@ -127,11 +129,18 @@ pub async fn run(job: TaskRun) -> TaskReport {
         command,
         // Secrets reach the task only as env vars of its process (validated by the coordinator
         // not to clash with `env`).
-        env: task
-            .env
+        // The node's passed-through variables first: the task's own env may override them.
+        env: job
+            .task_env
+            .pass
             .iter()
-            .chain(job.claimed.secrets.iter())
             .map(|(k, v)| (k.clone(), v.clone()))
+            .chain(
+                task.env
+                    .iter()
+                    .chain(job.claimed.secrets.iter())
+                    .map(|(k, v)| (k.clone(), v.clone())),
+            )
             .collect(),
         workdir: workdir.clone(),
         files: job
@@ -148,6 +157,7 @@ pub async fn run(job: TaskRun) -> TaskReport {
         network: task.network,
         run_as: job.run_as,
         confine: job.confine,
+        path: job.task_env.path.clone(),
     };
     let flag = job.stop.flag.clone();
     let spawned_after = Arc::new(std::sync::Mutex::new(None::<Duration>));

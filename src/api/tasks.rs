@@ -70,6 +70,16 @@ pub struct Requirements {
     pub toolchains: Vec<String>,
 }
 
+/// A toolchain as `--requires` and a node's capabilities name one: a program name, no path.
+pub fn is_toolchain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && !name.starts_with(['-', '.'])
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '+' | '-'))
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TaskFile {

@@ -3,6 +3,7 @@
 use super::args::AgentArgs;
 use super::common_args::discovery;
 use super::exit::{CliError, OK, UNAUTHORISED};
+use crate::agent::task_env::TaskEnv;
 use crate::agent::worker::{self, WorkerOptions};
 use crate::agent::{capabilities, confinement, credentials, task_user};
 use crate::api::client::Client;
@@ -32,8 +33,10 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
     let model_refresh = crate::models::refresh_interval(&resolved)?;
     let rt = super::runtime()?;
     let detected = rt.block_on(models.detect());
+    let run_as = task_user::for_agent(resolved.get("task_user")).map_err(CliError::error)?;
+    let task_env = TaskEnv::from_resolved(&resolved, run_as).map_err(CliError::usage)?;
     if args.detect {
-        let caps = capabilities::detect(max_concurrent, &detected);
+        let caps = capabilities::detect(max_concurrent, &detected, &task_env);
         if args.json {
             super::output::print_json(&caps)?;
         } else {
@@ -51,7 +54,6 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
     let (host, host_said) = crate::agent::host::from_resolved(&resolved, &state_dir)?;
     eprintln!("edgecoder agent: {host_said}");
     tracing::info!("{host_said}");
-    let run_as = task_user::for_agent(resolved.get("task_user")).map_err(CliError::error)?;
     let policy = confinement::Policy::from_resolved(&resolved)?;
     let protections = confinement::Protections::detect(policy, run_as);
     eprintln!("edgecoder agent: task protections: {protections}");
@@ -98,7 +100,7 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
         max_concurrent: max_concurrent as usize,
         work_root: data_dir.join("work"),
         keep_workdirs: args.keep_workdirs,
-        capabilities: capabilities::detect(max_concurrent, &detected),
+        capabilities: capabilities::detect(max_concurrent, &detected, &task_env),
         name: None,
         labels: None,
         drain_timeout: drain_timeout(&resolved)?,
@@ -108,6 +110,7 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
         models,
         model_refresh,
         host: Some(host),
+        task_env,
     };
     rt.block_on(async move {
         let (tx, rx) = mpsc::channel(4);

@@ -429,4 +429,22 @@ pub const SETTINGS: &[SettingDef] = &[
         Some("/proc"),
         "where the host policy reads load and memory pressure",
     ),
+    def(
+        "task_path",
+        "EDGECODER_TASK_PATH",
+        None,
+        "tasks' PATH, dirs separated by `:` (default: base path + the task user's tool dirs)",
+    ),
+    def(
+        "task_env_pass",
+        "EDGECODER_TASK_ENV_PASS",
+        None,
+        "variables passed from the agent's env to tasks, e.g. CARGO_HOME,GOPATH",
+    ),
+    def(
+        "task_toolchains",
+        "EDGECODER_TASK_TOOLCHAINS",
+        None,
+        "more tools to look for on the tasks' PATH and advertise, e.g. mytool,terraform",
+    ),
 ];

@@ -126,7 +126,7 @@ fn request(args: &SubmitArgs) -> Result<SubmitRequest, CliError> {
     for need in &args.requires {
         match need.trim() {
             "gpu" => requirements.gpu = true,
-            tool if is_tool_name(tool) => {
+            tool if crate::api::is_toolchain_name(tool) => {
                 if !requirements.toolchains.iter().any(|t| t == tool) {
                     requirements.toolchains.push(tool.to_string());
                 }
@@ -190,16 +190,6 @@ fn git_source(args: &SubmitArgs) -> Result<Option<TaskSource>, CliError> {
         rev: rev.clone(),
         credentials_secret: args.git_secret.clone(),
     }))
-}
-
-/// A program name as a node advertises it: no path, no spaces.
-fn is_tool_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 64
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '+' | '-'))
-        && !name.starts_with(['-', '.'])
 }
 
 fn read_script(path: &Path) -> Result<String, CliError> {
