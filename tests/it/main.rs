@@ -52,3 +52,4 @@ mod service_notify;
 mod worker_cli;
 mod worker_fleet;
 mod worker_sandbox;
+mod ci_toolchains;
