@@ -159,6 +159,7 @@ fn settings(r: &Resolved, mode: Mode) -> Result<Settings, CliError> {
         pricing: pricing(r)?,
         ledger: ledger_settings(r)?,
         conn_limits: conn_limits(r)?,
+        max_blob_bytes: r.number("max_blob_bytes")?.unwrap_or(512 << 20),
     })
 }
 
