@@ -19,7 +19,10 @@
 //! A rev the repository does not have, or credentials it refuses, are the task's failure (the
 //! same submission would fail anywhere); a repository that cannot be reached is the node's.
 
+use super::sandbox::RunAs;
+use super::task::TaskRun;
 use crate::api::git::{check_rev, check_url};
+use crate::api::{Outcome, TaskSource};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fs;
@@ -41,6 +44,93 @@ pub struct GitCache {
     pub root: PathBuf,
     /// `file://` URLs allowed (`EDGECODER_GIT_ALLOW_FILE`).
     pub allow_file: bool,
+}
+
+/// Whether `name` is the secret holding the task's git credentials (kept from the task's env).
+pub fn is_credentials_secret(source: Option<&TaskSource>, name: &str) -> bool {
+    matches!(source, Some(TaskSource::Git { credentials_secret: Some(s), .. }) if s == name)
+}
+
+/// The task's checkout before it runs: `Ok(true)` when made; `Err(None)` when this node could
+/// not (the task is handed back to the queue); `Err(Some(Failed))` when the source itself is
+/// wrong (reported as the task's failure, not retried).
+pub async fn prepare_for_task(
+    job: &TaskRun,
+    lease_id: &str,
+    workdir: &Path,
+    source: &TaskSource,
+) -> Result<bool, Option<Outcome>> {
+    let TaskSource::Git {
+        url,
+        rev,
+        credentials_secret,
+    } = source
+    else {
+        return Ok(false);
+    };
+    let task_id = job.claimed.task.id.clone();
+    let credentials = credentials_secret
+        .as_ref()
+        .and_then(|name| job.claimed.secrets.get(name))
+        .cloned();
+    let cache = GitCache {
+        root: job.work_root.join(".git-cache"),
+        allow_file: job.task_env.git_allow_file,
+    };
+    let (url, rev, dir, owner) = (url.clone(), rev.clone(), workdir.to_path_buf(), job.run_as);
+    let made = tokio::task::spawn_blocking(move || {
+        super::task::fresh_workdir(&dir)
+            .map_err(|e| GitSourceError::Node(format!("cannot make the workdir: {e}")))?;
+        let source = GitSource {
+            url: &url,
+            rev: &rev,
+            credentials: credentials.as_deref(),
+        };
+        let commit = prepare(&cache, &source, &dir)?;
+        if let Some(user) = owner {
+            hand_to(&dir, user)
+                .map_err(|e| GitSourceError::Node(format!("handing the checkout over: {e}")))?;
+        }
+        Ok(commit)
+    })
+    .await
+    .unwrap_or_else(|e| Err(GitSourceError::Node(format!("the git step crashed: {e}"))));
+    match made {
+        Ok(commit) => {
+            tracing::info!(task = %task_id, %commit, "git source checked out");
+            Ok(true)
+        }
+        Err(GitSourceError::Node(reason)) => {
+            tracing::warn!(task = %task_id, "{reason}; handing the task back");
+            if let Err(e) = job.client.release_task(&task_id, lease_id, &reason).await {
+                tracing::warn!(task = %task_id, "could not hand the task back: {e}");
+            }
+            Err(None)
+        }
+        Err(GitSourceError::Task(reason)) => {
+            tracing::info!(task = %task_id, "{reason}");
+            let mut complete = super::task::failure(lease_id, reason);
+            complete.permanent = true;
+            super::task::report_result(&job.client, &task_id, &complete).await;
+            if !job.keep_workdir {
+                let _ = fs::remove_dir_all(workdir);
+            }
+            Err(Some(Outcome::Failed))
+        }
+    }
+}
+
+/// Gives every file of the checkout to the task user (`lchown`: a link itself, never its
+/// target), so the task may change its own checkout.
+fn hand_to(dir: &Path, user: RunAs) -> io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        std::os::unix::fs::lchown(&path, Some(user.uid), Some(user.gid))?;
+        if fs::symlink_metadata(&path)?.is_dir() {
+            hand_to(&path, user)?;
+        }
+    }
+    Ok(())
 }
 
 /// Why a git source could not be made.
@@ -114,8 +204,11 @@ pub fn prepare(
     } else {
         let _ = fs::remove_dir_all(&mirror);
         tracing::info!(mirror = %mirror.display(), "git cache: new mirror for this repository");
-        git.run(&cache.root, &["init", "--quiet", "--bare", &path_arg(&mirror)?])
-            .map_err(|e| e.node_only("creating the mirror"))?;
+        git.run(
+            &cache.root,
+            &["init", "--quiet", "--bare", &path_arg(&mirror)?],
+        )
+        .map_err(|e| e.node_only("creating the mirror"))?;
         git.run(&mirror, &["remote", "add", "origin", source.url])
             .map_err(|e| e.node_only("setting the mirror's origin"))?;
     }
@@ -327,8 +420,18 @@ fn run_bounded(mut cmd: Command) -> Result<String, Failed> {
             buf
         })
     };
-    let out = pipe(child.stdout.take().map(|s| Box::new(s) as Box<dyn Read + Send>));
-    let err = pipe(child.stderr.take().map(|s| Box::new(s) as Box<dyn Read + Send>));
+    let out = pipe(
+        child
+            .stdout
+            .take()
+            .map(|s| Box::new(s) as Box<dyn Read + Send>),
+    );
+    let err = pipe(
+        child
+            .stderr
+            .take()
+            .map(|s| Box::new(s) as Box<dyn Read + Send>),
+    );
     let deadline = Instant::now() + GIT_TIMEOUT;
     let status = loop {
         match child.try_wait() {
@@ -392,7 +495,11 @@ mod tests {
     #[test]
     fn exports_the_tree_and_reuses_the_mirror() {
         if Command::new("git").arg("--version").output().is_err() {
-            assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "CI must have git");
+            assert_ne!(
+                std::env::var("CI").as_deref(),
+                Ok("true"),
+                "CI must have git"
+            );
             eprintln!("skipped: no git on this machine");
             return;
         }

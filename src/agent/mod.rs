@@ -6,6 +6,7 @@ pub mod capabilities;
 mod code_task;
 pub mod confinement;
 pub mod credentials;
+pub mod git_source;
 pub mod host;
 pub mod mask;
 mod model_refresh;

@@ -146,7 +146,10 @@ pub async fn run(job: TaskRun) -> TaskReport {
             .chain(
                 task.env
                     .iter()
-                    .chain(job.claimed.secrets.iter())
+                    .chain(job.claimed.secrets.iter().filter(|(k, _)| {
+                        // The git credentials are for the checkout, not for the task.
+                        !super::git_source::is_credentials_secret(task.source.as_ref(), k)
+                    }))
                     .map(|(k, v)| (k.clone(), v.clone())),
             )
             .collect(),
@@ -235,8 +238,12 @@ async fn prepare_source(
     workdir: &std::path::Path,
 ) -> Result<bool, Option<Outcome>> {
     let task = &job.claimed.task;
-    let Some(crate::api::TaskSource::Blob { sha256, .. }) = &task.source else {
-        return Ok(false);
+    let sha256 = match &task.source {
+        Some(crate::api::TaskSource::Blob { sha256, .. }) => sha256,
+        Some(git @ crate::api::TaskSource::Git { .. }) => {
+            return super::git_source::prepare_for_task(job, lease_id, workdir, git).await;
+        }
+        None => return Ok(false),
     };
     let cache = job.work_root.join(".source-cache");
     let archive = match crate::sources::cache::fetch(&job.client, &cache, sha256).await {

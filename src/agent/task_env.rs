@@ -46,6 +46,8 @@ pub struct TaskEnv {
     pub extra_tools: Vec<String>,
     /// Who looks: the task user (`None`: the agent's own user).
     pub run_as: Option<RunAs>,
+    /// Git sources may use `file://` URLs (`EDGECODER_GIT_ALLOW_FILE`; see `git_source`).
+    pub git_allow_file: bool,
 }
 
 impl TaskEnv {
@@ -73,11 +75,16 @@ impl TaskEnv {
                  `.`, `_`, `+`, `-`; no paths)"
             ));
         }
+        let git_allow_file = resolved
+            .boolean("git_allow_file")
+            .map_err(|e| e.to_string())?
+            .unwrap_or(false);
         Ok(TaskEnv {
             path,
             pass,
             extra_tools,
             run_as,
+            git_allow_file,
         })
     }
 

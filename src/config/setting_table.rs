@@ -453,4 +453,10 @@ pub const SETTINGS: &[SettingDef] = &[
         None,
         "more tools to look for on the tasks' PATH and advertise, e.g. mytool,terraform",
     ),
+    def(
+        "git_allow_file",
+        "EDGECODER_GIT_ALLOW_FILE",
+        Some("false"),
+        "let tasks' git sources use file:// URLs (they read repositories on this node)",
+    ),
 ];

@@ -24,7 +24,10 @@ fn tool_home() -> (Sandbox, Vec<(String, String)>) {
             "EDGECODER_TASK_PATH".to_string(),
             format!("/usr/local/bin:/usr/bin:/bin:{}", tools.display()),
         ),
-        ("EDGECODER_TASK_TOOLCHAINS".to_string(), "mytool".to_string()),
+        (
+            "EDGECODER_TASK_TOOLCHAINS".to_string(),
+            "mytool".to_string(),
+        ),
     ];
     (sb, env)
 }
@@ -70,7 +73,10 @@ async fn a_tool_on_the_task_path_is_advertised_and_only_its_node_runs_the_task()
     let a_id = env_value(&a_sb, "AGENT_ID").expect("AGENT_ID");
     // Node B looks for mytool too, but its tasks' PATH does not have it.
     let b_sb = Sandbox::new();
-    let b_env = vec![("EDGECODER_TASK_TOOLCHAINS".to_string(), "mytool".to_string())];
+    let b_env = vec![(
+        "EDGECODER_TASK_TOOLCHAINS".to_string(),
+        "mytool".to_string(),
+    )];
     enroll_with(&b_sb, &coord.url, &token, "without-tool", &b_env);
     let b_id = env_value(&b_sb, "AGENT_ID").expect("AGENT_ID");
 
@@ -89,16 +95,30 @@ async fn a_tool_on_the_task_path_is_advertised_and_only_its_node_runs_the_task()
     wait_online(&admin, &b_id).await;
     let server = |args: &[&str]| cli_with(server_cmd(&csb, &coord.url), args, None);
     let out = server(&[
-        "server", "tasks", "submit", "--requires", "mytool", "--", "mytool", "hello",
+        "server",
+        "tasks",
+        "submit",
+        "--requires",
+        "mytool",
+        "--",
+        "mytool",
+        "hello",
     ]);
     assert_eq!(out.code, Some(0), "{out:?}");
-    assert!(!out.stderr.contains("warning"), "node A could run it: {out:?}");
+    assert!(
+        !out.stderr.contains("warning"),
+        "node A could run it: {out:?}"
+    );
     let id = out.stdout.trim().to_string();
     let probe = submit(&admin, &sh("echo probe")).await;
     let probe = wait_done(&admin, &probe, Duration::from_secs(30)).await;
     assert_eq!(probe.node_id.as_deref(), Some(b_id.as_str()));
     let task = admin.task(&id).await.unwrap();
-    assert_eq!(task.state, TaskState::Queued, "B must not take it: {task:?}");
+    assert_eq!(
+        task.state,
+        TaskState::Queued,
+        "B must not take it: {task:?}"
+    );
     assert_eq!(task.requirements.toolchains, vec!["mytool".to_string()]);
     let show = server(&["server", "tasks", "show", &id]);
     assert!(
@@ -130,15 +150,27 @@ async fn a_submission_no_node_could_run_is_queued_with_a_warning_and_show_says_w
     let server = |args: &[&str]| cli_with(server_cmd(&csb, &coord.url), args, None);
 
     let out = server(&[
-        "server", "tasks", "submit", "--requires", "nosuchtool", "--label", "zone=mars", "--",
+        "server",
+        "tasks",
+        "submit",
+        "--requires",
+        "nosuchtool",
+        "--label",
+        "zone=mars",
+        "--",
         "true",
     ]);
     assert_eq!(out.code, Some(0), "accepted: {out:?}");
     let id = out.stdout.trim().to_string();
-    assert!(!id.is_empty() && !id.contains('\n'), "the id alone: {out:?}");
+    assert!(
+        !id.is_empty() && !id.contains('\n'),
+        "the id alone: {out:?}"
+    );
     assert!(
         out.stderr.contains("warning")
-            && out.stderr.contains("no node has toolchain `nosuchtool`, label `zone=mars`"),
+            && out
+                .stderr
+                .contains("no node has toolchain `nosuchtool`, label `zone=mars`"),
         "{out:?}"
     );
     assert_eq!(admin.task(&id).await.unwrap().state, TaskState::Queued);
@@ -152,7 +184,14 @@ async fn a_submission_no_node_could_run_is_queued_with_a_warning_and_show_says_w
     );
 
     let json = server(&[
-        "server", "tasks", "submit", "--json", "--requires", "gpu", "--", "true",
+        "server",
+        "tasks",
+        "submit",
+        "--json",
+        "--requires",
+        "gpu",
+        "--",
+        "true",
     ]);
     assert_eq!(json.code, Some(0), "{json:?}");
     let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("one JSON document");
@@ -173,7 +212,11 @@ async fn a_submission_no_node_could_run_is_queued_with_a_warning_and_show_says_w
     let still = admin.task(&id).await.unwrap();
     assert_eq!(still.state, TaskState::Queued);
     assert!(
-        still.waiting.as_deref().unwrap_or_default().contains("no node has"),
+        still
+            .waiting
+            .as_deref()
+            .unwrap_or_default()
+            .contains("no node has"),
         "{still:?}"
     );
 }

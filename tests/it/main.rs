@@ -13,6 +13,7 @@ mod worker_common;
 
 mod admin_ledger;
 mod auth_keyring;
+mod ci_toolchains;
 mod cli_jq;
 mod cli_server;
 mod coding_coordinator;
@@ -52,4 +53,3 @@ mod service_notify;
 mod worker_cli;
 mod worker_fleet;
 mod worker_sandbox;
-mod ci_toolchains;

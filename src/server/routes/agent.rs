@@ -129,7 +129,7 @@ async fn claim(
                 .read(move |c| {
                     Ok((
                         secrets::load(c, &key, &task_id)?,
-                        crate::server::store::blobs::source_of(c, &task_id)?,
+                        crate::server::store::git_sources::source_of(c, &task_id)?,
                     ))
                 })
                 .await?;

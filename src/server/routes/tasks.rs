@@ -8,7 +8,7 @@ use crate::server::AppState;
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
 use crate::server::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::server::store::{blobs, nodes, secrets, tasks, why_waiting};
+use crate::server::store::{blobs, git_sources, nodes, secrets, tasks, why_waiting};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
@@ -44,6 +44,7 @@ async fn submit(
             let source = req.source.clone();
             if let Some(source) = &source {
                 blobs::check_source(ctx.conn, source)?;
+                git_sources::check(source, &task_secrets)?;
             }
             let (mut task, created) = tasks::submit(ctx, req, &by, limits, &payer)?;
             if created {
@@ -51,8 +52,11 @@ async fn submit(
                 if let Some(crate::api::TaskSource::Blob { sha256, .. }) = &source {
                     blobs::refer(ctx, &task.id, sha256, blobs::SOURCE)?;
                 }
+                if let Some(source) = &source {
+                    git_sources::save(ctx, &task.id, source)?;
+                }
             }
-            if let Some(source) = blobs::source_of(ctx.conn, &task.id)? {
+            if let Some(source) = git_sources::source_of(ctx.conn, &task.id)? {
                 task.source = Some(source);
             }
             let warnings =
@@ -139,7 +143,7 @@ async fn show(
             let mut task = tasks::get(c, &id)?;
             task.attempt_history = tasks::attempts(c, &id)?;
             task.code_result = crate::server::store::code_result::load(c, &id)?;
-            if let Some(source) = blobs::source_of(c, &id)? {
+            if let Some(source) = git_sources::source_of(c, &id)? {
                 task.source = Some(source);
             }
             if task.state == TaskState::Queued {

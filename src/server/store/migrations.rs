@@ -337,6 +337,20 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX blob_refs_task ON blob_refs (task_id);
     "#,
+    // 11: (another part of issue 17)
+    r#""#,
+    // 12: (another part of issue 17)
+    r#""#,
+    // 13: git sources (issue 17): the repository and rev a task's working dir is checked out
+    // from, and the name of the task secret holding its credentials (never the credentials).
+    r#"
+    CREATE TABLE task_git_sources (
+        task_id            TEXT PRIMARY KEY,
+        url                TEXT NOT NULL,
+        rev                TEXT NOT NULL,
+        credentials_secret TEXT
+    );
+    "#,
 ];
 
 /// Brings the schema up to date; refuses a database made by a newer edgecoder.

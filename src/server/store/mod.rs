@@ -427,6 +427,7 @@ pub mod blacklist;
 pub mod blobs;
 pub mod code_input;
 pub mod code_result;
+pub mod git_sources;
 mod integrity;
 pub mod leases;
 pub mod ledger;
