@@ -13,6 +13,7 @@ mod worker_common;
 
 mod admin_ledger;
 mod auth_keyring;
+mod ci_git;
 mod ci_toolchains;
 mod cli_jq;
 mod cli_server;
