@@ -33,9 +33,11 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
     let model_refresh = crate::models::refresh_interval(&resolved)?;
     let rt = super::runtime()?;
     let detected = rt.block_on(models.detect());
-    let run_as = task_user::for_agent(resolved.get("task_user")).map_err(CliError::error)?;
-    let task_env = TaskEnv::from_resolved(&resolved, run_as).map_err(CliError::usage)?;
+    // As the task user sees it; resolved again below once logging is on (it logs who that is).
+    let task_env_of = |run_as| TaskEnv::from_resolved(&resolved, run_as).map_err(CliError::usage);
     if args.detect {
+        let run_as = task_user::for_agent(resolved.get("task_user")).map_err(CliError::error)?;
+        let task_env = task_env_of(run_as)?;
         let caps = capabilities::detect(max_concurrent, &detected, &task_env);
         if args.json {
             super::output::print_json(&caps)?;
@@ -54,6 +56,8 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
     let (host, host_said) = crate::agent::host::from_resolved(&resolved, &state_dir)?;
     eprintln!("edgecoder agent: {host_said}");
     tracing::info!("{host_said}");
+    let run_as = task_user::for_agent(resolved.get("task_user")).map_err(CliError::error)?;
+    let task_env = task_env_of(run_as)?;
     let policy = confinement::Policy::from_resolved(&resolved)?;
     let protections = confinement::Protections::detect(policy, run_as);
     eprintln!("edgecoder agent: task protections: {protections}");
