@@ -61,6 +61,8 @@ fn task(i: usize, now: i64) -> TaskInfo {
         code_result: None,
         name: None,
         retry: None,
+        source: None,
+        waiting: None,
     }
 }
 

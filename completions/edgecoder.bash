@@ -5651,7 +5651,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__tasks__subcmd__submit)
-            opts="-q -h -V --wait --follow --quiet --name --retry --retry-on-exit --task-env-file --timeout --requires --min-memory --label --priority --max-attempts --idempotency-key --env --secret --secret-file --local-only --no-network --script --file --server --token --allow-insecure --config --env-file --json --jq --help --version"
+            opts="-q -h -V --wait --follow --quiet --name --retry --retry-on-exit --task-env-file --timeout --requires --min-memory --label --priority --max-attempts --idempotency-key --env --secret --secret-file --local-only --no-network --git --ref --git-secret --script --file --dir --git-files --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5713,11 +5713,27 @@ _edgecoder() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --git)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ref)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --git-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --script)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

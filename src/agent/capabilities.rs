@@ -1,7 +1,9 @@
 //! What this machine can do, as reported at registration: CPUs and memory (cgroup limits
 //! included, so a container reports what it may use, not the host's figures), every GPU, the
-//! toolchains on PATH and the models every configured model backend serves (`models::Backends::detect`).
+//! toolchains on the tasks' PATH as the task user sees them (`task_env`) and the models every configured model backend serves (`models::Backends::detect`).
 
+use super::sandbox::RunAs;
+use super::task_env::TaskEnv;
 use crate::api::{Capabilities, Gpu};
 use crate::models::Detected;
 use std::path::Path;
@@ -13,7 +15,7 @@ const TOOLCHAINS: &[&str] = &[
     "git",
 ];
 
-pub fn detect(max_concurrent_tasks: u32, models: &Detected) -> Capabilities {
+pub fn detect(max_concurrent_tasks: u32, models: &Detected, task_env: &TaskEnv) -> Capabilities {
     let (memory_total_mib, memory_available_mib) = meminfo().unwrap_or((0, 0));
     Capabilities {
         os: std::env::consts::OS.to_string(),
@@ -27,7 +29,7 @@ pub fn detect(max_concurrent_tasks: u32, models: &Detected) -> Capabilities {
         memory_available_mib,
         memory_limit_mib: cgroup_memory_limit_mib(),
         gpus: nvidia_gpus(),
-        toolchains: toolchains(),
+        toolchains: toolchains(task_env),
         models: models.models.iter().map(|m| m.name.clone()).collect(),
         model_details: models.models.clone(),
         model_backends: models.backends.clone(),
@@ -119,21 +121,64 @@ pub fn parse_nvidia_smi(out: &str) -> Vec<Gpu> {
         .collect()
 }
 
-fn toolchains() -> Vec<String> {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    let dirs: Vec<_> = std::env::split_paths(&path).collect();
-    TOOLCHAINS
+/// The well-known toolchains and the owner's extra names that a task could run: found on the
+/// tasks' PATH and executable by the task user (every directory on the way searchable by it).
+fn toolchains(env: &TaskEnv) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    let names = TOOLCHAINS
         .iter()
-        .filter(|tool| dirs.iter().any(|d| is_executable(&d.join(tool))))
         .map(|t| t.to_string())
-        .collect()
+        .chain(env.extra_tools.iter().cloned());
+    for tool in names {
+        if !found.contains(&tool)
+            && env
+                .path
+                .iter()
+                .any(|d| runnable_by(&d.join(&tool), env.run_as))
+        {
+            found.push(tool);
+        }
+    }
+    found
 }
 
-fn is_executable(path: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path)
-        .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-        .unwrap_or(false)
+/// Whether `user` (`None`: this process) may execute the file: a regular file (after links)
+/// with an execute bit for it, in directories it may search.
+fn runnable_by(path: &Path, user: Option<RunAs>) -> bool {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return false;
+    };
+    if !meta.is_file() {
+        return false;
+    }
+    match user {
+        None => rustix::fs::access(path, rustix::fs::Access::EXEC_OK).is_ok(),
+        Some(user) => {
+            let Ok(real) = std::fs::canonicalize(path) else {
+                return false;
+            };
+            let searchable = real
+                .ancestors()
+                .skip(1)
+                .all(|dir| std::fs::metadata(dir).is_ok_and(|m| allows(&m, user, 0o1)));
+            searchable && allows(&meta, user, 0o1)
+        }
+    }
+}
+
+/// The permission `bit` (1 execute/search, 2 write, 4 read) for `user` by the owner, group and
+/// other classes (supplementary groups are dropped for tasks, so only the primary gid counts).
+fn allows(meta: &std::fs::Metadata, user: RunAs, bit: u32) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let mode = meta.mode();
+    let shift = if meta.uid() == user.uid {
+        6
+    } else if meta.gid() == user.gid {
+        3
+    } else {
+        0
+    };
+    mode >> shift & bit != 0
 }
 
 /// Runs a detection command; None if it is missing, fails or hangs.
@@ -194,6 +239,44 @@ mod tests {
     }
 
     #[test]
+    fn a_tool_the_task_user_cannot_reach_is_not_advertised() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let bin = dir.path().join("bin");
+        std::fs::create_dir(&bin).unwrap();
+        let tool = bin.join("mytool");
+        std::fs::write(&tool, "#!/bin/sh\n").unwrap();
+        std::fs::set_permissions(&tool, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let stranger = RunAs {
+            uid: 65_000,
+            gid: 65_000,
+        };
+        let env = TaskEnv {
+            path: vec![bin.clone()],
+            extra_tools: vec!["mytool".into()],
+            run_as: Some(stranger),
+            ..TaskEnv::default()
+        };
+        let reachable = |e: &TaskEnv| toolchains(e).contains(&"mytool".to_string());
+        // The tempdir's parents are world-searchable on any usual system.
+        assert!(reachable(&env));
+        std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o700)).unwrap();
+        assert!(
+            !reachable(&env),
+            "a dir the task user cannot search hides the tool"
+        );
+        std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(&tool, std::fs::Permissions::from_mode(0o744)).unwrap();
+        assert!(!reachable(&env), "no execute bit for others");
+        let without = TaskEnv {
+            path: vec![dir.path().to_path_buf()],
+            ..env.clone()
+        };
+        assert!(!reachable(&without), "not on the task PATH");
+    }
+
+    #[test]
     fn cpu_max_quota() {
         assert_eq!(parse_cpu_max("200000 100000\n"), Some(2.0));
         assert_eq!(parse_cpu_max("max 100000\n"), None);
@@ -202,7 +285,7 @@ mod tests {
 
     #[test]
     fn detects_this_machine() {
-        let caps = detect(2, &Detected::default());
+        let caps = detect(2, &Detected::default(), &TaskEnv::base());
         assert!(caps.cpus >= 1);
         assert!(caps.memory_total_mib > 0);
         assert_eq!(caps.os, std::env::consts::OS);

@@ -89,6 +89,8 @@ pub struct TaskRun {
     pub confine: bool,
     /// The node's model servers, for coding tasks.
     pub models: crate::models::Backends,
+    /// The node's PATH and passed-through variables for tasks (`task_env`).
+    pub task_env: Arc<super::task_env::TaskEnv>,
 }
 
 /// What happened, for the agent's log and counters.
@@ -122,16 +124,34 @@ pub async fn run(job: TaskRun) -> TaskReport {
         }
     };
     let workdir = workdir_of(&job);
+    // The task's source (issue 17), unpacked into a fresh workdir before anything runs.
+    let has_source = match prepare_source(&job, &lease_id, &workdir).await {
+        Ok(has) => has,
+        Err(outcome) => {
+            report.outcome = outcome;
+            return report;
+        }
+    };
     let (tx, uploader, masker) = start_log_upload(&job, &lease_id);
     let spec = SandboxSpec {
         command,
         // Secrets reach the task only as env vars of its process (validated by the coordinator
         // not to clash with `env`).
-        env: task
-            .env
+        // The node's passed-through variables first: the task's own env may override them.
+        env: job
+            .task_env
+            .pass
             .iter()
-            .chain(job.claimed.secrets.iter())
             .map(|(k, v)| (k.clone(), v.clone()))
+            .chain(
+                task.env
+                    .iter()
+                    .chain(job.claimed.secrets.iter().filter(|(k, _)| {
+                        // The git credentials are for the checkout, not for the task.
+                        !super::git_source::is_credentials_secret(task.source.as_ref(), k)
+                    }))
+                    .map(|(k, v)| (k.clone(), v.clone())),
+            )
             .collect(),
         workdir: workdir.clone(),
         files: job
@@ -148,13 +168,16 @@ pub async fn run(job: TaskRun) -> TaskReport {
         network: task.network,
         run_as: job.run_as,
         confine: job.confine,
+        path: job.task_env.path.clone(),
     };
     let flag = job.stop.flag.clone();
     let spawned_after = Arc::new(std::sync::Mutex::new(None::<Duration>));
     let spawned = spawned_after.clone();
     let group = job.stop.clone();
     let result = tokio::task::spawn_blocking(move || {
-        fresh_workdir(&spec.workdir).map_err(sandbox::SandboxError::Io)?;
+        if !has_source {
+            fresh_workdir(&spec.workdir).map_err(sandbox::SandboxError::Io)?;
+        }
         let sink = move |kind: StreamKind, bytes: &[u8]| {
             let _ = tx.send((kind, bytes.to_vec()));
         };
@@ -203,6 +226,59 @@ pub async fn run(job: TaskRun) -> TaskReport {
         let _ = std::fs::remove_dir_all(&workdir);
     }
     report
+}
+
+/// Fetches (through the node's cache) and unpacks the task's source blob into a fresh workdir;
+/// true when there was one. A download that fails is the infrastructure's fault: the task is
+/// handed back to the queue (`Err(None)`). An archive that is corrupt or escapes the workdir is
+/// the task's own: it fails, not retried (`Err(Some(Failed))`).
+async fn prepare_source(
+    job: &TaskRun,
+    lease_id: &str,
+    workdir: &std::path::Path,
+) -> Result<bool, Option<Outcome>> {
+    let task = &job.claimed.task;
+    let sha256 = match &task.source {
+        Some(crate::api::TaskSource::Blob { sha256, .. }) => sha256,
+        Some(git @ crate::api::TaskSource::Git { .. }) => {
+            return super::git_source::prepare_for_task(job, lease_id, workdir, git).await;
+        }
+        None => return Ok(false),
+    };
+    let cache = job.work_root.join(".source-cache");
+    let archive = match crate::sources::cache::fetch(&job.client, &cache, sha256).await {
+        Ok(path) => path,
+        Err(e) => {
+            let reason = format!("could not download the task's source: {e}");
+            tracing::warn!(task = %task.id, "{reason}; handing the task back");
+            if let Err(e) = job.client.release_task(&task.id, lease_id, &reason).await {
+                tracing::warn!(task = %task.id, "could not hand the task back: {e}");
+            }
+            return Err(None);
+        }
+    };
+    let (dir, owner) = (workdir.to_path_buf(), job.run_as.map(|u| (u.uid, u.gid)));
+    let unpacked = tokio::task::spawn_blocking(move || {
+        fresh_workdir(&dir).map_err(|e| format!("cannot make the workdir: {e}"))?;
+        crate::sources::unpack::unpack(&archive, &dir, owner)
+    })
+    .await
+    .unwrap_or_else(|e| Err(format!("the unpacker crashed: {e}")));
+    match unpacked {
+        Ok(files) => {
+            tracing::debug!(task = %task.id, files, "source unpacked");
+            Ok(true)
+        }
+        Err(e) => {
+            let mut complete = failure(lease_id, format!("the task's source: {e}"));
+            complete.permanent = true;
+            report_result(&job.client, &task.id, &complete).await;
+            if !job.keep_workdir {
+                let _ = std::fs::remove_dir_all(workdir);
+            }
+            Err(Some(Outcome::Failed))
+        }
+    }
 }
 
 /// Where an attempt's output goes, chunk by chunk, to be uploaded.
@@ -259,6 +335,7 @@ pub(super) fn failure(lease_id: &str, error: String) -> CompleteRequest {
         stderr_tail: None,
         code: None,
         artifacts: Vec::new(),
+        permanent: false,
     }
 }
 
@@ -310,6 +387,7 @@ fn completion(lease_id: &str, o: &sandbox::Outcome, stop_reason: u8) -> Complete
         stderr_tail: Some(String::from_utf8_lossy(&o.stderr_tail).into_owned()),
         code: None,
         artifacts: Vec::new(),
+        permanent: false,
     }
 }
 

@@ -48,6 +48,8 @@ pub struct WorkerOptions {
     /// Run one task, then leave (`agent --ephemeral`): no claim after the first task, no
     /// drain timeout on it, and the coordinator is told the node is offline at the end.
     pub ephemeral: bool,
+    /// The tasks' PATH and passed-through variables (`task_env`), as the capabilities saw them.
+    pub task_env: super::task_env::TaskEnv,
 }
 
 /// Steps of the shutdown ladder, sent by whoever owns the signals.
@@ -128,6 +130,8 @@ pub async fn run(
     let work_root = WorkRoot::prepare(&opts.work_root, opts.run_as, opts.keep_workdirs)
         .map_err(|e| WorkerError::Rejected(format!("cannot prepare the work dir: {e}")))?;
     log_containment(opts.run_as);
+    let task_env = Arc::new(opts.task_env.clone());
+    tracing::info!(path = %task_env.path_string(), "the tasks' PATH");
     // So that a task's processes die with this worker, however it ends.
     sandbox::reaper::ensure_started();
     tracing::info!(protections = %opts.protections, "task protections in force");
@@ -244,6 +248,7 @@ pub async fn run(
                             run_as: opts.run_as,
                             confine: opts.protections.landlock_abi.is_some(),
                             models: opts.models.clone(),
+                            task_env: task_env.clone(),
                         };
                         let shared = shared.clone();
                         tasks.spawn(async move {

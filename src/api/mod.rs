@@ -1,12 +1,14 @@
 //! The one contract between the parts: wire types and the typed HTTP client.
 
 pub mod backoff;
+mod blobs;
 pub mod client;
 mod code;
 pub mod codes;
 mod control;
 mod credits;
 pub mod follow;
+pub mod git;
 pub mod ledger_chain;
 mod self_update;
 pub mod sse;
@@ -14,6 +16,7 @@ mod tasks;
 mod types;
 pub mod url;
 
+pub use blobs::*;
 pub use code::*;
 pub use control::*;
 pub use credits::*;

@@ -70,6 +70,16 @@ pub struct Requirements {
     pub toolchains: Vec<String>,
 }
 
+/// A toolchain as `--requires` and a node's capabilities name one: a program name, no path.
+pub fn is_toolchain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && !name.starts_with(['-', '.'])
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '+' | '-'))
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TaskFile {
@@ -311,6 +321,13 @@ pub struct TaskInfo {
     /// When a run that exited non-zero is tried again (`--retry`, `--retry-on-exit`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry: Option<RetryRule>,
+    /// Where the task's working dir comes from (issue 17): a packed tree in the blob store.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<TaskSource>,
+    /// Queued tasks, filled by `show`: why it waits ("waiting: no node has toolchain `cargo`
+    /// (3 nodes online)"), computed when shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiting: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
@@ -318,6 +335,10 @@ pub struct SubmitResponse {
     pub task: TaskInfo,
     /// False when an earlier submission with the same idempotency key was returned instead.
     pub created: bool,
+    /// What the submitter should know: no known node could run the task as it stands
+    /// (naming what is missing). The task is queued all the same.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// One task in a listing: what a table or dashboard shows, never the task's env, files, full
@@ -524,6 +545,10 @@ pub struct CompleteRequest {
     /// The artifacts the agent uploaded to the blob store, as the submission's globs matched.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub artifacts: Vec<ArtifactInfo>,
+    /// The failure is the task's own and would fail the same anywhere (its source archive is
+    /// corrupt or escapes the working dir): not retried.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub permanent: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]

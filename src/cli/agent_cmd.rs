@@ -4,6 +4,7 @@ use super::args::AgentArgs;
 use super::common_args::discovery;
 use super::exit::{CliError, OK, UNAUTHORISED};
 use crate::agent::control_socket::{self, ControlSocket};
+use crate::agent::task_env::TaskEnv;
 use crate::agent::worker::{self, WorkerOptions};
 use crate::agent::{capabilities, confinement, credentials, task_user};
 use crate::api::client::Client;
@@ -36,8 +37,12 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
     let model_refresh = crate::models::refresh_interval(&resolved)?;
     let rt = super::runtime()?;
     let detected = rt.block_on(models.detect());
+    // As the task user sees it; resolved again below once logging is on (it logs who that is).
+    let task_env_of = |run_as| TaskEnv::from_resolved(&resolved, run_as).map_err(CliError::usage);
     if args.detect {
-        let caps = capabilities::detect(max_concurrent, &detected);
+        let run_as = task_user::for_agent(resolved.get("task_user")).map_err(CliError::error)?;
+        let task_env = task_env_of(run_as)?;
+        let caps = capabilities::detect(max_concurrent, &detected, &task_env);
         if args.json {
             super::output::print_json(&caps)?;
         } else {
@@ -53,6 +58,7 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
     eprintln!("edgecoder agent: {host_said}");
     tracing::info!("{host_said}");
     let run_as = task_user::for_agent(resolved.get("task_user")).map_err(CliError::error)?;
+    let task_env = task_env_of(run_as)?;
     let policy = confinement::Policy::from_resolved(&resolved)?;
     let protections = confinement::Protections::detect(policy, run_as);
     eprintln!("edgecoder agent: task protections: {protections}");
@@ -99,7 +105,7 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
         max_concurrent: max_concurrent as usize,
         work_root: data_dir.join("work"),
         keep_workdirs: args.keep_workdirs,
-        capabilities: capabilities::detect(max_concurrent, &detected),
+        capabilities: capabilities::detect(max_concurrent, &detected, &task_env),
         name: None,
         labels: None,
         drain_timeout: drain_timeout(&resolved)?,
@@ -110,6 +116,7 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
         model_refresh,
         host: Some(host),
         ephemeral: args.ephemeral,
+        task_env,
     };
     let wake = opts.host.as_ref().map(|h| h.wake_handle());
     rt.block_on(async move {

@@ -4,6 +4,7 @@
 use super::args::EnrollArgs;
 use super::common_args::discovery;
 use super::exit::{CliError, ERROR, OK, UNAUTHORISED, UNREACHABLE};
+use crate::agent::task_env::TaskEnv;
 use crate::agent::{capabilities, credentials};
 use crate::api::client::{Client, ClientError};
 use crate::api::url::CoordinatorUrl;
@@ -38,7 +39,10 @@ pub fn run(args: EnrollArgs) -> Result<u8, CliError> {
     let max_concurrent = super::agent_cmd::max_concurrent(&resolved)?;
     let models = super::agent_cmd::model_backends(&resolved)?;
     let rt = super::runtime()?;
-    let caps = capabilities::detect(max_concurrent, &rt.block_on(models.detect()));
+    let run_as =
+        crate::agent::task_user::for_agent(resolved.get("task_user")).map_err(CliError::error)?;
+    let task_env = TaskEnv::from_resolved(&resolved, run_as).map_err(CliError::usage)?;
+    let caps = capabilities::detect(max_concurrent, &rt.block_on(models.detect()), &task_env);
     let request = RegisterRequest {
         enrollment_token: token,
         name: args.name.clone(),

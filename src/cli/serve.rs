@@ -5,6 +5,7 @@ use super::common_args::discovery;
 use super::exit::{CliError, OK};
 use super::signals;
 use crate::agent::sandbox::RunAs;
+use crate::agent::task_env::TaskEnv;
 use crate::agent::worker::{self, WorkerOptions};
 use crate::agent::{capabilities, confinement, task_user};
 use crate::api::NetworkMode;
@@ -87,6 +88,11 @@ pub fn run(args: ServeArgs) -> Result<u8, CliError> {
             mesh_token: resolved.get("mesh_auth_token").map(str::to_string),
             run_as: task_user::for_agent(resolved.get("task_user")).map_err(CliError::error)?,
             policy: confinement::Policy::from_resolved(&resolved)?,
+            task_env: TaskEnv::from_resolved(
+                &resolved,
+                task_user::for_agent(resolved.get("task_user")).map_err(CliError::error)?,
+            )
+            .map_err(CliError::usage)?,
         })
     } else {
         None
@@ -155,6 +161,7 @@ fn settings(r: &Resolved, mode: Mode) -> Result<Settings, CliError> {
         pricing: pricing(r)?,
         ledger: ledger_settings(r)?,
         conn_limits: conn_limits(r)?,
+        max_blob_bytes: r.number("max_blob_bytes")?.unwrap_or(512 << 20),
     })
 }
 
@@ -254,6 +261,8 @@ struct LocalWorkerPlan {
     /// The user its tasks run as (`task_user`); `None`: as the coordinator.
     run_as: Option<RunAs>,
     policy: confinement::Policy,
+    /// Its tasks' PATH and passed-through variables.
+    task_env: TaskEnv,
 }
 
 async fn serve(settings: Settings, local: Option<LocalWorkerPlan>) -> Result<u8, CliError> {
@@ -291,7 +300,7 @@ async fn serve(settings: Settings, local: Option<LocalWorkerPlan>) -> Result<u8,
     let worker = match local {
         Some((plan, protections)) => {
             let detected = plan.models.detect().await;
-            let caps = capabilities::detect(plan.max_concurrent, &detected);
+            let caps = capabilities::detect(plan.max_concurrent, &detected, &plan.task_env);
             let secret = local_worker::credential(&started.app, caps.clone())
                 .await
                 .map_err(|e| CliError::error(e.to_string()))?;
@@ -315,6 +324,7 @@ async fn serve(settings: Settings, local: Option<LocalWorkerPlan>) -> Result<u8,
                 watchdog: false,
                 // The coordinator's own machine lends itself always (docs/decisions.md).
                 host: None,
+                task_env: plan.task_env,
             };
             println!(
                 "  local worker: on, {} task(s) at once (--no-local-worker to turn off)",

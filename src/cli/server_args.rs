@@ -253,7 +253,8 @@ pub struct SubmitArgs {
     /// The task's wall-clock limit, e.g. 30s, 10m (default: the coordinator's).
     #[arg(long, value_name = "DURATION")]
     pub timeout: Option<String>,
-    /// Run only on a node with what is named: `gpu`.
+    /// Run only on a node with what is named: `gpu`, or a toolchain its tasks can run (`cargo`,
+    /// `python3`, any name a node advertises); repeatable.
     #[arg(long = "requires", value_name = "WHAT")]
     pub requires: Vec<String>,
     /// Run only on a node with at least this much memory, e.g. 512M, 4G.
@@ -288,12 +289,30 @@ pub struct SubmitArgs {
     /// Cut the task off the network where the node can.
     #[arg(long)]
     pub no_network: bool,
+    /// Run in a checkout of this git repository (https://, ssh:// or file:// URL); the worker
+    /// clones it shallow into its cache. Needs --ref.
+    #[arg(long, value_name = "URL", requires = "git_ref")]
+    pub git: Option<String>,
+    /// With --git: the branch, tag or commit to check out.
+    #[arg(long = "ref", value_name = "REV", requires = "git")]
+    pub git_ref: Option<String>,
+    /// With --git: the task secret (a --secret name) holding the credentials for a private
+    /// repository: a token, or USER:TOKEN. Never put in argv or logs.
+    #[arg(long, value_name = "NAME", requires = "git")]
+    pub git_secret: Option<String>,
     /// Run this shell script instead of a command.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["file", "command"])]
     pub script: Option<PathBuf>,
     /// Submit every line of this JSON-lines file (each a submit request; see docs/json-output.md).
     #[arg(long, value_name = "FILE", conflicts_with = "command")]
     pub file: Option<PathBuf>,
+    /// Run in a copy of this directory: packed (its .gitignore and .edgecoderignore respected),
+    /// uploaded once by content hash (an unchanged tree uploads nothing), unpacked on the worker.
+    #[arg(long, value_name = "PATH")]
+    pub dir: Option<PathBuf>,
+    /// With --dir: pack exactly the files `git ls-files` lists.
+    #[arg(long, requires = "dir")]
+    pub git_files: bool,
     /// The command and its arguments, after `--`.
     #[arg(last = true, value_name = "CMD")]
     pub command: Vec<String>,

@@ -88,6 +88,7 @@ impl Checker for SandboxChecker {
             network: self.network,
             run_as: self.run_as,
             confine: self.confine,
+            path: Vec::new(),
         };
         let keep = self.tail_bytes;
         Box::pin(async move {

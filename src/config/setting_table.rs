@@ -220,6 +220,12 @@ pub const SETTINGS: &[SettingDef] = &[
         "largest request body",
     ),
     def(
+        "max_blob_bytes",
+        "EDGECODER_MAX_BLOB_BYTES",
+        Some("536870912"),
+        "largest blob (packed task source, artifact) one upload may store",
+    ),
+    def(
         "max_connections",
         "EDGECODER_MAX_CONNECTIONS",
         None,
@@ -428,5 +434,29 @@ pub const SETTINGS: &[SettingDef] = &[
         "EDGECODER_HOST_PROCFS",
         Some("/proc"),
         "where the host policy reads load and memory pressure",
+    ),
+    def(
+        "task_path",
+        "EDGECODER_TASK_PATH",
+        None,
+        "tasks' PATH, dirs separated by `:` (default: base path + the task user's tool dirs)",
+    ),
+    def(
+        "task_env_pass",
+        "EDGECODER_TASK_ENV_PASS",
+        None,
+        "variables passed from the agent's env to tasks, e.g. CARGO_HOME,GOPATH",
+    ),
+    def(
+        "task_toolchains",
+        "EDGECODER_TASK_TOOLCHAINS",
+        None,
+        "more tools to look for on the tasks' PATH and advertise, e.g. mytool,terraform",
+    ),
+    def(
+        "git_allow_file",
+        "EDGECODER_GIT_ALLOW_FILE",
+        Some("false"),
+        "let tasks' git sources use file:// URLs (they read repositories on this node)",
     ),
 ];

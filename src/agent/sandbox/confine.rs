@@ -67,7 +67,8 @@ pub fn scopes_available() -> bool {
 
 /// Builds the task's ruleset and returns its fd, or `None` when this kernel
 /// has no Landlock. The fd is close-on-exec: it lives until the child's exec.
-pub(super) fn ruleset_for(workdir: &Path) -> io::Result<Option<OwnedFd>> {
+/// `tool_dirs` (the task's PATH) outside the system trees are readable and executable too.
+pub(super) fn ruleset_for(workdir: &Path, tool_dirs: &[PathBuf]) -> io::Result<Option<OwnedFd>> {
     if abi().is_none() {
         return Ok(None);
     }
@@ -88,6 +89,11 @@ pub(super) fn ruleset_for(workdir: &Path) -> io::Result<Option<OwnedFd>> {
         .add_rules(path_beneath_rules(existing(SYSTEM_READ), read))
         .map_err(other)?
         .add_rules(path_beneath_rules(etc_entries(), read))
+        .map_err(other)?
+        .add_rules(path_beneath_rules(
+            tool_dirs.iter().filter(|d| d.is_absolute() && d.is_dir()),
+            read,
+        ))
         .map_err(other)?
         .add_rules(path_beneath_rules(existing(DEVICES_READ), read))
         .map_err(other)?

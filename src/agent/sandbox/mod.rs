@@ -164,6 +164,9 @@ pub struct SandboxSpec {
     /// `confine`) and `no_new_privs`: it reaches only its workdir and
     /// read-only system paths. `false` for the owner's own local runs.
     pub confine: bool,
+    /// The task's PATH, in order (`agent::task_env`); empty: the base path. Under Landlock the
+    /// dirs outside the system trees are opened to the task for reading and executing.
+    pub path: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -325,7 +328,7 @@ pub fn run_with_spawn_hook(
     // Kept open until the child has exec'ed: the child applies it by fd.
     #[cfg(target_os = "linux")]
     let landlock_ruleset = if spec.confine {
-        confine::ruleset_for(&workdir).map_err(SandboxError::Io)?
+        confine::ruleset_for(&workdir, &spec.path).map_err(SandboxError::Io)?
     } else {
         None
     };

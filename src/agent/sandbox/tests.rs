@@ -20,6 +20,7 @@ pub(super) fn spec(dir: &Path, command: TaskCommand) -> SandboxSpec {
         network: true,
         run_as: None,
         confine: false,
+        path: Vec::new(),
     }
 }
 

@@ -12,8 +12,6 @@ use std::os::unix::process::CommandExt;
 use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
 
-const BASE_PATH: &str = "/usr/local/bin:/usr/bin:/bin";
-
 pub(super) fn prepare_workdir(spec: &SandboxSpec, workdir: &Path) -> Result<(), SandboxError> {
     let meta = fs::metadata(workdir).map_err(|err| {
         SandboxError::Io(io::Error::new(
@@ -138,6 +136,15 @@ fn refuse_symlinks(workdir: &Path, rel: &Path, name: &str) -> Result<(), Sandbox
     Ok(())
 }
 
+/// The PATH a task starts with: the node's (`agent::task_env`), or the base path.
+fn task_path(path: &[PathBuf]) -> OsString {
+    let base = || OsString::from(crate::agent::task_env::BASE_PATH.join(":"));
+    if path.is_empty() {
+        return base();
+    }
+    std::env::join_paths(path).unwrap_or_else(|_| base())
+}
+
 /// The command with its scrubbed environment, and the program name for messages.
 pub(super) fn build_command(
     spec: &SandboxSpec,
@@ -161,7 +168,7 @@ pub(super) fn build_command(
     cmd.args(&args)
         .current_dir(workdir)
         .env_clear()
-        .env("PATH", BASE_PATH)
+        .env("PATH", task_path(&spec.path))
         .env("HOME", workdir)
         .env("LANG", "C.UTF-8")
         .env("TMPDIR", workdir.join(TMP_DIR_NAME));

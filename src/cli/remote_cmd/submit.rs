@@ -3,12 +3,16 @@
 use super::Ctx;
 use super::secrets;
 use super::wait::{self, WaitOptions};
-use crate::api::{Placement, Requirements, RetryRule, SubmitRequest, SubmitResponse, TaskCommand};
+use crate::api::{
+    Placement, Requirements, RetryRule, SubmitRequest, SubmitResponse, TaskCommand, TaskSource,
+};
 use crate::cli::exit::{CliError, OK};
 use crate::cli::output::print_json;
 use crate::cli::parse;
 use crate::cli::server_args::SubmitArgs;
 use crate::config::envfile;
+use crate::sources::pack::Selection;
+use crate::sources::upload::{UploadError, upload_dir};
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
@@ -20,10 +24,16 @@ pub fn run(ctx: &Ctx, args: SubmitArgs) -> Result<u8, CliError> {
             "--follow prints the task's output and --json prints a document: choose one",
         ));
     }
-    let requests = match &args.file {
+    let mut requests = match &args.file {
         Some(path) => read_jsonl(path)?,
         None => vec![request(&args)?],
     };
+    if let Some(dir) = &args.dir {
+        let source = send_source(ctx, dir, args.git_files)?;
+        for req in &mut requests {
+            req.source = Some(source.clone());
+        }
+    }
     let mut submitted = Vec::with_capacity(requests.len());
     for (index, req) in requests.iter().enumerate() {
         let client = &ctx.remote.client;
@@ -34,7 +44,13 @@ pub fn run(ctx: &Ctx, args: SubmitArgs) -> Result<u8, CliError> {
             ctx.call(client.submit(req))
         };
         match result {
-            Ok(resp) => submitted.push(resp),
+            Ok(resp) => {
+                // On stderr even with --json, so a CI log shows it and stdout stays parseable.
+                for warning in &resp.warnings {
+                    eprintln!("warning: task {}: {warning}", resp.task.id);
+                }
+                submitted.push(resp)
+            }
             Err(mut e) => {
                 if requests.len() > 1 {
                     e.message = format!(
@@ -68,6 +84,38 @@ pub fn run(ctx: &Ctx, args: SubmitArgs) -> Result<u8, CliError> {
             print_output: !args.quiet,
         },
     )
+}
+
+/// Packs and uploads `--dir` (only when the coordinator lacks it) and says so on stderr.
+fn send_source(ctx: &Ctx, dir: &Path, git_files: bool) -> Result<TaskSource, CliError> {
+    let selection = if git_files {
+        Selection::GitFiles
+    } else {
+        Selection::Ignores
+    };
+    let sent = ctx
+        .rt
+        .block_on(upload_dir(&ctx.remote.client, dir, selection))
+        .map_err(|e| match e {
+            UploadError::Local(message) => CliError::usage(format!("--dir: {message}")),
+            UploadError::Remote(e) => ctx.remote.error(e),
+        })?;
+    let TaskSource::Blob { sha256, size } = &sent.source else {
+        return Ok(sent.source);
+    };
+    let short = &sha256[..12];
+    if sent.sent {
+        eprintln!(
+            "source {short}: {} files, {size} bytes uploaded",
+            sent.files
+        );
+    } else {
+        eprintln!(
+            "source {short}: {} files, already on the coordinator (nothing uploaded)",
+            sent.files
+        );
+    }
+    Ok(sent.source)
 }
 
 fn already_submitted(done: &[SubmitResponse]) -> String {
@@ -121,12 +169,18 @@ fn request(args: &SubmitArgs) -> Result<SubmitRequest, CliError> {
         ..Requirements::default()
     };
     for need in &args.requires {
-        match need.as_str() {
+        match need.trim() {
             "gpu" => requirements.gpu = true,
+            tool if crate::api::is_toolchain_name(tool) => {
+                if !requirements.toolchains.iter().any(|t| t == tool) {
+                    requirements.toolchains.push(tool.to_string());
+                }
+            }
             other => {
                 return Err(CliError::usage(format!(
-                    "--requires {other:?} is not something a node offers: use gpu (and \
-                     --min-memory, --label for the rest)"
+                    "--requires {other:?} is neither gpu nor a toolchain name (such as cargo, \
+                     python3 or node: letters, digits, `.`, `_`, `+`, `-`); see the node's \
+                     toolchains with `edgecoder server nodes show NODE`"
                 )));
             }
         }
@@ -154,6 +208,7 @@ fn request(args: &SubmitArgs) -> Result<SubmitRequest, CliError> {
         network: !args.no_network,
         name: args.name.clone(),
         retry: retry_rule(args),
+        source: git_source(args)?,
         ..SubmitRequest::argv(Vec::new())
     })
 }
@@ -182,6 +237,32 @@ fn retry_rule(args: &SubmitArgs) -> Option<RetryRule> {
         retries,
         exit_codes: (!args.retry_on_exit.is_empty()).then(|| args.retry_on_exit.clone()),
     })
+}
+
+/// `--git URL --ref REV [--git-secret NAME]`: a checkout of the repository as the working dir.
+fn git_source(args: &SubmitArgs) -> Result<Option<TaskSource>, CliError> {
+    let (Some(url), Some(rev)) = (&args.git, &args.git_ref) else {
+        return Ok(None);
+    };
+    crate::api::git::check_url(url).map_err(CliError::usage)?;
+    crate::api::git::check_rev(rev).map_err(CliError::usage)?;
+    if let Some(name) = &args.git_secret {
+        let named = args
+            .secrets
+            .iter()
+            .any(|s| s.split_once('=').map_or(s.as_str(), |(k, _)| k) == name);
+        if !named && args.secret_file.is_none() {
+            return Err(CliError::usage(format!(
+                "--git-secret {name} names no task secret: add --secret {name} (its value taken \
+                 from this environment) or --secret-file FILE holding {name}=…"
+            )));
+        }
+    }
+    Ok(Some(TaskSource::Git {
+        url: url.clone(),
+        rev: rev.clone(),
+        credentials_secret: args.git_secret.clone(),
+    }))
 }
 
 fn read_script(path: &Path) -> Result<String, CliError> {

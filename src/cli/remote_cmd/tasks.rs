@@ -154,6 +154,15 @@ fn details(t: &TaskInfo) -> String {
         line("name", name.clone());
     }
     line("state", t.state.as_str().to_string());
+    if let Some(why) = &t.waiting {
+        line(
+            "waiting",
+            why.strip_prefix("waiting: ").unwrap_or(why).to_string(),
+        );
+    }
+    if !t.requirements.toolchains.is_empty() {
+        line("requires", t.requirements.toolchains.join(", "));
+    }
     line("command", t.command.display());
     line("priority", t.priority.to_string());
     line("placement", t.placement.as_str().to_string());

@@ -178,6 +178,7 @@ async fn run_in_sandbox(
         run_as: None,
         // Nor is it confined: it may use whatever its user may.
         confine: false,
+        path: Vec::new(),
     };
     let cancel = CancelFlag::new();
     let flag = cancel.clone();

@@ -8,7 +8,7 @@ use crate::server::AppState;
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
 use crate::server::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::server::store::{nodes, secrets, tasks};
+use crate::server::store::{blobs, git_sources, nodes, secrets, tasks, why_waiting};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
@@ -38,14 +38,30 @@ async fn submit(
     let task_secrets = std::mem::take(&mut req.secrets);
     secrets::validate(&task_secrets, &req.env)?;
     let key = app.secrets_key.clone();
-    let (task, created) = app
+    let (task, created, warnings) = app
         .store
         .write(move |ctx| {
-            let (task, created) = tasks::submit(ctx, req, &by, limits, &payer)?;
+            let source = req.source.clone();
+            if let Some(source) = &source {
+                blobs::check_source(ctx.conn, source)?;
+                git_sources::check(source, &task_secrets)?;
+            }
+            let (mut task, created) = tasks::submit(ctx, req, &by, limits, &payer)?;
             if created {
                 secrets::save(ctx.conn, &key, &task.id, &task_secrets)?;
+                if let Some(crate::api::TaskSource::Blob { sha256, .. }) = &source {
+                    blobs::refer(ctx, &task.id, sha256, blobs::SOURCE)?;
+                }
+                if let Some(source) = &source {
+                    git_sources::save(ctx, &task.id, source)?;
+                }
             }
-            Ok((task, created))
+            if let Some(source) = git_sources::source_of(ctx.conn, &task.id)? {
+                task.source = Some(source);
+            }
+            let warnings =
+                why_waiting::submit_warnings(ctx.conn, &task.requirements, task.placement)?;
+            Ok((task, created, warnings))
         })
         .await?;
     let status = if created {
@@ -54,7 +70,14 @@ async fn submit(
     } else {
         StatusCode::OK
     };
-    Ok((status, Json(SubmitResponse { task, created })))
+    Ok((
+        status,
+        Json(SubmitResponse {
+            task,
+            created,
+            warnings,
+        }),
+    ))
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -120,6 +143,12 @@ async fn show(
             let mut task = tasks::get(c, &id)?;
             task.attempt_history = tasks::attempts(c, &id)?;
             task.code_result = crate::server::store::code_result::load(c, &id)?;
+            if let Some(source) = git_sources::source_of(c, &id)? {
+                task.source = Some(source);
+            }
+            if task.state == TaskState::Queued {
+                task.waiting = Some(why_waiting::explain(c, &task.requirements, task.placement)?);
+            }
             Ok(task)
         })
         .await?;

@@ -37,67 +37,7 @@ impl NodeView {
         if placement == Placement::LocalOnly && !self.trusted() {
             return false;
         }
-        if req.gpu && caps.gpus.is_empty() {
-            return false;
-        }
-        if let Some(min) = req.min_memory_mib {
-            let usable = caps
-                .memory_limit_mib
-                .map_or(caps.memory_total_mib, |l| l.min(caps.memory_total_mib));
-            if usable < min {
-                return false;
-            }
-        }
-        if req
-            .os
-            .as_ref()
-            .is_some_and(|os| !os.eq_ignore_ascii_case(&caps.os))
-        {
-            return false;
-        }
-        if req
-            .arch
-            .as_ref()
-            .is_some_and(|a| !a.eq_ignore_ascii_case(&caps.arch))
-        {
-            return false;
-        }
-        if !self.serves_models(req) {
-            return false;
-        }
-        req.labels
-            .iter()
-            .all(|(k, v)| self.labels.get(k).is_some_and(|have| have == v))
-    }
-
-    /// The model requirements: the exact name (as the node's backend lists it), some model of
-    /// the family, or any model at all.
-    fn serves_models(&self, req: &Requirements) -> bool {
-        let caps = &self.capabilities;
-        let names = || {
-            caps.models
-                .iter()
-                .map(String::as_str)
-                .chain(caps.model_details.iter().map(|m| m.name.as_str()))
-        };
-        if req.any_model && names().next().is_none() {
-            return false;
-        }
-        if let Some(model) = &req.model
-            && !names().any(|n| n == model)
-        {
-            return false;
-        }
-        if let Some(family) = &req.model_family
-            && !caps.model_details.iter().any(|m| {
-                m.family
-                    .as_deref()
-                    .is_some_and(|f| f.eq_ignore_ascii_case(family))
-            })
-        {
-            return false;
-        }
-        true
+        super::why_waiting::unmet(caps, &self.labels, req).is_empty()
     }
 }
 
@@ -502,6 +442,8 @@ pub fn complete(
         Some(Reported {
             usage: &usage,
             failure: match (&code, req.exit_code) {
+                // The agent knows the task itself is wrong (a missing git ref, a bad archive).
+                _ if req.permanent => Failure::Final,
                 (Some(code), _) if !code.retryable() => Failure::Final,
                 (Some(_), _) => Failure::Infrastructure,
                 // It ran and ended with a code of its own: its failure is its answer.

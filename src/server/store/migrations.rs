@@ -317,8 +317,26 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE nodes ADD COLUMN host_reason TEXT;
     ALTER TABLE nodes ADD COLUMN drain_deadline INTEGER;
     "#,
-    // 10: (another part of issue 17)
-    r#""#,
+    // 10: the content-addressed blob store (issue 17): one row per stored file (the bytes live
+    // under `<data dir>/blobs/ab/abcdef…`), and which tasks refer to which blob (a task's source;
+    // its artifacts), so reading is allowed by task visibility and retention finds unreferenced
+    // blobs.
+    r#"
+    CREATE TABLE blobs (
+        sha256             TEXT PRIMARY KEY,
+        size               INTEGER NOT NULL,
+        created_at         INTEGER NOT NULL,
+        last_referenced_at INTEGER NOT NULL
+    );
+    CREATE INDEX blobs_referenced ON blobs (last_referenced_at);
+    CREATE TABLE blob_refs (
+        sha256  TEXT NOT NULL,
+        task_id TEXT NOT NULL,
+        kind    TEXT NOT NULL,
+        PRIMARY KEY (sha256, task_id, kind)
+    );
+    CREATE INDEX blob_refs_task ON blob_refs (task_id);
+    "#,
     // 11: (another part of issue 17)
     r#""#,
     // 12: tasks as CI steps (issue 17): a name for people, and the rule (JSON `RetryRule`) by
@@ -327,6 +345,16 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE tasks ADD COLUMN name TEXT;
     ALTER TABLE tasks ADD COLUMN retry TEXT;
+    "#,
+    // 13: git sources (issue 17): the repository and rev a task's working dir is checked out
+    // from, and the name of the task secret holding its credentials (never the credentials).
+    r#"
+    CREATE TABLE task_git_sources (
+        task_id            TEXT PRIMARY KEY,
+        url                TEXT NOT NULL,
+        rev                TEXT NOT NULL,
+        credentials_secret TEXT
+    );
     "#,
 ];
 

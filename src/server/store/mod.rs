@@ -424,8 +424,10 @@ impl Writer {
 
 pub mod audit;
 pub mod blacklist;
+pub mod blobs;
 pub mod code_input;
 pub mod code_result;
+pub mod git_sources;
 mod integrity;
 pub mod leases;
 pub mod ledger;
@@ -439,6 +441,7 @@ pub mod task_input;
 pub mod tasks;
 pub mod tokens;
 pub mod transitions;
+pub mod why_waiting;
 
 #[cfg(test)]
 mod tests {

@@ -61,9 +61,11 @@ pub fn purge(
             report.more = true;
             return Ok(report);
         }
+        report.rows += super::blobs::drop_refs(ctx, &task_id)?;
         for sql in [
             "DELETE FROM leases WHERE task_id = ?1",
             "DELETE FROM attempts WHERE task_id = ?1",
+            "DELETE FROM task_git_sources WHERE task_id = ?1",
             "DELETE FROM tasks WHERE id = ?1",
         ] {
             report.rows += ctx.conn.prepare_cached(sql)?.execute([&task_id])? as u64;

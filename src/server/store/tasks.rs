@@ -57,6 +57,8 @@ pub fn task_from_row(row: &Row<'_>) -> rusqlite::Result<TaskInfo> {
         retry: retry
             .map(|r| serde_json::from_str(&r).map_err(|e| json_err(21, e)))
             .transpose()?,
+        source: None,
+        waiting: None,
     })
 }
 
@@ -216,6 +218,8 @@ pub fn submit(
         code_result: None,
         name: req.name,
         retry: req.retry,
+        source: None,
+        waiting: None,
     };
     Ok((task, true))
 }

@@ -47,6 +47,8 @@ pub fn task(n: usize, state: TaskState, node: Option<&str>, cmd: &str, age_s: i6
         code_result: None,
         name: None,
         retry: None,
+        source: None,
+        waiting: None,
     }
 }
 
