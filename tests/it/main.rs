@@ -13,6 +13,7 @@ mod worker_common;
 
 mod admin_ledger;
 mod auth_keyring;
+mod blobs;
 mod cli_jq;
 mod cli_server;
 mod coding_coordinator;
