@@ -14,6 +14,7 @@ mod worker_common;
 mod admin_ledger;
 mod auth_keyring;
 mod blobs;
+mod ci_sources;
 mod cli_jq;
 mod cli_server;
 mod coding_coordinator;
