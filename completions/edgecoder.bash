@@ -5487,7 +5487,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__tasks__subcmd__submit)
-            opts="-h -V --wait --follow --timeout --requires --min-memory --label --priority --max-attempts --idempotency-key --env --secret --secret-file --local-only --no-network --script --file --server --token --allow-insecure --config --env-file --json --jq --help --version"
+            opts="-h -V --wait --follow --timeout --requires --min-memory --label --priority --max-attempts --idempotency-key --env --secret --secret-file --local-only --no-network --script --file --dir --git-files --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5538,6 +5538,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
