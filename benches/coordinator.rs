@@ -358,6 +358,8 @@ async fn agent_loop(
                     stdout_tail: None,
                     stderr_tail: None,
                     code: None,
+                    artifacts: Vec::new(),
+                    permanent: false,
                 },
             )
             .await;
