@@ -82,6 +82,8 @@ async fn main() {
         loop {
             let line = lines.next().expect("coordinator output").expect("line");
             if let Some(u) = line.split("listening on ").nth(1) {
+                // Keep reading, so a later line never meets a closed pipe.
+                std::thread::spawn(move || lines.for_each(drop));
                 break u.trim().to_string();
             }
         }
@@ -117,7 +119,7 @@ async fn main() {
         before / 1024
     );
     println!(
-        "second submit (pack, found stored): {:.2} s; uploaded: {}; same hash: {}",
+        "second submit (unchanged tree: not packed, found stored): {:.2} s; uploaded: {}; same hash: {}",
         second_time.as_secs_f64(),
         second.sent,
         second.source == first.source
