@@ -291,7 +291,7 @@ pub struct SubmitArgs {
     pub no_network: bool,
     /// Run in a checkout of this git repository (https://, ssh:// or file:// URL); the worker
     /// clones it shallow into its cache. Needs --ref.
-    #[arg(long, value_name = "URL", requires = "git_ref")]
+    #[arg(long, value_name = "URL", requires = "git_ref", conflicts_with = "dir")]
     pub git: Option<String>,
     /// With --git: the branch, tag or commit to check out.
     #[arg(long = "ref", value_name = "REV", requires = "git")]

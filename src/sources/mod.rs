@@ -5,6 +5,7 @@
 
 pub mod cache;
 pub mod hashing;
+pub mod index;
 pub mod pack;
 pub mod paths;
 pub mod unpack;

@@ -47,18 +47,33 @@ pub fn pack(
     out: &Path,
     progress: Option<PackProgress<'_>>,
 ) -> Result<Packed, String> {
+    let entries = list(dir, selection)?;
+    pack_entries(dir, &entries, out, progress)
+}
+
+/// The entries `selection` takes from `dir`, relative and sorted.
+pub fn list(dir: &Path, selection: Selection) -> Result<Vec<PathBuf>, String> {
     let meta = std::fs::metadata(dir)
         .map_err(|e| format!("cannot read the directory {}: {e}", dir.display()))?;
     if !meta.is_dir() {
         return Err(format!("{} is not a directory", dir.display()));
     }
-    let entries = match selection {
-        Selection::Ignores => walk(dir)?,
-        Selection::GitFiles => git_files(dir)?,
-    };
+    match selection {
+        Selection::Ignores => walk(dir),
+        Selection::GitFiles => git_files(dir),
+    }
+}
+
+/// Packs the listed entries of `dir` into a new file `out`; on failure `out` is removed.
+pub fn pack_entries(
+    dir: &Path,
+    entries: &[PathBuf],
+    out: &Path,
+    progress: Option<PackProgress<'_>>,
+) -> Result<Packed, String> {
     let file = crate::files::create_new(out, 0o600)
         .map_err(|e| format!("cannot write the archive {}: {e}", out.display()))?;
-    let result = write_archive(dir, &entries, file, progress);
+    let result = write_archive(dir, entries, file, progress);
     if result.is_err() {
         let _ = std::fs::remove_file(out);
     }

@@ -2,7 +2,8 @@
 //! coordinator whether it holds that hash, and upload only when it does not. A progress bar runs
 //! while packing and uploading when stderr is a terminal; otherwise nothing is drawn.
 
-use super::pack::{Selection, pack};
+use super::index;
+use super::pack::{Selection, list, pack_entries};
 use crate::api::TaskSource;
 use crate::api::client::{Client, ClientError};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -51,6 +52,33 @@ async fn pack_and_send(
     scratch: &Path,
 ) -> Result<Uploaded, UploadError> {
     let archive = scratch.join("source.tgz");
+    let listed = {
+        let dir = dir.to_path_buf();
+        tokio::task::spawn_blocking(move || {
+            let entries = list(&dir, selection)?;
+            let print = index::fingerprint(&dir, &entries);
+            Ok::<_, String>((entries, print))
+        })
+        .await
+        .map_err(|e| UploadError::Local(format!("listing crashed: {e}")))?
+        .map_err(UploadError::Local)?
+    };
+    let (entries, print) = listed;
+    // An unchanged tree whose archive the coordinator still holds: nothing to pack or send.
+    if let Some((print, files)) = &print
+        && let Some((sha256, size)) = index::lookup(print)
+        && client
+            .blob_exists(&sha256)
+            .await
+            .map_err(UploadError::Remote)?
+            == Some(size)
+    {
+        return Ok(Uploaded {
+            source: TaskSource::Blob { sha256, size },
+            files: *files,
+            sent: false,
+        });
+    }
     let bar = bar();
     let packed = {
         let (dir, archive, bar) = (dir.to_path_buf(), archive.clone(), bar.clone());
@@ -64,7 +92,7 @@ async fn pack_and_send(
                     b.set_message(format!("packing: {files} files"));
                 }
             };
-            pack(&dir, selection, &archive, Some(&tick))
+            pack_entries(&dir, &entries, &archive, Some(&tick))
         })
         .await
         .map_err(|e| UploadError::Local(format!("packing crashed: {e}")))?
@@ -74,6 +102,9 @@ async fn pack_and_send(
         sha256: packed.sha256.clone(),
         size: packed.size,
     };
+    if let Some((print, _)) = &print {
+        index::remember(print, &packed.sha256, packed.size);
+    }
     let held = client
         .blob_exists(&packed.sha256)
         .await

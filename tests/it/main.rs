@@ -13,7 +13,9 @@ mod worker_common;
 
 mod admin_ledger;
 mod auth_keyring;
+mod blobs;
 mod ci_git;
+mod ci_sources;
 mod ci_step;
 mod ci_toolchains;
 mod cli_jq;

@@ -7,7 +7,7 @@ use crate::common::*;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
-const METHODS: [&str; 4] = ["get", "post", "put", "delete"];
+const METHODS: [&str; 5] = ["get", "post", "put", "delete", "head"];
 
 async fn served_document() -> (Coordinator, Value) {
     // reqwest is built without a default TLS provider; the typed client installs this one.

@@ -64,7 +64,14 @@ impl Client {
                 message: format!("asking whether blob {sha256} is stored failed"),
             });
         }
-        Ok(Some(resp.content_length().unwrap_or(0)))
+        // Read from the header: a HEAD answer's body is empty whatever its length says.
+        let size = resp
+            .headers()
+            .get(reqwest::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        Ok(Some(size))
     }
 
     /// Uploads a file as the blob `sha256` (the caller hashed it), streamed from disk.

@@ -25,7 +25,7 @@ pub fn error_statuses(route: &RouteDoc) -> Vec<u16> {
         statuses.extend([400, 413, 415, 422]);
     }
     if route.raw_request.is_some() {
-        statuses.extend([400, 413]);
+        statuses.extend([400, 413, 415]);
     }
     if route.path != "/health" && route.path != "/api/v1/openapi.json" {
         statuses.push(503);
