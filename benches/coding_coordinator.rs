@@ -199,6 +199,7 @@ async fn run(admin: &Client, nodes: &[Client], per_node: usize, coding: bool) ->
                     stdout_tail: None,
                     stderr_tail: None,
                     code: is_code.then(code_result),
+                    artifacts: Vec::new(),
                 };
                 node.complete(&claimed.task.id, &done)
                     .await

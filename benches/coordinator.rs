@@ -358,6 +358,7 @@ async fn agent_loop(
                     stdout_tail: None,
                     stderr_tail: None,
                     code: None,
+                    artifacts: Vec::new(),
                 },
             )
             .await;

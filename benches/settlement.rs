@@ -129,6 +129,7 @@ async fn round(store: &Arc<Store>, node_ids: &[String], round: usize, payer: &Pa
                     stdout_tail: None,
                     stderr_tail: None,
                     code: None,
+                    artifacts: Vec::new(),
                 };
                 store
                     .write(move |ctx| leases::complete(ctx, &node, &task, &done))

@@ -13,3 +13,6 @@ pub mod sandbox;
 pub mod task;
 pub mod task_user;
 pub mod worker;
+pub mod artifacts;
+pub mod caches;
+pub mod outputs;

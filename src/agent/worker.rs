@@ -45,6 +45,8 @@ pub struct WorkerOptions {
     pub model_refresh: Duration,
     /// The owner's host policy (`host`); `None`: always lend (the coordinator's local worker).
     pub host: Option<Arc<HostWatch>>,
+    /// Caches and artifacts (`outputs`): where caches live, the limits.
+    pub outputs: Arc<super::outputs::OutputSettings>,
 }
 
 /// Steps of the shutdown ladder, sent by whoever owns the signals.
@@ -239,6 +241,7 @@ pub async fn run(
                             run_as: opts.run_as,
                             confine: opts.protections.landlock_abi.is_some(),
                             models: opts.models.clone(),
+                            outputs: opts.outputs.clone(),
                         };
                         let shared = shared.clone();
                         tasks.spawn(async move {

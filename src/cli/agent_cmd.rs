@@ -108,6 +108,9 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
         models,
         model_refresh,
         host: Some(host),
+        outputs: std::sync::Arc::new(crate::agent::outputs::OutputSettings::from_resolved(
+            &resolved, &data_dir,
+        )?),
     };
     rt.block_on(async move {
         let (tx, rx) = mpsc::channel(4);

@@ -85,6 +85,10 @@ pub fn run(args: ServeArgs) -> Result<u8, CliError> {
             mesh_token: resolved.get("mesh_auth_token").map(str::to_string),
             run_as: task_user::for_agent(resolved.get("task_user")).map_err(CliError::error)?,
             policy: confinement::Policy::from_resolved(&resolved)?,
+            outputs: crate::agent::outputs::OutputSettings::from_resolved(
+                &resolved,
+                &settings.data_dir,
+            )?,
         })
     } else {
         None
@@ -179,6 +183,9 @@ fn field_limits(r: &Resolved) -> Result<FieldLimits, CliError> {
         argv: r.number("max_argv_bytes")?.unwrap_or(d.argv),
         script: r.number("max_script_bytes")?.unwrap_or(d.script),
         prompt: r.number("max_prompt_bytes")?.unwrap_or(d.prompt),
+        artifacts: r
+            .number("max_artifact_bytes")?
+            .unwrap_or(d.artifacts),
     })
 }
 
@@ -252,6 +259,7 @@ struct LocalWorkerPlan {
     /// The user its tasks run as (`task_user`); `None`: as the coordinator.
     run_as: Option<RunAs>,
     policy: confinement::Policy,
+    outputs: crate::agent::outputs::OutputSettings,
 }
 
 async fn serve(settings: Settings, local: Option<LocalWorkerPlan>) -> Result<u8, CliError> {
@@ -312,6 +320,7 @@ async fn serve(settings: Settings, local: Option<LocalWorkerPlan>) -> Result<u8,
                 watchdog: false,
                 // The coordinator's own machine lends itself always (docs/decisions.md).
                 host: None,
+                outputs: std::sync::Arc::new(plan.outputs),
             };
             println!(
                 "  local worker: on, {} task(s) at once (--no-local-worker to turn off)",

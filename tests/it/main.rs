@@ -52,3 +52,5 @@ mod service_notify;
 mod worker_cli;
 mod worker_fleet;
 mod worker_sandbox;
+mod ci_caches;
+mod ci_artifacts;

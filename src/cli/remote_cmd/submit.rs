@@ -149,8 +149,28 @@ fn request(args: &SubmitArgs) -> Result<SubmitRequest, CliError> {
         max_attempts: args.max_attempts,
         idempotency_key: args.idempotency_key.clone(),
         network: !args.no_network,
+        artifacts: args.artifacts.clone(),
+        caches: caches(&args.caches)?,
         ..SubmitRequest::argv(Vec::new())
     })
+}
+
+/// `--cache NAME=PATH` flags as the submission's caches.
+fn caches(flags: &[String]) -> Result<Vec<crate::api::CacheSpec>, CliError> {
+    flags
+        .iter()
+        .map(|flag| match flag.split_once('=') {
+            Some((name, path)) if !name.is_empty() && !path.is_empty() => {
+                Ok(crate::api::CacheSpec {
+                    name: name.to_string(),
+                    path: path.to_string(),
+                })
+            }
+            _ => Err(CliError::usage(format!(
+                "--cache {flag:?}: give NAME=PATH, e.g. --cache cargo=target"
+            ))),
+        })
+        .collect()
 }
 
 fn read_script(path: &Path) -> Result<String, CliError> {

@@ -38,6 +38,7 @@ pub fn run(ctx: &Ctx, cmd: TasksCommand) -> Result<u8, CliError> {
             Ok(OK)
         }
         TasksCommand::Logs { id, follow } => logs(ctx, &id, follow),
+        TasksCommand::Artifacts(args) => super::artifacts::run(ctx, &args),
         TasksCommand::Wait(args) => {
             let give_up_after = args
                 .timeout

@@ -120,6 +120,7 @@ async fn show(
             let mut task = tasks::get(c, &id)?;
             task.attempt_history = tasks::attempts(c, &id)?;
             task.code_result = crate::server::store::code_result::load(c, &id)?;
+            task.artifacts = crate::server::store::task_outputs::load(c, &id)?;
             Ok(task)
         })
         .await?;

@@ -259,6 +259,7 @@ pub fn claim(
         &serde_json::json!({"state": "leased", "attempt": attempt}),
     )?;
     let files = files(ctx.conn, &task.id)?;
+    let (artifact_globs, caches) = super::task_outputs::spec_of(ctx.conn, &task.id)?;
     Ok(Some(ClaimedTask {
         task: TaskInfo {
             state: crate::api::TaskState::Leased,
@@ -276,6 +277,8 @@ pub fn claim(
             accept_by,
             deadline,
         },
+        artifact_globs,
+        caches,
     }))
 }
 
@@ -486,6 +489,7 @@ pub fn complete(
     if let Some(code) = &code {
         super::code_result::store(ctx, task_id, code)?;
     }
+    super::task_outputs::accept(ctx, task_id, &req.artifacts)?;
     let usage = Usage {
         node_id: node_id.to_string(),
         cpu_ms: req.cpu_ms,

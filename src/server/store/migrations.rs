@@ -317,6 +317,15 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE nodes ADD COLUMN host_reason TEXT;
     ALTER TABLE nodes ADD COLUMN drain_deadline INTEGER;
     "#,
+    // 10: (another part of issue 17)
+    r#""#,
+    // 11: artifacts and caches (issue 17): what the submission asked to keep (globs, caches, as
+    // JSON, NULL: none) for the agent that runs it, and the artifacts its attempt kept.
+    r#"
+    ALTER TABLE tasks ADD COLUMN artifact_globs TEXT;
+    ALTER TABLE tasks ADD COLUMN caches TEXT;
+    ALTER TABLE tasks ADD COLUMN artifacts TEXT;
+    "#,
 ];
 
 /// Brings the schema up to date; refuses a database made by a newer edgecoder.

@@ -435,6 +435,7 @@ pub mod retention;
 pub mod secrets;
 pub mod sweep;
 pub mod task_input;
+pub mod task_outputs;
 pub mod tasks;
 pub mod tokens;
 pub mod transitions;

@@ -52,6 +52,7 @@ pub fn task_from_row(row: &Row<'_>) -> rusqlite::Result<TaskInfo> {
         network: row.get(19)?,
         attempt_history: Vec::new(),
         code_result: None,
+        artifacts: Vec::new(),
     })
 }
 
@@ -98,6 +99,7 @@ pub fn validate(req: &SubmitRequest, limits: &SubmitLimits) -> Result<(), ApiErr
         super::code_input::check_model_name("requirements.model_family", family)?;
     }
     super::task_input::check_files(req, &limits.fields)?;
+    super::task_outputs::check(req)?;
     if let Some(key) = &req.idempotency_key
         && (key.is_empty() || key.len() > 200)
     {
@@ -175,6 +177,7 @@ pub fn submit(
     if let Some(charge) = &charge {
         charges::write_hold(ctx, payer, &id, charge)?;
     }
+    super::task_outputs::store_spec(ctx, &id, &req)?;
     ctx.event(
         "task.submitted",
         Some(&id),
@@ -206,6 +209,7 @@ pub fn submit(
         network: req.network,
         attempt_history: Vec::new(),
         code_result: None,
+        artifacts: Vec::new(),
     };
     Ok((task, true))
 }
