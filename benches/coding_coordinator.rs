@@ -200,6 +200,7 @@ async fn run(admin: &Client, nodes: &[Client], per_node: usize, coding: bool) ->
                     stderr_tail: None,
                     code: is_code.then(code_result),
                     artifacts: Vec::new(),
+                    permanent: false,
                 };
                 node.complete(&claimed.task.id, &done)
                     .await

@@ -359,6 +359,7 @@ async fn agent_loop(
                     stderr_tail: None,
                     code: None,
                     artifacts: Vec::new(),
+                    permanent: false,
                 },
             )
             .await;

@@ -59,6 +59,7 @@ fn task(i: usize, now: i64) -> TaskInfo {
         network: true,
         attempt_history: vec![],
         code_result: None,
+        source: None,
         artifacts: Vec::new(),
     }
 }

@@ -130,6 +130,7 @@ async fn round(store: &Arc<Store>, node_ids: &[String], round: usize, payer: &Pa
                     stderr_tail: None,
                     code: None,
                     artifacts: Vec::new(),
+                    permanent: false,
                 };
                 store
                     .write(move |ctx| leases::complete(ctx, &node, &task, &done))

@@ -62,8 +62,9 @@ fn temp_name(dir: &Path, path: &Path) -> io::Result<PathBuf> {
     )))
 }
 
+/// Creates a file that must not exist yet, with `mode` exactly (temp files of streamed writes).
 #[cfg(unix)]
-fn create_new(tmp: &Path, mode: u32) -> io::Result<File> {
+pub fn create_new(tmp: &Path, mode: u32) -> io::Result<File> {
     use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
     let file = OpenOptions::new()
         .write(true)
@@ -75,8 +76,9 @@ fn create_new(tmp: &Path, mode: u32) -> io::Result<File> {
     Ok(file)
 }
 
+/// Creates a file that must not exist yet (`mode` is a Unix notion).
 #[cfg(not(unix))]
-fn create_new(tmp: &Path, _mode: u32) -> io::Result<File> {
+pub fn create_new(tmp: &Path, _mode: u32) -> io::Result<File> {
     OpenOptions::new().write(true).create_new(true).open(tmp)
 }
 

@@ -14,6 +14,7 @@ pub mod runs;
 pub mod sd_notify;
 pub mod secret_store;
 pub mod server;
+pub mod sources;
 #[cfg(test)]
 mod test_support;
 pub mod tui;

@@ -105,8 +105,8 @@ pub fn collect(globs: &[String], workdir: &Path) -> Result<Found, String> {
             } else {
                 continue;
             };
-            let (size, sha256) = hash_file(&source)
-                .map_err(|e| format!("reading artifact {rel_text}: {e}"))?;
+            let (size, sha256) =
+                hash_file(&source).map_err(|e| format!("reading artifact {rel_text}: {e}"))?;
             found.files.push(Collected {
                 info: ArtifactInfo {
                     path: rel_text,
@@ -203,6 +203,11 @@ mod tests {
         let found = collect(&["*.txt".to_string()], &w).expect("collect");
         let paths: Vec<_> = found.files.iter().map(|f| f.info.path.as_str()).collect();
         assert_eq!(paths, vec!["b.txt"]);
-        assert!(found.notes.iter().any(|n| n.contains("a.txt") && n.contains("refused")));
+        assert!(
+            found
+                .notes
+                .iter()
+                .any(|n| n.contains("a.txt") && n.contains("refused"))
+        );
     }
 }

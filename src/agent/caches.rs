@@ -329,7 +329,10 @@ mod tests {
         let w2 = tmp.path().join("w2");
         fs::create_dir_all(&w2).expect("w2");
         assert_eq!(store.restore("alice", &s, &w2, None).expect("r"), Some(5));
-        assert_eq!(fs::read_to_string(w2.join("target/sub/x")).expect("x"), "built");
+        assert_eq!(
+            fs::read_to_string(w2.join("target/sub/x")).expect("x"),
+            "built"
+        );
         let w3 = tmp.path().join("w3");
         fs::create_dir_all(&w3).expect("w3");
         assert_eq!(store.restore("bob", &s, &w3, None).expect("r"), None);
@@ -347,8 +350,16 @@ mod tests {
         store.save("a", &spec("two", "d"), &work).expect("two");
         let w = tmp.path().join("r");
         fs::create_dir_all(&w).expect("r");
-        assert_eq!(store.restore("a", &spec("one", "d"), &w, None).expect("1"), None);
-        assert!(store.restore("a", &spec("two", "d"), &w, None).expect("2").is_some());
+        assert_eq!(
+            store.restore("a", &spec("one", "d"), &w, None).expect("1"),
+            None
+        );
+        assert!(
+            store
+                .restore("a", &spec("two", "d"), &w, None)
+                .expect("2")
+                .is_some()
+        );
     }
 
     #[test]

@@ -148,6 +148,7 @@ fn completion(
         stderr_tail: None,
         code: Some(result),
         artifacts: Vec::new(),
+        permanent: false,
     }
 }
 

@@ -135,9 +135,10 @@ impl TaskOutputs {
             return Ok(Vec::new());
         }
         let (globs, workdir) = (self.globs.clone(), self.workdir.clone());
-        let found = tokio::task::spawn_blocking(move || super::artifacts::collect(&globs, &workdir))
-            .await
-            .map_err(|e| format!("collecting artifacts crashed: {e}"))??;
+        let found =
+            tokio::task::spawn_blocking(move || super::artifacts::collect(&globs, &workdir))
+                .await
+                .map_err(|e| format!("collecting artifacts crashed: {e}"))??;
         for note in &found.notes {
             self.note(note);
         }

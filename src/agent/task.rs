@@ -124,9 +124,22 @@ pub async fn run(job: TaskRun) -> TaskReport {
         }
     };
     let workdir = workdir_of(&job);
+    // The task's source (issue 17), unpacked into a fresh workdir before anything runs.
+    let has_source = match prepare_source(&job, &lease_id, &workdir).await {
+        Ok(has) => has,
+        Err(outcome) => {
+            report.outcome = outcome;
+            return report;
+        }
+    };
     let (tx, uploader, masker) = start_log_upload(&job, &lease_id);
-    let outputs =
-        super::outputs::TaskOutputs::new(&job.outputs, &job.claimed, &workdir, job.run_as, tx.clone());
+    let outputs = super::outputs::TaskOutputs::new(
+        &job.outputs,
+        &job.claimed,
+        &workdir,
+        job.run_as,
+        tx.clone(),
+    );
     let restore = outputs.clone();
     let spec = SandboxSpec {
         command,
@@ -159,7 +172,9 @@ pub async fn run(job: TaskRun) -> TaskReport {
     let spawned = spawned_after.clone();
     let group = job.stop.clone();
     let result = tokio::task::spawn_blocking(move || {
-        fresh_workdir(&spec.workdir).map_err(sandbox::SandboxError::Io)?;
+        if !has_source {
+            fresh_workdir(&spec.workdir).map_err(sandbox::SandboxError::Io)?;
+        }
         restore.restore_caches();
         drop(restore);
         let sink = move |kind: StreamKind, bytes: &[u8]| {
@@ -216,6 +231,55 @@ pub async fn run(job: TaskRun) -> TaskReport {
         let _ = std::fs::remove_dir_all(&workdir);
     }
     report
+}
+
+/// Fetches (through the node's cache) and unpacks the task's source blob into a fresh workdir;
+/// true when there was one. A download that fails is the infrastructure's fault: the task is
+/// handed back to the queue (`Err(None)`). An archive that is corrupt or escapes the workdir is
+/// the task's own: it fails, not retried (`Err(Some(Failed))`).
+async fn prepare_source(
+    job: &TaskRun,
+    lease_id: &str,
+    workdir: &std::path::Path,
+) -> Result<bool, Option<Outcome>> {
+    let task = &job.claimed.task;
+    let Some(crate::api::TaskSource::Blob { sha256, .. }) = &task.source else {
+        return Ok(false);
+    };
+    let cache = job.work_root.join(".source-cache");
+    let archive = match crate::sources::cache::fetch(&job.client, &cache, sha256).await {
+        Ok(path) => path,
+        Err(e) => {
+            let reason = format!("could not download the task's source: {e}");
+            tracing::warn!(task = %task.id, "{reason}; handing the task back");
+            if let Err(e) = job.client.release_task(&task.id, lease_id, &reason).await {
+                tracing::warn!(task = %task.id, "could not hand the task back: {e}");
+            }
+            return Err(None);
+        }
+    };
+    let (dir, owner) = (workdir.to_path_buf(), job.run_as.map(|u| (u.uid, u.gid)));
+    let unpacked = tokio::task::spawn_blocking(move || {
+        fresh_workdir(&dir).map_err(|e| format!("cannot make the workdir: {e}"))?;
+        crate::sources::unpack::unpack(&archive, &dir, owner)
+    })
+    .await
+    .unwrap_or_else(|e| Err(format!("the unpacker crashed: {e}")));
+    match unpacked {
+        Ok(files) => {
+            tracing::debug!(task = %task.id, files, "source unpacked");
+            Ok(true)
+        }
+        Err(e) => {
+            let mut complete = failure(lease_id, format!("the task's source: {e}"));
+            complete.permanent = true;
+            report_result(&job.client, &task.id, &complete).await;
+            if !job.keep_workdir {
+                let _ = std::fs::remove_dir_all(workdir);
+            }
+            Err(Some(Outcome::Failed))
+        }
+    }
 }
 
 /// After the task: saves its caches if it succeeded and uploads its artifacts whatever the
@@ -302,6 +366,7 @@ pub(super) fn failure(lease_id: &str, error: String) -> CompleteRequest {
         stderr_tail: None,
         code: None,
         artifacts: Vec::new(),
+        permanent: false,
     }
 }
 
@@ -351,6 +416,7 @@ fn completion(lease_id: &str, o: &sandbox::Outcome, stop_reason: u8) -> Complete
         stderr_tail: Some(String::from_utf8_lossy(&o.stderr_tail).into_owned()),
         code: None,
         artifacts: Vec::new(),
+        permanent: false,
     }
 }
 

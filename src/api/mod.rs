@@ -1,6 +1,7 @@
 //! The one contract between the parts: wire types and the typed HTTP client.
 
 pub mod backoff;
+mod blobs;
 pub mod client;
 mod code;
 pub mod codes;
@@ -14,6 +15,7 @@ mod tasks;
 mod types;
 pub mod url;
 
+pub use blobs::*;
 pub use code::*;
 pub use control::*;
 pub use credits::*;

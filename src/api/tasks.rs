@@ -292,6 +292,9 @@ pub struct TaskInfo {
     /// the tokens. Filled by `show`; absent in listings and for other tasks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_result: Option<super::CodeResult>,
+    /// Where the task's working dir comes from (issue 17): a packed tree in the blob store.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<TaskSource>,
     /// The files the task kept (`--artifact`), in the blob store. Filled by `show`; empty in
     /// listings.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -511,6 +514,10 @@ pub struct CompleteRequest {
     /// The artifacts the agent uploaded to the blob store, as the submission's globs matched.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub artifacts: Vec<ArtifactInfo>,
+    /// The failure is the task's own and would fail the same anywhere (its source archive is
+    /// corrupt or escapes the working dir): not retried.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub permanent: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]

@@ -157,6 +157,7 @@ fn settings(r: &Resolved, mode: Mode) -> Result<Settings, CliError> {
         pricing: pricing(r)?,
         ledger: ledger_settings(r)?,
         conn_limits: conn_limits(r)?,
+        max_blob_bytes: r.number("max_blob_bytes")?.unwrap_or(512 << 20),
     })
 }
 
@@ -183,9 +184,7 @@ fn field_limits(r: &Resolved) -> Result<FieldLimits, CliError> {
         argv: r.number("max_argv_bytes")?.unwrap_or(d.argv),
         script: r.number("max_script_bytes")?.unwrap_or(d.script),
         prompt: r.number("max_prompt_bytes")?.unwrap_or(d.prompt),
-        artifacts: r
-            .number("max_artifact_bytes")?
-            .unwrap_or(d.artifacts),
+        artifacts: r.number("max_artifact_bytes")?.unwrap_or(d.artifacts),
     })
 }
 

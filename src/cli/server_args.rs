@@ -261,6 +261,13 @@ pub struct SubmitArgs {
     /// Submit every line of this JSON-lines file (each a submit request; see docs/json-output.md).
     #[arg(long, value_name = "FILE", conflicts_with = "command")]
     pub file: Option<PathBuf>,
+    /// Run in a copy of this directory: packed (its .gitignore and .edgecoderignore respected),
+    /// uploaded once by content hash (an unchanged tree uploads nothing), unpacked on the worker.
+    #[arg(long, value_name = "PATH")]
+    pub dir: Option<PathBuf>,
+    /// With --dir: pack exactly the files `git ls-files` lists.
+    #[arg(long, requires = "dir")]
+    pub git_files: bool,
     /// Keep the files matching this glob (relative to the working dir; `**/*.xml` crosses
     /// directories) as artifacts when the task ends; repeatable. `tasks artifacts ID` fetches them.
     #[arg(long = "artifact", value_name = "GLOB")]

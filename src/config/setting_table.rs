@@ -220,6 +220,12 @@ pub const SETTINGS: &[SettingDef] = &[
         "largest request body",
     ),
     def(
+        "max_blob_bytes",
+        "EDGECODER_MAX_BLOB_BYTES",
+        Some("536870912"),
+        "largest blob (packed task source, artifact) one upload may store",
+    ),
+    def(
         "max_connections",
         "EDGECODER_MAX_CONNECTIONS",
         None,

@@ -176,6 +176,31 @@ impl FromRequestParts<AppState> for MeshChecked {
     }
 }
 
+/// A caller of the blob store: a user's API token (sources) or a node's credential (artifacts,
+/// and the sources of the tasks leased to it). Told apart by the credential's shape.
+#[derive(Debug, Clone)]
+pub enum BlobCaller {
+    User(Caller),
+    Node(String),
+}
+
+impl FromRequestParts<AppState> for BlobCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(parts)?;
+        if node_id_of_secret(token).is_some() {
+            check_mesh_token(parts, app)?;
+            let node_id = app.auth.node_caller(&app.store, token).await?;
+            Ok(BlobCaller::Node(node_id))
+        } else {
+            Ok(BlobCaller::User(
+                app.auth.api_caller(&app.store, token).await?,
+            ))
+        }
+    }
+}
+
 fn check_mesh_token(parts: &Parts, app: &AppState) -> Result<(), ApiError> {
     let Some(expected) = app.settings.mesh_token_hash else {
         return Ok(());

@@ -59,6 +59,8 @@ pub struct Settings {
     pub ledger: ledger::pricing::LedgerSettings,
     /// Header-read timeout and the cap on open connections.
     pub conn_limits: http::ConnLimits,
+    /// The largest blob (a packed source, an artifact) one upload may store.
+    pub max_blob_bytes: u64,
 }
 
 impl Settings {
@@ -402,8 +404,13 @@ async fn sweep_loop(app: AppState) {
     let period = Duration::from_millis((app.settings.intervals.heartbeat_ms / 4).clamp(100, 1000));
     let mut tick = tokio::time::interval(period);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut ticks: u64 = 0;
     loop {
         tick.tick().await;
+        ticks += 1;
+        if ticks % 64 == 1 {
+            blob_tick(&app).await;
+        }
         let offline_after = app.settings.offline_after_ms;
         match app
             .store
@@ -438,6 +445,24 @@ async fn sweep_loop(app: AppState) {
         if let Some(retention) = app.settings.retention {
             retention_tick(&app, retention).await;
         }
+    }
+}
+
+/// Removes a batch of blobs no task refers to any more (their tasks were deleted, or an upload
+/// was never submitted) once they are older than the grace period. Runs whatever the task
+/// retention is: an unreferenced blob is never anyone's record.
+async fn blob_tick(app: &AppState) {
+    const BLOBS_PER_TICK: u32 = 200;
+    let cutoff = crate::api::now_ms() - store::blobs::UNREFERENCED_GRACE_MS;
+    let data_dir = app.settings.data_dir.clone();
+    match app
+        .store
+        .write(move |ctx| store::blobs::sweep_unreferenced(ctx, &data_dir, cutoff, BLOBS_PER_TICK))
+        .await
+    {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(blobs = n, "retention removed unreferenced blobs"),
+        Err(e) => tracing::warn!("blob retention failed: {e}"),
     }
 }
 

@@ -54,6 +54,8 @@ pub struct RouteDoc {
     pub also: Option<u16>,
     /// Error statuses this route answers beyond those its shape implies (see [`error_statuses`]).
     pub errors: &'static [u16],
+    /// A request body of raw bytes of this media type (a blob upload), instead of JSON.
+    pub raw_request: Option<&'static str>,
 }
 
 const fn op(
@@ -73,6 +75,7 @@ const fn op(
         response,
         also: None,
         errors: &[],
+        raw_request: None,
     }
 }
 
@@ -105,6 +108,10 @@ impl RouteDoc {
         self.errors = errors;
         self
     }
+    const fn raw_body(mut self, media: &'static str) -> Self {
+        self.raw_request = Some(media);
+        self
+    }
 }
 
 const fn get(path: &'static str, response: Body, summary: &'static str) -> RouteDoc {
@@ -119,6 +126,9 @@ const fn delete(path: &'static str, response: Body, summary: &'static str) -> Ro
 const fn put(path: &'static str, response: Body, summary: &'static str) -> RouteDoc {
     op("put", path, response, summary)
 }
+const fn head(path: &'static str, response: Body, summary: &'static str) -> RouteDoc {
+    op("head", path, response, summary)
+}
 
 /// A JSON object with no wire type of its own (`/health`, `/ready`, this document).
 fn any_object(_: &mut SchemaGenerator) -> Schema {
@@ -126,6 +136,7 @@ fn any_object(_: &mut SchemaGenerator) -> Schema {
 }
 
 const SSE: &str = "text/event-stream";
+const OCTETS: &str = "application/octet-stream";
 const JSON_ANY: Body = Body::Json(any_object);
 const NODE: Body = Body::Json(of::<NodeInfo>);
 const TASK: Body = Body::Json(of::<TaskInfo>);
@@ -416,4 +427,26 @@ pub const ROUTES: &[RouteDoc] = &[
     .body(of::<UpdateStartRequest>)
     .status(202)
     .errors(CONFLICT),
+    head(
+        "/api/v1/blobs/{sha256}",
+        Body::Text(OCTETS),
+        "Whether the blob is stored: 200 with its size in content-length, else 404 (user or node).",
+    )
+    .token(),
+    get(
+        "/api/v1/blobs/{sha256}",
+        Body::Text(OCTETS),
+        "Download a blob, streamed: a user those of its tasks, an owner any, a node those of its leased tasks.",
+    )
+    .token(),
+    put(
+        "/api/v1/blobs/{sha256}",
+        Body::Json(of::<BlobInfo>),
+        "Upload a blob, streamed and checked against its sha256; 201 stored, 200 already held (user or node).",
+    )
+    .token()
+    .raw_body(OCTETS)
+    .status(201)
+    .also(200)
+    .errors(&[413, 422, 507]),
 ];

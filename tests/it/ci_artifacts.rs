@@ -84,7 +84,14 @@ async fn a_report_comes_back_byte_identical_and_limits_are_enforced() {
     let listed = cli_with(
         server_cmd(&sb, &coord.url),
         &[
-            "server", "tasks", "artifacts", &id, "--out", &out_arg, "--json", "*/junit.*",
+            "server",
+            "tasks",
+            "artifacts",
+            &id,
+            "--out",
+            &out_arg,
+            "--json",
+            "*/junit.*",
         ],
         None,
     );
@@ -98,7 +105,11 @@ async fn a_report_comes_back_byte_identical_and_limits_are_enforced() {
         None,
     );
     assert_eq!(none.code, Some(4), "{}", none.text());
-    assert!(none.stderr.contains("it kept: reports/junit.xml"), "{}", none.text());
+    assert!(
+        none.stderr.contains("it kept: reports/junit.xml"),
+        "{}",
+        none.text()
+    );
 
     // Over the agent's limit (100000): refused on the node, nothing uploaded.
     let big = submit_cli(

@@ -70,13 +70,22 @@ async fn a_cache_is_restored_for_the_same_account_only() {
         &cached("if [ -e target/deep/x ]; then echo LEAKED; else echo clean; fi"),
     )
     .await;
-    assert!(other.contains("clean") && !other.contains("LEAKED"), "{other}");
+    assert!(
+        other.contains("clean") && !other.contains("LEAKED"),
+        "{other}"
+    );
 
     // A task that fails does not save: the cache stays what the last success left.
     let failed = submit(&alice, &cached("echo broken > target/deep/x; exit 3")).await;
-    assert_eq!(wait_done(&admin, &failed, WITHIN).await.state, TaskState::Failed);
+    assert_eq!(
+        wait_done(&admin, &failed, WITHIN).await.state,
+        TaskState::Failed
+    );
     let after = run(&alice, &admin, &cached("cat target/deep/x")).await;
-    assert!(after.contains("built-once") && !after.contains("broken"), "{after}");
+    assert!(
+        after.contains("built-once") && !after.contains("broken"),
+        "{after}"
+    );
 }
 
 #[tokio::test]

@@ -478,6 +478,7 @@ pub fn complete_req(
         stderr_tail: None,
         code: None,
         artifacts: Vec::new(),
+        permanent: false,
     }
 }
 

@@ -63,6 +63,7 @@ async fn submit_claim_start_log_complete() {
                 stderr_tail: None,
                 code: None,
                 artifacts: Vec::new(),
+                permanent: false,
             },
         )
         .await

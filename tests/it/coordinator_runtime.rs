@@ -370,7 +370,10 @@ async fn health_ready_metrics_and_every_documented_route() {
             route.method,
             route.path
         );
-        let path = route.path.replace("{id}", "0000");
+        let path = route
+            .path
+            .replace("{id}", "0000")
+            .replace("{sha256}", &"0".repeat(64));
         assert!(!path.contains('{'), "unhandled path parameter in {path}");
         let method = reqwest::Method::from_bytes(route.method.to_uppercase().as_bytes()).unwrap();
         let mut req = http

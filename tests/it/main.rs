@@ -13,6 +13,8 @@ mod worker_common;
 
 mod admin_ledger;
 mod auth_keyring;
+mod ci_artifacts;
+mod ci_caches;
 mod cli_jq;
 mod cli_server;
 mod coding_coordinator;
@@ -52,5 +54,3 @@ mod service_notify;
 mod worker_cli;
 mod worker_fleet;
 mod worker_sandbox;
-mod ci_caches;
-mod ci_artifacts;

@@ -71,9 +71,8 @@ pub fn run(ctx: &Ctx, args: &ArtifactsArgs) -> Result<u8, CliError> {
     for artifact in chosen {
         let dest = destination(&args.out, &artifact.path)?;
         if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| {
-                CliError::error(format!("cannot make {}: {e}", parent.display()))
-            })?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| CliError::error(format!("cannot make {}: {e}", parent.display())))?;
         }
         ctx.get(|| client.get_blob(&artifact.sha256, &dest))
             .map_err(|e| {

@@ -3,11 +3,13 @@
 use super::Ctx;
 use super::secrets;
 use super::wait::{self, WaitOptions};
-use crate::api::{Placement, Requirements, SubmitRequest, SubmitResponse, TaskCommand};
+use crate::api::{Placement, Requirements, SubmitRequest, SubmitResponse, TaskCommand, TaskSource};
 use crate::cli::exit::{CliError, OK};
 use crate::cli::output::print_json;
 use crate::cli::parse;
 use crate::cli::server_args::SubmitArgs;
+use crate::sources::pack::Selection;
+use crate::sources::upload::{UploadError, upload_dir};
 use std::io::Read;
 use std::path::Path;
 
@@ -18,10 +20,16 @@ pub fn run(ctx: &Ctx, args: SubmitArgs) -> Result<u8, CliError> {
             "--follow prints the task's output and --json prints a document: choose one",
         ));
     }
-    let requests = match &args.file {
+    let mut requests = match &args.file {
         Some(path) => read_jsonl(path)?,
         None => vec![request(&args)?],
     };
+    if let Some(dir) = &args.dir {
+        let source = send_source(ctx, dir, args.git_files)?;
+        for req in &mut requests {
+            req.source = Some(source.clone());
+        }
+    }
     let mut submitted = Vec::with_capacity(requests.len());
     for (index, req) in requests.iter().enumerate() {
         let client = &ctx.remote.client;
@@ -65,6 +73,38 @@ pub fn run(ctx: &Ctx, args: SubmitArgs) -> Result<u8, CliError> {
             give_up_after: None,
         },
     )
+}
+
+/// Packs and uploads `--dir` (only when the coordinator lacks it) and says so on stderr.
+fn send_source(ctx: &Ctx, dir: &Path, git_files: bool) -> Result<TaskSource, CliError> {
+    let selection = if git_files {
+        Selection::GitFiles
+    } else {
+        Selection::Ignores
+    };
+    let sent = ctx
+        .rt
+        .block_on(upload_dir(&ctx.remote.client, dir, selection))
+        .map_err(|e| match e {
+            UploadError::Local(message) => CliError::usage(format!("--dir: {message}")),
+            UploadError::Remote(e) => ctx.remote.error(e),
+        })?;
+    let TaskSource::Blob { sha256, size } = &sent.source else {
+        return Ok(sent.source);
+    };
+    let short = &sha256[..12];
+    if sent.sent {
+        eprintln!(
+            "source {short}: {} files, {size} bytes uploaded",
+            sent.files
+        );
+    } else {
+        eprintln!(
+            "source {short}: {} files, already on the coordinator (nothing uploaded)",
+            sent.files
+        );
+    }
+    Ok(sent.source)
 }
 
 fn already_submitted(done: &[SubmitResponse]) -> String {

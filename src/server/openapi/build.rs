@@ -24,6 +24,9 @@ pub fn error_statuses(route: &RouteDoc) -> Vec<u16> {
     if route.request.is_some() {
         statuses.extend([400, 413, 415, 422]);
     }
+    if route.raw_request.is_some() {
+        statuses.extend([400, 413]);
+    }
     if route.path != "/health" && route.path != "/api/v1/openapi.json" {
         statuses.push(503);
     }
@@ -142,11 +145,25 @@ fn operation(
             "content": {"application/json": {"schema": finish(requests, schema)}}
         });
     }
+    if let Some(media) = r.raw_request {
+        op["requestBody"] = json!({
+            "required": true,
+            "content": {media: {"schema": {"type": "string", "format": "binary"}}}
+        });
+    }
     let mut params: Vec<Value> = r
         .path
         .split('/')
         .filter_map(|seg| seg.strip_prefix('{')?.strip_suffix('}'))
-        .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
+        .map(|name| {
+            // A blob is named by its hash: say so, so clients and fuzzers send real names.
+            let schema = if name == "sha256" {
+                json!({"type": "string", "pattern": "^[0-9a-f]{64}$"})
+            } else {
+                json!({"type": "string"})
+            };
+            json!({"name": name, "in": "path", "required": true, "schema": schema})
+        })
         .collect();
     if let Some(query) = r.query {
         params.extend(query_parameters(requests, query));

@@ -124,10 +124,19 @@ async fn claim(
             // Only the lease holder ever gets a task's secrets, and only in this answer.
             let key = app.secrets_key.clone();
             let task_id = claimed.task.id.clone();
-            claimed.secrets = app
+            let (task_secrets, source) = app
                 .store
-                .read(move |c| secrets::load(c, &key, &task_id))
+                .read(move |c| {
+                    Ok((
+                        secrets::load(c, &key, &task_id)?,
+                        crate::server::store::blobs::source_of(c, &task_id)?,
+                    ))
+                })
                 .await?;
+            claimed.secrets = task_secrets;
+            if source.is_some() {
+                claimed.task.source = source;
+            }
             return Ok(Json(ClaimResponse {
                 claimed: Some(claimed),
             }));

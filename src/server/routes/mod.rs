@@ -2,6 +2,7 @@
 //! route shares (body limit, request id, metrics, the JSON 404).
 
 mod agent;
+mod blobs;
 pub(crate) mod control;
 pub(crate) mod credits;
 pub(crate) mod events;
@@ -34,6 +35,7 @@ pub fn router(app: AppState) -> Router {
         .merge(credits::router())
         .merge(ledger::router())
         .merge(self_update::router())
+        .merge(blobs::router())
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(no_route)
         .layer(DefaultBodyLimit::max(max_body))

@@ -8,7 +8,7 @@ use crate::server::AppState;
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
 use crate::server::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::server::store::{nodes, secrets, tasks};
+use crate::server::store::{blobs, nodes, secrets, tasks};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
@@ -41,9 +41,19 @@ async fn submit(
     let (task, created) = app
         .store
         .write(move |ctx| {
-            let (task, created) = tasks::submit(ctx, req, &by, limits, &payer)?;
+            let source = req.source.clone();
+            if let Some(source) = &source {
+                blobs::check_source(ctx.conn, source)?;
+            }
+            let (mut task, created) = tasks::submit(ctx, req, &by, limits, &payer)?;
             if created {
                 secrets::save(ctx.conn, &key, &task.id, &task_secrets)?;
+                if let Some(crate::api::TaskSource::Blob { sha256, .. }) = &source {
+                    blobs::refer(ctx, &task.id, sha256, blobs::SOURCE)?;
+                }
+            }
+            if let Some(source) = blobs::source_of(ctx.conn, &task.id)? {
+                task.source = Some(source);
             }
             Ok((task, created))
         })
@@ -120,6 +130,9 @@ async fn show(
             let mut task = tasks::get(c, &id)?;
             task.attempt_history = tasks::attempts(c, &id)?;
             task.code_result = crate::server::store::code_result::load(c, &id)?;
+            if let Some(source) = blobs::source_of(c, &id)? {
+                task.source = Some(source);
+            }
             task.artifacts = crate::server::store::task_outputs::load(c, &id)?;
             Ok(task)
         })

@@ -505,7 +505,7 @@ pub fn complete(
         error,
         Some(Reported {
             usage: &usage,
-            retryable: code.as_ref().is_none_or(|c| c.retryable()),
+            retryable: !req.permanent && code.as_ref().is_none_or(|c| c.retryable()),
         }),
     )?;
     get(ctx.conn, task_id)

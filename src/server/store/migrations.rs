@@ -317,8 +317,26 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE nodes ADD COLUMN host_reason TEXT;
     ALTER TABLE nodes ADD COLUMN drain_deadline INTEGER;
     "#,
-    // 10: (another part of issue 17)
-    r#""#,
+    // 10: the content-addressed blob store (issue 17): one row per stored file (the bytes live
+    // under `<data dir>/blobs/ab/abcdef…`), and which tasks refer to which blob (a task's source;
+    // its artifacts), so reading is allowed by task visibility and retention finds unreferenced
+    // blobs.
+    r#"
+    CREATE TABLE blobs (
+        sha256             TEXT PRIMARY KEY,
+        size               INTEGER NOT NULL,
+        created_at         INTEGER NOT NULL,
+        last_referenced_at INTEGER NOT NULL
+    );
+    CREATE INDEX blobs_referenced ON blobs (last_referenced_at);
+    CREATE TABLE blob_refs (
+        sha256  TEXT NOT NULL,
+        task_id TEXT NOT NULL,
+        kind    TEXT NOT NULL,
+        PRIMARY KEY (sha256, task_id, kind)
+    );
+    CREATE INDEX blob_refs_task ON blob_refs (task_id);
+    "#,
     // 11: artifacts and caches (issue 17): what the submission asked to keep (globs, caches, as
     // JSON, NULL: none) for the agent that runs it, and the artifacts its attempt kept.
     r#"

@@ -424,6 +424,7 @@ impl Writer {
 
 pub mod audit;
 pub mod blacklist;
+pub mod blobs;
 pub mod code_input;
 pub mod code_result;
 mod integrity;

@@ -61,6 +61,7 @@ pub fn purge(
             report.more = true;
             return Ok(report);
         }
+        report.rows += super::blobs::drop_refs(ctx, &task_id)?;
         for sql in [
             "DELETE FROM leases WHERE task_id = ?1",
             "DELETE FROM attempts WHERE task_id = ?1",

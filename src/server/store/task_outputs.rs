@@ -147,7 +147,10 @@ pub fn load(conn: &Connection, task_id: &str) -> Result<Vec<ArtifactInfo>, ApiEr
 
 /// Refuses artifacts over the coordinator's per-task limit (413, naming the setting).
 pub fn check_size(artifacts: &[ArtifactInfo], limit: u64) -> Result<(), ApiError> {
-    let total: u64 = artifacts.iter().map(|a| a.size).fold(0, u64::saturating_add);
+    let total: u64 = artifacts
+        .iter()
+        .map(|a| a.size)
+        .fold(0, u64::saturating_add);
     if total > limit {
         return Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,

@@ -52,6 +52,7 @@ pub fn task_from_row(row: &Row<'_>) -> rusqlite::Result<TaskInfo> {
         network: row.get(19)?,
         attempt_history: Vec::new(),
         code_result: None,
+        source: None,
         artifacts: Vec::new(),
     })
 }
@@ -209,6 +210,7 @@ pub fn submit(
         network: req.network,
         attempt_history: Vec::new(),
         code_result: None,
+        source: None,
         artifacts: Vec::new(),
     };
     Ok((task, true))

@@ -45,6 +45,7 @@ pub fn task(n: usize, state: TaskState, node: Option<&str>, cmd: &str, age_s: i6
         network: true,
         attempt_history: Vec::new(),
         code_result: None,
+        source: None,
         artifacts: Vec::new(),
     }
 }

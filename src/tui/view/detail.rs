@@ -41,7 +41,12 @@ fn artifact_lines<'a>(
     for a in artifacts.iter().take(SHOWN) {
         lines.push(field(
             "",
-            format!("{}  {} B  {}", a.path, a.size, a.sha256.get(..12).unwrap_or("")),
+            format!(
+                "{}  {} B  {}",
+                a.path,
+                a.size,
+                a.sha256.get(..12).unwrap_or("")
+            ),
             style,
             theme,
         ));
