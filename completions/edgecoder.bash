@@ -334,6 +334,9 @@ _edgecoder() {
             edgecoder__subcmd__help__subcmd__server__subcmd__nodes,undrain)
                 cmd="edgecoder__subcmd__help__subcmd__server__subcmd__nodes__subcmd__undrain"
                 ;;
+            edgecoder__subcmd__help__subcmd__server__subcmd__tasks,artifacts)
+                cmd="edgecoder__subcmd__help__subcmd__server__subcmd__tasks__subcmd__artifacts"
+                ;;
             edgecoder__subcmd__help__subcmd__server__subcmd__tasks,cancel)
                 cmd="edgecoder__subcmd__help__subcmd__server__subcmd__tasks__subcmd__cancel"
                 ;;
@@ -607,6 +610,9 @@ _edgecoder() {
             edgecoder__subcmd__server__subcmd__help__subcmd__nodes,undrain)
                 cmd="edgecoder__subcmd__server__subcmd__help__subcmd__nodes__subcmd__undrain"
                 ;;
+            edgecoder__subcmd__server__subcmd__help__subcmd__tasks,artifacts)
+                cmd="edgecoder__subcmd__server__subcmd__help__subcmd__tasks__subcmd__artifacts"
+                ;;
             edgecoder__subcmd__server__subcmd__help__subcmd__tasks,cancel)
                 cmd="edgecoder__subcmd__server__subcmd__help__subcmd__tasks__subcmd__cancel"
                 ;;
@@ -724,6 +730,9 @@ _edgecoder() {
             edgecoder__subcmd__server__subcmd__nodes__subcmd__help,undrain)
                 cmd="edgecoder__subcmd__server__subcmd__nodes__subcmd__help__subcmd__undrain"
                 ;;
+            edgecoder__subcmd__server__subcmd__tasks,artifacts)
+                cmd="edgecoder__subcmd__server__subcmd__tasks__subcmd__artifacts"
+                ;;
             edgecoder__subcmd__server__subcmd__tasks,cancel)
                 cmd="edgecoder__subcmd__server__subcmd__tasks__subcmd__cancel"
                 ;;
@@ -744,6 +753,9 @@ _edgecoder() {
                 ;;
             edgecoder__subcmd__server__subcmd__tasks,wait)
                 cmd="edgecoder__subcmd__server__subcmd__tasks__subcmd__wait"
+                ;;
+            edgecoder__subcmd__server__subcmd__tasks__subcmd__help,artifacts)
+                cmd="edgecoder__subcmd__server__subcmd__tasks__subcmd__help__subcmd__artifacts"
                 ;;
             edgecoder__subcmd__server__subcmd__tasks__subcmd__help,cancel)
                 cmd="edgecoder__subcmd__server__subcmd__tasks__subcmd__help__subcmd__cancel"
@@ -2409,8 +2421,22 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__help__subcmd__server__subcmd__tasks)
-            opts="submit list show cancel logs wait"
+            opts="submit list show cancel logs wait artifacts"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__server__subcmd__tasks__subcmd__artifacts)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -4191,8 +4217,22 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__help__subcmd__tasks)
-            opts="submit list show cancel logs wait"
+            opts="submit list show cancel logs wait artifacts"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__help__subcmd__tasks__subcmd__artifacts)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -5193,12 +5233,50 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__tasks)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version submit list show cancel logs wait help"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version submit list show cancel logs wait artifacts help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__tasks__subcmd__artifacts)
+            opts="-h -V --out --server --token --allow-insecure --config --env-file --json --jq --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -5261,8 +5339,22 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__tasks__subcmd__help)
-            opts="submit list show cancel logs wait help"
+            opts="submit list show cancel logs wait artifacts help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__tasks__subcmd__help__subcmd__artifacts)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -5487,7 +5579,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__tasks__subcmd__submit)
-            opts="-h -V --wait --follow --timeout --requires --min-memory --label --priority --max-attempts --idempotency-key --env --secret --secret-file --local-only --no-network --script --file --server --token --allow-insecure --config --env-file --json --jq --help --version"
+            opts="-h -V --wait --follow --timeout --requires --min-memory --label --priority --max-attempts --idempotency-key --env --secret --secret-file --local-only --no-network --script --file --dir --git-files --artifact --cache --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5538,6 +5630,18 @@ _edgecoder() {
                     return 0
                     ;;
                 --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --artifact)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

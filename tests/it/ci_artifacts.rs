@@ -97,6 +97,7 @@ async fn a_report_comes_back_byte_identical_and_limits_are_enforced() {
     );
     assert_eq!(listed.code, Some(0), "{}", listed.text());
     let doc: serde_json::Value = serde_json::from_str(&listed.stdout).expect("json");
+    crate::cli_server::documented().check("server tasks artifacts ID", &doc);
     assert_eq!(doc[0]["path"], "reports/junit.xml");
     assert_eq!(doc[0]["sha256"], task.artifacts[0].sha256.as_str());
     let none = cli_with(
