@@ -70,6 +70,14 @@ async fn a_report_comes_back_byte_identical_and_limits_are_enforced() {
         "{log}"
     );
 
+    let shown = cli_with(
+        server_cmd(&sb, &coord.url),
+        &["server", "tasks", "show", &id],
+        None,
+    );
+    let line = format!("artifacts    reports/junit.xml ({} bytes)", JUNIT.len());
+    assert!(shown.stdout.contains(&line), "{}", shown.text());
+
     let out_dir = sb.path().join("downloaded");
     let out_arg = out_dir.display().to_string();
     let got = cli_with(

@@ -145,6 +145,10 @@ fn details(t: &TaskInfo) -> String {
     if let Some(err) = &t.error {
         line("error", err.clone());
     }
+    for (i, a) in t.artifacts.iter().enumerate() {
+        let name = if i == 0 { "artifacts" } else { "" };
+        line(name, format!("{} ({} bytes)", a.path, a.size));
+    }
     if let Some(code) = &t.code_result {
         out.push('\n');
         out.push_str(&super::code::code_details(code));
