@@ -63,6 +63,7 @@ fn task(i: usize, now: i64) -> TaskInfo {
         retry: None,
         source: None,
         waiting: None,
+        artifacts: Vec::new(),
     }
 }
 

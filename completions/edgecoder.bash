@@ -358,6 +358,9 @@ _edgecoder() {
             edgecoder__subcmd__help__subcmd__server__subcmd__nodes,undrain)
                 cmd="edgecoder__subcmd__help__subcmd__server__subcmd__nodes__subcmd__undrain"
                 ;;
+            edgecoder__subcmd__help__subcmd__server__subcmd__tasks,artifacts)
+                cmd="edgecoder__subcmd__help__subcmd__server__subcmd__tasks__subcmd__artifacts"
+                ;;
             edgecoder__subcmd__help__subcmd__server__subcmd__tasks,cancel)
                 cmd="edgecoder__subcmd__help__subcmd__server__subcmd__tasks__subcmd__cancel"
                 ;;
@@ -631,6 +634,9 @@ _edgecoder() {
             edgecoder__subcmd__server__subcmd__help__subcmd__nodes,undrain)
                 cmd="edgecoder__subcmd__server__subcmd__help__subcmd__nodes__subcmd__undrain"
                 ;;
+            edgecoder__subcmd__server__subcmd__help__subcmd__tasks,artifacts)
+                cmd="edgecoder__subcmd__server__subcmd__help__subcmd__tasks__subcmd__artifacts"
+                ;;
             edgecoder__subcmd__server__subcmd__help__subcmd__tasks,cancel)
                 cmd="edgecoder__subcmd__server__subcmd__help__subcmd__tasks__subcmd__cancel"
                 ;;
@@ -748,6 +754,9 @@ _edgecoder() {
             edgecoder__subcmd__server__subcmd__nodes__subcmd__help,undrain)
                 cmd="edgecoder__subcmd__server__subcmd__nodes__subcmd__help__subcmd__undrain"
                 ;;
+            edgecoder__subcmd__server__subcmd__tasks,artifacts)
+                cmd="edgecoder__subcmd__server__subcmd__tasks__subcmd__artifacts"
+                ;;
             edgecoder__subcmd__server__subcmd__tasks,cancel)
                 cmd="edgecoder__subcmd__server__subcmd__tasks__subcmd__cancel"
                 ;;
@@ -768,6 +777,9 @@ _edgecoder() {
                 ;;
             edgecoder__subcmd__server__subcmd__tasks,wait)
                 cmd="edgecoder__subcmd__server__subcmd__tasks__subcmd__wait"
+                ;;
+            edgecoder__subcmd__server__subcmd__tasks__subcmd__help,artifacts)
+                cmd="edgecoder__subcmd__server__subcmd__tasks__subcmd__help__subcmd__artifacts"
                 ;;
             edgecoder__subcmd__server__subcmd__tasks__subcmd__help,cancel)
                 cmd="edgecoder__subcmd__server__subcmd__tasks__subcmd__help__subcmd__cancel"
@@ -2565,8 +2577,22 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__help__subcmd__server__subcmd__tasks)
-            opts="submit list show cancel logs wait"
+            opts="submit list show cancel logs wait artifacts"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__server__subcmd__tasks__subcmd__artifacts)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -4347,8 +4373,22 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__help__subcmd__tasks)
-            opts="submit list show cancel logs wait"
+            opts="submit list show cancel logs wait artifacts"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__help__subcmd__tasks__subcmd__artifacts)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -5349,12 +5389,50 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__tasks)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version submit list show cancel logs wait help"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version submit list show cancel logs wait artifacts help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__tasks__subcmd__artifacts)
+            opts="-h -V --out --server --token --allow-insecure --config --env-file --json --jq --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -5417,8 +5495,22 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__tasks__subcmd__help)
-            opts="submit list show cancel logs wait help"
+            opts="submit list show cancel logs wait artifacts help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__tasks__subcmd__help__subcmd__artifacts)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -5651,7 +5743,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__tasks__subcmd__submit)
-            opts="-q -h -V --wait --follow --quiet --name --retry --retry-on-exit --task-env-file --timeout --requires --min-memory --label --priority --max-attempts --idempotency-key --env --secret --secret-file --local-only --no-network --git --ref --git-secret --script --file --dir --git-files --server --token --allow-insecure --config --env-file --json --jq --help --version"
+            opts="-q -h -V --wait --follow --quiet --name --retry --retry-on-exit --task-env-file --timeout --requires --min-memory --label --priority --max-attempts --idempotency-key --env --secret --secret-file --local-only --no-network --git --ref --git-secret --script --file --dir --git-files --artifact --cache --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5734,6 +5826,14 @@ _edgecoder() {
                     return 0
                     ;;
                 --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --artifact)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -465,6 +465,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand cancel 'Cancel a queued or running task'
             cand logs 'Print a task''s output; `-f` follows it until the task ends'
             cand wait 'Wait until every task given has ended; exits with the task''s code (non-zero if any failed)'
+            cand artifacts 'Download the files a task kept (`submit --artifact`), verified; `--json` lists them'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'edgecoder;server;tasks;submit'= {
@@ -488,6 +489,8 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand --script 'Run this shell script instead of a command'
             cand --file 'Submit every line of this JSON-lines file (each a submit request; see docs/json-output.md)'
             cand --dir 'Run in a copy of this directory: packed (its .gitignore and .edgecoderignore respected), uploaded once by content hash (an unchanged tree uploads nothing), unpacked on the worker'
+            cand --artifact 'Keep the files matching this glob (relative to the working dir; `**/*.xml` crosses directories) as artifacts when the task ends; repeatable. `tasks artifacts ID` fetches them'
+            cand --cache 'Keep this directory of the working dir on the node between your tasks naming the same cache, NAME=PATH (e.g. cargo=target); repeatable. Restored before, saved after success'
             cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
             cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
             cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
@@ -584,6 +587,20 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'edgecoder;server;tasks;artifacts'= {
+            cand --out 'Where to write them, keeping their paths (default: the current directory)'
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --jq 'Filter the JSON output with a jq expression (implies --json; strings print raw)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'edgecoder;server;tasks;help'= {
             cand submit 'Submit a task (`-- CMD ARGS…`, `--script FILE`, or many from `--file tasks.jsonl`)'
             cand list 'Tasks, newest first'
@@ -591,6 +608,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand cancel 'Cancel a queued or running task'
             cand logs 'Print a task''s output; `-f` follows it until the task ends'
             cand wait 'Wait until every task given has ended; exits with the task''s code (non-zero if any failed)'
+            cand artifacts 'Download the files a task kept (`submit --artifact`), verified; `--json` lists them'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'edgecoder;server;tasks;help;submit'= {
@@ -604,6 +622,8 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         &'edgecoder;server;tasks;help;logs'= {
         }
         &'edgecoder;server;tasks;help;wait'= {
+        }
+        &'edgecoder;server;tasks;help;artifacts'= {
         }
         &'edgecoder;server;tasks;help;help'= {
         }
@@ -1152,6 +1172,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand cancel 'Cancel a queued or running task'
             cand logs 'Print a task''s output; `-f` follows it until the task ends'
             cand wait 'Wait until every task given has ended; exits with the task''s code (non-zero if any failed)'
+            cand artifacts 'Download the files a task kept (`submit --artifact`), verified; `--json` lists them'
         }
         &'edgecoder;server;help;tasks;submit'= {
         }
@@ -1164,6 +1185,8 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         &'edgecoder;server;help;tasks;logs'= {
         }
         &'edgecoder;server;help;tasks;wait'= {
+        }
+        &'edgecoder;server;help;tasks;artifacts'= {
         }
         &'edgecoder;server;help;queue'= {
         }
@@ -1676,6 +1699,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand cancel 'Cancel a queued or running task'
             cand logs 'Print a task''s output; `-f` follows it until the task ends'
             cand wait 'Wait until every task given has ended; exits with the task''s code (non-zero if any failed)'
+            cand artifacts 'Download the files a task kept (`submit --artifact`), verified; `--json` lists them'
         }
         &'edgecoder;help;server;tasks;submit'= {
         }
@@ -1688,6 +1712,8 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         &'edgecoder;help;server;tasks;logs'= {
         }
         &'edgecoder;help;server;tasks;wait'= {
+        }
+        &'edgecoder;help;server;tasks;artifacts'= {
         }
         &'edgecoder;help;server;queue'= {
         }

@@ -238,6 +238,7 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_s
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tasks" -f -a "cancel" -d 'Cancel a queued or running task'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tasks" -f -a "logs" -d 'Print a task\'s output; `-f` follows it until the task ends'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tasks" -f -a "wait" -d 'Wait until every task given has ended; exits with the task\'s code (non-zero if any failed)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tasks" -f -a "artifacts" -d 'Download the files a task kept (`submit --artifact`), verified; `--json` lists them'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from tasks" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from queue" -l server -d 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand server; and __fish_seen_subcommand_from queue" -l token -d 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users' -r

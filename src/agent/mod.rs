@@ -2,6 +2,8 @@
 //! loop shared by `edgecoder agent` and the coordinator's local worker. It reaches the
 //! coordinator only through `api::client`, exactly as a remote node does.
 
+pub mod artifacts;
+pub mod caches;
 pub mod capabilities;
 mod code_task;
 pub mod confinement;
@@ -11,6 +13,7 @@ pub mod git_source;
 pub mod host;
 pub mod mask;
 mod model_refresh;
+pub mod outputs;
 pub mod sandbox;
 pub mod task;
 pub mod task_env;

@@ -91,6 +91,8 @@ pub struct TaskRun {
     pub models: crate::models::Backends,
     /// The node's PATH and passed-through variables for tasks (`task_env`).
     pub task_env: Arc<super::task_env::TaskEnv>,
+    /// Where caches live and how much artifacts and caches may take.
+    pub outputs: Arc<super::outputs::OutputSettings>,
 }
 
 /// What happened, for the agent's log and counters.
@@ -133,6 +135,14 @@ pub async fn run(job: TaskRun) -> TaskReport {
         }
     };
     let (tx, uploader, masker) = start_log_upload(&job, &lease_id);
+    let outputs = super::outputs::TaskOutputs::new(
+        &job.outputs,
+        &job.claimed,
+        &workdir,
+        job.run_as,
+        tx.clone(),
+    );
+    let restore = outputs.clone();
     let spec = SandboxSpec {
         command,
         // Secrets reach the task only as env vars of its process (validated by the coordinator
@@ -178,6 +188,8 @@ pub async fn run(job: TaskRun) -> TaskReport {
         if !has_source {
             fresh_workdir(&spec.workdir).map_err(sandbox::SandboxError::Io)?;
         }
+        restore.restore_caches();
+        drop(restore);
         let sink = move |kind: StreamKind, bytes: &[u8]| {
             let _ = tx.send((kind, bytes.to_vec()));
         };
@@ -194,9 +206,11 @@ pub async fn run(job: TaskRun) -> TaskReport {
     })
     .await;
     report.start_overhead = spawned_after.lock().ok().and_then(|s| *s);
+    let kept = keep_outputs(&job, &outputs, &result).await;
+    drop(outputs);
     // The sink (and with it the channel's sender) is gone: the uploader drains and stops.
     let _ = uploader.await;
-    let complete = match result {
+    let mut complete = match result {
         Ok(Ok(outcome)) => {
             tracing::debug!(
                 task = %task.id,
@@ -214,6 +228,10 @@ pub async fn run(job: TaskRun) -> TaskReport {
         ),
         Err(e) => failure(&lease_id, format!("the task runner crashed: {e}")),
     };
+    match kept {
+        Ok(artifacts) => complete.artifacts = artifacts,
+        Err(e) => refuse_artifacts(&mut complete, e),
+    }
     report.outcome = Some(complete.outcome);
     if job.stop.reason() == REASON_LEASE_LOST {
         tracing::info!(task = %task.id, "lease lost; not reporting a result");
@@ -279,6 +297,36 @@ async fn prepare_source(
             Err(Some(Outcome::Failed))
         }
     }
+}
+
+/// After the task: saves its caches if it succeeded and uploads its artifacts whatever the
+/// outcome (a failing test run's report is what one wants most), unless it was stopped.
+async fn keep_outputs(
+    job: &TaskRun,
+    outputs: &super::outputs::TaskOutputs,
+    result: &Result<Result<sandbox::Outcome, sandbox::SandboxError>, tokio::task::JoinError>,
+) -> Result<Vec<crate::api::ArtifactInfo>, String> {
+    let Ok(Ok(outcome)) = result else {
+        return Ok(Vec::new());
+    };
+    if job.stop.reason() != REASON_NONE || outcome.cancelled {
+        return Ok(Vec::new());
+    }
+    if outcome.succeeded() {
+        outputs.save_caches().await;
+    }
+    outputs.upload_artifacts(&job.client).await
+}
+
+/// Artifacts that could not be kept fail the task: a CI step whose report is missing must not
+/// pass.
+fn refuse_artifacts(complete: &mut CompleteRequest, why: String) {
+    complete.artifacts.clear();
+    complete.outcome = Outcome::Failed;
+    complete.error = Some(match complete.error.take() {
+        Some(e) => format!("{e}; {why}"),
+        None => why,
+    });
 }
 
 /// Where an attempt's output goes, chunk by chunk, to be uploaded.
@@ -411,10 +459,15 @@ fn mask_tails(complete: &mut CompleteRequest, o: &sandbox::Outcome, masker: &Mas
 /// already ended (a resend after a lost answer, or the task was re-queued): nothing more to do.
 pub(super) async fn report_result(client: &Client, task_id: &str, req: &CompleteRequest) {
     let mut backoff = Backoff::new(Duration::from_millis(200), Duration::from_secs(10));
+    let mut req = std::borrow::Cow::Borrowed(req);
     for _ in 0..30 {
-        match client.complete(task_id, req).await {
+        match client.complete(task_id, &req).await {
             Ok(_) => return,
             Err(ClientError::Api { status: 409, .. }) => return,
+            // The coordinator keeps less than this node would: report the task failed, saying so.
+            Err(e @ ClientError::Api { status: 413, .. }) if !req.artifacts.is_empty() => {
+                refuse_artifacts(req.to_mut(), e.to_string());
+            }
             Err(e @ ClientError::Api { .. }) => {
                 tracing::warn!(task = %task_id, "result refused: {e}");
                 return;

@@ -50,6 +50,8 @@ pub struct WorkerOptions {
     pub ephemeral: bool,
     /// The tasks' PATH and passed-through variables (`task_env`), as the capabilities saw them.
     pub task_env: super::task_env::TaskEnv,
+    /// Caches and artifacts (`outputs`): where caches live, the limits.
+    pub outputs: Arc<super::outputs::OutputSettings>,
 }
 
 /// Steps of the shutdown ladder, sent by whoever owns the signals.
@@ -249,6 +251,7 @@ pub async fn run(
                             confine: opts.protections.landlock_abi.is_some(),
                             models: opts.models.clone(),
                             task_env: task_env.clone(),
+                            outputs: opts.outputs.clone(),
                         };
                         let shared = shared.clone();
                         tasks.spawn(async move {

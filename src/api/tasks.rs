@@ -328,6 +328,10 @@ pub struct TaskInfo {
     /// (3 nodes online)"), computed when shown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiting: Option<String>,
+    /// The files the task kept (`--artifact`), in the blob store. Filled by `show`; empty in
+    /// listings.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub artifacts: Vec<ArtifactInfo>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
@@ -475,6 +479,12 @@ pub struct ClaimedTask {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub secrets: BTreeMap<String, String>,
     pub lease: Lease,
+    /// Globs of the files to keep as artifacts when the task ends (the submission's).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub artifact_globs: Vec<String>,
+    /// Directories to restore before the task and save after it (the submission's).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub caches: Vec<CacheSpec>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]

@@ -117,6 +117,9 @@ pub fn run(args: AgentArgs) -> Result<u8, CliError> {
         host: Some(host),
         ephemeral: args.ephemeral,
         task_env,
+        outputs: std::sync::Arc::new(crate::agent::outputs::OutputSettings::from_resolved(
+            &resolved, &data_dir,
+        )?),
     };
     let wake = opts.host.as_ref().map(|h| h.wake_handle());
     rt.block_on(async move {

@@ -93,6 +93,10 @@ pub fn run(args: ServeArgs) -> Result<u8, CliError> {
                 task_user::for_agent(resolved.get("task_user")).map_err(CliError::error)?,
             )
             .map_err(CliError::usage)?,
+            outputs: crate::agent::outputs::OutputSettings::from_resolved(
+                &resolved,
+                &settings.data_dir,
+            )?,
         })
     } else {
         None
@@ -188,6 +192,7 @@ fn field_limits(r: &Resolved) -> Result<FieldLimits, CliError> {
         argv: r.number("max_argv_bytes")?.unwrap_or(d.argv),
         script: r.number("max_script_bytes")?.unwrap_or(d.script),
         prompt: r.number("max_prompt_bytes")?.unwrap_or(d.prompt),
+        artifacts: r.number("max_artifact_bytes")?.unwrap_or(d.artifacts),
     })
 }
 
@@ -263,6 +268,7 @@ struct LocalWorkerPlan {
     policy: confinement::Policy,
     /// Its tasks' PATH and passed-through variables.
     task_env: TaskEnv,
+    outputs: crate::agent::outputs::OutputSettings,
 }
 
 async fn serve(settings: Settings, local: Option<LocalWorkerPlan>) -> Result<u8, CliError> {
@@ -325,6 +331,7 @@ async fn serve(settings: Settings, local: Option<LocalWorkerPlan>) -> Result<u8,
                 // The coordinator's own machine lends itself always (docs/decisions.md).
                 host: None,
                 task_env: plan.task_env,
+                outputs: std::sync::Arc::new(plan.outputs),
             };
             println!(
                 "  local worker: on, {} task(s) at once (--no-local-worker to turn off)",

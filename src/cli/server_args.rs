@@ -199,6 +199,8 @@ pub enum TasksCommand {
     /// Wait until every task given has ended; exits with the task's code (non-zero if any failed).
     #[command(after_long_help = crate::cli::examples::TASKS_WAIT)]
     Wait(WaitArgs),
+    /// Download the files a task kept (`submit --artifact`), verified; `--json` lists them.
+    Artifacts(ArtifactsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -313,6 +315,14 @@ pub struct SubmitArgs {
     /// With --dir: pack exactly the files `git ls-files` lists.
     #[arg(long, requires = "dir")]
     pub git_files: bool,
+    /// Keep the files matching this glob (relative to the working dir; `**/*.xml` crosses
+    /// directories) as artifacts when the task ends; repeatable. `tasks artifacts ID` fetches them.
+    #[arg(long = "artifact", value_name = "GLOB")]
+    pub artifacts: Vec<String>,
+    /// Keep this directory of the working dir on the node between your tasks naming the same
+    /// cache, NAME=PATH (e.g. cargo=target); repeatable. Restored before, saved after success.
+    #[arg(long = "cache", value_name = "NAME=PATH")]
+    pub caches: Vec<String>,
     /// The command and its arguments, after `--`.
     #[arg(last = true, value_name = "CMD")]
     pub command: Vec<String>,
@@ -401,4 +411,16 @@ pub struct LogoutArgs {
     pub all: bool,
     #[command(flatten)]
     pub remote: RemoteArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ArtifactsArgs {
+    /// The task id, or a unique prefix of it.
+    pub id: String,
+    /// Only the artifacts whose path matches this glob (e.g. `reports/*.xml`).
+    #[arg(value_name = "PATTERN")]
+    pub pattern: Option<String>,
+    /// Where to write them, keeping their paths (default: the current directory).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub out: PathBuf,
 }

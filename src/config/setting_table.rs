@@ -459,4 +459,16 @@ pub const SETTINGS: &[SettingDef] = &[
         Some("false"),
         "let tasks' git sources use file:// URLs (they read repositories on this node)",
     ),
+    def(
+        "max_artifact_bytes",
+        "EDGECODER_MAX_ARTIFACT_BYTES",
+        Some("268435456"),
+        "largest artifacts one task keeps (agent and coordinator)",
+    ),
+    def(
+        "cache_mb",
+        "EDGECODER_CACHE_MB",
+        Some("4096"),
+        "room for task caches (--cache) on a node, least recently used evicted",
+    ),
 ];

@@ -14,6 +14,8 @@ mod worker_common;
 mod admin_ledger;
 mod auth_keyring;
 mod blobs;
+mod ci_artifacts;
+mod ci_caches;
 mod ci_git;
 mod ci_sources;
 mod ci_step;

@@ -2,6 +2,7 @@
 //! Named `remote_cmd` so that `server` alone always means the coordinator (`crate::server`);
 //! the connection plumbing the commands share is `cli::remote`.
 
+mod artifacts;
 mod audit;
 mod blacklist;
 mod code;

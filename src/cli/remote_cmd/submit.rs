@@ -209,6 +209,8 @@ fn request(args: &SubmitArgs) -> Result<SubmitRequest, CliError> {
         name: args.name.clone(),
         retry: retry_rule(args),
         source: git_source(args)?,
+        artifacts: args.artifacts.clone(),
+        caches: caches(&args.caches)?,
         ..SubmitRequest::argv(Vec::new())
     })
 }
@@ -263,6 +265,24 @@ fn git_source(args: &SubmitArgs) -> Result<Option<TaskSource>, CliError> {
         rev: rev.clone(),
         credentials_secret: args.git_secret.clone(),
     }))
+}
+
+/// `--cache NAME=PATH` flags as the submission's caches.
+fn caches(flags: &[String]) -> Result<Vec<crate::api::CacheSpec>, CliError> {
+    flags
+        .iter()
+        .map(|flag| match flag.split_once('=') {
+            Some((name, path)) if !name.is_empty() && !path.is_empty() => {
+                Ok(crate::api::CacheSpec {
+                    name: name.to_string(),
+                    path: path.to_string(),
+                })
+            }
+            _ => Err(CliError::usage(format!(
+                "--cache {flag:?}: give NAME=PATH, e.g. --cache cargo=target"
+            ))),
+        })
+        .collect()
 }
 
 fn read_script(path: &Path) -> Result<String, CliError> {

@@ -38,6 +38,7 @@ pub fn run(ctx: &Ctx, cmd: TasksCommand) -> Result<u8, CliError> {
             Ok(OK)
         }
         TasksCommand::Logs(args) => logs(ctx, &args),
+        TasksCommand::Artifacts(args) => super::artifacts::run(ctx, &args),
         TasksCommand::Wait(args) => {
             let give_up_after = args
                 .timeout
@@ -197,6 +198,10 @@ fn details(t: &TaskInfo) -> String {
     }
     if let Some(err) = &t.error {
         line("error", err.clone());
+    }
+    for (i, a) in t.artifacts.iter().enumerate() {
+        let name = if i == 0 { "artifacts" } else { "" };
+        line(name, format!("{} ({} bytes)", a.path, a.size));
     }
     if let Some(code) = &t.code_result {
         out.push('\n');

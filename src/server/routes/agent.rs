@@ -207,6 +207,10 @@ async fn complete(
     ApiPath(task_id): ApiPath<String>,
     ApiJson(req): ApiJson<CompleteRequest>,
 ) -> Result<Json<CompleteResponse>, ApiError> {
+    crate::server::store::task_outputs::check_size(
+        &req.artifacts,
+        app.settings.submit_limits.fields.artifacts,
+    )?;
     let task = app
         .store
         .write(move |ctx| leases::complete(ctx, &node.node_id, &task_id, &req))

@@ -149,6 +149,7 @@ async fn show(
             if task.state == TaskState::Queued {
                 task.waiting = Some(why_waiting::explain(c, &task.requirements, task.placement)?);
             }
+            task.artifacts = crate::server::store::task_outputs::load(c, &id)?;
             Ok(task)
         })
         .await?;

@@ -199,6 +199,7 @@ pub fn claim(
         &serde_json::json!({"state": "leased", "attempt": attempt}),
     )?;
     let files = files(ctx.conn, &task.id)?;
+    let (artifact_globs, caches) = super::task_outputs::spec_of(ctx.conn, &task.id)?;
     Ok(Some(ClaimedTask {
         task: TaskInfo {
             state: crate::api::TaskState::Leased,
@@ -216,6 +217,8 @@ pub fn claim(
             accept_by,
             deadline,
         },
+        artifact_globs,
+        caches,
     }))
 }
 
@@ -426,6 +429,7 @@ pub fn complete(
     if let Some(code) = &code {
         super::code_result::store(ctx, task_id, code)?;
     }
+    super::task_outputs::accept(ctx, task_id, &req.artifacts)?;
     let usage = Usage {
         node_id: node_id.to_string(),
         cpu_ms: req.cpu_ms,

@@ -337,8 +337,13 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX blob_refs_task ON blob_refs (task_id);
     "#,
-    // 11: (another part of issue 17)
-    r#""#,
+    // 11: artifacts and caches (issue 17): what the submission asked to keep (globs, caches, as
+    // JSON, NULL: none) for the agent that runs it, and the artifacts its attempt kept.
+    r#"
+    ALTER TABLE tasks ADD COLUMN artifact_globs TEXT;
+    ALTER TABLE tasks ADD COLUMN caches TEXT;
+    ALTER TABLE tasks ADD COLUMN artifacts TEXT;
+    "#,
     // 12: tasks as CI steps (issue 17): a name for people, and the rule (JSON `RetryRule`) by
     // which a run that exited non-zero is tried again; NULL: never. A node's recent tasks are
     // found through the existing `tasks_node` index.

@@ -438,6 +438,7 @@ mod retry;
 pub mod secrets;
 pub mod sweep;
 pub mod task_input;
+pub mod task_outputs;
 pub mod tasks;
 pub mod tokens;
 pub mod transitions;

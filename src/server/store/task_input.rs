@@ -31,6 +31,8 @@ pub struct FieldLimits {
     pub script: usize,
     /// A coding task's prompt.
     pub prompt: usize,
+    /// The artifacts one task may keep, summed (checked when its result comes).
+    pub artifacts: u64,
 }
 
 impl Default for FieldLimits {
@@ -41,6 +43,7 @@ impl Default for FieldLimits {
             argv: 256 << 10,
             script: 1 << 20,
             prompt: 256 << 10,
+            artifacts: 256 << 20,
         }
     }
 }

@@ -59,6 +59,7 @@ pub fn task_from_row(row: &Row<'_>) -> rusqlite::Result<TaskInfo> {
             .transpose()?,
         source: None,
         waiting: None,
+        artifacts: Vec::new(),
     })
 }
 
@@ -106,6 +107,7 @@ pub fn validate(req: &SubmitRequest, limits: &SubmitLimits) -> Result<(), ApiErr
     }
     super::task_input::check_files(req, &limits.fields)?;
     super::retry::check_name_and_rule(req)?;
+    super::task_outputs::check(req)?;
     if let Some(key) = &req.idempotency_key
         && (key.is_empty() || key.len() > 200)
     {
@@ -185,6 +187,7 @@ pub fn submit(
     if let Some(charge) = &charge {
         charges::write_hold(ctx, payer, &id, charge)?;
     }
+    super::task_outputs::store_spec(ctx, &id, &req)?;
     ctx.event(
         "task.submitted",
         Some(&id),
@@ -220,6 +223,7 @@ pub fn submit(
         retry: req.retry,
         source: None,
         waiting: None,
+        artifacts: Vec::new(),
     };
     Ok((task, true))
 }

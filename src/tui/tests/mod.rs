@@ -49,6 +49,7 @@ pub fn task(n: usize, state: TaskState, node: Option<&str>, cmd: &str, age_s: i6
         retry: None,
         source: None,
         waiting: None,
+        artifacts: Vec::new(),
     }
 }
 

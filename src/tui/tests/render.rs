@@ -275,3 +275,33 @@ fn a_coding_task_detail_shows_its_iterations_and_final_files() {
         insta::assert_snapshot!(format!("code_task_detail_{w}x{h}"), render(&s));
     }
 }
+
+#[test]
+fn a_task_detail_lists_its_artifacts() {
+    for (w, h) in SIZES {
+        let mut s = known((w, h));
+        update(&mut s, ch('j'));
+        update(&mut s, ch('j'));
+        update(&mut s, key(KeyCode::Enter));
+        let mut info = super::full_tasks()[2].clone();
+        info.state = TaskState::Succeeded;
+        info.artifacts = ["reports/junit.xml", "dist/app.tar.gz"]
+            .iter()
+            .enumerate()
+            .map(|(i, p)| crate::api::ArtifactInfo {
+                path: p.to_string(),
+                size: 1000 * (i as u64 + 1),
+                sha256: format!("{i}").repeat(64),
+            })
+            .collect();
+        update(&mut s, Msg::Net(Net::Task(Box::new(info))));
+        let text = screen_text(&s);
+        for needle in [
+            "artifacts   2 file(s), 3000 bytes",
+            "reports/junit.xml  1000 B  000000000000",
+        ] {
+            assert!(text.contains(needle), "{needle:?} in\n{text}");
+        }
+        insta::assert_snapshot!(format!("artifacts_task_detail_{w}x{h}"), render(&s));
+    }
+}

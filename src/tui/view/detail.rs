@@ -20,6 +20,48 @@ fn field<'a>(name: &'a str, value: String, style: Style, theme: Theme) -> Line<'
     ])
 }
 
+/// The files a task kept (`--artifact`): a count line, then one line each (path, size, the
+/// hash's start), at most a few, the rest counted; `tasks artifacts ID` fetches them.
+fn artifact_lines<'a>(
+    artifacts: &'a [crate::api::ArtifactInfo],
+    style: Style,
+    theme: Theme,
+) -> Vec<Line<'a>> {
+    const SHOWN: usize = 5;
+    if artifacts.is_empty() {
+        return Vec::new();
+    }
+    let total: u64 = artifacts.iter().map(|a| a.size).sum();
+    let mut lines = vec![field(
+        "artifacts",
+        format!("{} file(s), {total} bytes", artifacts.len()),
+        style,
+        theme,
+    )];
+    for a in artifacts.iter().take(SHOWN) {
+        lines.push(field(
+            "",
+            format!(
+                "{}  {} B  {}",
+                a.path,
+                a.size,
+                a.sha256.get(..12).unwrap_or("")
+            ),
+            style,
+            theme,
+        ));
+    }
+    if artifacts.len() > SHOWN {
+        lines.push(field(
+            "",
+            format!("… {} more", artifacts.len() - SHOWN),
+            theme.dim(),
+            theme,
+        ));
+    }
+    lines
+}
+
 fn when(at: Option<i64>, now: i64) -> String {
     at.map(|t| format!("{} ago", age(t, now)))
         .unwrap_or_else(|| "-".to_string())
@@ -78,6 +120,7 @@ pub fn task(frame: &mut Frame, state: &State, theme: Theme) {
     if let Some(err) = &t.error {
         lines.push(field("error", err.clone(), theme.bad(), theme));
     }
+    lines.extend(artifact_lines(&t.artifacts, plain, theme));
     if t.cancel_requested && !t.state.is_terminal() {
         lines.push(field("cancel", "requested".into(), theme.warn(), theme));
     }
