@@ -125,6 +125,25 @@ impl Dash {
         }
     }
 
+    /// The pty's output once its reader has caught up with the exited process: the last bytes
+    /// (leaving the alternate screen, showing the cursor) may still be in flight when the exit
+    /// is seen. Gives up after WAIT and returns what arrived, for the assertions to judge.
+    fn output_once_restored(&self) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let out = self.raw_output();
+            let restored = out.rfind("\x1b[?1049h").is_some_and(|entered| {
+                out[entered..]
+                    .find("\x1b[?1049l")
+                    .is_some_and(|left| out[entered + left..].contains("\x1b[?25h"))
+            });
+            if restored || Instant::now() >= deadline {
+                return out;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     fn raw_output(&self) -> String {
         String::from_utf8_lossy(&self.raw.lock().map(|v| v.clone()).unwrap_or_default())
             .into_owned()
@@ -134,7 +153,7 @@ impl Dash {
     fn quit_and_check_restored(mut self) {
         self.keys("q");
         assert_eq!(self.wait_exit(), 0, "q must exit 0");
-        let out = self.raw_output();
+        let out = self.output_once_restored();
         let entered = out
             .rfind("\x1b[?1049h")
             .expect("entered the alternate screen");

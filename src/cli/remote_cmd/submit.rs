@@ -211,7 +211,6 @@ fn request(args: &SubmitArgs) -> Result<SubmitRequest, CliError> {
         source: git_source(args)?,
         artifacts: args.artifacts.clone(),
         caches: caches(&args.caches)?,
-        ..SubmitRequest::argv(Vec::new())
     })
 }
 
