@@ -166,3 +166,48 @@ async fn archives_that_escape_the_workdir_fail_their_task_once() {
     assert!(!Path::new("/tmp/edgecoder-escaped.txt").exists());
     drop(node);
 }
+
+/// A small Rust crate sent with `--dir` runs its own `cargo test` on the agent: the node's task
+/// PATH (`EDGECODER_TASK_PATH`) holds the toolchain, so the node advertises `cargo` and takes a
+/// `--requires cargo` task, and the crate's ignored build dir stays home.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rust_crate_sent_with_dir_runs_its_own_cargo_test() {
+    // The toolchain that builds these tests (not a rustup proxy, which would need RUSTUP_HOME).
+    let toolchain = Path::new(env!("CARGO"))
+        .parent()
+        .expect("cargo's directory")
+        .to_path_buf();
+    let task_path = format!("{}:/usr/local/bin:/usr/bin:/bin", toolchain.display());
+    let sb = Sandbox::new();
+    let coord = fast_coordinator(&sb, "1s");
+    let _node = start_node(&coord, "rusty", &[("EDGECODER_TASK_PATH", &task_path)]).await;
+    let src = tempfile::tempdir().expect("crate");
+    let root = src.path();
+    std::fs::create_dir_all(root.join("src")).expect("mkdir");
+    std::fs::create_dir_all(root.join("target")).expect("mkdir");
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"adder\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n",
+    )
+    .expect("write");
+    std::fs::write(
+        root.join("src/lib.rs"),
+        "pub fn add(a: i64, b: i64) -> i64 {\n    a + b\n}\n\n\
+         #[cfg(test)]\nmod tests {\n    #[test]\n    fn adds() {\n        assert_eq!(super::add(2, 3), 5);\n    }\n\n\
+         \x20   #[test]\n    fn cancels() {\n        assert_eq!(super::add(-2, 2), 0);\n    }\n}\n",
+    )
+    .expect("write");
+    std::fs::write(root.join(".gitignore"), "target/\n").expect("write");
+    std::fs::write(root.join("target/stale"), "not for the worker").expect("write");
+    let mut c = server_cmd(&sb, &coord.url);
+    c.args(["server", "tasks", "submit", "--dir"])
+        .arg(root)
+        .args(["--requires", "cargo", "--wait", "--", "sh", "-c"])
+        .arg("test ! -e target/stale && cargo test --offline 2>&1");
+    let (code, out, err) = run_to_end(c, Duration::from_secs(180));
+    assert_eq!(code, Some(0), "stdout: {out}\nstderr: {err}");
+    assert!(
+        out.contains("test result: ok. 2 passed"),
+        "the crate's own tests did not run: {out}"
+    );
+}
