@@ -168,6 +168,15 @@ impl Client {
             req = req.json(body);
         }
         let resp = req.send().await.map_err(|e| self.unreachable(&e))?;
+        self.answer(resp).await
+    }
+
+    /// Reads an answer: a redirect is refused, an error status becomes the API's error, a
+    /// success is the JSON document `T`.
+    pub(super) async fn answer<T: DeserializeOwned>(
+        &self,
+        resp: reqwest::Response,
+    ) -> Result<T, ClientError> {
         let status = resp.status();
         if status.is_redirection() {
             return Err(self.refuse_redirect(&resp));

@@ -123,18 +123,7 @@ impl Client {
             .send()
             .await
             .map_err(|e| self.unreachable(&e))?;
-        let status = resp.status();
-        if status.is_redirection() {
-            return Err(self.refuse_redirect(&resp));
-        }
-        let bytes = resp.bytes().await.map_err(|e| self.unreachable(&e))?;
-        if !status.is_success() {
-            return Err(self.api_error(status, &bytes));
-        }
-        serde_json::from_slice(&bytes).map_err(|e| ClientError::Garbage {
-            url: self.base.clone(),
-            reason: e.to_string(),
-        })
+        self.answer(resp).await
     }
 
     /// Downloads the blob `sha256` to `dest`, streamed, verified against its hash, then renamed
