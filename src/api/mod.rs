@@ -2,6 +2,7 @@
 
 pub mod backoff;
 mod blobs;
+mod ci;
 pub mod client;
 mod code;
 pub mod codes;
@@ -17,6 +18,7 @@ mod types;
 pub mod url;
 
 pub use blobs::*;
+pub use ci::*;
 pub use code::*;
 pub use control::*;
 pub use credits::*;
