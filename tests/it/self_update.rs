@@ -119,8 +119,15 @@ async fn update_keeps_port_pid_and_queue_and_shows_the_new_version() {
     );
 
     // A task running on the local worker (the drain must wait for it), and one nobody can take.
+    // It runs until the test lets it go, so a slow machine cannot let it end before the update
+    // is seen deferred.
+    let gate = tempfile::tempdir().expect("gate dir");
+    let go = gate.path().join("go");
     let running = admin
-        .submit(&sh_task("sleep 4; echo ran-through"))
+        .submit(&sh_task(&format!(
+            "while [ ! -e {} ]; do sleep 0.05; done; echo ran-through",
+            go.display()
+        )))
         .await
         .unwrap()
         .task
@@ -163,6 +170,7 @@ async fn update_keeps_port_pid_and_queue_and_shows_the_new_version() {
     let during = admin.submit(&sh_task("echo after-update")).await.unwrap();
     assert!(during.created);
     assert_eq!(during.task.state, TaskState::Queued);
+    std::fs::write(&go, b"").expect("open the gate");
     // That the drained worker leaves it alone is checked below, once both tasks are done: its
     // one attempt is claimed only after the task the drain waited for had finished.
 
@@ -438,8 +446,14 @@ async fn a_drain_past_its_deadline_fails_back_to_normal() {
     let original_sha = sha256_of(&exe);
     let coord = start_from(&sb, &exe, "all-in-one");
     let admin = coord.admin();
+    // Held until the drain's deadline has passed, however slow the machine.
+    let gate = tempfile::tempdir().expect("gate dir");
+    let go = gate.path().join("go");
     let long = admin
-        .submit(&sh_task("sleep 6; echo finished"))
+        .submit(&sh_task(&format!(
+            "while [ ! -e {} ]; do sleep 0.05; done; echo finished",
+            go.display()
+        )))
         .await
         .unwrap()
         .task
@@ -480,6 +494,7 @@ async fn a_drain_past_its_deadline_fails_back_to_normal() {
     assert_eq!(status.version, env!("CARGO_PKG_VERSION"));
     let nodes = admin.nodes().await.unwrap().nodes;
     assert!(nodes.iter().all(|n| !n.draining), "{nodes:?}");
+    std::fs::write(&go, b"").expect("open the gate");
     wait_state(&admin, &long, TaskState::Succeeded, Duration::from_secs(60)).await;
     let next = admin.submit(&sh_task("echo next")).await.unwrap().task.id;
     wait_state(&admin, &next, TaskState::Succeeded, Duration::from_secs(60)).await;
