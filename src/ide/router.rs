@@ -187,4 +187,24 @@ mod tests {
         assert_eq!(RoutePolicy::default_for(false), RoutePolicy::Swarm);
         assert_eq!(Route::Swarm { node: "b".into() }.header_value(), "swarm:b");
     }
+
+    #[test]
+    fn when_neither_route_answers_the_client_hears_the_useful_reason() {
+        let unknown = |names: &[&str]| UpstreamError::UnknownModel {
+            model: "m".into(),
+            available: names.iter().map(|n| n.to_string()).collect(),
+        };
+        // Both lack it: one 404 naming every model there is.
+        assert_eq!(
+            worse(unknown(&["a"]), unknown(&["b", "a"])),
+            unknown(&["a", "b"])
+        );
+        // Busy locally, and no swarm: the local reason.
+        let busy = UpstreamError::Unavailable("busy".into());
+        let no_swarm = UpstreamError::Unavailable("no coordinator".into());
+        assert_eq!(worse(busy.clone(), no_swarm), busy);
+        // The swarm broke off: its reason.
+        let broke = UpstreamError::BadGateway("node died".into());
+        assert_eq!(worse(unknown(&["a"]), broke.clone()), broke);
+    }
 }
