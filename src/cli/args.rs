@@ -74,6 +74,9 @@ pub enum Command {
     Man(ManArgs),
     /// Who you are to a coordinator and where your token comes from (`auth status`).
     Auth(super::auth_args::AuthArgs),
+    /// Serve this machine's model (or the swarm's) to editors on a local OpenAI- and
+    /// Ollama-compatible endpoint (`ide token` prints the key to give them).
+    Ide(super::ide_args::IdeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -275,7 +278,7 @@ pub enum Mode {
     ControlPlane,
     #[value(hide = true)]
     Inference,
-    #[value(hide = true)]
+    /// The IDE provider only (same as `edgecoder ide`; port 4304).
     IdeProvider,
 }
 

@@ -143,7 +143,7 @@ mod tests {
         for shown in ["all-in-one", "coordinator", "worker"] {
             assert!(help.contains(shown), "{shown} missing from serve --help");
         }
-        for hidden in ["control-plane", "inference", "ide-provider"] {
+        for hidden in ["control-plane", "inference"] {
             assert!(
                 !help.contains(hidden),
                 "{hidden} offered in serve --help:\n{help}"

@@ -22,6 +22,8 @@ mod gc;
 mod generate;
 #[cfg(test)]
 mod help_check;
+pub mod ide_args;
+mod ide_cmd;
 mod ledger_offline;
 pub mod local_args;
 mod logging;
@@ -91,6 +93,7 @@ pub fn main() -> u8 {
         Command::Service(args) => service::run(args),
         Command::UpdateGuard(args) => Ok(crate::server::self_update::guard::run(args.into())),
         Command::Auth(args) => auth_cmd::run(args),
+        Command::Ide(args) => ide_cmd::run(args),
     };
     match result {
         Ok(code) => code,

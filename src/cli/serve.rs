@@ -70,6 +70,17 @@ pub fn run(args: ServeArgs) -> Result<u8, CliError> {
                 config: args.config,
             });
         }
+        Mode::IdeProvider => {
+            return super::ide_cmd::serve(
+                super::ide_cmd::Plan {
+                    host: args.host,
+                    port: args.port,
+                    route: None,
+                    log_level: args.log_level,
+                },
+                &args.config,
+            );
+        }
         other => {
             return Err(CliError::usage(format!(
                 "mode {} is not served by this version of edgecoder; use all-in-one or coordinator",

@@ -477,4 +477,40 @@ pub const SETTINGS: &[SettingDef] = &[
         Some("4096"),
         "room for task caches (--cache) on a node, least recently used evicted",
     ),
+    def(
+        "ide_host",
+        "EDGECODER_IDE_HOST",
+        Some("127.0.0.1"),
+        "address the IDE provider listens on (anything but loopback needs a token made beforehand)",
+    ),
+    def(
+        "ide_port",
+        "EDGECODER_IDE_PORT",
+        Some("4304"),
+        "port the IDE provider listens on",
+    ),
+    def(
+        "ide_route",
+        "EDGECODER_IDE_ROUTE",
+        None,
+        "where IDE calls go: local-only, prefer-local or swarm (default: local-only with a model server, else swarm)",
+    ),
+    def(
+        "ide_local_concurrency",
+        "EDGECODER_IDE_LOCAL_CONCURRENCY",
+        Some("2"),
+        "IDE calls one local model server takes at once (more wait, or go to the swarm with prefer-local)",
+    ),
+    def(
+        "ide_token_file",
+        "EDGECODER_IDE_TOKEN_FILE",
+        None,
+        "keep the IDE provider's token in this 0600 file instead of the keyring",
+    ),
+    def(
+        "ide_max_body_bytes",
+        "EDGECODER_IDE_MAX_BODY_BYTES",
+        Some("8388608"),
+        "largest request body the IDE provider reads (larger: 413)",
+    ),
 ];

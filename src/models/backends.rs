@@ -110,7 +110,7 @@ impl Backends {
 }
 
 /// The listed name for `name`: exact, or Ollama's implied `:latest` tag either way.
-fn find(models: &[ModelInfo], name: &str) -> Option<String> {
+pub(crate) fn find(models: &[ModelInfo], name: &str) -> Option<String> {
     let bare = |n: &str| n.strip_suffix(":latest").unwrap_or(n).to_string();
     models
         .iter()

@@ -12,11 +12,14 @@ mod error;
 mod http;
 mod ollama;
 mod openai;
+mod raw;
 mod settings;
 
+pub(crate) use backends::find as find_listed;
 pub use error::ModelError;
 pub use ollama::OllamaClient;
 pub use openai::OpenAiClient;
+pub use raw::{RawClient, RawKind, RawStream};
 pub use settings::{ModelSettings, OpenAiSettings, Timeouts, refresh_interval};
 
 use crate::api::{BackendStatus, ModelInfo};

@@ -60,6 +60,13 @@ const KNOWN: &[(&str, Rule)] = &[
     ("EDGECODER_RUNS_DIR", Rule::Path),
     // A user name (`root` included, which runs tasks as root with a warning).
     ("EDGECODER_TASK_USER", Rule::Id),
+    (
+        "EDGECODER_IDE_ROUTE",
+        Rule::OneOf(&["local-only", "prefer-local", "swarm"]),
+    ),
+    ("EDGECODER_IDE_PORT", Rule::Int(1, 65_535)),
+    ("EDGECODER_IDE_LOCAL_CONCURRENCY", Rule::Int(1, 1024)),
+    ("EDGECODER_IDE_TOKEN_FILE", Rule::Path),
 ];
 
 fn rule(key: &str) -> Option<&'static Rule> {
