@@ -133,11 +133,7 @@ impl Swarm {
         }));
         req.timeout_secs = Some(TASK_TIMEOUT_SECS);
         req.name = Some("ide".into());
-        let task = client
-            .submit(&req)
-            .await
-            .map_err(coordinator_error)?
-            .task;
+        let task = client.submit(&req).await.map_err(coordinator_error)?.task;
         let mut answer = Answer {
             follower: Follower::new(
                 client.clone(),

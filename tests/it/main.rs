@@ -42,6 +42,7 @@ mod dash;
 mod first_steps;
 mod generated_files;
 mod host_policy;
+mod ide_swarm;
 mod inference_coordinator;
 mod installers;
 mod local_runs;
