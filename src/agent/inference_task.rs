@@ -3,6 +3,10 @@
 //! at once (the low-latency pace of `log_upload`), so the editor sees each token as the model
 //! makes it. The completion reports the tokens the task is paid by.
 //!
+//! The model server is called as the IDE provider's local route calls it (`ide::local`), so the
+//! editor's body reaches it as written (tools, response format, stop…) and the answer comes
+//! back as the same pieces on either route.
+//!
 //! A cancel (from the heartbeat's cancel list or a log upload's answer) drops the model call at
 //! once: the HTTP request to the model server is closed, which stops the generation there too.
 
@@ -13,17 +17,26 @@ use super::task::{
     start_log_upload_paced,
 };
 use crate::api::{CompleteRequest, InferenceLine, InferenceSpec, InferenceUsage, Outcome};
-use crate::models::{
-    ChatAnswer, ChatRequest, Finish, Message, ModelBackend, ModelError, Role, Sampling,
-};
+use crate::ide::local::Local;
+use crate::ide::{ChatCall, Piece, UpstreamError, Usage};
+use futures_util::StreamExt;
 use std::time::{Duration, Instant};
 
 /// How often a running model call looks at the stop flag.
 const STOP_POLL: Duration = Duration::from_millis(20);
+/// The node's own limit is its task slots; this only sizes the per-call route.
+const CALLS_AT_ONCE: usize = 1;
+
+/// A whole answer.
+struct Answer {
+    model: String,
+    finish_reason: Option<String>,
+    usage: Usage,
+}
 
 /// How a model call ended.
 enum Ended {
-    Answered(ChatAnswer),
+    Answered(Answer),
     Failed(String),
     Stopped,
     TimedOut,
@@ -40,16 +53,14 @@ pub async fn run(job: &TaskRun, spec: &InferenceSpec, lease_id: &str) -> Outcome
     let ended = call(job, spec, &send).await;
     let complete = match ended {
         Ended::Answered(answer) => {
-            let finish_reason = match &answer.finish {
-                Finish::Stop => "stop".to_string(),
-                Finish::Length => "length".to_string(),
-                Finish::Other(o) => o.clone(),
-            };
+            let finish_reason = answer.finish_reason.unwrap_or_else(|| "stop".into());
+            let (tokens_in, tokens_out) =
+                (answer.usage.prompt_tokens, answer.usage.completion_tokens);
             send(&InferenceLine::Done {
                 finish_reason: finish_reason.clone(),
-                tokens_in: answer.tokens_in,
-                tokens_out: answer.tokens_out,
-                model: answer.model.clone(),
+                tokens_in,
+                tokens_out,
+                model: answer.model,
             });
             CompleteRequest {
                 outcome: Outcome::Succeeded,
@@ -57,8 +68,8 @@ pub async fn run(job: &TaskRun, spec: &InferenceSpec, lease_id: &str) -> Outcome
                 error: None,
                 duration_ms: Some(started.elapsed().as_millis() as u64),
                 inference: Some(InferenceUsage {
-                    tokens_in: answer.tokens_in,
-                    tokens_out: answer.tokens_out,
+                    tokens_in,
+                    tokens_out,
                     finish_reason: Some(finish_reason),
                 }),
                 ..failure(lease_id, String::new())
@@ -120,18 +131,8 @@ async fn call(
             tokio::time::sleep(STOP_POLL).await;
         }
     };
-    let work = async {
-        let chosen = job.models.choose(Some(&spec.model)).await?;
-        let request = chat_request(spec, &chosen.model, job.models.num_ctx())?;
-        let on_text = |piece: &str| {
-            send(&InferenceLine::Delta {
-                text: piece.to_string(),
-            })
-        };
-        chosen.backend.chat(&request, &on_text).await
-    };
     tokio::select! {
-        answer = work => match answer {
+        answer = answer(job, spec, send) => match answer {
             Ok(answer) => Ended::Answered(answer),
             Err(e) => Ended::Failed(e.to_string()),
         },
@@ -140,82 +141,31 @@ async fn call(
     }
 }
 
-/// The chat call an OpenAI chat-completions body asks for: its messages (text content, or the
-/// text parts of an array), its output limit, temperature and seed.
-fn chat_request(
+/// Streams the answer of the node's model server, reached as the IDE provider's local route
+/// reaches it (`ide::local`: an OpenAI-compatible server gets the body as written, Ollama a
+/// translation), so `tools`, `response_format`… work the same through the swarm.
+async fn answer(
+    job: &TaskRun,
     spec: &InferenceSpec,
-    model: &str,
-    num_ctx: u32,
-) -> Result<ChatRequest, ModelError> {
-    let body = &spec.request;
-    let messages = body
-        .get("messages")
-        .and_then(|m| m.as_array())
-        .ok_or_else(|| ModelError::Garbage("the request has no messages".into()))?
-        .iter()
-        .map(|m| {
-            let role = match m.get("role").and_then(|r| r.as_str()) {
-                Some("system") | Some("developer") => Role::System,
-                Some("assistant") => Role::Assistant,
-                _ => Role::User,
-            };
-            Message::new(role, text_of(m.get("content")))
-        })
-        .collect();
-    let defaults = Sampling::default();
-    Ok(ChatRequest {
-        model: model.to_string(),
-        messages,
-        sampling: Sampling {
-            temperature: body
-                .get("temperature")
-                .and_then(|t| t.as_f64())
-                .map_or(defaults.temperature, |t| t as f32),
-            seed: body
-                .get("seed")
-                .and_then(|s| s.as_u64())
-                .unwrap_or(defaults.seed),
-            max_tokens: u32::try_from(spec.max_tokens()).unwrap_or(u32::MAX),
-            num_ctx,
-        },
-    })
-}
-
-/// A message's text: a string, or the `text` of each part of an array.
-fn text_of(content: Option<&serde_json::Value>) -> String {
-    match content {
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Array(parts)) => parts
-            .iter()
-            .filter_map(|p| p.get("text").and_then(|t| t.as_str()))
-            .collect::<Vec<_>>()
-            .join(""),
-        _ => String::new(),
+    send: &(dyn Fn(&InferenceLine) + Send + Sync),
+) -> Result<Answer, UpstreamError> {
+    let mut body = spec.request.as_object().cloned().unwrap_or_default();
+    body.insert("model".into(), serde_json::json!(spec.model));
+    let call = ChatCall::from_openai(serde_json::Value::Object(body))?;
+    let local = Local::new(job.models.raw.clone(), CALLS_AT_ONCE, job.models.num_ctx());
+    let mut opened = local.open(call, true).await?;
+    let mut answer = Answer {
+        model: opened.model.clone(),
+        finish_reason: None,
+        usage: Usage::default(),
+    };
+    while let Some(piece) = opened.pieces.next().await {
+        match piece? {
+            Piece::Text(text) => send(&InferenceLine::Delta { text }),
+            Piece::ToolCalls(calls) => send(&InferenceLine::ToolCalls { calls }),
+            Piece::Finish(reason) => answer.finish_reason = Some(reason),
+            Piece::Usage(usage) => answer.usage = usage,
+        }
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_openai_body_becomes_a_chat_call() {
-        let spec = InferenceSpec {
-            model: "m".into(),
-            request: serde_json::json!({
-                "messages": [
-                    {"role": "developer", "content": "be brief"},
-                    {"role": "user", "content": [{"type": "text", "text": "a"}, {"type": "text", "text": "b"}]},
-                ],
-                "max_tokens": 7, "temperature": 0.5, "seed": 3,
-            }),
-        };
-        let r = chat_request(&spec, "m:latest", 4096).expect("request");
-        assert_eq!(r.model, "m:latest");
-        assert_eq!(r.messages[0], Message::new(Role::System, "be brief"));
-        assert_eq!(r.messages[1], Message::new(Role::User, "ab"));
-        assert_eq!(r.sampling.max_tokens, 7);
-        assert_eq!(r.sampling.seed, 3);
-        assert_eq!(r.sampling.temperature, 0.5);
-    }
+    Ok(answer)
 }

@@ -80,6 +80,8 @@ pub struct InferenceUsage {
 pub enum InferenceLine {
     /// The next piece of the answer's text.
     Delta { text: String },
+    /// Tool-call deltas in OpenAI's streaming shape, passed on as the model server wrote them.
+    ToolCalls { calls: Vec<serde_json::Value> },
     /// The answer is complete.
     Done {
         finish_reason: String,

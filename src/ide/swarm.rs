@@ -315,6 +315,9 @@ impl Answer {
         }
         match line {
             Ok(InferenceLine::Delta { text }) => self.ready.push_back(Ok(Piece::Text(text))),
+            Ok(InferenceLine::ToolCalls { calls }) => {
+                self.ready.push_back(Ok(Piece::ToolCalls(calls)))
+            }
             Ok(InferenceLine::Done {
                 finish_reason,
                 tokens_in,

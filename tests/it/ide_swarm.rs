@@ -389,3 +389,39 @@ async fn killing_machine_b_mid_answer_ends_the_stream_with_an_error_chunk() {
         "the end came {took:?} after the kill"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_editor_that_goes_away_cancels_the_swarm_task() {
+    let Some(model) = llm::shared() else { return };
+    let sb = Sandbox::new();
+    let coord = coordinator(&sb);
+    let admin = coord.admin();
+    let _b = machine_b(&coord, model).await;
+    let (token, _) = user_token(&admin).await;
+    let provider = machine_a(&coord.url, &token).await;
+
+    let (_, mut lines) = open_stream(
+        &provider,
+        &chat(
+            "Count from 1 to 2000, one number per line, and never stop.",
+            4000,
+        ),
+    )
+    .await;
+    lines
+        .next(Duration::from_secs(120))
+        .await
+        .expect("a first chunk");
+    drop(lines);
+    let user = edgecoder::api::client::Client::new(&coord.url, Some(token)).expect("client");
+    let task = eventually(Duration::from_secs(20), || {
+        let user = user.clone();
+        async move {
+            let list = user.tasks("limit=10").await.ok()?;
+            let t = list.tasks.into_iter().find(|t| t.kind == "inference")?;
+            t.state.is_terminal().then_some(t)
+        }
+    })
+    .await;
+    assert_eq!(task.state, TaskState::Cancelled, "{task:?}");
+}
