@@ -140,10 +140,8 @@ impl Local {
         let listing = self.listing().await;
         let infos: Vec<ModelInfo> = listing.models.iter().map(|m| m.info.clone()).collect();
         let Some(name) = crate::models::find_listed(&infos, &call.model) else {
-            if listing.models.is_empty()
-                && let Some(why) = listing.down.first()
-            {
-                return Err(UpstreamError::Unavailable(why.clone()));
+            if listing.models.is_empty() && !listing.down.is_empty() {
+                return Err(UpstreamError::Unavailable(listing.down.join("; ")));
             }
             return Err(UpstreamError::UnknownModel {
                 model: call.model,

@@ -42,6 +42,8 @@ mod dash;
 mod first_steps;
 mod generated_files;
 mod host_policy;
+mod ide_ollama;
+mod ide_openai;
 mod ide_swarm;
 mod inference_coordinator;
 mod installers;

@@ -1,0 +1,173 @@
+//! IDE provider benchmark: time to first token and tokens/s of a streamed chat completion
+//! through the provider (`serve --mode ide-provider`, local route) versus the model server
+//! directly, with the real test model (`EDGECODER_TEST_LLM`, see `.ci/llm`). Requests alternate
+//! between the two so a drift of the machine's load hits both alike. Targets: first-token
+//! overhead under 5 ms, throughput within 5 %.
+//!
+//! Run: `EDGECODER_TEST_LLM=$PWD/target/llm cargo bench --bench ide_provider` (env: RUNS,
+//! TOKENS). Prints numbers; never fails on them.
+
+mod support;
+
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use support::percentile;
+
+const MODEL: &str = "smollm2-135m";
+
+fn env_num(key: &str, default: u64) -> u64 {
+    std::env::var(key)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// One streamed answer: time to the first token and the tokens per second after it.
+struct Timing {
+    first_token: Duration,
+    tokens_per_s: f64,
+}
+
+async fn stream_once(client: &reqwest::Client, url: &str, token: Option<&str>, tokens: u64) -> Timing {
+    let body = json!({
+        "model": MODEL, "stream": true, "max_tokens": tokens, "ignore_eos": true,
+        "temperature": 0, "seed": 1,
+        "messages": [{"role": "user", "content": "Count from one to a hundred."}],
+    });
+    let mut request = client.post(format!("{url}/v1/chat/completions")).json(&body);
+    if let Some(t) = token {
+        request = request.bearer_auth(t);
+    }
+    let started = Instant::now();
+    let mut response = request.send().await.expect("sent");
+    assert!(response.status().is_success(), "{}", response.status());
+    let mut buf = String::new();
+    let (mut first, mut last, mut count) = (None, started, 0u64);
+    while let Some(chunk) = response.chunk().await.expect("read") {
+        buf.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = buf.find("\n\n") {
+            let frame: String = buf.drain(..end + 2).collect();
+            let Some(data) = frame.trim().strip_prefix("data: ") else { continue };
+            let Ok(v) = serde_json::from_str::<Value>(data) else { continue };
+            if v["choices"][0]["delta"]["content"].as_str().is_some_and(|t| !t.is_empty()) {
+                let now = Instant::now();
+                first.get_or_insert(now - started);
+                last = now;
+                count += 1;
+            }
+        }
+    }
+    let first_token = first.expect("no token came");
+    let span = (last - started - first_token).as_secs_f64();
+    Timing {
+        first_token,
+        tokens_per_s: if span > 0.0 { (count.saturating_sub(1)) as f64 / span } else { 0.0 },
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+#[tokio::main]
+async fn main() {
+    let Some(dir) = std::env::var_os("EDGECODER_TEST_LLM").map(PathBuf::from) else {
+        eprintln!("no test model: run with EDGECODER_TEST_LLM=$(.ci/llm)");
+        return;
+    };
+    let runs = env_num("RUNS", 10) as usize;
+    let tokens = env_num("TOKENS", 64);
+    let port = free_port();
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/support/llm_server.py");
+    let _server = support::Killed(
+        Command::new(dir.join("venv/bin/python"))
+            .arg(script)
+            .arg(dir.join("model.gguf"))
+            .arg(port.to_string())
+            .arg(MODEL)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the model server"),
+    );
+    let direct = format!("http://127.0.0.1:{port}");
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(300))
+        .build()
+        .expect("client");
+    let started = Instant::now();
+    while !client
+        .get(format!("{direct}/health"))
+        .send()
+        .await
+        .is_ok_and(|r| r.status().is_success())
+    {
+        assert!(started.elapsed() < Duration::from_secs(120), "the model server did not come up");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    let root = tempfile::tempdir().expect("temp dir");
+    let with_env = |mut cmd: Command| {
+        cmd.env("EDGECODER_KEYRING", "off")
+            .env("EDGECODER_OPENAI_BASE_URL", &direct)
+            .env("EDGECODER_DATA_DIR", root.path().join("data"));
+        cmd
+    };
+    let out = with_env(support::command(root.path()))
+        .args(["ide", "token", "--json"])
+        .output()
+        .expect("ide token");
+    let token: Value = serde_json::from_slice(&out.stdout).expect("token JSON");
+    let token = token["token"].as_str().expect("token").to_string();
+    let mut child = with_env(support::command(root.path()))
+        .args(["serve", "--mode", "ide-provider", "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the provider");
+    let stdout = child.stdout.take().expect("stdout");
+    let _provider = support::Killed(child);
+    let line = BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .find(|l| l.contains("listening on "))
+        .expect("the provider's URL");
+    let provider = line.rsplit("listening on ").next().unwrap_or_default().trim().to_string();
+
+    // Warm both (model load, prompt cache, connection setup of the first call).
+    stream_once(&client, &direct, None, tokens).await;
+    stream_once(&client, &provider, Some(&token), tokens).await;
+    let (mut d, mut p) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        d.push(stream_once(&client, &direct, None, tokens).await);
+        p.push(stream_once(&client, &provider, Some(&token), tokens).await);
+    }
+    let ms = |t: &[Timing]| -> Vec<f64> {
+        let mut v: Vec<f64> = t.iter().map(|t| t.first_token.as_secs_f64() * 1e3).collect();
+        v.sort_by(f64::total_cmp);
+        v
+    };
+    let tps = |t: &[Timing]| -> Vec<f64> {
+        let mut v: Vec<f64> = t.iter().map(|t| t.tokens_per_s).collect();
+        v.sort_by(f64::total_cmp);
+        v
+    };
+    let (dm, pm, dt, pt) = (ms(&d), ms(&p), tps(&d), tps(&p));
+    println!("ide provider vs model server directly: {runs} streamed answers of {tokens} tokens each");
+    println!("| path | first token p50 | first token p95 | tokens/s p50 |");
+    println!("| --- | ---: | ---: | ---: |");
+    println!("| model server directly | {:.1} ms | {:.1} ms | {:.1} |", percentile(&dm, 0.5), percentile(&dm, 0.95), percentile(&dt, 0.5));
+    println!("| through the IDE provider | {:.1} ms | {:.1} ms | {:.1} |", percentile(&pm, 0.5), percentile(&pm, 0.95), percentile(&pt, 0.5));
+    let overhead = percentile(&pm, 0.5) - percentile(&dm, 0.5);
+    let ratio = percentile(&pt, 0.5) / percentile(&dt, 0.5).max(f64::MIN_POSITIVE);
+    println!("first-token overhead (p50): {overhead:.2} ms (target under 5 ms)");
+    println!("throughput through the provider: {:.1} % of direct (target within 5 %)", ratio * 100.0);
+}
