@@ -31,13 +31,20 @@ struct Timing {
     tokens_per_s: f64,
 }
 
-async fn stream_once(client: &reqwest::Client, url: &str, token: Option<&str>, tokens: u64) -> Timing {
+async fn stream_once(
+    client: &reqwest::Client,
+    url: &str,
+    token: Option<&str>,
+    tokens: u64,
+) -> Timing {
     let body = json!({
         "model": MODEL, "stream": true, "max_tokens": tokens, "ignore_eos": true,
         "temperature": 0, "seed": 1,
         "messages": [{"role": "user", "content": "Count from one to a hundred."}],
     });
-    let mut request = client.post(format!("{url}/v1/chat/completions")).json(&body);
+    let mut request = client
+        .post(format!("{url}/v1/chat/completions"))
+        .json(&body);
     if let Some(t) = token {
         request = request.bearer_auth(t);
     }
@@ -50,9 +57,16 @@ async fn stream_once(client: &reqwest::Client, url: &str, token: Option<&str>, t
         buf.push_str(&String::from_utf8_lossy(&chunk));
         while let Some(end) = buf.find("\n\n") {
             let frame: String = buf.drain(..end + 2).collect();
-            let Some(data) = frame.trim().strip_prefix("data: ") else { continue };
-            let Ok(v) = serde_json::from_str::<Value>(data) else { continue };
-            if v["choices"][0]["delta"]["content"].as_str().is_some_and(|t| !t.is_empty()) {
+            let Some(data) = frame.trim().strip_prefix("data: ") else {
+                continue;
+            };
+            let Ok(v) = serde_json::from_str::<Value>(data) else {
+                continue;
+            };
+            if v["choices"][0]["delta"]["content"]
+                .as_str()
+                .is_some_and(|t| !t.is_empty())
+            {
                 let now = Instant::now();
                 first.get_or_insert(now - started);
                 last = now;
@@ -64,7 +78,11 @@ async fn stream_once(client: &reqwest::Client, url: &str, token: Option<&str>, t
     let span = (last - started - first_token).as_secs_f64();
     Timing {
         first_token,
-        tokens_per_s: if span > 0.0 { (count.saturating_sub(1)) as f64 / span } else { 0.0 },
+        tokens_per_s: if span > 0.0 {
+            (count.saturating_sub(1)) as f64 / span
+        } else {
+            0.0
+        },
     }
 }
 
@@ -110,7 +128,10 @@ async fn main() {
         .await
         .is_ok_and(|r| r.status().is_success())
     {
-        assert!(started.elapsed() < Duration::from_secs(120), "the model server did not come up");
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the model server did not come up"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 
@@ -140,7 +161,12 @@ async fn main() {
         .map_while(Result::ok)
         .find(|l| l.contains("listening on "))
         .expect("the provider's URL");
-    let provider = line.rsplit("listening on ").next().unwrap_or_default().trim().to_string();
+    let provider = line
+        .rsplit("listening on ")
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
 
     // Warm both (model load, prompt cache, connection setup of the first call).
     stream_once(&client, &direct, None, tokens).await;
@@ -151,7 +177,10 @@ async fn main() {
         p.push(stream_once(&client, &provider, Some(&token), tokens).await);
     }
     let ms = |t: &[Timing]| -> Vec<f64> {
-        let mut v: Vec<f64> = t.iter().map(|t| t.first_token.as_secs_f64() * 1e3).collect();
+        let mut v: Vec<f64> = t
+            .iter()
+            .map(|t| t.first_token.as_secs_f64() * 1e3)
+            .collect();
         v.sort_by(f64::total_cmp);
         v
     };
@@ -161,13 +190,28 @@ async fn main() {
         v
     };
     let (dm, pm, dt, pt) = (ms(&d), ms(&p), tps(&d), tps(&p));
-    println!("ide provider vs model server directly: {runs} streamed answers of {tokens} tokens each");
+    println!(
+        "ide provider vs model server directly: {runs} streamed answers of {tokens} tokens each"
+    );
     println!("| path | first token p50 | first token p95 | tokens/s p50 |");
     println!("| --- | ---: | ---: | ---: |");
-    println!("| model server directly | {:.1} ms | {:.1} ms | {:.1} |", percentile(&dm, 0.5), percentile(&dm, 0.95), percentile(&dt, 0.5));
-    println!("| through the IDE provider | {:.1} ms | {:.1} ms | {:.1} |", percentile(&pm, 0.5), percentile(&pm, 0.95), percentile(&pt, 0.5));
+    println!(
+        "| model server directly | {:.1} ms | {:.1} ms | {:.1} |",
+        percentile(&dm, 0.5),
+        percentile(&dm, 0.95),
+        percentile(&dt, 0.5)
+    );
+    println!(
+        "| through the IDE provider | {:.1} ms | {:.1} ms | {:.1} |",
+        percentile(&pm, 0.5),
+        percentile(&pm, 0.95),
+        percentile(&pt, 0.5)
+    );
     let overhead = percentile(&pm, 0.5) - percentile(&dm, 0.5);
     let ratio = percentile(&pt, 0.5) / percentile(&dt, 0.5).max(f64::MIN_POSITIVE);
     println!("first-token overhead (p50): {overhead:.2} ms (target under 5 ms)");
-    println!("throughput through the provider: {:.1} % of direct (target within 5 %)", ratio * 100.0);
+    println!(
+        "throughput through the provider: {:.1} % of direct (target within 5 %)",
+        ratio * 100.0
+    );
 }

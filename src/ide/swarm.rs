@@ -251,18 +251,17 @@ impl Answer {
 
     /// Reads the next update into `ready`, `node` or `ended`.
     async fn step(&mut self) {
-        let down_since: Option<Instant>;
-        match self.follower.next().await {
+        let down_since: Instant = match self.follower.next().await {
             Ok(Update::Event(event)) => return self.event(&event),
             Ok(Update::Up) | Ok(Update::Skipped(_)) => return,
-            Ok(Update::Down(down)) => down_since = Some(down.since),
+            Ok(Update::Down(down)) => down.since,
             Err(e) => {
                 return self.fail(UpstreamError::BadGateway(format!(
                     "the coordinator stopped the task's stream: {e}"
                 )));
             }
-        }
-        if down_since.is_some_and(|s| s.elapsed() > UNREACHABLE_GRACE) {
+        };
+        if down_since.elapsed() > UNREACHABLE_GRACE {
             self.fail(UpstreamError::BadGateway(format!(
                 "the coordinator has been unreachable for {}s mid-answer",
                 UNREACHABLE_GRACE.as_secs()
@@ -279,10 +278,8 @@ impl Answer {
 
     fn event(&mut self, event: &Event) {
         match event.kind.as_str() {
-            "task.leased" | "task.started" => {
-                if self.node.is_none() {
-                    self.node = event.node_id.clone();
-                }
+            "task.leased" | "task.started" if self.node.is_none() => {
+                self.node = event.node_id.clone();
             }
             "task.log" if event.data["stream"].as_str() == Some("stdout") => {
                 let text = event.data["data"].as_str().unwrap_or("");
