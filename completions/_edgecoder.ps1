@@ -45,6 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (or write every shell''s with --dir)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (or write one page per command with --dir)')
             [CompletionResult]::new('auth', 'auth', [CompletionResultType]::ParameterValue, 'Who you are to a coordinator and where your token comes from (`auth status`)')
+            [CompletionResult]::new('ide', 'ide', [CompletionResultType]::ParameterValue, 'Serve this machine''s model (or the swarm''s) to editors on a local OpenAI- and Ollama-compatible endpoint (`ide token` prints the key to give them)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1804,6 +1805,43 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
         'edgecoder;auth;help;help' {
             break
         }
+        'edgecoder;ide' {
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Address to listen on (default 127.0.0.1, EDGECODER_IDE_HOST); anything but loopback needs a token made beforehand (`edgecoder ide token`)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on (default 4304, EDGECODER_IDE_PORT); 0 takes any free port')
+            [CompletionResult]::new('--route', '--route', [CompletionResultType]::ParameterName, 'Where calls go: local-only, prefer-local or swarm (EDGECODER_IDE_ROUTE; default local-only with a model server, else swarm)')
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log filter: error, warn, info, debug, trace (or a tracing directive)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print the token editors send as their API key (made now if there is none yet)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'edgecoder;ide;token' {
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the JSON output with a jq expression (implies --json; strings print raw)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (see docs/json-output.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;ide;help' {
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print the token editors send as their API key (made now if there is none yet)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'edgecoder;ide;help;token' {
+            break
+        }
+        'edgecoder;ide;help;help' {
+            break
+        }
         'edgecoder;help' {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the coordinator (and, by default, a local worker) until SIGINT/SIGTERM')
             [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'Run this machine as a worker node in the foreground (what the service runs)')
@@ -1825,6 +1863,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (or write every shell''s with --dir)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (or write one page per command with --dir)')
             [CompletionResult]::new('auth', 'auth', [CompletionResultType]::ParameterValue, 'Who you are to a coordinator and where your token comes from (`auth status`)')
+            [CompletionResult]::new('ide', 'ide', [CompletionResultType]::ParameterValue, 'Serve this machine''s model (or the swarm''s) to editors on a local OpenAI- and Ollama-compatible endpoint (`ide token` prints the key to give them)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -2142,6 +2181,13 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             break
         }
         'edgecoder;help;auth;status' {
+            break
+        }
+        'edgecoder;help;ide' {
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print the token editors send as their API key (made now if there is none yet)')
+            break
+        }
+        'edgecoder;help;ide;token' {
             break
         }
         'edgecoder;help;help' {

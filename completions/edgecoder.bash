@@ -49,6 +49,9 @@ _edgecoder() {
             edgecoder,help)
                 cmd="edgecoder__subcmd__help"
                 ;;
+            edgecoder,ide)
+                cmd="edgecoder__subcmd__ide"
+                ;;
             edgecoder,ledger)
                 cmd="edgecoder__subcmd__ledger"
                 ;;
@@ -199,6 +202,9 @@ _edgecoder() {
             edgecoder__subcmd__help,help)
                 cmd="edgecoder__subcmd__help__subcmd__help"
                 ;;
+            edgecoder__subcmd__help,ide)
+                cmd="edgecoder__subcmd__help__subcmd__ide"
+                ;;
             edgecoder__subcmd__help,ledger)
                 cmd="edgecoder__subcmd__help__subcmd__ledger"
                 ;;
@@ -258,6 +264,9 @@ _edgecoder() {
                 ;;
             edgecoder__subcmd__help__subcmd__env,unset)
                 cmd="edgecoder__subcmd__help__subcmd__env__subcmd__unset"
+                ;;
+            edgecoder__subcmd__help__subcmd__ide,token)
+                cmd="edgecoder__subcmd__help__subcmd__ide__subcmd__token"
                 ;;
             edgecoder__subcmd__help__subcmd__ledger,verify)
                 cmd="edgecoder__subcmd__help__subcmd__ledger__subcmd__verify"
@@ -420,6 +429,18 @@ _edgecoder() {
                 ;;
             edgecoder__subcmd__help__subcmd__task,stop)
                 cmd="edgecoder__subcmd__help__subcmd__task__subcmd__stop"
+                ;;
+            edgecoder__subcmd__ide,help)
+                cmd="edgecoder__subcmd__ide__subcmd__help"
+                ;;
+            edgecoder__subcmd__ide,token)
+                cmd="edgecoder__subcmd__ide__subcmd__token"
+                ;;
+            edgecoder__subcmd__ide__subcmd__help,help)
+                cmd="edgecoder__subcmd__ide__subcmd__help__subcmd__help"
+                ;;
+            edgecoder__subcmd__ide__subcmd__help,token)
+                cmd="edgecoder__subcmd__ide__subcmd__help__subcmd__token"
                 ;;
             edgecoder__subcmd__ledger,help)
                 cmd="edgecoder__subcmd__ledger__subcmd__help"
@@ -917,7 +938,7 @@ _edgecoder() {
 
     case "${cmd}" in
         edgecoder)
-            opts="-h -V --help --version serve agent enroll status env logs config server login logout service __update-guard ledger dash task code gc completions man auth help"
+            opts="-h -V --help --version serve agent enroll status env logs config server login logout service __update-guard ledger dash task code gc completions man auth ide help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1751,7 +1772,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__help)
-            opts="serve agent enroll status env logs config server login logout service __update-guard ledger dash task code gc completions man auth help"
+            opts="serve agent enroll status env logs config server login logout service __update-guard ledger dash task code gc completions man auth ide help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2047,6 +2068,34 @@ _edgecoder() {
         edgecoder__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__ide)
+            opts="token"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__ide__subcmd__token)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2954,6 +3003,112 @@ _edgecoder() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        edgecoder__subcmd__ide)
+            opts="-h -V --host --port --route --log-level --config --env-file --help --version token help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --route)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__ide__subcmd__help)
+            opts="token help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__ide__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__ide__subcmd__help__subcmd__token)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__ide__subcmd__token)
+            opts="-h -V --json --jq --config --env-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         edgecoder__subcmd__ledger)
             opts="-h -V --help --version verify help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -3180,7 +3335,7 @@ _edgecoder() {
                     return 0
                     ;;
                 --mode)
-                    COMPREPLY=($(compgen -W "all-in-one coordinator worker" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "all-in-one coordinator worker ide-provider" -- "${cur}"))
                     return 0
                     ;;
                 --retention-days)

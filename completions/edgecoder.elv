@@ -42,6 +42,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand completions 'Print a shell completion script (or write every shell''s with --dir)'
             cand man 'Print the man page (or write one page per command with --dir)'
             cand auth 'Who you are to a coordinator and where your token comes from (`auth status`)'
+            cand ide 'Serve this machine''s model (or the swarm''s) to editors on a local OpenAI- and Ollama-compatible endpoint (`ide token` prints the key to give them)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'edgecoder;serve'= {
@@ -1588,6 +1589,38 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         }
         &'edgecoder;auth;help;help'= {
         }
+        &'edgecoder;ide'= {
+            cand --host 'Address to listen on (default 127.0.0.1, EDGECODER_IDE_HOST); anything but loopback needs a token made beforehand (`edgecoder ide token`)'
+            cand --port 'Port to listen on (default 4304, EDGECODER_IDE_PORT); 0 takes any free port'
+            cand --route 'Where calls go: local-only, prefer-local or swarm (EDGECODER_IDE_ROUTE; default local-only with a model server, else swarm)'
+            cand --log-level 'Log filter: error, warn, info, debug, trace (or a tracing directive)'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand token 'Print the token editors send as their API key (made now if there is none yet)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;ide;token'= {
+            cand --jq 'Filter the JSON output with a jq expression (implies --json; strings print raw)'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --json 'Machine-readable output (see docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;ide;help'= {
+            cand token 'Print the token editors send as their API key (made now if there is none yet)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;ide;help;token'= {
+        }
+        &'edgecoder;ide;help;help'= {
+        }
         &'edgecoder;help'= {
             cand serve 'Run the coordinator (and, by default, a local worker) until SIGINT/SIGTERM'
             cand agent 'Run this machine as a worker node in the foreground (what the service runs)'
@@ -1609,6 +1642,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand completions 'Print a shell completion script (or write every shell''s with --dir)'
             cand man 'Print the man page (or write one page per command with --dir)'
             cand auth 'Who you are to a coordinator and where your token comes from (`auth status`)'
+            cand ide 'Serve this machine''s model (or the swarm''s) to editors on a local OpenAI- and Ollama-compatible endpoint (`ide token` prints the key to give them)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'edgecoder;help;serve'= {
@@ -1842,6 +1876,11 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand status 'Which coordinator, which identity and role, and where the token comes from (exit 3 when not logged in)'
         }
         &'edgecoder;help;auth;status'= {
+        }
+        &'edgecoder;help;ide'= {
+            cand token 'Print the token editors send as their API key (made now if there is none yet)'
+        }
+        &'edgecoder;help;ide;token'= {
         }
         &'edgecoder;help;help'= {
         }
