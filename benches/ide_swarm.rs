@@ -106,11 +106,12 @@ fn start_listening(mut cmd: Command) -> (Killed, String) {
         .expect("start");
     let stdout = child.stdout.take().expect("stdout");
     let child = Killed(child);
-    let line = BufReader::new(stdout)
-        .lines()
-        .map_while(Result::ok)
+    let mut lines = BufReader::new(stdout).lines().map_while(Result::ok);
+    let line = lines
         .find(|l| l.contains("listening on "))
         .expect("a listening line");
+    // Keep reading: a closed pipe would end the process at its next line.
+    std::thread::spawn(move || lines.for_each(drop));
     let url = line
         .rsplit("listening on ")
         .next()
