@@ -156,18 +156,22 @@ async fn main() {
         .expect("start the provider");
     let stdout = child.stdout.take().expect("stdout");
     let _provider = support::Killed(child);
-    let line = BufReader::new(stdout)
-        .lines()
-        .map_while(Result::ok)
-        .find(|l| l.contains("listening on "))
+    // Keep reading its stdout to the end: a closed pipe would end the provider at its next line.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(url) = line
+                .rsplit("listening on ")
+                .next()
+                .filter(|_| line.contains("listening on "))
+            {
+                let _ = tx.send(url.trim().to_string());
+            }
+        }
+    });
+    let provider = rx
+        .recv_timeout(Duration::from_secs(60))
         .expect("the provider's URL");
-    let provider = line
-        .rsplit("listening on ")
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_string();
-
     // Warm both (model load, prompt cache, connection setup of the first call).
     stream_once(&client, &direct, None, tokens).await;
     stream_once(&client, &provider, Some(&token), tokens).await;

@@ -68,7 +68,9 @@ pub fn main() -> u8 {
         eprintln!("error: {}", e.message);
         return e.code;
     }
-    if matches!(cli.command, Command::Serve(_) | Command::Agent(_)) {
+    if matches!(cli.command, Command::Serve(_) | Command::Agent(_))
+        || matches!(&cli.command, Command::Ide(ide) if ide.command.is_none())
+    {
         // Still one thread here, as `harden_daemon` needs.
         crate::hardening::harden_daemon();
     }

@@ -80,15 +80,6 @@ impl Local {
             .collect()
     }
 
-    /// Calls in flight on each backend, with its URL (for `/api/ps`).
-    pub fn in_flight(&self) -> Vec<(usize, usize)> {
-        self.backends
-            .iter()
-            .enumerate()
-            .map(|(i, b)| (i, self.concurrency - b.slots.available_permits()))
-            .collect()
-    }
-
     pub async fn models(&self) -> Vec<LocalModel> {
         self.listing().await.models
     }

@@ -7,6 +7,7 @@ use super::upstream::UpstreamError;
 use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
@@ -106,30 +107,35 @@ pub async fn read_json(
             "request_too_large",
         )
     };
+    // A body over the limit is read to its end (up to a cap) before the 413, so the client
+    // gets the answer instead of a broken pipe while it is still sending.
+    let cap = limit.saturating_mul(8).max(64 << 20);
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limit as u64) {
+    let mut bytes = Vec::with_capacity(declared.unwrap_or(0).min(limit as u64) as usize);
+    let mut seen: usize = 0;
+    let mut stream = body.into_data_stream();
+    while let Some(piece) = stream.next().await {
+        let piece = piece.map_err(|e| {
+            Failure::with_status(
+                400,
+                format!("the request body could not be read: {e}"),
+                "invalid_body",
+            )
+        })?;
+        seen = seen.saturating_add(piece.len());
+        if seen > cap {
+            break;
+        }
+        if seen <= limit {
+            bytes.extend_from_slice(&piece);
+        }
+    }
+    if seen > limit {
         return Err(too_large());
     }
-    let bytes = match axum::body::to_bytes(body, limit).await {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            let over = std::error::Error::source(&e)
-                .is_some_and(|s| s.to_string().contains("length limit"))
-                || e.to_string().contains("length limit");
-            return Err(if over {
-                too_large()
-            } else {
-                Failure::with_status(
-                    400,
-                    format!("the request body could not be read: {e}"),
-                    "invalid_body",
-                )
-            });
-        }
-    };
     serde_json::from_slice(&bytes).map_err(|e| {
         Failure::with_status(
             400,

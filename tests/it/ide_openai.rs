@@ -437,6 +437,22 @@ fn a_token_is_made_once_kept_0600_and_needed_before_listening_beyond_loopback() 
             .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
+    // The keys docs/json-output.md gives are the keys printed.
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/json-output.md"))
+        .expect("docs/json-output.md");
+    let section = doc
+        .split("## `edgecoder ide token --json`")
+        .nth(1)
+        .expect("a section for ide token --json");
+    let braced = section.split('`').nth(1).expect("`{keys}`");
+    let documented: std::collections::BTreeSet<String> = braced
+        .trim_matches(['{', '}'])
+        .split(',')
+        .map(|k| k.trim().to_string())
+        .collect();
+    let printed: std::collections::BTreeSet<String> =
+        first.as_object().expect("object").keys().cloned().collect();
+    assert_eq!(printed, documented, "docs/json-output.md drifted");
     let again = token_of(&sb);
     assert_eq!(again["token"], first["token"]);
     assert_eq!(again["made"], false);

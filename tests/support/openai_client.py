@@ -65,7 +65,8 @@ def main():
 
     schema = {
         "type": "object",
-        "properties": {"answer": {"type": "string"}},
+        # Short by construction: a tiny model's free text would run past any output limit.
+        "properties": {"answer": {"type": "string", "enum": ["blue", "green", "grey"]}},
         "required": ["answer"],
         "additionalProperties": False,
     }
@@ -81,7 +82,7 @@ def main():
         },
     )
     parsed = json.loads(constrained.choices[0].message.content)
-    assert isinstance(parsed, dict) and isinstance(parsed.get("answer"), str), parsed
+    assert isinstance(parsed, dict) and parsed.get("answer") in ("blue", "green", "grey"), parsed
     seen["json"] = parsed
 
     wrong = openai.OpenAI(base_url=base_url, api_key="wrong", max_retries=0)
