@@ -102,9 +102,8 @@ fn swarm(config: &ConfigArgs) -> Swarm {
         server: std::env::var("EDGECODER_URL")
             .ok()
             .filter(|v| !v.trim().is_empty()),
-        token: std::env::var("EDGECODER_TOKEN")
-            .ok()
-            .filter(|v| !v.trim().is_empty()),
+        // Taken out of the environment at start (`hardening::harden_daemon`) when it is secret.
+        token: crate::hardening::env_var("EDGECODER_TOKEN").filter(|v| !v.trim().is_empty()),
         allow_insecure: false,
         config: config.clone(),
     };
