@@ -127,6 +127,11 @@ async fn an_inference_task_is_paid_by_its_tokens_by_the_submitter_to_the_node() 
     let request_bytes = serde_json::to_vec(&spec.request).expect("json").len() as i64;
     let charge = user.task_charge(&task.id).await.expect("charge");
     assert_eq!(charge.state, "held");
+    let quote = user.quote(&req).await.expect("quote");
+    assert_eq!(
+        quote.hold, charge.hold,
+        "a quote holds what submitting holds"
+    );
     assert_eq!(charge.rate_per_1k_tokens, Some(1000));
     assert_eq!(charge.hold, request_bytes + 256 + 100);
     assert_eq!(

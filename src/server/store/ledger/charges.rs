@@ -414,19 +414,31 @@ pub fn task_charge(conn: &Connection, task_id: &str) -> Result<TaskCharge, ApiEr
     })
 }
 
-/// What submitting a task of this timeout and kind would hold for `payer` now.
+/// What submitting a task of this timeout and kind would hold for `payer` now; `token_bound`:
+/// an inference task's (held by tokens).
+#[allow(clippy::too_many_arguments)]
 pub fn quote(
     conn: &Connection,
     payer: &Payer,
     timeout_secs: u64,
     gpu: bool,
+    token_bound: Option<u64>,
     queued: u64,
     nodes_online: u64,
 ) -> Result<Quote, ApiError> {
-    let hold = if payer.pricing.enabled {
-        hold_amount(payer, timeout_secs, gpu)?
-    } else {
-        0
+    let hold = match (payer.pricing.enabled, token_bound) {
+        (false, _) => 0,
+        (true, None) => hold_amount(payer, timeout_secs, gpu)?,
+        // An inference task: held by tokens, as `check_token_hold` holds it.
+        (true, Some(bound)) => {
+            pricing::tokens_price(bound, payer.pricing.per_1k_tokens, payer.pricing.minimum)
+                .ok_or_else(|| {
+                    ApiError::bad_request(
+                        "the hold for this inference task does not fit in the ledger's \
+                         amounts: ask for fewer max_tokens",
+                    )
+                })?
+        }
     };
     let spendable = balance(conn, &payer.account)?;
     Ok(Quote {
