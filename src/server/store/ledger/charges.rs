@@ -416,7 +416,6 @@ pub fn task_charge(conn: &Connection, task_id: &str) -> Result<TaskCharge, ApiEr
 
 /// What submitting a task of this timeout and kind would hold for `payer` now; `token_bound`:
 /// an inference task's (held by tokens).
-#[allow(clippy::too_many_arguments)]
 pub fn quote(
     conn: &Connection,
     payer: &Payer,
