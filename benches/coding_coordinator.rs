@@ -201,6 +201,7 @@ async fn run(admin: &Client, nodes: &[Client], per_node: usize, coding: bool) ->
                     code: is_code.then(code_result),
                     artifacts: Vec::new(),
                     permanent: false,
+                    inference: None,
                 };
                 node.complete(&claimed.task.id, &done)
                     .await

@@ -360,6 +360,7 @@ async fn agent_loop(
                     code: None,
                     artifacts: Vec::new(),
                     permanent: false,
+                    inference: None,
                 },
             )
             .await;

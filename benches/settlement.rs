@@ -131,6 +131,7 @@ async fn round(store: &Arc<Store>, node_ids: &[String], round: usize, payer: &Pa
                     code: None,
                     artifacts: Vec::new(),
                     permanent: false,
+                    inference: None,
                 };
                 store
                     .write(move |ctx| leases::complete(ctx, &node, &task, &done))

@@ -149,6 +149,7 @@ fn completion(
         code: Some(result),
         artifacts: Vec::new(),
         permanent: false,
+        inference: None,
     }
 }
 

@@ -1,6 +1,11 @@
 //! Streaming a task's output to the coordinator by byte offset: batched, masked, cut only at
 //! character boundaries, resent at the same offset while the coordinator is away, and stopped
 //! when the lease is gone.
+//!
+//! Two paces: a process's output is batched for up to [`UPLOAD_EVERY`] (fewer, larger uploads);
+//! an inference task's answer goes out as soon as a piece of it is there ([`Pace::LowLatency`]),
+//! because an editor is waiting on each token. While one upload is in flight the next pieces
+//! gather, so a fast model still makes few requests.
 
 use super::mask::Masker;
 use super::sandbox::StreamKind;
@@ -41,6 +46,15 @@ impl Utf8Carry {
     }
 }
 
+/// How long output waits to be batched before it is uploaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Pace {
+    /// Up to [`UPLOAD_EVERY`] or [`UPLOAD_BATCH_BYTES`].
+    Batched,
+    /// At once: what is already there when the first piece arrives, and no more.
+    LowLatency,
+}
+
 pub(super) async fn upload_logs(
     client: Client,
     task_id: String,
@@ -48,6 +62,7 @@ pub(super) async fn upload_logs(
     mut rx: mpsc::UnboundedReceiver<(StreamKind, Vec<u8>)>,
     stop: StopSignal,
     masker: Masker,
+    pace: Pace,
 ) {
     let mut offset = 0u64;
     let mut carries = [Utf8Carry::default(), Utf8Carry::default()];
@@ -56,9 +71,19 @@ pub(super) async fn upload_logs(
     while open {
         let mut batch: Vec<(StreamKind, String)> = Vec::new();
         let mut size = 0;
-        let deadline = tokio::time::Instant::now() + UPLOAD_EVERY;
+        let mut deadline = tokio::time::Instant::now() + UPLOAD_EVERY;
+        let mut first = true;
         while size < UPLOAD_BATCH_BYTES {
-            let next = tokio::time::timeout_at(deadline, rx.recv()).await;
+            let next = if pace == Pace::LowLatency && first {
+                Ok(rx.recv().await)
+            } else {
+                // A deadline already past still takes what is ready (the receive is polled first).
+                tokio::time::timeout_at(deadline, rx.recv()).await
+            };
+            if pace == Pace::LowLatency {
+                deadline = tokio::time::Instant::now();
+            }
+            first = false;
             match next {
                 Ok(Some((kind, bytes))) => {
                     let text = maskers[kind as usize].push(&carries[kind as usize].push(&bytes));

@@ -11,6 +11,7 @@ pub mod control_socket;
 pub mod credentials;
 pub mod git_source;
 pub mod host;
+mod inference_task;
 mod log_upload;
 pub mod mask;
 mod model_refresh;

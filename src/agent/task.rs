@@ -26,7 +26,7 @@ pub struct StopSignal {
     group: Arc<AtomicI32>,
 }
 
-const REASON_NONE: u8 = 0;
+pub(super) const REASON_NONE: u8 = 0;
 const REASON_CANCELLED: u8 = 1;
 pub(super) const REASON_SHUTDOWN: u8 = 2;
 pub(super) const REASON_LEASE_LOST: u8 = 3;
@@ -120,6 +120,10 @@ pub async fn run(job: TaskRun) -> TaskReport {
         TaskCommand::Script(s) => sandbox::TaskCommand::Script(s.clone()),
         TaskCommand::Code(spec) => {
             report.outcome = Some(super::code_task::run(&job, spec, &lease_id).await);
+            return report;
+        }
+        TaskCommand::Inference(spec) => {
+            report.outcome = Some(super::inference_task::run(&job, spec, &lease_id).await);
             return report;
         }
     };
@@ -355,6 +359,15 @@ pub(super) fn start_log_upload(
     job: &TaskRun,
     lease_id: &str,
 ) -> (OutputSender, tokio::task::JoinHandle<()>, Masker) {
+    start_log_upload_paced(job, lease_id, super::log_upload::Pace::Batched)
+}
+
+/// [`start_log_upload`] at a chosen pace (an inference task's answer goes out at once).
+pub(super) fn start_log_upload_paced(
+    job: &TaskRun,
+    lease_id: &str,
+    pace: super::log_upload::Pace,
+) -> (OutputSender, tokio::task::JoinHandle<()>, Masker) {
     let (tx, rx) = mpsc::unbounded_channel::<(StreamKind, Vec<u8>)>();
     let masker = Masker::new(job.claimed.secrets.values());
     let uploader = tokio::spawn(super::log_upload::upload_logs(
@@ -364,6 +377,7 @@ pub(super) fn start_log_upload(
         rx,
         job.stop.clone(),
         masker.clone(),
+        pace,
     ));
     (tx, uploader, masker)
 }
@@ -382,6 +396,7 @@ pub(super) fn failure(lease_id: &str, error: String) -> CompleteRequest {
         code: None,
         artifacts: Vec::new(),
         permanent: false,
+        inference: None,
     }
 }
 
@@ -434,6 +449,7 @@ fn completion(lease_id: &str, o: &sandbox::Outcome, stop_reason: u8) -> Complete
         code: None,
         artifacts: Vec::new(),
         permanent: false,
+        inference: None,
     }
 }
 

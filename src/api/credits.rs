@@ -187,6 +187,12 @@ pub struct TaskCharge {
     /// What the submitter paid; the node earned `charged - fee`.
     pub charged: Option<i64>,
     pub fee: Option<i64>,
+    /// Inference tasks are paid by tokens: milli-credits per 1,000 tokens (in and out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_per_1k_tokens: Option<i64>,
+    /// The tokens the charge was computed from (settled inference tasks only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tokens: Option<u64>,
 }
 
 /// A signed statement by the coordinator that the chain's head at `seq` had `head_hash`.

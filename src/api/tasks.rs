@@ -13,6 +13,8 @@ pub enum TaskCommand {
     Script(String),
     /// Have a worker's model write code until a check passes (see [`super::CodeSpec`]).
     Code(Box<super::CodeSpec>),
+    /// Answer a chat request with a node's model, streamed back (see [`super::InferenceSpec`]).
+    Inference(Box<super::InferenceSpec>),
 }
 
 impl TaskCommand {
@@ -22,6 +24,7 @@ impl TaskCommand {
             TaskCommand::Argv(argv) => argv.join(" "),
             TaskCommand::Script(s) => s.lines().next().unwrap_or("").to_string(),
             TaskCommand::Code(c) => format!("code ({}): {}", c.language, first_line(&c.prompt)),
+            TaskCommand::Inference(i) => i.display(),
         }
     }
 }
@@ -360,6 +363,7 @@ impl TaskCommand {
             TaskCommand::Argv(_) => "argv",
             TaskCommand::Script(_) => "script",
             TaskCommand::Code(_) => "code",
+            TaskCommand::Inference(_) => "inference",
         }
     }
 
@@ -500,6 +504,9 @@ pub struct CompleteRequest {
     /// corrupt or escapes the working dir): not retried.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub permanent: bool,
+    /// Inference tasks: the tokens the model used, which the task is paid by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inference: Option<super::InferenceUsage>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]

@@ -86,13 +86,31 @@ pub fn serve(plan: Plan, config: &ConfigArgs) -> Result<u8, CliError> {
         router: Router {
             policy,
             local,
-            swarm: Swarm::none(),
+            swarm: swarm(config),
         },
         token_hash: crate::server::auth::hash_secret(&token.token),
         max_body_bytes: settings.max_body_bytes,
     });
     let rt = super::runtime()?;
     rt.block_on(listen(settings, state, token))
+}
+
+/// The swarm route with the developer's coordinator and token, resolved as `edgecoder server …`
+/// resolves them (`EDGECODER_URL`/`COORDINATOR_URL`, `EDGECODER_TOKEN` or `edgecoder login`).
+fn swarm(config: &ConfigArgs) -> Swarm {
+    let args = super::remote::RemoteArgs {
+        server: std::env::var("EDGECODER_URL")
+            .ok()
+            .filter(|v| !v.trim().is_empty()),
+        // Taken out of the environment at start (`hardening::harden_daemon`) when it is secret.
+        token: crate::hardening::env_var("EDGECODER_TOKEN").filter(|v| !v.trim().is_empty()),
+        allow_insecure: false,
+        config: config.clone(),
+    };
+    match super::remote::connect(&args) {
+        Ok(remote) => Swarm::with_client(remote.client),
+        Err(e) => Swarm::unavailable(format!("the swarm route cannot be used: {}", e.message)),
+    }
 }
 
 async fn listen(

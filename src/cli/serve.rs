@@ -229,6 +229,9 @@ fn pricing(r: &Resolved) -> Result<Pricing, CliError> {
         gpu_per_second: r
             .credits("credits_per_gpu_second")?
             .unwrap_or(d.gpu_per_second),
+        per_1k_tokens: r
+            .credits("credits_per_1k_tokens")?
+            .unwrap_or(d.per_1k_tokens),
         minimum: r.credits("credits_min_per_task")?.unwrap_or(d.minimum),
         fee_bps: r
             .number::<u32>("coordinator_fee_bps")?

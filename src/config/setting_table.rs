@@ -316,6 +316,12 @@ pub const SETTINGS: &[SettingDef] = &[
         "credits per GPU-second",
     ),
     def(
+        "credits_per_1k_tokens",
+        "EDGECODER_CREDITS_PER_1K_TOKENS",
+        Some("0.02"),
+        "credits per 1,000 tokens of an inference task",
+    ),
+    def(
         "credits_min_per_task",
         "EDGECODER_CREDITS_MIN_PER_TASK",
         Some("0.01"),

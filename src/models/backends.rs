@@ -29,6 +29,7 @@ impl Backends {
         Ok(Backends {
             backends,
             num_ctx: settings.num_ctx,
+            raw: super::RawClient::from_settings(settings)?,
         })
     }
 

@@ -233,6 +233,8 @@ pub struct Backends {
     /// Context window asked of Ollama with every call (`EDGECODER_MODEL_NUM_CTX`); 0 before
     /// [`Backends::from_settings`] set it, which callers read as the default.
     pub num_ctx: u32,
+    /// The same servers for pass-through calls (an inference task: the editor's body as written).
+    pub raw: Vec<RawClient>,
 }
 
 impl Backends {

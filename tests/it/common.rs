@@ -482,6 +482,7 @@ pub fn complete_req(
         code: None,
         artifacts: Vec::new(),
         permanent: false,
+        inference: None,
     }
 }
 

@@ -64,6 +64,7 @@ async fn submit_claim_start_log_complete() {
                 code: None,
                 artifacts: Vec::new(),
                 permanent: false,
+                inference: None,
             },
         )
         .await

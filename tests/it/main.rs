@@ -44,6 +44,8 @@ mod generated_files;
 mod host_policy;
 mod ide_ollama;
 mod ide_openai;
+mod ide_swarm;
+mod inference_coordinator;
 mod installers;
 mod local_runs;
 mod models_detect;

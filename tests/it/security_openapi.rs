@@ -183,7 +183,7 @@ async fn submit_schema_refuses_unknown_fields_as_the_server_does() {
         .iter()
         .filter_map(|s| s["required"][0].as_str())
         .collect();
-    assert_eq!(shapes, ["argv", "script", "code"]);
+    assert_eq!(shapes, ["argv", "script", "code", "inference"]);
     assert_eq!(
         doc["paths"]["/api/v1/credits/quote"]["post"]["requestBody"], submit["requestBody"],
         "quote takes the submit body"

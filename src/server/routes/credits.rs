@@ -279,9 +279,13 @@ async fn quote(
     let queued = app.pressure.queued.load(Ordering::Relaxed);
     let online = app.pressure.online.load(Ordering::Relaxed);
     let gpu = req.requirements.gpu;
+    let token_bound = match &req.command {
+        crate::api::TaskCommand::Inference(spec) => Some(spec.token_bound()),
+        _ => None,
+    };
     let quote = app
         .store
-        .read(move |c| charges::quote(c, &payer, timeout_secs, gpu, queued, online))
+        .read(move |c| charges::quote(c, &payer, timeout_secs, gpu, token_bound, queued, online))
         .await?;
     Ok(Json(quote))
 }

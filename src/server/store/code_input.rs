@@ -147,12 +147,18 @@ fn check_history(spec: &CodeSpec) -> Result<(), ApiError> {
 }
 
 /// The requirements a task is stored with: a coding task needs a node with a model (the one it
-/// names, when it names one); any other task's are the submitter's.
+/// names, when it names one), an inference task the model it names; any other task's are the
+/// submitter's.
 pub fn effective_requirements(command: &TaskCommand, given: Requirements) -> Requirements {
     match command {
         TaskCommand::Code(spec) => Requirements {
             any_model: true,
             model: spec.model.clone().or(given.model.clone()),
+            ..given
+        },
+        TaskCommand::Inference(spec) => Requirements {
+            any_model: true,
+            model: Some(spec.model.clone()),
             ..given
         },
         _ => given,

@@ -435,6 +435,7 @@ pub fn complete(
         cpu_ms: req.cpu_ms,
         duration_ms: req.duration_ms,
         started_at: lease.started_at,
+        tokens: super::inference_result::accept(ctx, task_id, req.inference.as_ref())?,
     };
     end_attempt_with(
         ctx,

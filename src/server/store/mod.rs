@@ -428,6 +428,8 @@ pub mod blobs;
 pub mod code_input;
 pub mod code_result;
 pub mod git_sources;
+pub mod inference_input;
+mod inference_result;
 mod integrity;
 pub mod leases;
 pub mod ledger;

@@ -93,6 +93,7 @@ pub fn check_command_and_env(req: &SubmitRequest, limits: &FieldLimits) -> Resul
             return Err(ApiError::bad_request("command.script is empty"));
         }
         TaskCommand::Code(spec) => super::code_input::check_code(spec, limits)?,
+        TaskCommand::Inference(spec) => super::inference_input::check_inference(spec, limits)?,
         _ => {}
     }
     for key in req.env.keys() {
@@ -112,7 +113,7 @@ pub fn check_command_and_env(req: &SubmitRequest, limits: &FieldLimits) -> Resul
             }
         }
         TaskCommand::Script(script) => no_nul("command.script", script)?,
-        TaskCommand::Code(_) => {}
+        TaskCommand::Code(_) | TaskCommand::Inference(_) => {}
     }
     for (key, value) in &req.env {
         no_nul(&format!("env {key}"), value)?;
@@ -147,7 +148,7 @@ pub fn check_command_and_env(req: &SubmitRequest, limits: &FieldLimits) -> Resul
                 "EDGECODER_MAX_SCRIPT_BYTES",
             ));
         }
-        TaskCommand::Script(_) | TaskCommand::Code(_) => {}
+        TaskCommand::Script(_) | TaskCommand::Code(_) | TaskCommand::Inference(_) => {}
     }
     check_exec_limits(req)
 }
@@ -157,7 +158,7 @@ pub fn check_command_and_env(req: &SubmitRequest, limits: &FieldLimits) -> Resul
 fn check_exec_limits(req: &SubmitRequest) -> Result<(), ApiError> {
     let args: &[String] = match &req.command {
         TaskCommand::Argv(argv) => argv,
-        TaskCommand::Script(_) | TaskCommand::Code(_) => &[],
+        TaskCommand::Script(_) | TaskCommand::Code(_) | TaskCommand::Inference(_) => &[],
     };
     for (i, arg) in args.iter().enumerate() {
         if arg.len() + 1 > MAX_ARG_STRLEN {

@@ -106,6 +106,7 @@ pub fn validate(req: &SubmitRequest, limits: &SubmitLimits) -> Result<(), ApiErr
         super::code_input::check_model_name("requirements.model_family", family)?;
     }
     super::task_input::check_files(req, &limits.fields)?;
+    super::inference_input::check_submission(req)?;
     super::retry::check_name_and_rule(req)?;
     super::task_outputs::check(req)?;
     if let Some(key) = &req.idempotency_key
@@ -150,10 +151,19 @@ pub fn submit(
     }
     let id = crate::server::auth::random_hex(8);
     let timeout_ms = req.timeout_secs.unwrap_or(limits.default_timeout_secs) as i64 * 1000;
-    let max_attempts = req.max_attempts.unwrap_or(limits.default_max_attempts);
     let plain = req.requirements == Requirements::default();
     let gpu = req.requirements.gpu;
-    let charge = charges::check_hold(ctx, payer, (timeout_ms / 1000) as u64, gpu)?;
+    let (max_attempts, charge) = match &req.command {
+        // Run once, paid by tokens (see `inference_input`).
+        crate::api::TaskCommand::Inference(spec) => (
+            1,
+            charges::check_token_hold(ctx, payer, spec.token_bound())?,
+        ),
+        _ => (
+            req.max_attempts.unwrap_or(limits.default_max_attempts),
+            charges::check_hold(ctx, payer, (timeout_ms / 1000) as u64, gpu)?,
+        ),
+    };
     let charge_json = charge.as_ref().map(charges::Charge::to_json).transpose()?;
     ctx.conn
         .prepare_cached(

@@ -124,6 +124,11 @@ pub struct Charge {
     fee: Option<i64>,
     #[serde(default)]
     ended_at: Option<i64>,
+    /// Inference tasks: paid by tokens at this many milli-credits per 1,000.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    per_1k_tokens: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tokens: Option<u64>,
 }
 
 impl Charge {
@@ -165,6 +170,50 @@ pub fn check_hold(
         charged: None,
         fee: None,
         ended_at: None,
+        per_1k_tokens: None,
+        tokens: None,
+    }))
+}
+
+/// [`check_hold`] for a task paid by tokens (an inference task): the hold covers `token_bound`
+/// tokens (its request, template and output limit) at the token rate.
+pub fn check_token_hold(
+    ctx: &mut WriteCtx<'_>,
+    payer: &Payer,
+    token_bound: u64,
+) -> Result<Option<Charge>, ApiError> {
+    if !payer.pricing.enabled {
+        return Ok(None);
+    }
+    check_gate(ctx.conn, payer)?;
+    let rate = payer.pricing.per_1k_tokens;
+    let hold =
+        pricing::tokens_price(token_bound, rate, payer.pricing.minimum).ok_or_else(|| {
+            ApiError::bad_request(
+                "the hold for this inference task does not fit in the ledger's amounts: ask for \
+             fewer max_tokens",
+            )
+        })?;
+    ledger::check(
+        ctx,
+        &[hold_posting(&payer.account, &payer.actor, None, hold)],
+    )?;
+    Ok(Some(Charge {
+        account: payer.account.clone(),
+        state: "held".to_string(),
+        hold,
+        gpu: false,
+        rate: 0,
+        multiplier_bps: 10_000,
+        minimum: payer.pricing.minimum,
+        fee_bps: payer.pricing.fee_bps,
+        node_id: None,
+        billable_ms: None,
+        charged: None,
+        fee: None,
+        ended_at: None,
+        per_1k_tokens: Some(rate),
+        tokens: None,
     }))
 }
 
@@ -196,6 +245,8 @@ pub struct Usage {
     pub duration_ms: Option<u64>,
     /// When the attempt started, by the coordinator's clock (None: never accepted).
     pub started_at: Option<i64>,
+    /// Tokens (in and out) of an inference task, as the node counted them.
+    pub tokens: Option<u64>,
 }
 
 /// Billable milliseconds: the node's report, never more than the coordinator itself saw. A GPU
@@ -254,14 +305,26 @@ pub fn task_ended(
         charge.ended_at = Some(ctx.now);
         return store_charge(ctx.conn, task_id, &charge);
     };
-    let billable = billable_ms(ctx.conn, &charge, usage, ctx.now)?;
-    let charged = pricing::charge(
-        billable,
-        charge.rate,
-        charge.multiplier_bps,
-        charge.minimum,
-        charge.hold,
-    );
+    let (billable, charged) = match charge.per_1k_tokens {
+        Some(per_1k) => {
+            let tokens = usage.tokens.unwrap_or(0);
+            charge.tokens = Some(tokens);
+            let price =
+                pricing::tokens_price(tokens, per_1k, charge.minimum).unwrap_or(charge.hold);
+            (None, price.min(charge.hold))
+        }
+        None => {
+            let billable = billable_ms(ctx.conn, &charge, usage, ctx.now)?;
+            let charged = pricing::charge(
+                billable,
+                charge.rate,
+                charge.multiplier_bps,
+                charge.minimum,
+                charge.hold,
+            );
+            (Some(billable), charged)
+        }
+    };
     let fee = pricing::fee(charged, charge.fee_bps);
     let node_account = format!("node:{}", usage.node_id);
     let mut postings = vec![
@@ -292,7 +355,7 @@ pub fn task_ended(
     post(ctx, &postings)?;
     charge.state = "settled".to_string();
     charge.node_id = Some(usage.node_id.clone());
-    charge.billable_ms = Some(billable);
+    charge.billable_ms = billable;
     charge.charged = Some(charged);
     charge.fee = Some(fee);
     charge.ended_at = Some(ctx.now);
@@ -346,22 +409,35 @@ pub fn task_charge(conn: &Connection, task_id: &str) -> Result<TaskCharge, ApiEr
         billable_ms: charge.billable_ms,
         charged: charge.charged,
         fee: charge.fee,
+        rate_per_1k_tokens: charge.per_1k_tokens,
+        tokens: charge.tokens,
     })
 }
 
-/// What submitting a task of this timeout and kind would hold for `payer` now.
+/// What submitting a task of this timeout and kind would hold for `payer` now; `token_bound`:
+/// an inference task's (held by tokens).
 pub fn quote(
     conn: &Connection,
     payer: &Payer,
     timeout_secs: u64,
     gpu: bool,
+    token_bound: Option<u64>,
     queued: u64,
     nodes_online: u64,
 ) -> Result<Quote, ApiError> {
-    let hold = if payer.pricing.enabled {
-        hold_amount(payer, timeout_secs, gpu)?
-    } else {
-        0
+    let hold = match (payer.pricing.enabled, token_bound) {
+        (false, _) => 0,
+        (true, None) => hold_amount(payer, timeout_secs, gpu)?,
+        // An inference task: held by tokens, as `check_token_hold` holds it.
+        (true, Some(bound)) => {
+            pricing::tokens_price(bound, payer.pricing.per_1k_tokens, payer.pricing.minimum)
+                .ok_or_else(|| {
+                    ApiError::bad_request(
+                        "the hold for this inference task does not fit in the ledger's \
+                         amounts: ask for fewer max_tokens",
+                    )
+                })?
+        }
     };
     let spendable = balance(conn, &payer.account)?;
     Ok(Quote {

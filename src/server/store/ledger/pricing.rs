@@ -12,6 +12,8 @@ pub struct Pricing {
     pub cpu_per_second: i64,
     /// Milli-credits per GPU-second (a GPU task pays this per wall-clock second of its run).
     pub gpu_per_second: i64,
+    /// Milli-credits per 1,000 tokens (prompt and answer) of an inference task.
+    pub per_1k_tokens: i64,
     /// The least a task is held or charged.
     pub minimum: i64,
     /// COORDINATOR_FEE_BPS: the treasury's share of each charge.
@@ -29,6 +31,7 @@ impl Default for Pricing {
             enabled: true,
             cpu_per_second: 1,
             gpu_per_second: 4,
+            per_1k_tokens: 20,
             minimum: 10,
             fee_bps: 500,
             new_token_grant: 100_000,
@@ -105,6 +108,15 @@ pub fn charge(billable_ms: i64, rate: i64, multiplier_bps: u32, minimum: i64, ho
         .min(hold)
 }
 
+/// The price of `tokens` at `per_1k` milli-credits per 1,000 tokens, rounded up, at least
+/// `minimum`; None past i64. Tokens carry no load multiplier: a token costs a node the same work
+/// whatever the queue (docs/decisions.md, "Inference tasks through the swarm").
+pub fn tokens_price(tokens: u64, per_1k: i64, minimum: i64) -> Option<i64> {
+    let scaled = (tokens as i128).checked_mul(per_1k as i128)?;
+    let cost = (scaled + 999) / 1000;
+    i64::try_from(cost.max(minimum as i128)).ok()
+}
+
 /// The treasury's share of a charge, rounded down (the node keeps the odd milli-credit).
 pub fn fee(charged: i64, fee_bps: u32) -> i64 {
     ((charged as i128 * fee_bps.min(10_000) as i128) / 10_000) as i64
@@ -142,6 +154,10 @@ mod tests {
             "capped at the hold"
         );
         assert_eq!(fee(1999, 500), 99);
+        // 1234 tokens at 20 milli per 1,000 = 24.68 → 25.
+        assert_eq!(tokens_price(1234, 20, 1), Some(25));
+        assert_eq!(tokens_price(10, 20, 10), Some(10), "the minimum applies");
+        assert_eq!(tokens_price(u64::MAX, i64::MAX, 0), None);
         assert_eq!(fee(10, 20_000), 10, "a fee never exceeds the charge");
     }
 }

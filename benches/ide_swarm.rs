@@ -1,0 +1,303 @@
+//! Swarm-route benchmark (issue 16): time to first token and tokens/s of a streamed chat
+//! completion through the IDE provider's swarm route (provider → coordinator → an agent on
+//! another "machine" → its model server, and back through the task stream) versus the model
+//! server directly, with the real test model (`EDGECODER_TEST_LLM`, see `.ci/llm`). Requests
+//! alternate between the two. No target: the issue asks for the numbers.
+//!
+//! Run: `EDGECODER_TEST_LLM=$PWD/target/llm cargo bench --profile dev --bench ide_swarm` (env:
+//! RUNS, TOKENS). Prints numbers; never fails on them.
+
+mod support;
+
+use edgecoder::api::client::Client;
+use edgecoder::api::{Role, TokenCreateRequest, TokenKind};
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use support::{Killed, percentile};
+
+const MODEL: &str = "smollm2-135m";
+const ADMIN: &str = "bench-admin-token-0123456789abcdef";
+const IDE_TOKEN: &str = "eci_benchswarmtoken0123456789abcdef";
+
+fn env_num(key: &str, default: u64) -> u64 {
+    std::env::var(key)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// One streamed answer: time to the first token and the tokens per second after it.
+struct Timing {
+    first_token: Duration,
+    tokens_per_s: f64,
+}
+
+async fn stream_once(
+    client: &reqwest::Client,
+    url: &str,
+    token: Option<&str>,
+    tokens: u64,
+) -> Timing {
+    let body = json!({
+        "model": MODEL, "stream": true, "max_tokens": tokens, "ignore_eos": true,
+        "temperature": 0, "seed": 1,
+        "messages": [{"role": "user", "content": "Count from one to a hundred."}],
+    });
+    let mut request = client
+        .post(format!("{url}/v1/chat/completions"))
+        .json(&body);
+    if let Some(t) = token {
+        request = request.bearer_auth(t);
+    }
+    let started = Instant::now();
+    let mut response = request.send().await.expect("sent");
+    assert!(response.status().is_success(), "{}", response.status());
+    let mut buf = String::new();
+    let (mut first, mut last, mut count) = (None, started, 0u64);
+    while let Some(chunk) = response.chunk().await.expect("read") {
+        buf.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = buf.find("\n\n") {
+            let frame: String = buf.drain(..end + 2).collect();
+            let Some(data) = frame.trim().strip_prefix("data: ") else {
+                continue;
+            };
+            let Ok(v) = serde_json::from_str::<Value>(data) else {
+                continue;
+            };
+            if v["choices"][0]["delta"]["content"]
+                .as_str()
+                .is_some_and(|t| !t.is_empty())
+            {
+                let now = Instant::now();
+                first.get_or_insert(now - started);
+                last = now;
+                count += 1;
+            }
+        }
+    }
+    let first_token = first.expect("no token came");
+    let span = (last - started - first_token).as_secs_f64();
+    Timing {
+        first_token,
+        tokens_per_s: if span > 0.0 {
+            (count.saturating_sub(1)) as f64 / span
+        } else {
+            0.0
+        },
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// Starts `cmd` and reads its stdout until it says where it listens.
+fn start_listening(mut cmd: Command) -> (Killed, String) {
+    let mut child: Child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start");
+    let stdout = child.stdout.take().expect("stdout");
+    let child = Killed(child);
+    let mut lines = BufReader::new(stdout).lines().map_while(Result::ok);
+    let line = lines
+        .find(|l| l.contains("listening on "))
+        .expect("a listening line");
+    // Keep reading: a closed pipe would end the process at its next line.
+    std::thread::spawn(move || lines.for_each(drop));
+    let url = line
+        .rsplit("listening on ")
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    (child, url)
+}
+
+async fn wait_ok(client: &reqwest::Client, url: &str, token: Option<&str>) {
+    let started = Instant::now();
+    loop {
+        let mut request = client.get(url);
+        if let Some(t) = token {
+            request = request.bearer_auth(t);
+        }
+        let ok = request.send().await.is_ok_and(|r| r.status().is_success());
+        if ok {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "{url} did not come up"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Machine B: enrolled with an auto-approved token, its backend the model server.
+async fn machine_b(root: &Path, coord: &str, admin: &Client, model_url: &str) -> Killed {
+    let enroll = admin
+        .create_token(&TokenCreateRequest {
+            kind: Some(TokenKind::Enroll),
+            auto_approve: true,
+            ..Default::default()
+        })
+        .await
+        .expect("enrollment token");
+    let token_file = root.join("enroll-token");
+    std::fs::write(&token_file, &enroll.token).expect("token file");
+    let enrolled = support::command(root)
+        .args(["enroll", "--coordinator", coord, "--token-file"])
+        .arg(&token_file)
+        .stdout(Stdio::null())
+        .status()
+        .expect("enroll");
+    assert!(enrolled.success(), "enroll failed");
+    let agent = support::command(root)
+        .arg("agent")
+        .env("EDGECODER_OPENAI_BASE_URL", model_url)
+        .env("EDGECODER_OPENAI_MODEL", MODEL)
+        .env("EDGECODER_HOST_POLICY", "off")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start agent");
+    Killed(agent)
+}
+
+#[tokio::main]
+async fn main() {
+    let Some(dir) = std::env::var_os("EDGECODER_TEST_LLM").map(PathBuf::from) else {
+        eprintln!("no test model: run with EDGECODER_TEST_LLM=$(.ci/llm)");
+        return;
+    };
+    let runs = env_num("RUNS", 10) as usize;
+    let tokens = env_num("TOKENS", 64);
+    let port = free_port();
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/support/llm_server.py");
+    let _server = Killed(
+        Command::new(dir.join("venv/bin/python"))
+            .arg(script)
+            .arg(dir.join("model.gguf"))
+            .arg(port.to_string())
+            .arg(MODEL)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the model server"),
+    );
+    let direct = format!("http://127.0.0.1:{port}");
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(300))
+        .build()
+        .expect("client");
+    wait_ok(&client, &format!("{direct}/health"), None).await;
+
+    let a = tempfile::tempdir().expect("machine A");
+    let b = tempfile::tempdir().expect("machine B");
+    let c = tempfile::tempdir().expect("coordinator");
+    let mut coord = support::command(c.path());
+    coord
+        .args(["serve", "--mode", "coordinator", "--port", "0"])
+        .arg("--data-dir")
+        .arg(c.path().join("data"))
+        .env("ADMIN_API_TOKEN", ADMIN)
+        .env("EDGECODER_HEARTBEAT_INTERVAL", "1s");
+    let (_coord, coord_url) = start_listening(coord);
+    let admin = Client::new(&coord_url, Some(ADMIN.into())).expect("client");
+    let _agent = machine_b(b.path(), &coord_url, &admin, &direct).await;
+    let user = admin
+        .create_token(&TokenCreateRequest {
+            kind: Some(TokenKind::Api),
+            role: Some(Role::User),
+            ..Default::default()
+        })
+        .await
+        .expect("user token");
+    let token_file = a.path().join("ide-token");
+    std::fs::write(&token_file, IDE_TOKEN).expect("ide token");
+    std::fs::set_permissions(
+        &token_file,
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .expect("chmod");
+    let mut ide = support::command(a.path());
+    ide.args(["ide", "--port", "0"])
+        .env("EDGECODER_IDE_ROUTE", "swarm")
+        .env("EDGECODER_IDE_TOKEN_FILE", &token_file)
+        .env("EDGECODER_URL", &coord_url)
+        .env("EDGECODER_TOKEN", &user.token);
+    let (_ide, provider) = start_listening(ide);
+    // The provider lists the model once B advertises it.
+    let started = Instant::now();
+    loop {
+        let listed = client
+            .get(format!("{provider}/v1/models"))
+            .bearer_auth(IDE_TOKEN)
+            .send()
+            .await
+            .ok();
+        let body = match listed {
+            Some(r) => r.text().await.unwrap_or_default(),
+            None => String::new(),
+        };
+        if body.contains(MODEL) {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "machine B never advertised the model"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    stream_once(&client, &direct, None, tokens).await;
+    stream_once(&client, &provider, Some(IDE_TOKEN), tokens).await;
+    let (mut d, mut s) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        d.push(stream_once(&client, &direct, None, tokens).await);
+        s.push(stream_once(&client, &provider, Some(IDE_TOKEN), tokens).await);
+    }
+    let ms = |t: &[Timing]| -> Vec<f64> {
+        let mut v: Vec<f64> = t
+            .iter()
+            .map(|t| t.first_token.as_secs_f64() * 1e3)
+            .collect();
+        v.sort_by(f64::total_cmp);
+        v
+    };
+    let tps = |t: &[Timing]| -> Vec<f64> {
+        let mut v: Vec<f64> = t.iter().map(|t| t.tokens_per_s).collect();
+        v.sort_by(f64::total_cmp);
+        v
+    };
+    let (dm, sm, dt, st) = (ms(&d), ms(&s), tps(&d), tps(&s));
+    println!(
+        "swarm route vs model server directly: {runs} streamed answers of {tokens} tokens each"
+    );
+    println!("| path | first token p50 | first token p95 | tokens/s p50 |");
+    println!("| --- | ---: | ---: | ---: |");
+    for (name, m, t) in [
+        ("model server directly", &dm, &dt),
+        ("IDE provider, swarm route", &sm, &st),
+    ] {
+        println!(
+            "| {name} | {:.1} ms | {:.1} ms | {:.1} |",
+            percentile(m, 0.5),
+            percentile(m, 0.95),
+            percentile(t, 0.5)
+        );
+    }
+    println!(
+        "first-token overhead of the swarm (p50): {:.1} ms",
+        percentile(&sm, 0.5) - percentile(&dm, 0.5)
+    );
+}
