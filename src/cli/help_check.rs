@@ -21,6 +21,8 @@ pub const WITH_EXAMPLES: &[&str] = &[
     "dash",
     "env set",
     "task list",
+    "server jobs submit",
+    "server jobs list",
 ];
 
 /// Every visible argument without help text, as `command path --flag`.

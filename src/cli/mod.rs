@@ -22,6 +22,7 @@ mod gc;
 mod generate;
 #[cfg(test)]
 mod help_check;
+pub mod jobs_args;
 mod ledger_offline;
 pub mod local_args;
 mod logging;
