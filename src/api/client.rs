@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use std::time::Duration;
 
 mod blobs;
+mod jobs;
 pub use blobs::Progress;
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);

@@ -9,6 +9,7 @@ mod credentials;
 pub mod error;
 mod extract;
 pub mod http;
+pub mod jobs;
 use store::ledger;
 pub mod local_worker;
 mod metrics;

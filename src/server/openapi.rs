@@ -9,7 +9,7 @@ mod build;
 pub use build::{document, error_statuses};
 
 use crate::api::*;
-use crate::server::routes::{control, credits, events, nodes, tasks};
+use crate::server::routes::{control, credits, events, jobs, nodes, tasks};
 use schemars::generate::SchemaGenerator;
 use schemars::{JsonSchema, Schema};
 
@@ -455,4 +455,27 @@ pub const ROUTES: &[RouteDoc] = &[
     .status(201)
     .also(200)
     .errors(&[413, 422, 507]),
+    get(
+        "/api/v1/jobs",
+        Body::Json(of::<JobList>),
+        "List jobs, newest first; ?state= ?limit= (user: its own).",
+    )
+    .token()
+    .query(inline::<jobs::ListQuery>),
+    post(
+        "/api/v1/jobs",
+        Body::Json(of::<JobSubmitResponse>),
+        "Submit a job (a request decomposed into subtasks); 201 when created, 200 for a known idempotency key (user).",
+    )
+    .token()
+    .body(of::<JobSubmitRequest>)
+    .status(201)
+    .also(200)
+    .errors(&[402, 404, 413]),
+    get("/api/v1/jobs/{id}", Body::Json(of::<JobInfo>), "Show a job with its subtasks, log and result, by id or unique prefix (user).")
+        .token()
+        .errors(CONFLICT),
+    post("/api/v1/jobs/{id}/cancel", Body::Json(of::<JobInfo>), "Cancel a job and its open subtasks (its submitter, owner or admin).")
+        .token()
+        .errors(CONFLICT),
 ];
