@@ -10,6 +10,7 @@ use std::time::Duration;
 
 mod blobs;
 pub use blobs::Progress;
+pub mod inference;
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
