@@ -6,7 +6,7 @@
 
 mod build;
 
-pub use build::{document, error_statuses};
+pub use build::{document, document_of, error_statuses};
 
 use crate::api::*;
 use crate::server::routes::{control, credits, events, jobs, nodes, tasks};
@@ -18,7 +18,7 @@ pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
 
 /// A named type: a `$ref` into `components/schemas` (responses) or inlined (requests). An inlined
 /// schema keeps its type's name as its title, so a test can tie it to the handler's `ApiJson<T>`.
-fn of<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
+pub(crate) fn of<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
     let mut schema = generator.subschema_for::<T>();
     if generator.settings().inline_subschemas && schema.as_object().is_some() {
         schema.insert("title".into(), T::schema_name().into());
@@ -80,7 +80,7 @@ const fn op(
 }
 
 impl RouteDoc {
-    const fn token(mut self) -> Self {
+    pub(crate) const fn token(mut self) -> Self {
         self.auth = "token";
         self
     }
@@ -92,7 +92,7 @@ impl RouteDoc {
         self.query = Some(schema);
         self
     }
-    const fn body(mut self, schema: SchemaFn) -> Self {
+    pub(crate) const fn body(mut self, schema: SchemaFn) -> Self {
         self.request = Some(schema);
         self
     }
@@ -100,11 +100,11 @@ impl RouteDoc {
         self.status = status;
         self
     }
-    const fn also(mut self, status: u16) -> Self {
+    pub(crate) const fn also(mut self, status: u16) -> Self {
         self.also = Some(status);
         self
     }
-    const fn errors(mut self, errors: &'static [u16]) -> Self {
+    pub(crate) const fn errors(mut self, errors: &'static [u16]) -> Self {
         self.errors = errors;
         self
     }
@@ -114,10 +114,10 @@ impl RouteDoc {
     }
 }
 
-const fn get(path: &'static str, response: Body, summary: &'static str) -> RouteDoc {
+pub(crate) const fn get(path: &'static str, response: Body, summary: &'static str) -> RouteDoc {
     op("get", path, response, summary)
 }
-const fn post(path: &'static str, response: Body, summary: &'static str) -> RouteDoc {
+pub(crate) const fn post(path: &'static str, response: Body, summary: &'static str) -> RouteDoc {
     op("post", path, response, summary)
 }
 const fn delete(path: &'static str, response: Body, summary: &'static str) -> RouteDoc {
@@ -137,7 +137,7 @@ fn any_object(_: &mut SchemaGenerator) -> Schema {
 
 const SSE: &str = "text/event-stream";
 const OCTETS: &str = "application/octet-stream";
-const JSON_ANY: Body = Body::Json(any_object);
+pub(crate) const JSON_ANY: Body = Body::Json(any_object);
 const NODE: Body = Body::Json(of::<NodeInfo>);
 const TASK: Body = Body::Json(of::<TaskInfo>);
 const CONFLICT: &[u16] = &[409];
