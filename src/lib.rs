@@ -9,6 +9,7 @@ pub mod config;
 pub mod files;
 pub mod fmt;
 pub mod hardening;
+pub mod inference;
 pub mod job_tree;
 pub mod models;
 pub mod runs;

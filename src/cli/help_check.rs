@@ -142,10 +142,10 @@ mod tests {
             .clone()
             .render_long_help()
             .to_string();
-        for shown in ["all-in-one", "coordinator", "worker"] {
+        for shown in ["all-in-one", "coordinator", "worker", "inference"] {
             assert!(help.contains(shown), "{shown} missing from serve --help");
         }
-        for hidden in ["control-plane", "inference", "ide-provider"] {
+        for hidden in ["control-plane", "ide-provider"] {
             assert!(
                 !help.contains(hidden),
                 "{hidden} offered in serve --help:\n{help}"
@@ -153,7 +153,7 @@ mod tests {
         }
         // Still parsed, so `serve` can refuse it with its own message.
         assert!(
-            root.try_get_matches_from_mut(["edgecoder", "serve", "--mode", "inference"])
+            root.try_get_matches_from_mut(["edgecoder", "serve", "--mode", "ide-provider"])
                 .is_ok()
         );
     }

@@ -34,6 +34,7 @@ pub mod parse;
 pub mod remote;
 mod remote_cmd;
 mod serve;
+mod serve_inference;
 pub mod server_args;
 mod service;
 pub mod service_args;

@@ -60,6 +60,10 @@ const KNOWN: &[(&str, Rule)] = &[
     ("EDGECODER_RUNS_DIR", Rule::Path),
     // A user name (`root` included, which runs tasks as root with a warning).
     ("EDGECODER_TASK_USER", Rule::Id),
+    ("EDGECODER_INFERENCE_URL", Rule::Url),
+    ("EDGECODER_INFERENCE_TOKEN", Rule::NonEmpty),
+    ("EDGECODER_INFERENCE_MODEL", Rule::NonEmpty),
+    ("EDGECODER_ESCALATION_MODEL", Rule::NonEmpty),
 ];
 
 fn rule(key: &str) -> Option<&'static Rule> {
