@@ -4,7 +4,7 @@
 
 use crate::api::{Event, JobSubtask, TaskState};
 use crate::fmt::one_line;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// One glyph per subtask state: waiting, queued, running, succeeded, failed, cancelled.
 pub fn glyph(sub: &JobSubtask) -> &'static str {
@@ -91,88 +91,84 @@ fn field<'a>(event: &'a Event, key: &str) -> Option<&'a str> {
     event.data.get(key).and_then(|v| v.as_str())
 }
 
-/// The subtask an event is about, as people know it (its id within the job).
-fn subtask_of(event: &Event) -> String {
-    field(event, "subtask")
-        .or_else(|| field(event, "subtask_id"))
-        .map(|s| format!("subtask {}", one_line(s, 60)))
-        .unwrap_or_else(|| {
-            event
-                .task_id
-                .as_deref()
-                .map(|t| format!("task {t}"))
-                .unwrap_or_else(|| "a subtask".into())
-        })
+/// Turns a job's event stream (`/api/v1/events?job=ID&include_logs=true`: the job's own events
+/// and its tasks') into lines for people. It remembers which task runs which subtask (from
+/// `job.subtask_started` and `job.escalated`), so a task's events are told by subtask, and it
+/// keeps of the tasks' logs only the coding loop's progress ("iteration 2/3: check failed…").
+#[derive(Debug, Default)]
+pub struct JobEvents {
+    subtask_of: HashMap<String, String>,
+    /// The end of each task's log that has no newline yet.
+    partial: HashMap<String, String>,
 }
 
-/// One line for a job event (`--follow`), or None for events not worth a line.
-pub fn event_line(event: &Event) -> Option<String> {
-    let data = &event.data;
-    let what = match event.kind.as_str() {
-        "job.created" => "job accepted".to_string(),
-        "job.decomposed" => {
-            let n = data
-                .get("subtasks")
-                .and_then(|v| v.as_u64().or_else(|| v.as_array().map(|a| a.len() as u64)))
-                .or_else(|| data.get("count").and_then(|v| v.as_u64()));
-            match n {
-                Some(1) => "not split: one subtask".to_string(),
-                Some(n) => format!("decomposed into {n} subtasks"),
-                None => "decomposed".to_string(),
-            }
+impl JobEvents {
+    /// The lines one event stands for (none for most task events).
+    pub fn lines(&mut self, event: &Event) -> Vec<String> {
+        let when = time_of_day(event.at);
+        if let (Some(task), Some(sub)) = (&event.task_id, field(event, "subtask")) {
+            self.subtask_of.insert(task.clone(), sub.to_string());
         }
-        "job.subtask_started" | "job.subtask_claimed" => {
-            let node = field(event, "node_id").or(event.node_id.as_deref());
-            match node {
-                Some(node) => format!("{} claimed by node {node}", subtask_of(event)),
-                None => format!("{} queued", subtask_of(event)),
-            }
-        }
-        "job.subtask_succeeded" => format!("{} succeeded", subtask_of(event)),
-        "job.subtask_failed" => format!(
-            "{} failed{}",
-            subtask_of(event),
-            reason(event).map(|r| format!(": {r}")).unwrap_or_default()
-        ),
-        "job.escalated" => format!("{} escalated to a stronger model", subtask_of(event)),
-        "job.aggregating" => "every subtask ended: merging and checking".to_string(),
-        "job.finished" => format!(
-            "job {}{}",
-            field(event, "state").unwrap_or("ended"),
-            reason(event).map(|r| format!(": {r}")).unwrap_or_default()
-        ),
-        "job.log" => one_line(field(event, "message")?, 200),
-        "task.iteration" | "code.iteration" => {
-            let n = data.get("number").and_then(|v| v.as_u64())?;
-            let passed = data.get("check_passed").and_then(|v| v.as_bool());
-            format!(
-                "{} iteration {n} {}",
-                subtask_of(event),
-                match passed {
-                    Some(true) => "passed",
-                    Some(false) => "failed",
-                    None => "ran",
-                }
-            )
-        }
-        kind if kind.starts_with("job.") => {
-            let rest = kind.trim_start_matches("job.").replace('_', " ");
-            match reason(event) {
-                Some(r) => format!("{rest}: {r}"),
-                None => rest,
-            }
-        }
-        _ => return None,
-    };
-    Some(format!("{}  {what}", time_of_day(event.at)))
-}
+        let what: Vec<String> = match event.kind.as_str() {
+            kind if kind.starts_with("job.") => field(event, "message")
+                .map(|m| one_line(m, 300))
+                .or_else(|| Some(kind.trim_start_matches("job.").replace('_', " ")))
+                .into_iter()
+                .collect(),
+            "task.leased" => vec![format!(
+                "{} claimed by node {}",
+                self.name(event),
+                event.node_id.as_deref().unwrap_or("?")
+            )],
+            "task.requeued" => vec![format!(
+                "{} handed back to the queue{}",
+                self.name(event),
+                field(event, "reason")
+                    .map(|r| format!(": {}", one_line(r, 160)))
+                    .unwrap_or_default()
+            )],
+            "task.log" => self.progress(event),
+            _ => Vec::new(),
+        };
+        what.into_iter().map(|w| format!("{when}  {w}")).collect()
+    }
 
-/// The why of an event, when it carries one.
-fn reason(event: &Event) -> Option<String> {
-    ["error", "reason", "message"]
-        .iter()
-        .find_map(|k| field(event, k))
-        .map(|r| one_line(r, 160))
+    /// "subtask parser", or the task id when the subtask is not known (yet).
+    fn name(&self, event: &Event) -> String {
+        match event.task_id.as_deref() {
+            Some(task) => match self.subtask_of.get(task) {
+                Some(sub) => format!("subtask {sub}"),
+                None => format!("task {task}"),
+            },
+            None => "a subtask".to_string(),
+        }
+    }
+
+    /// The coding loop's progress lines in a task's log chunk, whole lines only.
+    fn progress(&mut self, event: &Event) -> Vec<String> {
+        let (Some(task), Some(text)) = (&event.task_id, field(event, "data")) else {
+            return Vec::new();
+        };
+        if field(event, "stream") == Some("stderr") {
+            return Vec::new();
+        }
+        let name = self.name(event);
+        let buf = self.partial.entry(task.clone()).or_default();
+        buf.push_str(text);
+        let mut out = Vec::new();
+        while let Some(end) = buf.find('\n') {
+            let line: String = buf.drain(..=end).collect();
+            let line = line.trim_end();
+            if line.starts_with("iteration ") || line.starts_with("gave up") {
+                out.push(format!("{name}: {}", one_line(line, 200)));
+            }
+        }
+        // A line with no end in sight is not progress: do not keep it growing.
+        if buf.len() > 4096 {
+            buf.clear();
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -231,35 +227,75 @@ mod tests {
     }
 
     #[test]
-    fn event_lines_say_what_happened() {
-        let ev = |kind: &str, data: serde_json::Value| Event {
-            id: 1,
-            at: 3_600_000 + 61_000,
-            kind: kind.into(),
-            task_id: None,
-            node_id: Some("n1".into()),
-            data,
-        };
+    fn job_events_are_told_by_subtask_with_the_coding_progress() {
+        let ev =
+            |kind: &str, task: Option<&str>, node: Option<&str>, data: serde_json::Value| Event {
+                id: 1,
+                at: 3_600_000 + 61_000,
+                kind: kind.into(),
+                task_id: task.map(str::to_string),
+                node_id: node.map(str::to_string),
+                data,
+            };
+        let mut e = JobEvents::default();
+        let msg = |m: &str| serde_json::json!({"job": "j1", "message": m});
         assert_eq!(
-            event_line(&ev("job.decomposed", serde_json::json!({"subtasks": 3}))).unwrap(),
-            "01:01:01  decomposed into 3 subtasks"
+            e.lines(&ev(
+                "job.decomposed",
+                None,
+                None,
+                msg("decomposed into 3 subtask(s)")
+            )),
+            vec!["01:01:01  decomposed into 3 subtask(s)"]
         );
+        let mut started = msg("subtask parser queued as task t1");
+        started["subtask"] = "parser".into();
+        e.lines(&ev("job.subtask_started", Some("t1"), None, started));
         assert_eq!(
-            event_line(&ev(
-                "job.subtask_started",
-                serde_json::json!({"subtask": "parser"})
-            ))
-            .unwrap(),
-            "01:01:01  subtask parser claimed by node n1"
+            e.lines(&ev(
+                "task.leased",
+                Some("t1"),
+                Some("n1"),
+                serde_json::json!({})
+            )),
+            vec!["01:01:01  subtask parser claimed by node n1"]
         );
-        assert!(event_line(&ev("task.log", serde_json::json!({}))).is_none());
+        let log = |text: &str| serde_json::json!({"attempt": 1, "stream": "stdout", "data": text});
         assert!(
-            event_line(&ev(
-                "job.subtask_failed",
-                serde_json::json!({"subtask": "p", "error": "check\nfailed"})
+            e.lines(&ev(
+                "task.log",
+                Some("t1"),
+                None,
+                log("iteration 2/3: check fa")
             ))
-            .unwrap()
-            .ends_with("subtask p failed: check failed")
+            .is_empty()
+        );
+        assert_eq!(
+            e.lines(&ev(
+                "task.log",
+                Some("t1"),
+                None,
+                log("iled (exit 1)\nsome output\n")
+            )),
+            vec!["01:01:01  subtask parser: iteration 2/3: check failed (exit 1)"]
+        );
+        assert!(
+            e.lines(&ev(
+                "task.started",
+                Some("t1"),
+                Some("n1"),
+                serde_json::json!({})
+            ))
+            .is_empty()
+        );
+        assert_eq!(
+            e.lines(&ev(
+                "task.leased",
+                Some("t9"),
+                Some("n2"),
+                serde_json::json!({})
+            )),
+            vec!["01:01:01  task t9 claimed by node n2"]
         );
     }
 }

@@ -216,7 +216,7 @@ async fn poll(
     client: &Client,
     ended: &mut HashMap<String, JobInfo>,
 ) -> Result<Vec<JobInfo>, ClientError> {
-    let list = client.jobs(&format!("limit={JOBS_SHOWN}")).await?;
+    let list = client.jobs(None, Some(JOBS_SHOWN)).await?;
     let mut jobs = Vec::with_capacity(list.jobs.len());
     for summary in &list.jobs {
         if let Some(job) = cached(ended, summary) {

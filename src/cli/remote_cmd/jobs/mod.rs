@@ -85,34 +85,37 @@ fn report(ctx: &Ctx, job: &JobInfo) -> Result<u8, CliError> {
     Ok(exit_code_of(job.state))
 }
 
-const STATES: &[&str] = &[
-    "decomposing",
-    "running",
-    "aggregating",
-    "succeeded",
-    "partial",
-    "failed",
-    "cancelled",
+const STATES: [JobState; 7] = [
+    JobState::Decomposing,
+    JobState::Running,
+    JobState::Aggregating,
+    JobState::Succeeded,
+    JobState::Partial,
+    JobState::Failed,
+    JobState::Cancelled,
 ];
 
 fn list(ctx: &Ctx, args: &JobListArgs) -> Result<u8, CliError> {
-    if let Some(state) = &args.state
-        && !STATES.contains(&state.as_str())
-    {
-        return Err(CliError::usage(format!(
-            "--state {state:?} is not a job state: use one of {}",
-            STATES.join(", ")
-        )));
-    }
+    let state = match &args.state {
+        None => None,
+        Some(word) => Some(
+            STATES
+                .into_iter()
+                .find(|s| s.as_str() == word.trim().to_ascii_lowercase())
+                .ok_or_else(|| {
+                    let known: Vec<&str> = STATES.iter().map(|s| s.as_str()).collect();
+                    CliError::usage(format!(
+                        "--state {word:?} is not a job state: use one of {}",
+                        known.join(", ")
+                    ))
+                })?,
+        ),
+    };
     if args.limit == 0 {
         return Err(CliError::usage("--limit 0 lists nothing: give 1 or more"));
     }
-    let mut query = format!("limit={}", args.limit);
-    if let Some(state) = &args.state {
-        query.push_str(&format!("&state={state}"));
-    }
     let client = &ctx.remote.client;
-    let list = ctx.get(|| client.jobs(&query))?;
+    let list = ctx.get(|| client.jobs(state, Some(args.limit)))?;
     if ctx.json {
         print_json(&list)?;
         return Ok(OK);

@@ -4,7 +4,7 @@
 use crate::api::{JobInfo, JobState, JobSubtask, TaskState};
 use crate::cli::output::Tone;
 use crate::fmt::one_line;
-pub use crate::job_tree::{event_line, time_of_day};
+pub use crate::job_tree::time_of_day;
 use crate::job_tree::{glyph, state_word, tree_order};
 
 /// The tone of a job state in a table.

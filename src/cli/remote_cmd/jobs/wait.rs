@@ -19,6 +19,7 @@ use crate::cli::exit::CliError;
 use crate::cli::remote_cmd::Ctx;
 use crate::cli::remote_cmd::wait::{INTERRUPTED, TIMED_OUT};
 use crate::cli::signals::{self, Stop};
+use crate::job_tree::JobEvents;
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
@@ -122,10 +123,11 @@ async fn follow_events(client: &Client, job: JobInfo) -> Result<JobInfo, ClientE
     if job.state.is_final() {
         return Ok(job);
     }
-    let path = format!("/api/v1/events?job={}", encode(&job.id));
-    // From the start of the stream's backlog for this job: a job submitted a moment ago has
-    // events already (created, maybe decomposed), and none is printed twice after that.
-    let mut follower = Follower::new(client.clone(), path, Some(0));
+    // With no id to resume from, the coordinator starts a job's stream at its first event (a
+    // job submitted a moment ago has some already); the follower resumes after the last one.
+    let path = format!("/api/v1/events?job={}&include_logs=true", encode(&job.id));
+    let mut follower = Follower::new(client.clone(), path, None);
+    let mut told = JobEvents::default();
     let mut poll = tokio::time::interval(Duration::from_secs(2));
     poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut said_down = false;
@@ -133,10 +135,10 @@ async fn follow_events(client: &Client, job: JobInfo) -> Result<JobInfo, ClientE
         tokio::select! {
             update = follower.next() => match update? {
                 Update::Event(event) => {
-                    if let Some(line) = render::event_line(&event) {
+                    for line in told.lines(&event) {
                         let _ = writeln!(out, "{line}");
-                        let _ = out.flush();
                     }
+                    let _ = out.flush();
                     if event.kind == "job.finished"
                         && let Some(done) = ended(client, &job.id).await?
                     {
