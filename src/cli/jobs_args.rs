@@ -57,6 +57,10 @@ pub struct JobSubmitArgs {
     /// Do not split: run the request as one subtask.
     #[arg(long)]
     pub no_decompose: bool,
+    /// Model calls (each followed by the subtask's check) each subtask gets at most (default:
+    /// the coordinator's, 3).
+    #[arg(long, value_name = "N")]
+    pub max_iterations: Option<u32>,
     /// Wait for the job to end; exit 0 when it succeeded (and write the files into --out).
     #[arg(long, conflicts_with = "follow")]
     pub wait: bool,

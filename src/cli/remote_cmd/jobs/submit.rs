@@ -168,6 +168,14 @@ fn request(args: &JobSubmitArgs) -> Result<JobSubmitRequest, CliError> {
             crate::api::DEFAULT_MAX_SUBTASKS
         )));
     }
+    if let Some(n) = args.max_iterations
+        && !(1..=crate::api::MAX_ITERATIONS_LIMIT).contains(&n)
+    {
+        return Err(CliError::usage(format!(
+            "--max-iterations {n}: give 1 to {}",
+            crate::api::MAX_ITERATIONS_LIMIT
+        )));
+    }
     if let Some(dir) = &args.dir
         && !dir.is_dir()
     {
@@ -191,7 +199,7 @@ fn request(args: &JobSubmitArgs) -> Result<JobSubmitRequest, CliError> {
         } else {
             DecomposeMode::Auto
         },
-        max_iterations: None,
+        max_iterations: args.max_iterations,
         idempotency_key: None,
     })
 }
