@@ -10,7 +10,6 @@
 use crate::common::*;
 use crate::llm;
 use crate::worker_common::{Out, cli_with, fast_env, server_cmd, start_node};
-use edgecoder::api::*;
 use serde_json::json;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
