@@ -43,6 +43,7 @@ mod first_steps;
 mod generated_files;
 mod host_policy;
 mod installers;
+mod jobs_graph;
 mod local_runs;
 mod models_detect;
 mod models_ollama;
