@@ -42,6 +42,7 @@ mod dash;
 mod first_steps;
 mod generated_files;
 mod host_policy;
+mod inference_service;
 mod installers;
 mod jobs_graph;
 mod local_runs;
