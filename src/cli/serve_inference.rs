@@ -62,7 +62,10 @@ pub async fn start_inside(
     let (endpoint, started) = inference::spawn_local(backends, model, escalation_model)
         .await
         .map_err(|e| CliError::error(format!("cannot start the inference service: {e}")))?;
-    tracing::info!(url = endpoint.url, "inference service started inside");
+    println!(
+        "  inference: {} (inside this process; a fresh token each start)",
+        endpoint.url
+    );
     settings.inference = Some(endpoint);
     Ok(Some(started))
 }

@@ -173,11 +173,16 @@ async fn observe(State(svc): State<ServiceState>, req: Request, next: Next) -> R
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| "unmatched".to_string());
     let method = crate::server::metrics::method_label(req.method());
-    let response = next.run(req).await;
+    let mut response = next.run(req).await;
+    let request_id = crate::server::auth::random_hex(8);
+    if let Ok(value) = axum::http::HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
     let status = response.status().as_u16();
     let elapsed = started.elapsed();
     svc.metrics.observe(method, &route, status, elapsed);
     tracing::debug!(
+        request_id,
         method,
         route,
         status,

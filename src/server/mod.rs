@@ -248,6 +248,7 @@ impl Coordinator {
         let app = self.started.app.clone();
         let sweeper = tokio::spawn(sweep_loop(app.clone()));
         let ledger_upkeep = tokio::spawn(ledger_loop(app.clone()));
+        let job_driver = jobs::spawn(app.clone());
         tokio::spawn(finish_update(app.clone()));
         let router = routes::router(app.clone());
         let shutdown_app = app.clone();
@@ -262,6 +263,7 @@ impl Coordinator {
         http::serve(self.listener, router, app.settings.conn_limits, graceful).await;
         sweeper.abort();
         ledger_upkeep.abort();
+        job_driver.abort();
         if let Err(e) = ledger_checkpoint(&app, true).await {
             tracing::warn!("final ledger checkpoint failed: {e}");
         }

@@ -30,8 +30,8 @@ programmer who sees only their own subtask and the files of the subtasks it depe
 with one JSON object and nothing else: {\"subtasks\": [{\"id\": \"s1\", \"title\": \"short \
 title\", \"prompt\": \"what to write, complete and self-contained\", \"language\": \"python\", \
 \"files\": [\"file this subtask writes\"], \"depends_on\": [\"ids of subtasks that must be done \
-first\"], \"check\": null}]}. Give each part of the request its own subtask. Ids are short \
-(s1, s2, ...). A subtask depends only on earlier ones, never on itself. Files are relative paths, \
+first\"], \"check\": null}]}. Give each part of the request its own subtask. Ids are s1, s2, s3 \
+in order. A subtask depends only on earlier ones, never on itself; most depend on none. Files are relative paths, \
 and no two subtasks write the same file.";
 
 /// Decomposes `req` with the service's models; only a model backend that fails is an error.
@@ -205,9 +205,13 @@ fn request_text(req: &DecomposeRequest, parts: usize, limit: usize) -> String {
     text
 }
 
-/// The JSON schema of an answer: between `min` and `max` subtasks of the wire's shape, the
-/// language one of [`LANGUAGES`].
+/// The JSON schema of an answer: between `min` and `max` subtasks of the wire's shape, ids and
+/// dependencies from `s1`…`s<max>`, the language one of [`LANGUAGES`]. Strings and lists are
+/// bounded: a small model under a grammar otherwise writes one string or list until the output
+/// limit, and the answer is cut off. (The validator still checks everything: a server may ignore
+/// the schema.)
 pub fn schema(min: usize, max: usize) -> Value {
+    let ids: Vec<String> = (1..=max).map(|n| format!("s{n}")).collect();
     json!({
         "type": "object",
         "properties": {
@@ -218,13 +222,21 @@ pub fn schema(min: usize, max: usize) -> Value {
                 "items": {
                     "type": "object",
                     "properties": {
-                        "id": {"type": "string"},
-                        "title": {"type": "string"},
-                        "prompt": {"type": "string"},
+                        "id": {"type": "string", "enum": ids},
+                        "title": {"type": "string", "minLength": 1, "maxLength": 40},
+                        "prompt": {"type": "string", "minLength": 1, "maxLength": 200},
                         "language": {"type": "string", "enum": LANGUAGES},
-                        "files": {"type": "array", "items": {"type": "string"}},
-                        "depends_on": {"type": "array", "items": {"type": "string"}},
-                        "check": {"type": ["string", "null"]},
+                        "files": {
+                            "type": "array",
+                            "maxItems": 2,
+                            "items": {"type": "string", "minLength": 1, "maxLength": 40},
+                        },
+                        "depends_on": {
+                            "type": "array",
+                            "maxItems": 3,
+                            "items": {"type": "string", "enum": ids},
+                        },
+                        "check": {"type": ["string", "null"], "maxLength": 80},
                     },
                     "required": ["id", "title", "prompt", "language", "files", "depends_on", "check"],
                     "additionalProperties": false,

@@ -67,7 +67,9 @@ fn env(app: &AppState) -> StepEnv {
 
 /// Claims an inference call slot; false when one is already in flight.
 fn claim(busy: &Busy, key: &str) -> bool {
-    busy.lock().map(|mut b| b.insert(key.to_string())).unwrap_or(false)
+    busy.lock()
+        .map(|mut b| b.insert(key.to_string()))
+        .unwrap_or(false)
 }
 
 fn release(busy: &Busy, key: &str) {
@@ -156,7 +158,11 @@ async fn ask_decompose(app: &AppState, job: &JobRow) -> Decomposed {
     };
     let client = match endpoint.client() {
         Ok(client) => client,
-        Err(e) => return one(format!("the inference service cannot be used ({e}): one subtask")),
+        Err(e) => {
+            return one(format!(
+                "the inference service cannot be used ({e}): one subtask"
+            ));
+        }
     };
     let max = job
         .request
@@ -175,7 +181,9 @@ async fn ask_decompose(app: &AppState, job: &JobRow) -> Decomposed {
         Ok(answer) => {
             let mut log = answer.log.clone();
             if let Some(why) = &answer.fallback {
-                log.push(format!("the inference service fell back to one subtask: {why}"));
+                log.push(format!(
+                    "the inference service fell back to one subtask: {why}"
+                ));
             }
             if let Some(why) = graph::invalid(&answer.subtasks, max) {
                 log.push(format!(
@@ -383,7 +391,10 @@ async fn escalate(app: &AppState, job: JobRow, row: SubtaskRow) {
                         }
                         Err(e) => {
                             row.state = SubtaskState::Failed;
-                            format!("subtask {sub} escalated, but its re-run was refused: {}", e.message)
+                            format!(
+                                "subtask {sub} escalated, but its re-run was refused: {}",
+                                e.message
+                            )
                         }
                     };
                     row.round = 1;

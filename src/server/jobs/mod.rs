@@ -8,7 +8,10 @@
 //! task again on restart instead of making a second one.
 
 pub mod advance;
+mod driver;
 pub mod graph;
+
+pub use driver::spawn;
 
 use crate::api::{JobState, TaskState};
 use crate::server::error::ApiError;
