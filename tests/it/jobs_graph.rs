@@ -372,6 +372,41 @@ async fn inference_down_at_submit_makes_the_job_wait_then_proceed_and_cancel_end
         .await
         .expect("list");
     assert!(listed.jobs.iter().any(|j| j.id == job.id));
+
+    // The event stream follows the job from its first event to its end, its tasks' included,
+    // and ends by itself; a stranger cannot follow it.
+    let follow = |token: &str| {
+        http()
+            .get(format!("{}/api/v1/events?job={}", coord.url, job.id))
+            .bearer_auth(token.to_string())
+            .send()
+    };
+    let resp = follow(ADMIN_TOKEN).await.expect("events");
+    assert_eq!(resp.status().as_u16(), 200);
+    let events = SseReader::new(resp)
+        .collect_to_end(Duration::from_secs(20))
+        .await;
+    let kinds: Vec<&str> = events.iter().map(|e| e.event.as_str()).collect();
+    for kind in [
+        "job.created",
+        "job.decompose_retry",
+        "job.decomposed",
+        "job.subtask_started",
+        "task.submitted",
+        "job.finished",
+    ] {
+        assert!(kinds.contains(&kind), "{kind} missing from {kinds:?}");
+    }
+    assert_eq!(kinds.last(), Some(&"job.finished"), "{kinds:?}");
+    assert!(
+        events.iter().all(|e| {
+            let event = e.json();
+            event["data"]["job"] == json!(job.id) || event["task_id"] == json!(first)
+        }),
+        "{events:?}"
+    );
+    let refused = follow(&user.token).await.expect("events");
+    assert_eq!(refused.status().as_u16(), 404);
 }
 
 #[tokio::test]
