@@ -86,17 +86,16 @@ fn run_subtasks(ctx: &mut WriteCtx<'_>, env: &StepEnv, job: &JobRow) -> Result<(
         let states: HashMap<String, SubtaskState> =
             rows.iter().map(|r| (r.spec.id.clone(), r.state)).collect();
         let mut changed = false;
-        for i in 0..rows.len() {
-            if rows[i].state != SubtaskState::Waiting {
+        for row in rows.iter_mut() {
+            if row.state != SubtaskState::Waiting {
                 continue;
             }
-            let deps = rows[i].spec.depends_on.clone();
+            let deps = row.spec.depends_on.clone();
             if let Some(bad) = deps.iter().find(|d| {
                 states
                     .get(d.as_str())
                     .is_some_and(|s| s.is_final() && *s != SubtaskState::Succeeded)
             }) {
-                let row = &mut rows[i];
                 row.state = SubtaskState::Skipped;
                 row.error = Some(format!("never ran: its dependency {bad} did not succeed"));
                 jobs::set_subtask(ctx, &job.id, row)?;
@@ -114,7 +113,7 @@ fn run_subtasks(ctx: &mut WriteCtx<'_>, env: &StepEnv, job: &JobRow) -> Result<(
                 .iter()
                 .all(|d| states.get(d.as_str()) == Some(&SubtaskState::Succeeded))
             {
-                start_subtask(ctx, env, job, &mut rows[i])?;
+                start_subtask(ctx, env, job, row)?;
                 changed = true;
             }
         }

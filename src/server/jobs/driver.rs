@@ -79,7 +79,7 @@ fn release(busy: &Busy, key: &str) {
 }
 
 async fn pass(app: &AppState, busy: &Busy) -> Result<(), ApiError> {
-    let ids = app.store.read(|c| jobs::open_ids(c)).await?;
+    let ids = app.store.read(jobs::open_ids).await?;
     let now = crate::api::now_ms();
     for id in ids {
         let job_id = id.clone();

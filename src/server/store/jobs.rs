@@ -8,13 +8,12 @@
 
 use super::WriteCtx;
 use crate::api::{
-    CodeSpec, DecomposeMode, JobConflict, JobInfo, JobLogLine, JobResult, JobState,
-    JobSubmitRequest, JobSubtask, JobSummary, LANGUAGES, MAX_ITERATIONS_LIMIT, MAX_SUBTASKS_LIMIT,
-    SubmitRequest, Subtask, TaskCommand, TaskState,
+    DecomposeMode, JobConflict, JobInfo, JobLogLine, JobResult, JobState, JobSubmitRequest,
+    JobSubtask, JobSummary, Subtask, TaskState,
 };
 use crate::server::error::ApiError;
 use crate::server::store::ledger::charges::{self, Payer};
-use crate::server::store::tasks::{self, SubmitLimits};
+use crate::server::store::tasks::SubmitLimits;
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// Log lines a job shows, the newest kept.
@@ -149,75 +148,6 @@ fn job_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<JobRow> {
     })
 }
 
-/// The task a job's subtask would be, less what the driver adds: used to refuse a job whose
-/// subtasks could never be accepted (files, model name, iterations) before it is stored.
-fn template_task(req: &JobSubmitRequest) -> SubmitRequest {
-    let mut task = SubmitRequest::argv(Vec::new());
-    task.command = TaskCommand::Code(Box::new(CodeSpec {
-        prompt: req.prompt.clone(),
-        language: req.language.clone(),
-        check: None,
-        model: req.model.clone(),
-        max_iterations: req.max_iterations,
-        check_timeout_secs: None,
-        history: Vec::new(),
-    }));
-    task.files = req.files.clone();
-    task.source = req.source.clone();
-    task.idempotency_key = req.idempotency_key.clone();
-    task
-}
-
-/// Refuses a job that cannot run, naming the field and what to change.
-pub fn validate(req: &JobSubmitRequest, limits: &SubmitLimits) -> Result<(), ApiError> {
-    if req.prompt.trim().is_empty() {
-        return Err(ApiError::bad_request(
-            "prompt is empty: say what the code should do",
-        ));
-    }
-    if !LANGUAGES.contains(&req.language.as_str()) {
-        return Err(ApiError::bad_request(format!(
-            "language {:?} is not one this coordinator knows: use one of {}",
-            req.language,
-            LANGUAGES.join(", ")
-        )));
-    }
-    if let Some(n) = req.max_subtasks
-        && !(1..=MAX_SUBTASKS_LIMIT).contains(&n)
-    {
-        return Err(ApiError::bad_request(format!(
-            "max_subtasks is {n}: it must be between 1 and {MAX_SUBTASKS_LIMIT}"
-        )));
-    }
-    if let Some(n) = req.max_iterations
-        && !(1..=MAX_ITERATIONS_LIMIT).contains(&n)
-    {
-        return Err(ApiError::bad_request(format!(
-            "max_iterations is {n}: it must be between 1 and {MAX_ITERATIONS_LIMIT}"
-        )));
-    }
-    if let Some(check) = &req.check
-        && (check.trim().is_empty() || check.contains('\0') || check.len() > 64 << 10)
-    {
-        return Err(ApiError::bad_request(
-            "check must be a shell command of 1 byte to 64 KiB, without NUL bytes",
-        ));
-    }
-    tasks::validate(&template_task(req), limits)
-}
-
-/// Tasks a job may create at most: every subtask once, each escalated once, and the check.
-pub fn worst_case_tasks(req: &JobSubmitRequest) -> u64 {
-    let subtasks = match req.decompose {
-        DecomposeMode::Never => 1,
-        DecomposeMode::Auto => req
-            .max_subtasks
-            .unwrap_or(crate::api::DEFAULT_MAX_SUBTASKS)
-            .min(MAX_SUBTASKS_LIMIT),
-    } as u64;
-    subtasks + 1
-}
-
 /// Stores a new job (or returns the one submitted before with the same idempotency key) after
 /// checking that its submitter can afford its worst case.
 pub fn insert(
@@ -227,7 +157,7 @@ pub fn insert(
     limits: &SubmitLimits,
     payer: &Payer,
 ) -> Result<(String, bool), ApiError> {
-    validate(&req, limits)?;
+    super::job_input::validate(&req, limits)?;
     if let Some(key) = &req.idempotency_key {
         let existing: Option<String> = ctx
             .conn
@@ -243,7 +173,7 @@ pub fn insert(
         payer,
         limits.default_timeout_secs,
         false,
-        worst_case_tasks(&req),
+        super::job_input::worst_case_tasks(&req),
     )?;
     let id = crate::server::auth::random_hex(8);
     ctx.conn

@@ -454,6 +454,7 @@ pub mod code_input;
 pub mod code_result;
 pub mod git_sources;
 mod integrity;
+pub mod job_input;
 pub mod jobs;
 pub mod leases;
 pub mod ledger;
