@@ -171,8 +171,7 @@ fn draw_job(
     let lines = job_lines(state, theme, job);
     // Keep the end in sight (the log and the result) when it does not all fit.
     let inner = area.height.saturating_sub(2) as usize;
-    let scroll = 0u16.max(lines.len().saturating_sub(inner).min(u16::MAX as usize) as u16);
-    let scroll = if lines.len() > inner { scroll } else { 0 };
+    let scroll = lines.len().saturating_sub(inner).min(u16::MAX as usize) as u16;
     frame.render_widget(
         Paragraph::new(lines)
             .scroll((scroll, 0))

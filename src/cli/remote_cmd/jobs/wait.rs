@@ -62,13 +62,13 @@ pub fn wait(
             }
         };
         tokio::select! {
-            done = work => Outcome::Done(done),
+            done = work => Outcome::Done(done.map(Box::new)),
             _ = give_up => Outcome::GaveUp,
             stop = signals::next_stop() => Outcome::Interrupted(stop),
         }
     });
     match outcome {
-        Outcome::Done(Ok(job)) => Ok(Waited::Finished(Box::new(job))),
+        Outcome::Done(Ok(job)) => Ok(Waited::Finished(job)),
         Outcome::Done(Err(e)) => Err(ctx.remote.error(e)),
         Outcome::GaveUp => {
             eprintln!("gave up waiting; the job goes on: `edgecoder server jobs wait {id}`");
@@ -79,7 +79,7 @@ pub fn wait(
 }
 
 enum Outcome {
-    Done(Result<JobInfo, ClientError>),
+    Done(Result<Box<JobInfo>, ClientError>),
     GaveUp,
     Interrupted(Stop),
 }
