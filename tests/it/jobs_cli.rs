@@ -3,8 +3,10 @@
 //! decomposition: the graph is the coordinator's, not this test's). Without agents the commands
 //! that need no model (submit, `--json` shapes, `--follow`'s lines, list, show's tree, wait's
 //! timeout, cancel and its exit code, bad input); with a real agent and the real test model the
-//! outcome: `--wait` exits 0, prints the Job and writes the merged tree into `--out`. Subtask
-//! checks are `true`, so no outcome depends on how well a 135M model codes.
+//! outcomes: `--wait` exits 0 and writes the merged tree into `--out`, 5 when `--out` holds a
+//! file the user changed (left as it was), 1 when the job's own check fails (`--follow` telling
+//! the claims and iterations). Subtask checks are `true`, so no outcome depends on how well a
+//! 135M model codes.
 
 use crate::common::*;
 use crate::llm;
@@ -289,10 +291,12 @@ async fn jobs_bad_input_is_refused_with_what_to_do() {
 }
 
 #[tokio::test]
-async fn jobs_submit_wait_exits_0_and_writes_the_merged_files_into_out() {
+async fn jobs_submit_wait_exits_by_outcome_and_writes_out_refusing_changed_files() {
     let Some(model) = llm::shared() else { return };
     let sb = Sandbox::new();
-    let stand_in = stub(json!([subtask("a", &[]), subtask("b", &[])]));
+    // One subtask: two independent ones may both write the same path (the model chooses), a
+    // conflict that fails the job whatever this test is about.
+    let stand_in = stub(json!([subtask("a", &[])]));
     let coord = coordinator(&sb, &stand_in);
     let _node = start_node(
         &coord,
@@ -316,14 +320,7 @@ async fn jobs_submit_wait_exits_0_and_writes_the_merged_files_into_out() {
     ];
 
     // Succeeded: exit 0, the Job on stdout, the merged files written into --out.
-    let mut args = vec![
-        "submit",
-        "hello in two parts",
-        "--wait",
-        "--json",
-        "--out",
-        "out",
-    ];
+    let mut args = vec!["submit", "hello", "--wait", "--json", "--out", "out"];
     args.extend(common);
     let out = jobs_long(&sb, &coord, &args, long);
     assert_eq!(out.code, Some(0), "{}", out.text());
@@ -347,4 +344,36 @@ async fn jobs_submit_wait_exits_0_and_writes_the_merged_files_into_out() {
             "{path} in --out"
         );
     }
+
+    // --out holding a file changed since the job started: refused (5), left as it was.
+    std::fs::create_dir_all(sb.path().join("mine")).expect("dir");
+    std::fs::write(sb.path().join("mine/notes.txt"), "my own edits\n").expect("edit");
+    let mut args = vec!["submit", "hello again", "--wait", "--out", "mine"];
+    args.extend(common);
+    let out = jobs_long(&sb, &coord, &args, long);
+    assert_eq!(out.code, Some(5), "{}", out.text());
+    assert!(out.stderr.contains("--force"), "{}", out.text());
+    assert_eq!(
+        std::fs::read_to_string(sb.path().join("mine/notes.txt")).expect("kept"),
+        "my own edits\n"
+    );
+
+    // The job's own check fails: exit 1; --follow told the claims and the iterations.
+    let out = jobs_long(
+        &sb,
+        &coord,
+        &[
+            "submit",
+            "hello, checked wrongly",
+            "--follow",
+            "--max-iterations",
+            "1",
+            "--check",
+            "false",
+        ],
+        long,
+    );
+    assert_eq!(out.code, Some(1), "{}", out.text());
+    assert!(out.stdout.contains("claimed by node"), "{}", out.text());
+    assert!(out.stdout.contains("iteration 1/1"), "{}", out.text());
 }
