@@ -51,7 +51,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
         }
         'edgecoder;serve' {
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Address to listen on')
-            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on; given explicitly it is tried once, else up to 100 ports from 4301')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on; given explicitly it is tried once, else up to 100 ports from 4301 (4302 in inference mode)')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where the database, server.json and task working dirs live')
             [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'What this process runs (EDGE_RUNTIME_MODE; default all-in-one)')
             [CompletionResult]::new('--retention-days', '--retention-days', [CompletionResultType]::ParameterName, 'Delete finished tasks, their logs and events this many days after they end; 0 keeps them forever (EDGECODER_RETENTION_DAYS, default 30)')
@@ -326,6 +326,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('ledger', 'ledger', [CompletionResultType]::ParameterValue, 'Verify and export the hash-chained ledger')
             [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Replace the coordinator''s binary, draining its local worker first (admin)')
             [CompletionResult]::new('code', 'code', [CompletionResultType]::ParameterValue, 'Submit a coding task: a worker''s model writes code until the check passes')
+            [CompletionResult]::new('jobs', 'jobs', [CompletionResultType]::ParameterValue, 'Coding requests split into subtasks across the swarm: submit, list, show, wait, cancel')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1252,6 +1253,140 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'edgecoder;server;jobs' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the JSON output with a jq expression (implies --json; strings print raw)')
+            [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (shapes in docs/json-output.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('submit', 'submit', [CompletionResultType]::ParameterValue, 'Submit a coding request that the coordinator splits into subtasks across the swarm')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Jobs, newest first')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One job: its subtasks as a tree (state, dependencies, node, escalation), its log and its result')
+            [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until a job has ended; exit 0 when it succeeded, 1 when it failed or is partial, 130 when it was cancelled')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a job and its open subtasks')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'edgecoder;server;jobs;submit' {
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'The language of the code (python, javascript, typescript, rust, go, c, cpp, java, ruby, shell)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'A directory every subtask starts from: packed (its .gitignore and .edgecoderignore respected) and uploaded once by content hash')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'A file every subtask starts from (repeatable); sent with its path relative to the current dir')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'A command run on the merged files once every subtask has ended; the job succeeds only when it exits 0 (`pytest -q`, `cargo test`)')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'The model every subtask asks for (default: each node''s configured model)')
+            [CompletionResult]::new('--max-subtasks', '--max-subtasks', [CompletionResultType]::ParameterName, 'Split into at most this many subtasks (default: the coordinator''s, 8)')
+            [CompletionResult]::new('--max-iterations', '--max-iterations', [CompletionResultType]::ParameterName, 'Model calls (each followed by the subtask''s check) each subtask gets at most (default: the coordinator''s, 3)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --wait or --follow: stop waiting after this long (exit 124), e.g. 30m; the job goes on')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'With --wait or --follow: write the merged files into this directory when the job succeeded or is partial')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the JSON output with a jq expression (implies --json; strings print raw)')
+            [CompletionResult]::new('--no-decompose', '--no-decompose', [CompletionResultType]::ParameterName, 'Do not split: run the request as one subtask')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for the job to end; exit 0 when it succeeded (and write the files into --out)')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Like --wait, printing a line per job event (decomposed, subtask claimed, iteration failed, …) while it runs')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite files in --out that differ from what the job started from')
+            [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (shapes in docs/json-output.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;server;jobs;list' {
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Only jobs in this state: decomposing, running, aggregating, succeeded, partial, failed, cancelled')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many (default 50)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the JSON output with a jq expression (implies --json; strings print raw)')
+            [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (shapes in docs/json-output.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;server;jobs;show' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the JSON output with a jq expression (implies --json; strings print raw)')
+            [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (shapes in docs/json-output.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;server;jobs;wait' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (exit 124), e.g. 30m; the job goes on')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the JSON output with a jq expression (implies --json; strings print raw)')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Print a line per job event while waiting')
+            [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (shapes in docs/json-output.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;server;jobs;cancel' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the JSON output with a jq expression (implies --json; strings print raw)')
+            [CompletionResult]::new('--allow-insecure', '--allow-insecure', [CompletionResultType]::ParameterName, 'Allow sending the token over plain HTTP to a host that is not this machine')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (shapes in docs/json-output.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;server;jobs;help' {
+            [CompletionResult]::new('submit', 'submit', [CompletionResultType]::ParameterValue, 'Submit a coding request that the coordinator splits into subtasks across the swarm')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Jobs, newest first')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One job: its subtasks as a tree (state, dependencies, node, escalation), its log and its result')
+            [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until a job has ended; exit 0 when it succeeded, 1 when it failed or is partial, 130 when it was cancelled')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a job and its open subtasks')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'edgecoder;server;jobs;help;submit' {
+            break
+        }
+        'edgecoder;server;jobs;help;list' {
+            break
+        }
+        'edgecoder;server;jobs;help;show' {
+            break
+        }
+        'edgecoder;server;jobs;help;wait' {
+            break
+        }
+        'edgecoder;server;jobs;help;cancel' {
+            break
+        }
+        'edgecoder;server;jobs;help;help' {
+            break
+        }
         'edgecoder;server;help' {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Coordinator version, uptime, mode, queue counts, nodes online/pending')
             [CompletionResult]::new('nodes', 'nodes', [CompletionResultType]::ParameterValue, 'List and manage worker nodes')
@@ -1266,6 +1401,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('ledger', 'ledger', [CompletionResultType]::ParameterValue, 'Verify and export the hash-chained ledger')
             [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Replace the coordinator''s binary, draining its local worker first (admin)')
             [CompletionResult]::new('code', 'code', [CompletionResultType]::ParameterValue, 'Submit a coding task: a worker''s model writes code until the check passes')
+            [CompletionResult]::new('jobs', 'jobs', [CompletionResultType]::ParameterValue, 'Coding requests split into subtasks across the swarm: submit, list, show, wait, cancel')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1430,6 +1566,29 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             break
         }
         'edgecoder;server;help;code' {
+            break
+        }
+        'edgecoder;server;help;jobs' {
+            [CompletionResult]::new('submit', 'submit', [CompletionResultType]::ParameterValue, 'Submit a coding request that the coordinator splits into subtasks across the swarm')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Jobs, newest first')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One job: its subtasks as a tree (state, dependencies, node, escalation), its log and its result')
+            [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until a job has ended; exit 0 when it succeeded, 1 when it failed or is partial, 130 when it was cancelled')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a job and its open subtasks')
+            break
+        }
+        'edgecoder;server;help;jobs;submit' {
+            break
+        }
+        'edgecoder;server;help;jobs;list' {
+            break
+        }
+        'edgecoder;server;help;jobs;show' {
+            break
+        }
+        'edgecoder;server;help;jobs;wait' {
+            break
+        }
+        'edgecoder;server;help;jobs;cancel' {
             break
         }
         'edgecoder;server;help;help' {
@@ -1938,6 +2097,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('ledger', 'ledger', [CompletionResultType]::ParameterValue, 'Verify and export the hash-chained ledger')
             [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Replace the coordinator''s binary, draining its local worker first (admin)')
             [CompletionResult]::new('code', 'code', [CompletionResultType]::ParameterValue, 'Submit a coding task: a worker''s model writes code until the check passes')
+            [CompletionResult]::new('jobs', 'jobs', [CompletionResultType]::ParameterValue, 'Coding requests split into subtasks across the swarm: submit, list, show, wait, cancel')
             break
         }
         'edgecoder;help;server;status' {
@@ -2101,6 +2261,29 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             break
         }
         'edgecoder;help;server;code' {
+            break
+        }
+        'edgecoder;help;server;jobs' {
+            [CompletionResult]::new('submit', 'submit', [CompletionResultType]::ParameterValue, 'Submit a coding request that the coordinator splits into subtasks across the swarm')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Jobs, newest first')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One job: its subtasks as a tree (state, dependencies, node, escalation), its log and its result')
+            [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until a job has ended; exit 0 when it succeeded, 1 when it failed or is partial, 130 when it was cancelled')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a job and its open subtasks')
+            break
+        }
+        'edgecoder;help;server;jobs;submit' {
+            break
+        }
+        'edgecoder;help;server;jobs;list' {
+            break
+        }
+        'edgecoder;help;server;jobs;show' {
+            break
+        }
+        'edgecoder;help;server;jobs;wait' {
+            break
+        }
+        'edgecoder;help;server;jobs;cancel' {
             break
         }
         'edgecoder;help;login' {

@@ -47,7 +47,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         }
         &'edgecoder;serve'= {
             cand --host 'Address to listen on'
-            cand --port 'Port to listen on; given explicitly it is tried once, else up to 100 ports from 4301'
+            cand --port 'Port to listen on; given explicitly it is tried once, else up to 100 ports from 4301 (4302 in inference mode)'
             cand --data-dir 'Where the database, server.json and task working dirs live'
             cand --mode 'What this process runs (EDGE_RUNTIME_MODE; default all-in-one)'
             cand --retention-days 'Delete finished tasks, their logs and events this many days after they end; 0 keeps them forever (EDGECODER_RETENTION_DAYS, default 30)'
@@ -291,6 +291,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand ledger 'Verify and export the hash-chained ledger'
             cand update 'Replace the coordinator''s binary, draining its local worker first (admin)'
             cand code 'Submit a coding task: a worker''s model writes code until the check passes'
+            cand jobs 'Coding requests split into subtasks across the swarm: submit, list, show, wait, cancel'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'edgecoder;server;status'= {
@@ -1125,6 +1126,127 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'edgecoder;server;jobs'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --jq 'Filter the JSON output with a jq expression (implies --json; strings print raw)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand submit 'Submit a coding request that the coordinator splits into subtasks across the swarm'
+            cand list 'Jobs, newest first'
+            cand show 'One job: its subtasks as a tree (state, dependencies, node, escalation), its log and its result'
+            cand wait 'Wait until a job has ended; exit 0 when it succeeded, 1 when it failed or is partial, 130 when it was cancelled'
+            cand cancel 'Cancel a job and its open subtasks'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;server;jobs;submit'= {
+            cand --lang 'The language of the code (python, javascript, typescript, rust, go, c, cpp, java, ruby, shell)'
+            cand --dir 'A directory every subtask starts from: packed (its .gitignore and .edgecoderignore respected) and uploaded once by content hash'
+            cand --file 'A file every subtask starts from (repeatable); sent with its path relative to the current dir'
+            cand --check 'A command run on the merged files once every subtask has ended; the job succeeds only when it exits 0 (`pytest -q`, `cargo test`)'
+            cand --model 'The model every subtask asks for (default: each node''s configured model)'
+            cand --max-subtasks 'Split into at most this many subtasks (default: the coordinator''s, 8)'
+            cand --max-iterations 'Model calls (each followed by the subtask''s check) each subtask gets at most (default: the coordinator''s, 3)'
+            cand --timeout 'With --wait or --follow: stop waiting after this long (exit 124), e.g. 30m; the job goes on'
+            cand --out 'With --wait or --follow: write the merged files into this directory when the job succeeded or is partial'
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --jq 'Filter the JSON output with a jq expression (implies --json; strings print raw)'
+            cand --no-decompose 'Do not split: run the request as one subtask'
+            cand --wait 'Wait for the job to end; exit 0 when it succeeded (and write the files into --out)'
+            cand --follow 'Like --wait, printing a line per job event (decomposed, subtask claimed, iteration failed, …) while it runs'
+            cand --force 'Overwrite files in --out that differ from what the job started from'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;jobs;list'= {
+            cand --state 'Only jobs in this state: decomposing, running, aggregating, succeeded, partial, failed, cancelled'
+            cand --limit 'At most this many (default 50)'
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --jq 'Filter the JSON output with a jq expression (implies --json; strings print raw)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;jobs;show'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --jq 'Filter the JSON output with a jq expression (implies --json; strings print raw)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;jobs;wait'= {
+            cand --timeout 'Give up after this long (exit 124), e.g. 30m; the job goes on'
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --jq 'Filter the JSON output with a jq expression (implies --json; strings print raw)'
+            cand --follow 'Print a line per job event while waiting'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;jobs;cancel'= {
+            cand --server 'Coordinator URL (default: EDGECODER_URL, COORDINATOR_URL, the local server.json, then http://127.0.0.1:4301)'
+            cand --token 'API token (default: the one `edgecoder login` stored for this coordinator). Prefer EDGECODER_TOKEN or `login` over this flag: argv is visible to other users'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --jq 'Filter the JSON output with a jq expression (implies --json; strings print raw)'
+            cand --allow-insecure 'Allow sending the token over plain HTTP to a host that is not this machine'
+            cand --json 'Machine-readable output (shapes in docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;server;jobs;help'= {
+            cand submit 'Submit a coding request that the coordinator splits into subtasks across the swarm'
+            cand list 'Jobs, newest first'
+            cand show 'One job: its subtasks as a tree (state, dependencies, node, escalation), its log and its result'
+            cand wait 'Wait until a job has ended; exit 0 when it succeeded, 1 when it failed or is partial, 130 when it was cancelled'
+            cand cancel 'Cancel a job and its open subtasks'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;server;jobs;help;submit'= {
+        }
+        &'edgecoder;server;jobs;help;list'= {
+        }
+        &'edgecoder;server;jobs;help;show'= {
+        }
+        &'edgecoder;server;jobs;help;wait'= {
+        }
+        &'edgecoder;server;jobs;help;cancel'= {
+        }
+        &'edgecoder;server;jobs;help;help'= {
+        }
         &'edgecoder;server;help'= {
             cand status 'Coordinator version, uptime, mode, queue counts, nodes online/pending'
             cand nodes 'List and manage worker nodes'
@@ -1139,6 +1261,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand ledger 'Verify and export the hash-chained ledger'
             cand update 'Replace the coordinator''s binary, draining its local worker first (admin)'
             cand code 'Submit a coding task: a worker''s model writes code until the check passes'
+            cand jobs 'Coding requests split into subtasks across the swarm: submit, list, show, wait, cancel'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'edgecoder;server;help;status'= {
@@ -1259,6 +1382,23 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         &'edgecoder;server;help;update;start'= {
         }
         &'edgecoder;server;help;code'= {
+        }
+        &'edgecoder;server;help;jobs'= {
+            cand submit 'Submit a coding request that the coordinator splits into subtasks across the swarm'
+            cand list 'Jobs, newest first'
+            cand show 'One job: its subtasks as a tree (state, dependencies, node, escalation), its log and its result'
+            cand wait 'Wait until a job has ended; exit 0 when it succeeded, 1 when it failed or is partial, 130 when it was cancelled'
+            cand cancel 'Cancel a job and its open subtasks'
+        }
+        &'edgecoder;server;help;jobs;submit'= {
+        }
+        &'edgecoder;server;help;jobs;list'= {
+        }
+        &'edgecoder;server;help;jobs;show'= {
+        }
+        &'edgecoder;server;help;jobs;wait'= {
+        }
+        &'edgecoder;server;help;jobs;cancel'= {
         }
         &'edgecoder;server;help;help'= {
         }
@@ -1700,6 +1840,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand ledger 'Verify and export the hash-chained ledger'
             cand update 'Replace the coordinator''s binary, draining its local worker first (admin)'
             cand code 'Submit a coding task: a worker''s model writes code until the check passes'
+            cand jobs 'Coding requests split into subtasks across the swarm: submit, list, show, wait, cancel'
         }
         &'edgecoder;help;server;status'= {
         }
@@ -1819,6 +1960,23 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         &'edgecoder;help;server;update;start'= {
         }
         &'edgecoder;help;server;code'= {
+        }
+        &'edgecoder;help;server;jobs'= {
+            cand submit 'Submit a coding request that the coordinator splits into subtasks across the swarm'
+            cand list 'Jobs, newest first'
+            cand show 'One job: its subtasks as a tree (state, dependencies, node, escalation), its log and its result'
+            cand wait 'Wait until a job has ended; exit 0 when it succeeded, 1 when it failed or is partial, 130 when it was cancelled'
+            cand cancel 'Cancel a job and its open subtasks'
+        }
+        &'edgecoder;help;server;jobs;submit'= {
+        }
+        &'edgecoder;help;server;jobs;list'= {
+        }
+        &'edgecoder;help;server;jobs;show'= {
+        }
+        &'edgecoder;help;server;jobs;wait'= {
+        }
+        &'edgecoder;help;server;jobs;cancel'= {
         }
         &'edgecoder;help;login'= {
         }

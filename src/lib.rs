@@ -10,6 +10,8 @@ pub mod files;
 pub mod fmt;
 pub mod hardening;
 pub mod ide;
+pub mod inference;
+pub mod job_tree;
 pub mod models;
 pub mod runs;
 pub mod sd_notify;

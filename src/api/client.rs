@@ -9,7 +9,9 @@ use serde::de::DeserializeOwned;
 use std::time::Duration;
 
 mod blobs;
+mod jobs;
 pub use blobs::Progress;
+pub mod inference;
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 

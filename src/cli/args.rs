@@ -276,7 +276,7 @@ pub enum Mode {
     // Not served yet: hidden from `--help` and completions, refused with a message by `serve`.
     #[value(hide = true)]
     ControlPlane,
-    #[value(hide = true)]
+    /// The inference service the coordinator decomposes and escalates jobs with (port 4302).
     Inference,
     /// The IDE provider only (same as `edgecoder ide`; port 4304).
     IdeProvider,
@@ -307,7 +307,8 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long)]
     pub host: Option<String>,
-    /// Port to listen on; given explicitly it is tried once, else up to 100 ports from 4301.
+    /// Port to listen on; given explicitly it is tried once, else up to 100 ports from 4301
+    /// (4302 in inference mode).
     #[arg(long)]
     pub port: Option<u16>,
     /// Where the database, server.json and task working dirs live.

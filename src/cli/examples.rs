@@ -138,3 +138,20 @@ Examples:
   edgecoder task list
   edgecoder task list --project web
   edgecoder task list --jq '.runs[].task_id'";
+
+pub const JOBS_SUBMIT: &str = "\
+Examples:
+  # Split it across the swarm, check the merged files, write them into ./out
+  edgecoder server jobs submit --wait --check 'pytest -q' --out out 'a CSV parser and a CLI that uses it'
+
+  # Watch it: one line per event (decomposed, subtask claimed by a node, iteration failed, …)
+  edgecoder server jobs submit --follow --dir . --max-subtasks 4 'add tests for every module'
+
+  # The id alone, to wait on later
+  id=$(edgecoder server jobs submit 'a todo app in Go' --lang go) && edgecoder server jobs wait \"$id\"";
+
+pub const JOBS_LIST: &str = "\
+Examples:
+  edgecoder server jobs list
+  edgecoder server jobs list --state partial
+  edgecoder server jobs list --jq '.jobs[] | select(.state == \"running\") | .id'";

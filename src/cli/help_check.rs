@@ -21,6 +21,8 @@ pub const WITH_EXAMPLES: &[&str] = &[
     "dash",
     "env set",
     "task list",
+    "server jobs submit",
+    "server jobs list",
 ];
 
 /// Every visible argument without help text, as `command path --flag`.
@@ -140,10 +142,10 @@ mod tests {
             .clone()
             .render_long_help()
             .to_string();
-        for shown in ["all-in-one", "coordinator", "worker"] {
+        for shown in ["all-in-one", "coordinator", "worker", "inference", "ide-provider"] {
             assert!(help.contains(shown), "{shown} missing from serve --help");
         }
-        for hidden in ["control-plane", "inference"] {
+        for hidden in ["control-plane"] {
             assert!(
                 !help.contains(hidden),
                 "{hidden} offered in serve --help:\n{help}"
@@ -151,7 +153,7 @@ mod tests {
         }
         // Still parsed, so `serve` can refuse it with its own message.
         assert!(
-            root.try_get_matches_from_mut(["edgecoder", "serve", "--mode", "inference"])
+            root.try_get_matches_from_mut(["edgecoder", "serve", "--mode", "ide-provider"])
                 .is_ok()
         );
     }

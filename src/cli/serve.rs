@@ -55,6 +55,7 @@ pub fn run(args: ServeArgs) -> Result<u8, CliError> {
         Mode::parse(mode).ok_or_else(|| CliError::usage(format!("unknown mode {mode:?}")))?;
     match mode {
         Mode::AllInOne | Mode::Coordinator => {}
+        Mode::Inference => return super::serve_inference::run(&resolved),
         Mode::Worker => {
             return super::agent_cmd::run(AgentArgs {
                 command: None,
@@ -89,7 +90,11 @@ pub fn run(args: ServeArgs) -> Result<u8, CliError> {
         }
     }
     super::logging::init_service(&resolved, "serve");
-    let settings = settings(&resolved, mode)?;
+    let mut settings = settings(&resolved, mode)?;
+    let inference = super::serve_inference::plan(&resolved, mode)?;
+    if let super::serve_inference::Plan::Remote(endpoint) = &inference {
+        settings.inference = Some(endpoint.clone());
+    }
     let local = if mode == Mode::AllInOne && resolved.boolean("local_worker")?.unwrap_or(true) {
         Some(LocalWorkerPlan {
             max_concurrent: super::agent_cmd::max_concurrent(&resolved)?,
@@ -113,7 +118,10 @@ pub fn run(args: ServeArgs) -> Result<u8, CliError> {
         None
     };
     let rt = super::runtime()?;
-    rt.block_on(serve(settings, local))
+    rt.block_on(async move {
+        let _inside = super::serve_inference::start_inside(inference, &mut settings).await?;
+        serve(settings, local).await
+    })
 }
 
 fn settings(r: &Resolved, mode: Mode) -> Result<Settings, CliError> {
@@ -177,11 +185,12 @@ fn settings(r: &Resolved, mode: Mode) -> Result<Settings, CliError> {
         ledger: ledger_settings(r)?,
         conn_limits: conn_limits(r)?,
         max_blob_bytes: r.number("max_blob_bytes")?.unwrap_or(512 << 20),
+        inference: None,
     })
 }
 
 /// The open-files limit is raised first, so the default cap follows the raised limit.
-fn conn_limits(r: &Resolved) -> Result<ConnLimits, CliError> {
+pub(super) fn conn_limits(r: &Resolved) -> Result<ConnLimits, CliError> {
     let nofile = crate::server::http::raise_open_files_limit();
     Ok(ConnLimits {
         max_connections: r

@@ -65,6 +65,9 @@ pub enum ServerCommand {
     /// Submit a coding task: a worker's model writes code until the check passes.
     #[command(after_long_help = crate::cli::examples::SERVER_CODE)]
     Code(Box<ServerCodeArgs>),
+    /// Coding requests split into subtasks across the swarm: submit, list, show, wait, cancel.
+    #[command(subcommand)]
+    Jobs(super::jobs_args::JobsCommand),
 }
 
 #[derive(Debug, Args)]

@@ -363,6 +363,7 @@ async fn call<B: ModelBackend>(
             max_tokens,
             num_ctx: p.num_ctx,
         },
+        schema: None,
     };
     let stop = p.stop.clone();
     let stopped = async move {

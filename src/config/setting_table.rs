@@ -513,4 +513,28 @@ pub const SETTINGS: &[SettingDef] = &[
         Some("8388608"),
         "largest request body the IDE provider reads (larger: 413)",
     ),
+    def(
+        "inference_url",
+        "EDGECODER_INFERENCE_URL",
+        None,
+        "inference service the coordinator asks to decompose and escalate (all-in-one: its own)",
+    ),
+    def(
+        "inference_token",
+        "EDGECODER_INFERENCE_TOKEN",
+        None,
+        "bearer token of the inference service (it refuses to start without one)",
+    ),
+    def(
+        "inference_model",
+        "EDGECODER_INFERENCE_MODEL",
+        None,
+        "model the inference service decomposes and chats with (default: the backend's default)",
+    ),
+    def(
+        "escalation_model",
+        "EDGECODER_ESCALATION_MODEL",
+        None,
+        "model escalations go to (default: the service's largest by parameter size)",
+    ),
 ];

@@ -85,6 +85,16 @@ pub struct ChatRequest {
     pub model: String,
     pub messages: Vec<Message>,
     pub sampling: Sampling,
+    /// A JSON schema the answer must follow: sent as Ollama's `format` and as OpenAI's
+    /// `response_format` (llama.cpp's server turns it into a grammar).
+    pub schema: Option<OutputSchema>,
+}
+
+/// A named JSON schema for constrained output (OpenAI's `json_schema.name` is required).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputSchema {
+    pub name: String,
+    pub schema: serde_json::Value,
 }
 
 /// Why the model stopped.

@@ -106,7 +106,7 @@ impl ModelBackend for OllamaClient {
         let started = Instant::now();
         let messages: Vec<Value> = request.messages.iter().map(Message::to_wire).collect();
         let s = request.sampling;
-        let body = json!({
+        let mut body = json!({
             "model": request.model,
             "messages": messages,
             "stream": true,
@@ -117,6 +117,9 @@ impl ModelBackend for OllamaClient {
                 "num_ctx": s.num_ctx,
             },
         });
+        if let Some(schema) = &request.schema {
+            body["format"] = schema.schema.clone();
+        }
         let builder = self.http.post(format!("{}/api/chat", self.url)).json(&body);
         let mut response = match http::send(builder, self.timeouts.idle, "ollama", &self.url).await
         {

@@ -83,7 +83,7 @@ impl ModelBackend for OpenAiClient {
     ) -> Result<ChatAnswer, ModelError> {
         let started = Instant::now();
         let messages: Vec<Value> = request.messages.iter().map(Message::to_wire).collect();
-        let body = json!({
+        let mut body = json!({
             "model": request.model,
             "messages": messages,
             "stream": true,
@@ -92,6 +92,12 @@ impl ModelBackend for OpenAiClient {
             "seed": request.sampling.seed,
             "max_tokens": request.sampling.max_tokens,
         });
+        if let Some(schema) = &request.schema {
+            body["response_format"] = json!({
+                "type": "json_schema",
+                "json_schema": {"name": schema.name, "schema": schema.schema, "strict": true},
+            });
+        }
         let endpoint = format!("{}/v1/chat/completions", self.url);
         let builder = self.request(self.http.post(&endpoint).json(&body));
         let mut response = http::send(builder, self.timeouts.idle, "openai", &self.url).await?;

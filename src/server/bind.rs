@@ -56,6 +56,12 @@ pub async fn bind(req: &BindRequest) -> Result<tokio::net::TcpListener, BindErro
             Err(e) => tracing::warn!("cannot use the handed-over socket ({e}); binding anew"),
         }
     }
+    bind_fresh(req).await
+}
+
+/// Binds a new socket, never the one a self-update handed over (the inference service inside an
+/// all-in-one coordinator must not take the coordinator's).
+pub async fn bind_fresh(req: &BindRequest) -> Result<tokio::net::TcpListener, BindError> {
     if req.explicit || req.port == 0 {
         return tokio::net::TcpListener::bind((req.host.as_str(), req.port))
             .await

@@ -98,6 +98,12 @@ impl Metrics {
             let _ = writeln!(out, "# TYPE {name} counter");
             let _ = writeln!(out, "{name} {}", value.load(Ordering::Relaxed));
         }
+        self.render_requests(&mut out);
+        out
+    }
+
+    /// The request latency histogram by method and route (the inference service's too).
+    pub fn render_requests(&self, out: &mut String) {
         let _ = writeln!(
             out,
             "# HELP edgecoder_request_duration_seconds HTTP request latency by route."
@@ -130,7 +136,6 @@ impl Metrics {
                 );
             }
         }
-        out
     }
 }
 

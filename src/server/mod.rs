@@ -7,11 +7,12 @@ mod bind;
 pub mod control;
 mod credentials;
 pub mod error;
-mod extract;
+pub(crate) mod extract;
 pub mod http;
+pub mod jobs;
 use store::ledger;
 pub mod local_worker;
-mod metrics;
+pub(crate) mod metrics;
 pub mod openapi;
 mod routes;
 pub mod self_update;
@@ -28,7 +29,7 @@ use store::Store;
 use store::tasks::SubmitLimits;
 use tokio::sync::watch;
 
-pub use bind::{BindError, BindRequest};
+pub use bind::{BindError, BindRequest, bind_fresh};
 
 pub type AppState = Arc<App>;
 
@@ -61,6 +62,9 @@ pub struct Settings {
     pub conn_limits: http::ConnLimits,
     /// The largest blob (a packed source, an artifact) one upload may store.
     pub max_blob_bytes: u64,
+    /// The inference service jobs are decomposed and escalated with: `EDGECODER_INFERENCE_URL`
+    /// and its token, or the one an all-in-one `serve` runs inside itself; None: not configured.
+    pub inference: Option<crate::api::client::inference::InferenceEndpoint>,
 }
 
 impl Settings {
@@ -244,6 +248,7 @@ impl Coordinator {
         let app = self.started.app.clone();
         let sweeper = tokio::spawn(sweep_loop(app.clone()));
         let ledger_upkeep = tokio::spawn(ledger_loop(app.clone()));
+        let job_driver = jobs::spawn(app.clone());
         tokio::spawn(finish_update(app.clone()));
         let router = routes::router(app.clone());
         let shutdown_app = app.clone();
@@ -258,6 +263,7 @@ impl Coordinator {
         http::serve(self.listener, router, app.settings.conn_limits, graceful).await;
         sweeper.abort();
         ledger_upkeep.abort();
+        job_driver.abort();
         if let Err(e) = ledger_checkpoint(&app, true).await {
             tracing::warn!("final ledger checkpoint failed: {e}");
         }

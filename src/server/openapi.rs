@@ -6,10 +6,10 @@
 
 mod build;
 
-pub use build::{document, error_statuses};
+pub use build::{document, document_of, error_statuses};
 
 use crate::api::*;
-use crate::server::routes::{control, credits, events, nodes, tasks};
+use crate::server::routes::{control, credits, events, jobs, nodes, tasks};
 use schemars::generate::SchemaGenerator;
 use schemars::{JsonSchema, Schema};
 
@@ -18,7 +18,7 @@ pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
 
 /// A named type: a `$ref` into `components/schemas` (responses) or inlined (requests). An inlined
 /// schema keeps its type's name as its title, so a test can tie it to the handler's `ApiJson<T>`.
-fn of<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
+pub(crate) fn of<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
     let mut schema = generator.subschema_for::<T>();
     if generator.settings().inline_subschemas && schema.as_object().is_some() {
         schema.insert("title".into(), T::schema_name().into());
@@ -80,7 +80,7 @@ const fn op(
 }
 
 impl RouteDoc {
-    const fn token(mut self) -> Self {
+    pub(crate) const fn token(mut self) -> Self {
         self.auth = "token";
         self
     }
@@ -92,7 +92,7 @@ impl RouteDoc {
         self.query = Some(schema);
         self
     }
-    const fn body(mut self, schema: SchemaFn) -> Self {
+    pub(crate) const fn body(mut self, schema: SchemaFn) -> Self {
         self.request = Some(schema);
         self
     }
@@ -100,11 +100,11 @@ impl RouteDoc {
         self.status = status;
         self
     }
-    const fn also(mut self, status: u16) -> Self {
+    pub(crate) const fn also(mut self, status: u16) -> Self {
         self.also = Some(status);
         self
     }
-    const fn errors(mut self, errors: &'static [u16]) -> Self {
+    pub(crate) const fn errors(mut self, errors: &'static [u16]) -> Self {
         self.errors = errors;
         self
     }
@@ -114,10 +114,10 @@ impl RouteDoc {
     }
 }
 
-const fn get(path: &'static str, response: Body, summary: &'static str) -> RouteDoc {
+pub(crate) const fn get(path: &'static str, response: Body, summary: &'static str) -> RouteDoc {
     op("get", path, response, summary)
 }
-const fn post(path: &'static str, response: Body, summary: &'static str) -> RouteDoc {
+pub(crate) const fn post(path: &'static str, response: Body, summary: &'static str) -> RouteDoc {
     op("post", path, response, summary)
 }
 const fn delete(path: &'static str, response: Body, summary: &'static str) -> RouteDoc {
@@ -137,7 +137,7 @@ fn any_object(_: &mut SchemaGenerator) -> Schema {
 
 const SSE: &str = "text/event-stream";
 const OCTETS: &str = "application/octet-stream";
-const JSON_ANY: Body = Body::Json(any_object);
+pub(crate) const JSON_ANY: Body = Body::Json(any_object);
 const NODE: Body = Body::Json(of::<NodeInfo>);
 const TASK: Body = Body::Json(of::<TaskInfo>);
 const CONFLICT: &[u16] = &[409];
@@ -455,4 +455,27 @@ pub const ROUTES: &[RouteDoc] = &[
     .status(201)
     .also(200)
     .errors(&[413, 422, 507]),
+    get(
+        "/api/v1/jobs",
+        Body::Json(of::<JobList>),
+        "List jobs, newest first; ?state= ?limit= (user: its own).",
+    )
+    .token()
+    .query(inline::<jobs::ListQuery>),
+    post(
+        "/api/v1/jobs",
+        Body::Json(of::<JobSubmitResponse>),
+        "Submit a job (a request decomposed into subtasks); 201 when created, 200 for a known idempotency key (user).",
+    )
+    .token()
+    .body(of::<JobSubmitRequest>)
+    .status(201)
+    .also(200)
+    .errors(&[402, 404, 413]),
+    get("/api/v1/jobs/{id}", Body::Json(of::<JobInfo>), "Show a job with its subtasks, log and result, by id or unique prefix (user).")
+        .token()
+        .errors(CONFLICT),
+    post("/api/v1/jobs/{id}/cancel", Body::Json(of::<JobInfo>), "Cancel a job and its open subtasks (its submitter, owner or admin).")
+        .token()
+        .errors(CONFLICT),
 ];

@@ -68,6 +68,13 @@ pub fn net(state: &mut State, msg: Net) {
             }
         }
         Net::Log(page) => log(state, page),
+        Net::Jobs(jobs) => {
+            if state.frozen {
+                state.held.jobs = Some(jobs);
+            } else {
+                super::jobs::apply(state, jobs);
+            }
+        }
         Net::Done(Ok(text)) => state.flash(text, false),
         Net::Done(Err(text)) => state.flash(text, true),
     }
@@ -177,6 +184,9 @@ pub fn release(state: &mut State) {
     }
     if let Some(credits) = held.credits {
         state.credits = credits;
+    }
+    if let Some(jobs) = held.jobs {
+        super::jobs::apply(state, jobs);
     }
     for e in held.events {
         event(state, e);

@@ -90,12 +90,25 @@ pub fn credits(state: &State) -> (Rect, Rect, Rect) {
     (verify, balances, ledger)
 }
 
+/// The Jobs tab: the tree of jobs and subtasks, and beside it on a wide screen the selected
+/// job's detail (empty on a narrow one, where Enter opens it whole).
+pub fn jobs(state: &State) -> (Rect, Rect) {
+    let body = screen(state).body;
+    if state.size.0 < WIDE || state.expanded {
+        return (body, Rect::new(body.x + body.width, body.y, 0, 0));
+    }
+    let [list, detail] =
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
+    (list, detail)
+}
+
 /// The bordered table of a tab's selectable list.
 pub fn list_table(state: &State, tab: Tab) -> Rect {
     match tab {
         Tab::Queue => queue(state).1,
         Tab::Credits => credits(state).2,
         Tab::Nodes | Tab::Events => screen(state).body,
+        Tab::Jobs => jobs(state).0,
     }
 }
 

@@ -7,6 +7,7 @@
 //! a channel, so the UI never waits on the coordinator.
 
 pub mod apply;
+pub mod jobs;
 pub mod layout;
 pub mod logview;
 pub mod msg;

@@ -34,6 +34,8 @@ pub enum Net {
     Task(Box<TaskInfo>),
     TaskFailed(String, String),
     Log(LogPage),
+    /// A poll of the jobs and their subtasks.
+    Jobs(super::jobs::JobsData),
     /// The outcome of an action, as the line to show.
     Done(Result<String, String>),
 }
@@ -49,6 +51,7 @@ pub enum Request {
         action: &'static str,
     },
     CancelTask(String),
+    CancelJob(String),
     /// Follow one task's detail and log, or stop following.
     Watch(Option<String>),
 }

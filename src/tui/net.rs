@@ -1,6 +1,6 @@
-//! The network side: tokio tasks that poll the coordinator, follow its event stream, watch the
-//! open task and run actions, each sending what it learns to the UI as a message. The UI only
-//! ever sends requests here and never waits on the network.
+//! The network side: tokio tasks that poll the coordinator (the jobs' poller is in `tui::jobs`),
+//! follow its event stream, watch the open task and run actions, each sending what it learns to
+//! the UI as a message. The UI only ever sends requests here and never waits on the network.
 
 use super::msg::{Failure, Msg, Net, Request};
 use super::state::{CreditData, Credits, Snapshot};
@@ -55,10 +55,16 @@ pub fn start(
         poke.clone(),
         credits_now.clone(),
     ));
+    let jobs_poke = Arc::new(Notify::new());
+    rt.spawn(super::jobs::poller(
+        client.clone(),
+        ui.clone(),
+        jobs_poke.clone(),
+    ));
     rt.spawn(follow_events(
         client.clone(),
         ui.clone(),
-        poke.clone(),
+        [poke.clone(), jobs_poke.clone()],
         retry_stream.clone(),
     ));
     rt.spawn(async move {
@@ -68,6 +74,7 @@ pub fn start(
                 Request::Refresh => {
                     credits_now.store(true, std::sync::atomic::Ordering::Relaxed);
                     poke.notify_one();
+                    jobs_poke.notify_one();
                     retry_stream.notify_one();
                 }
                 Request::NodeAction { id, action } => {
@@ -91,6 +98,21 @@ pub fn start(
                                 t.state.as_str()
                             )),
                             Err(e) => Err(format!("cancel {id} failed: {e}")),
+                        };
+                        let _ = ui.send(Msg::Net(Net::Done(done)));
+                        poke.notify_one();
+                    });
+                }
+                Request::CancelJob(id) => {
+                    let (client, ui, poke) = (client.clone(), ui.clone(), jobs_poke.clone());
+                    tokio::spawn(async move {
+                        let done = match client.cancel_job(&id).await {
+                            Ok(j) => Ok(format!(
+                                "job {} cancel requested (now {})",
+                                crate::fmt::short_id(&j.id),
+                                j.state.as_str()
+                            )),
+                            Err(e) => Err(format!("cancel job {id} failed: {e}")),
                         };
                         let _ = ui.send(Msg::Net(Net::Done(done)));
                         poke.notify_one();
@@ -225,7 +247,12 @@ async fn poll_credits(
 /// Follows `/api/v1/events` and tells the UI; the follower resumes after the last event seen,
 /// so a restart of the coordinator neither loses nor repeats events. What is the dashboard's:
 /// `r` (`retry`) skips the pause, and a refused token waits for `r` instead of retrying.
-async fn follow_events(client: Client, ui: Sender<Msg>, poke: Arc<Notify>, retry: Arc<Notify>) {
+async fn follow_events(
+    client: Client,
+    ui: Sender<Msg>,
+    pokes: [Arc<Notify>; 2],
+    retry: Arc<Notify>,
+) {
     let mut follower = Follower::new(client, "/api/v1/events", None);
     loop {
         // Only while not connected: the follower is cancel-safe there, and `r` means "now".
@@ -243,7 +270,9 @@ async fn follow_events(client: Client, ui: Sender<Msg>, poke: Arc<Notify>, retry
         let msg = match update {
             Ok(Update::Up) => Net::StreamUp,
             Ok(Update::Event(event)) => {
-                poke.notify_one();
+                for poke in &pokes {
+                    poke.notify_one();
+                }
                 Net::Event(event)
             }
             // One event the client cannot read is skipped, not a reason to drop.

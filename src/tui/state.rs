@@ -21,10 +21,14 @@ pub enum Tab {
     Nodes,
     Credits,
     Events,
+    Jobs,
 }
 
+/// How many tabs there are (the length of the per-tab arrays).
+pub const TABS: usize = 5;
+
 impl Tab {
-    pub const ALL: [Tab; 4] = [Tab::Queue, Tab::Nodes, Tab::Credits, Tab::Events];
+    pub const ALL: [Tab; TABS] = [Tab::Queue, Tab::Nodes, Tab::Credits, Tab::Events, Tab::Jobs];
 
     pub fn index(self) -> usize {
         match self {
@@ -32,6 +36,7 @@ impl Tab {
             Tab::Nodes => 1,
             Tab::Credits => 2,
             Tab::Events => 3,
+            Tab::Jobs => 4,
         }
     }
 
@@ -41,6 +46,7 @@ impl Tab {
             Tab::Nodes => "Nodes",
             Tab::Credits => "Credits",
             Tab::Events => "Events",
+            Tab::Jobs => "Jobs",
         }
     }
 }
@@ -87,6 +93,7 @@ pub enum Mode {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Confirm {
     CancelTask(String),
+    CancelJob(String),
 }
 
 /// The detail view that replaces the tab's list.
@@ -95,6 +102,7 @@ pub enum Detail {
     Task(String),
     Node(String),
     Event(i64),
+    Job(String),
 }
 
 /// The live data of the task whose detail is open.
@@ -164,6 +172,7 @@ pub struct Held {
     pub snapshot: Option<Box<Snapshot>>,
     pub credits: Option<Credits>,
     pub events: Vec<Event>,
+    pub jobs: Option<super::jobs::JobsData>,
 }
 
 /// Tasks finished per bucket of `BUCKET_MS`, oldest first; the last bucket is filling.
@@ -231,10 +240,13 @@ pub struct State {
     pub last_event_id: Option<i64>,
     pub throughput: Throughput,
     pub tab: Tab,
-    pub pos: [ListPos; 4],
-    pub filters: [String; 4],
+    pub pos: [ListPos; TABS],
+    pub filters: [String; TABS],
     /// Rows of each tab's list that pass its filter (indices into its data).
-    pub visible: [Vec<usize>; 4],
+    pub visible: [Vec<usize>; TABS],
+    /// The jobs and their subtasks, and the rows of the Jobs tab they make.
+    pub jobs: super::jobs::JobsData,
+    pub job_rows: Vec<super::jobs::JobRow>,
     pub mode: Mode,
     /// What is being typed after `/` or `:`.
     pub input: String,
@@ -275,7 +287,9 @@ impl State {
             last_event_id: None,
             throughput: Throughput::default(),
             tab: Tab::Queue,
-            pos: [ListPos::default(); 4],
+            pos: [ListPos::default(); TABS],
+            jobs: Default::default(),
+            job_rows: Vec::new(),
             filters: Default::default(),
             visible: Default::default(),
             mode: Mode::Normal,
@@ -301,6 +315,7 @@ impl State {
                 _ => 0,
             },
             Tab::Events => self.events.len(),
+            Tab::Jobs => self.job_rows.len(),
         }
     }
 
@@ -350,6 +365,7 @@ impl State {
                     e.data
                 )
             }),
+            Tab::Jobs => super::jobs::row_text(self, i),
         };
         text.unwrap_or_default().to_lowercase()
     }

@@ -66,10 +66,10 @@ impl Theme {
         match state {
             "succeeded" | "online" | "live" => self.good(),
             "failed" | "timed_out" | "rejected" | "blacklisted" | "unauthorised"
-            | "unreachable" => self.bad(),
+            | "unreachable" | "partial" | "blocked" => self.bad(),
             "running" | "leased" | "pending" | "draining" | "paused" | "reconnecting"
-            | "connecting" => self.warn(),
-            "offline" | "cancelled" | "removed" => self.dim(),
+            | "connecting" | "decomposing" | "aggregating" => self.warn(),
+            "offline" | "cancelled" | "removed" | "waiting" => self.dim(),
             "queued" => self.accent(),
             _ => Style::new(),
         }

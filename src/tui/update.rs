@@ -73,6 +73,10 @@ fn key_event(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     state.flash(format!("cancelling task {}…", short(&id)), false);
                     vec![Effect::Send(Request::CancelTask(id))]
                 }
+                (KeyCode::Char('y') | KeyCode::Char('Y'), Confirm::CancelJob(id)) => {
+                    state.flash(format!("cancelling job {}…", short(&id)), false);
+                    vec![Effect::Send(Request::CancelJob(id))]
+                }
                 _ => {
                     state.flash("nothing was cancelled", false);
                     vec![]
@@ -96,9 +100,9 @@ fn normal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     match key.code {
         KeyCode::Char('q') => return vec![Effect::Quit],
         KeyCode::Char('?') => state.mode = Mode::Help,
-        KeyCode::Tab => switch(state, Tab::ALL[(state.tab.index() + 1) % 4]),
-        KeyCode::BackTab => switch(state, Tab::ALL[(state.tab.index() + 3) % 4]),
-        KeyCode::Char(c @ '1'..='4') => switch(state, Tab::ALL[c as usize - '1' as usize]),
+        KeyCode::Tab => switch(state, Tab::ALL[(state.tab.index() + 1) % TABS]),
+        KeyCode::BackTab => switch(state, Tab::ALL[(state.tab.index() + TABS - 1) % TABS]),
+        KeyCode::Char(c @ '1'..='5') => switch(state, Tab::ALL[c as usize - '1' as usize]),
         KeyCode::Char('j') | KeyCode::Down => step(state, 1),
         KeyCode::Char('k') | KeyCode::Up => step(state, -1),
         KeyCode::PageDown => step(state, page),
@@ -137,6 +141,9 @@ fn normal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
         KeyCode::Char('a') if !state.read_only => return node_action(state, "approve"),
         KeyCode::Char('d') if !state.read_only => return node_action(state, "drain"),
+        KeyCode::Char('x') if !state.read_only && super::jobs::on_jobs(state) => {
+            super::jobs::ask_cancel(state)
+        }
         KeyCode::Char('x') if !state.read_only => ask_cancel(state),
         _ => {}
     }
@@ -214,6 +221,7 @@ fn open(state: &mut State) -> Vec<Effect> {
                 state.detail = Some(Detail::Event(event.id));
             }
         }
+        Tab::Jobs => super::jobs::open(state),
         Tab::Credits => {}
     }
     vec![]
@@ -315,6 +323,14 @@ pub fn command(state: &mut State, line: &str) -> Vec<Effect> {
                 },
             )
         }
+        ["job", "cancel", id] => {
+            if state.read_only {
+                state.flash(READ_ONLY, true);
+                return vec![];
+            }
+            state.mode = Mode::Confirm(Confirm::CancelJob(id.to_string()));
+            vec![]
+        }
         ["task", "cancel", id] => {
             if state.read_only {
                 state.flash(READ_ONLY, true);
@@ -330,7 +346,7 @@ pub fn command(state: &mut State, line: &str) -> Vec<Effect> {
             {
                 Some(tab) => switch(state, tab),
                 None => state.flash(
-                    format!("no tab {name:?}: queue, nodes, credits or events"),
+                    format!("no tab {name:?}: queue, nodes, credits, events or jobs"),
                     true,
                 ),
             }
@@ -340,7 +356,7 @@ pub fn command(state: &mut State, line: &str) -> Vec<Effect> {
             state.flash(
                 format!(
                     "unknown command {line:?}: try node approve|reject|drain|undrain ID, \
-                     task cancel ID, tab NAME, refresh, quit"
+                     task cancel ID, job cancel ID, tab NAME, refresh, quit"
                 ),
                 true,
             );

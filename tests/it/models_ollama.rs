@@ -212,6 +212,7 @@ fn request(model: &str) -> ChatRequest {
             max_tokens: 64,
             num_ctx: 8192,
         },
+        schema: None,
     }
 }
 

@@ -29,6 +29,7 @@ fn request(model: &str, max_tokens: u32) -> ChatRequest {
             max_tokens,
             num_ctx: 4096,
         },
+        schema: None,
     }
 }
 

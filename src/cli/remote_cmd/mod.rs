@@ -8,6 +8,7 @@ mod blacklist;
 mod code;
 mod credits;
 mod events;
+mod jobs;
 mod ledger;
 mod ledger_window;
 mod mode;
@@ -105,5 +106,6 @@ pub fn run(args: ServerArgs) -> Result<u8, CliError> {
         ServerCommand::Ledger(cmd) => ledger::run(&ctx, cmd),
         ServerCommand::Update(cmd) => self_update::run(&ctx, cmd),
         ServerCommand::Code(args) => code::run(&ctx, *args),
+        ServerCommand::Jobs(cmd) => jobs::run(&ctx, cmd),
     }
 }

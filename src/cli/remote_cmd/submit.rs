@@ -87,7 +87,7 @@ pub fn run(ctx: &Ctx, args: SubmitArgs) -> Result<u8, CliError> {
 }
 
 /// Packs and uploads `--dir` (only when the coordinator lacks it) and says so on stderr.
-fn send_source(ctx: &Ctx, dir: &Path, git_files: bool) -> Result<TaskSource, CliError> {
+pub(super) fn send_source(ctx: &Ctx, dir: &Path, git_files: bool) -> Result<TaskSource, CliError> {
     let selection = if git_files {
         Selection::GitFiles
     } else {

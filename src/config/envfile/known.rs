@@ -67,6 +67,10 @@ const KNOWN: &[(&str, Rule)] = &[
     ("EDGECODER_IDE_PORT", Rule::Int(1, 65_535)),
     ("EDGECODER_IDE_LOCAL_CONCURRENCY", Rule::Int(1, 1024)),
     ("EDGECODER_IDE_TOKEN_FILE", Rule::Path),
+    ("EDGECODER_INFERENCE_URL", Rule::Url),
+    ("EDGECODER_INFERENCE_TOKEN", Rule::NonEmpty),
+    ("EDGECODER_INFERENCE_MODEL", Rule::NonEmpty),
+    ("EDGECODER_ESCALATION_MODEL", Rule::NonEmpty),
 ];
 
 fn rule(key: &str) -> Option<&'static Rule> {

@@ -182,6 +182,11 @@ fn operation(
 }
 
 pub fn document() -> Value {
+    document_of("edgecoder coordinator", super::ROUTES)
+}
+
+/// The document of any table of routes (the inference service has its own).
+pub fn document_of(title: &str, routes: &[RouteDoc]) -> Value {
     // Requests are described as the server parses them and inlined; responses as it writes them,
     // named in `components/schemas`. Two contracts, so they cannot share definitions.
     let mut requests = SchemaSettings::openapi3()
@@ -194,7 +199,7 @@ pub fn document() -> Value {
         .with_transform(integer_bounds)
         .into_generator();
     let mut paths = Map::new();
-    for r in super::ROUTES {
+    for r in routes {
         let op = operation(r, &mut requests, &mut responses);
         if let Value::Object(map) = paths
             .entry(r.path.to_string())
@@ -205,7 +210,7 @@ pub fn document() -> Value {
     }
     json!({
         "openapi": "3.0.3",
-        "info": {"title": "edgecoder coordinator", "version": crate::version::current()},
+        "info": {"title": title, "version": crate::version::current()},
         "components": {
             "securitySchemes": {
                 "apiToken": {"type": "http", "scheme": "bearer"},

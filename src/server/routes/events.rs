@@ -9,7 +9,7 @@ use crate::server::AppState;
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
 use crate::server::extract::{ApiPath, ApiQuery};
-use crate::server::store::{tasks, tokens};
+use crate::server::store::{jobs, tasks, tokens};
 use axum::Router;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -46,6 +46,9 @@ pub(crate) struct EventsQuery {
     after: Option<i64>,
     #[serde(default)]
     include_logs: bool,
+    /// Only this job's events and those of its tasks (`/api/v1/events` only); the stream ends
+    /// once the job has ended and every event of it was sent.
+    job: Option<String>,
 }
 
 fn last_event_id(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
@@ -67,17 +70,35 @@ async fn all_events(
     ApiQuery(q): ApiQuery<EventsQuery>,
 ) -> Result<Sse<impl Stream<Item = Result<sse::Event, Infallible>>>, ApiError> {
     let latest = *app.store.signals().events.borrow();
-    let after = match last_event_id(&headers)?.or(q.after) {
-        Some(id) => id,
-        None => (latest - BACKLOG).max(0),
+    let resume = last_event_id(&headers)?.or(q.after);
+    let job = match q.job {
+        None => None,
+        Some(job) => {
+            let who = super::tasks::only_submitted_by(&caller);
+            Some(
+                app.store
+                    .read(move |c| {
+                        let id = jobs::resolve_visible_id(c, &job, who.as_deref())?;
+                        // A new follower of a job gets all of it, from its first event.
+                        let first: i64 = c
+                            .prepare_cached(
+                                "SELECT COALESCE(MIN(id), 1) - 1 FROM events WHERE job_id = ?1",
+                            )?
+                            .query_row([&id], |r| r.get(0))?;
+                        Ok((id, first))
+                    })
+                    .await?,
+            )
+        }
     };
-    Ok(sse_response(EventCursor::new(
-        app,
-        caller,
-        None,
-        q.include_logs,
-        after,
-    )))
+    let after = match (resume, &job) {
+        (Some(id), _) => id,
+        (None, Some((_, first))) => *first,
+        (None, None) => (latest - BACKLOG).max(0),
+    };
+    let mut cursor = EventCursor::new(app, caller, None, q.include_logs, after);
+    cursor.job_id = job.map(|(id, _)| id);
+    Ok(sse_response(cursor))
 }
 
 async fn task_stream(
@@ -87,6 +108,11 @@ async fn task_stream(
     ApiPath(id): ApiPath<String>,
     ApiQuery(q): ApiQuery<EventsQuery>,
 ) -> Result<Sse<impl Stream<Item = Result<sse::Event, Infallible>>>, ApiError> {
+    if q.job.is_some() {
+        return Err(ApiError::bad_request(
+            "job= filters /api/v1/events only: a task's stream is that task's already",
+        ));
+    }
     let who = super::tasks::only_submitted_by(&caller);
     let id = app
         .store
@@ -123,6 +149,8 @@ struct EventCursor {
     /// `Some(token id)`: only events of tasks that token submitted (a `user` caller).
     only_submitted_by: Option<String>,
     task_id: Option<String>,
+    /// Only this job's events and its tasks' (the `job=` filter).
+    job_id: Option<String>,
     include_logs: bool,
     last_id: i64,
     buffer: VecDeque<Event>,
@@ -154,6 +182,7 @@ impl EventCursor {
             caller,
             token_checked_at: Instant::now(),
             task_id,
+            job_id: None,
             include_logs,
             last_id: after,
             buffer: VecDeque::new(),
@@ -170,6 +199,9 @@ impl EventCursor {
                 if self.task_id.is_some() && is_terminal_kind(&event.kind) {
                     self.done = true;
                 }
+                if self.job_id.is_some() && event.kind == "job.finished" {
+                    self.done = true;
+                }
                 return Some(event);
             }
             if self.done || *self.shutdown.borrow() {
@@ -184,6 +216,7 @@ impl EventCursor {
             self.events.borrow_and_update();
             let query = PageQuery {
                 task_id: self.task_id.clone(),
+                job_id: self.job_id.clone(),
                 only_submitted_by: self.only_submitted_by.clone(),
                 include_logs: self.include_logs,
                 after: self.last_id,
@@ -248,6 +281,7 @@ impl EventCursor {
 /// What one page of a stream reads.
 struct PageQuery {
     task_id: Option<String>,
+    job_id: Option<String>,
     only_submitted_by: Option<String>,
     include_logs: bool,
     after: i64,
@@ -304,17 +338,30 @@ fn read_page(c: &Connection, q: &PageQuery) -> Result<Page, ApiError> {
                  AND l.offset = e.data ->> '$.offset' \
                  WHERE e.id > ?1 AND e.id <= ?5 AND (?2 OR e.kind != 'task.log') \
                  AND (?4 IS NULL OR EXISTS (SELECT 1 FROM tasks t \
-                      WHERE t.id = e.task_id AND t.submitted_by = ?4)) \
+                      WHERE t.id = e.task_id AND t.submitted_by = ?4) \
+                      OR EXISTS (SELECT 1 FROM jobs j \
+                      WHERE j.id = e.job_id AND j.submitted_by = ?4)) \
+                 AND (?6 IS NULL OR e.job_id = ?6 OR e.task_id IN \
+                      (SELECT jt.task_id FROM job_tasks jt WHERE jt.job_id = ?6)) \
                  ORDER BY e.id LIMIT ?3",
             )?
             .query_map(
-                params![after, q.include_logs, PAGE, q.only_submitted_by, upto],
+                params![
+                    after,
+                    q.include_logs,
+                    PAGE,
+                    q.only_submitted_by,
+                    upto,
+                    q.job_id
+                ],
                 map,
             )?
             .collect::<Result<_, _>>()?,
     };
-    let task_finished = match (task_id, events.is_empty()) {
-        (Some(id), true) => tasks::get(c, id)?.state.is_terminal(),
+    let task_finished = match (task_id, q.job_id.as_deref(), events.is_empty()) {
+        (Some(id), _, true) => tasks::get(c, id)?.state.is_terminal(),
+        // Every id up to `upto` was read: a job that has ended has nothing more to say.
+        (None, Some(job), true) if upto >= newest => jobs::get_row(c, job)?.state.is_final(),
         _ => false,
     };
     let scanned_to = match task_id {

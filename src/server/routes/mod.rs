@@ -6,6 +6,7 @@ mod blobs;
 pub(crate) mod control;
 pub(crate) mod credits;
 pub(crate) mod events;
+pub(crate) mod jobs;
 mod ledger;
 pub(crate) mod nodes;
 mod self_update;
@@ -36,6 +37,7 @@ pub fn router(app: AppState) -> Router {
         .merge(ledger::router())
         .merge(self_update::router())
         .merge(blobs::router())
+        .merge(jobs::router())
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(no_route)
         .layer(DefaultBodyLimit::max(max_body))

@@ -361,6 +361,57 @@ const MIGRATIONS: &[&str] = &[
         credentials_secret TEXT
     );
     "#,
+    // 14: jobs (issue 15): a request decomposed into subtasks that run as tasks of the queue
+    // (src/server/jobs/). `job_subtasks` holds each subtask and the task running it now;
+    // `job_tasks` links every task a job ever made (each round of each subtask, the check) back
+    // to it, so the event stream can follow a job and a restart re-derives everything. Job
+    // events carry their job in `events.job_id`.
+    r#"
+    CREATE TABLE jobs (
+        id               TEXT PRIMARY KEY,
+        state            TEXT NOT NULL,
+        request          TEXT NOT NULL,
+        prompt           TEXT NOT NULL,
+        language         TEXT NOT NULL,
+        submitted_by     TEXT NOT NULL,
+        account          TEXT NOT NULL,
+        idempotency_key  TEXT,
+        created_at       INTEGER NOT NULL,
+        updated_at       INTEGER NOT NULL,
+        finished_at      INTEGER,
+        error            TEXT,
+        decompose_tries  INTEGER NOT NULL DEFAULT 0,
+        next_try_at      INTEGER NOT NULL DEFAULT 0,
+        check_task_id    TEXT,
+        result           TEXT
+    );
+    CREATE UNIQUE INDEX jobs_idempotency ON jobs (submitted_by, idempotency_key)
+        WHERE idempotency_key IS NOT NULL;
+    CREATE INDEX jobs_created ON jobs (created_at);
+    CREATE INDEX jobs_open ON jobs (state) WHERE finished_at IS NULL;
+    CREATE TABLE job_subtasks (
+        job_id      TEXT NOT NULL,
+        seq         INTEGER NOT NULL,
+        subtask_id  TEXT NOT NULL,
+        spec        TEXT NOT NULL,
+        state       TEXT NOT NULL DEFAULT 'waiting',
+        task_id     TEXT,
+        round       INTEGER NOT NULL DEFAULT 0,
+        escalated   INTEGER NOT NULL DEFAULT 0,
+        error       TEXT,
+        next_try_at INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (job_id, subtask_id)
+    );
+    CREATE TABLE job_tasks (
+        task_id    TEXT PRIMARY KEY,
+        job_id     TEXT NOT NULL,
+        subtask_id TEXT,
+        round      INTEGER NOT NULL
+    );
+    CREATE INDEX job_tasks_job ON job_tasks (job_id);
+    ALTER TABLE events ADD COLUMN job_id TEXT;
+    CREATE INDEX events_job ON events (job_id, id) WHERE job_id IS NOT NULL;
+    "#,
 ];
 
 /// Brings the schema up to date; refuses a database made by a newer edgecoder.

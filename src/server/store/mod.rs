@@ -56,6 +56,31 @@ impl WriteCtx<'_> {
         Ok(id)
     }
 
+    /// Appends an event of a job (`job.*`), which the event stream's `job=` filter follows.
+    pub fn job_event(
+        &mut self,
+        kind: &str,
+        job_id: &str,
+        task_id: Option<&str>,
+        data: &serde_json::Value,
+    ) -> Result<i64, ApiError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO events (at, kind, task_id, node_id, data, job_id) \
+                 VALUES (?1, ?2, ?3, NULL, ?4, ?5)",
+            )?
+            .execute(rusqlite::params![
+                self.now,
+                kind,
+                task_id,
+                data.to_string(),
+                job_id
+            ])?;
+        let id = self.conn.last_insert_rowid();
+        self.last_event = self.last_event.max(id);
+        Ok(id)
+    }
+
     /// Marks that a task became claimable (or a node became able to claim), so one waiting
     /// claim looks again after the commit. Waking one per change, not all of them, keeps an idle
     /// fleet from turning every submission into a write per waiting agent; a waiter that is not
@@ -431,6 +456,8 @@ pub mod git_sources;
 pub mod inference_input;
 mod inference_result;
 mod integrity;
+pub mod job_input;
+pub mod jobs;
 pub mod leases;
 pub mod ledger;
 pub mod network_mode;

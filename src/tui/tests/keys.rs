@@ -10,6 +10,8 @@ fn tabs_switch_with_tab_backtab_and_digits() {
     assert_eq!(s.tab, Tab::Nodes);
     update(&mut s, key(KeyCode::BackTab));
     update(&mut s, key(KeyCode::BackTab));
+    assert_eq!(s.tab, Tab::Jobs);
+    update(&mut s, key(KeyCode::BackTab));
     assert_eq!(s.tab, Tab::Events);
     update(&mut s, ch('3'));
     assert_eq!(s.tab, Tab::Credits);

@@ -1,6 +1,7 @@
 //! Tests of the dashboard against a known state: `render` (snapshots with ratatui's TestBackend
 //! at 80×24 and 160×48) and `keys` (the update function). This file holds the known state.
 
+mod jobs;
 mod keys;
 mod render;
 mod rough_edges;

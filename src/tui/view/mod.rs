@@ -5,6 +5,7 @@ mod code;
 mod credits;
 mod detail;
 mod events;
+mod jobs;
 mod nodes;
 mod overlay;
 pub use overlay::keys as overlay_keys;
@@ -98,10 +99,12 @@ fn body(frame: &mut Frame, state: &State, theme: Theme) {
         (Some(Detail::Task(_)), _) => detail::task(frame, state, theme),
         (Some(Detail::Node(id)), _) => detail::node(frame, state, theme, id),
         (Some(Detail::Event(id)), _) => detail::event(frame, state, theme, *id),
+        (Some(Detail::Job(id)), _) => jobs::detail(frame, state, theme, id),
         (None, Tab::Queue) => queue::draw(frame, state, theme),
         (None, Tab::Nodes) => nodes::draw(frame, state, theme),
         (None, Tab::Credits) => credits::draw(frame, state, theme),
         (None, Tab::Events) => events::draw(frame, state, theme),
+        (None, Tab::Jobs) => jobs::draw(frame, state, theme),
     }
 }
 
@@ -240,7 +243,7 @@ fn hints(state: &State, theme: Theme, width: u16) -> Line<'static> {
     }
     if !state.read_only {
         match state.tab {
-            Tab::Queue => keys.push(("x", "cancel")),
+            Tab::Queue | Tab::Jobs => keys.push(("x", "cancel")),
             Tab::Nodes => {
                 keys.push(("a", "approve"));
                 keys.push(("d", "drain"));

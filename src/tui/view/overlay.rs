@@ -13,7 +13,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 pub fn keys(read_only: bool) -> Vec<(&'static str, &'static str)> {
     let mut keys = vec![
         ("Tab / S-Tab", "next / previous tab"),
-        ("1 2 3 4", "Queue, Nodes, Credits, Events"),
+        ("1 … 5", "Queue, Nodes, Credits, Events, Jobs"),
         ("j k / ↓ ↑", "move down / up"),
         ("PgDn PgUp", "move a page"),
         ("g G / Home End", "first / last row"),
@@ -26,7 +26,7 @@ pub fn keys(read_only: bool) -> Vec<(&'static str, &'static str)> {
         keys.extend([
             ("a", "approve the selected pending node"),
             ("d", "drain the selected node"),
-            ("x", "cancel the selected task (asks first)"),
+            ("x", "cancel the selected task or job (asks first)"),
         ]);
     }
     keys.extend([
@@ -39,7 +39,7 @@ pub fn keys(read_only: bool) -> Vec<(&'static str, &'static str)> {
     } else {
         keys.extend([
             (":", ":node approve|reject|drain|undrain ID"),
-            ("", ":task cancel ID  :tab NAME  :refresh  :q"),
+            ("", ":task|job cancel ID  :tab NAME  :refresh  :q"),
         ]);
     }
     keys.extend([
@@ -80,9 +80,12 @@ pub fn help(frame: &mut Frame, state: &State, theme: Theme) {
 }
 
 pub fn confirm(frame: &mut Frame, what: &Confirm, theme: Theme) {
-    let Confirm::CancelTask(id) = what;
+    let question = match what {
+        Confirm::CancelTask(id) => format!("Cancel task {}?", short_id(id)),
+        Confirm::CancelJob(id) => format!("Cancel job {} and its open subtasks?", short_id(id)),
+    };
     let lines = vec![
-        Line::raw(format!("Cancel task {}?", short_id(id))),
+        Line::raw(question),
         Line::raw(""),
         Line::from(vec![
             Span::styled("y", theme.bad()),
