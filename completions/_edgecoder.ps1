@@ -50,7 +50,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
         }
         'edgecoder;serve' {
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Address to listen on')
-            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on; given explicitly it is tried once, else up to 100 ports from 4301')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on; given explicitly it is tried once, else up to 100 ports from 4301 (4302 in inference mode)')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where the database, server.json and task working dirs live')
             [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'What this process runs (EDGE_RUNTIME_MODE; default all-in-one)')
             [CompletionResult]::new('--retention-days', '--retention-days', [CompletionResultType]::ParameterName, 'Delete finished tasks, their logs and events this many days after they end; 0 keeps them forever (EDGECODER_RETENTION_DAYS, default 30)')

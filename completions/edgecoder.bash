@@ -3180,7 +3180,7 @@ _edgecoder() {
                     return 0
                     ;;
                 --mode)
-                    COMPREPLY=($(compgen -W "all-in-one coordinator worker" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "all-in-one coordinator worker inference" -- "${cur}"))
                     return 0
                     ;;
                 --retention-days)

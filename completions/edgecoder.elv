@@ -46,7 +46,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         }
         &'edgecoder;serve'= {
             cand --host 'Address to listen on'
-            cand --port 'Port to listen on; given explicitly it is tried once, else up to 100 ports from 4301'
+            cand --port 'Port to listen on; given explicitly it is tried once, else up to 100 ports from 4301 (4302 in inference mode)'
             cand --data-dir 'Where the database, server.json and task working dirs live'
             cand --mode 'What this process runs (EDGE_RUNTIME_MODE; default all-in-one)'
             cand --retention-days 'Delete finished tasks, their logs and events this many days after they end; 0 keeps them forever (EDGECODER_RETENTION_DAYS, default 30)'

@@ -48,11 +48,12 @@ complete -c edgecoder -n "__fish_edgecoder_needs_command" -f -a "man" -d 'Print 
 complete -c edgecoder -n "__fish_edgecoder_needs_command" -f -a "auth" -d 'Who you are to a coordinator and where your token comes from (`auth status`)'
 complete -c edgecoder -n "__fish_edgecoder_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l host -d 'Address to listen on' -r
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l port -d 'Port to listen on; given explicitly it is tried once, else up to 100 ports from 4301' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l port -d 'Port to listen on; given explicitly it is tried once, else up to 100 ports from 4301 (4302 in inference mode)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l data-dir -d 'Where the database, server.json and task working dirs live' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l mode -d 'What this process runs (EDGE_RUNTIME_MODE; default all-in-one)' -r -f -a "all-in-one\t'Coordinator plus a local worker in the same process'
 coordinator\t'Coordinator only'
-worker\t'Worker only (same as `edgecoder agent`)'"
+worker\t'Worker only (same as `edgecoder agent`)'
+inference\t'The inference service the coordinator decomposes and escalates jobs with (port 4302)'"
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l retention-days -d 'Delete finished tasks, their logs and events this many days after they end; 0 keeps them forever (EDGECODER_RETENTION_DAYS, default 30)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l log-level -d 'Log filter: error, warn, info, debug, trace (or a tracing directive)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
