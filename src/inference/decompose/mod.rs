@@ -244,8 +244,8 @@ fn subtask_schema(n: usize) -> Value {
         "type": "object",
         "properties": {
             "id": {"type": "string", "enum": [format!("s{n}")]},
-            "title": {"type": "string", "minLength": 1, "maxLength": 40},
-            "prompt": {"type": "string", "minLength": 1, "maxLength": 200},
+            "title": {"type": "string", "minLength": 1, "maxLength": 30},
+            "prompt": {"type": "string", "minLength": 1, "maxLength": 160},
             "language": {"type": "string", "enum": LANGUAGES},
             "files": {
                 "type": "array",
