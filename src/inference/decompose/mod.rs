@@ -4,9 +4,9 @@
 //! becomes a single subtask — the request as it is — with `fallback` saying why. Every step is a
 //! line of `log`, which the coordinator copies into the job's log.
 //!
-//! `minItems` of the schema is the number of parts the request lists itself (numbered or bulleted
-//! lines), so a request that names three things comes back as at least three subtasks even from a
-//! small model, while a one-line request may stay one subtask (docs/decisions.md).
+//! A request that lists its parts (numbered or bulleted lines) is asked for exactly one subtask per
+//! part, ids fixed by position, so it comes back in parts even from a small model; any other
+//! request gets between 1 and the limit (docs/decisions.md).
 
 pub mod parse;
 pub mod validate;
@@ -212,16 +212,18 @@ fn request_text(req: &DecomposeRequest, parts: usize, limit: usize) -> String {
 /// limit, and the answer is cut off. (The validator still checks everything: a server may ignore
 /// the schema.)
 pub fn schema(min: usize, max: usize) -> Value {
-    let items: Vec<Value> = (1..=max).map(subtask_schema).collect();
+    let list = if min >= 2 {
+        // A request that lists its parts: one subtask per part, ids fixed by position.
+        let items: Vec<Value> = (1..=min).map(subtask_schema).collect();
+        json!({"type": "array", "prefixItems": items, "minItems": min, "maxItems": min})
+    } else {
+        let items: Vec<Value> = (1..=max).map(subtask_schema).collect();
+        json!({"type": "array", "minItems": min, "maxItems": max, "items": {"anyOf": items}})
+    };
     json!({
         "type": "object",
         "properties": {
-            "subtasks": {
-                "type": "array",
-                "minItems": min,
-                "maxItems": max,
-                "items": {"anyOf": items},
-            },
+            "subtasks": list,
         },
         "required": ["subtasks"],
         "additionalProperties": false,
@@ -274,9 +276,9 @@ mod tests {
 
     #[test]
     fn the_schema_bounds_the_list() {
-        let s = schema(2, 5);
+        let s = schema(1, 5);
         let list = &s["properties"]["subtasks"];
-        assert_eq!(list["minItems"], 2);
+        assert_eq!(list["minItems"], 1);
         assert_eq!(list["maxItems"], 5);
         let items = list["items"]["anyOf"]
             .as_array()
@@ -293,6 +295,13 @@ mod tests {
                 .as_array()
                 .is_some_and(|l| l.iter().any(|v| v == "python"))
         );
+        // Listed parts: exactly one subtask per part, in order.
+        let parts = schema(3, 5);
+        let tuple = parts["properties"]["subtasks"]["prefixItems"]
+            .as_array()
+            .expect("a tuple");
+        assert_eq!(tuple.len(), 3);
+        assert_eq!(tuple[1]["properties"]["id"]["enum"], json!(["s2"]));
     }
 
     #[test]
