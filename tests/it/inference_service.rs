@@ -185,7 +185,8 @@ async fn the_real_model_decomposes_a_request_in_parts_chats_and_escalates() {
     let Some(llm) = llm::shared() else { return };
     let sb = Sandbox::new();
     let svc = start_service(&sb, &[("EDGECODER_OPENAI_BASE_URL", llm.base_url.as_str())]);
-    let c = client(&svc.url);
+    // A CPU model on a loaded machine can take minutes per answer.
+    let c = client(&svc.url).with_timeout(Duration::from_secs(1800));
     crate::common::eventually(Duration::from_secs(60), || async {
         c.ready().await.ok().filter(|r| r["ready"] == true)
     })
@@ -199,13 +200,13 @@ async fn the_real_model_decomposes_a_request_in_parts_chats_and_escalates() {
         language: "python".into(),
         files: vec![],
         check: None,
-        max_subtasks: Some(4),
+        max_subtasks: Some(3),
         model: None,
     };
     let answer = c.decompose(&req).await.expect("decompose");
     assert!(answer.fallback.is_none(), "fell back: {:?}", answer.log);
     assert!(answer.subtasks.len() >= 2, "{:?}", answer.subtasks);
-    assert!(answer.subtasks.len() <= 4, "{:?}", answer.subtasks);
+    assert!(answer.subtasks.len() <= 3, "{:?}", answer.subtasks);
     let ids: std::collections::BTreeSet<_> = answer.subtasks.iter().map(|s| s.id.clone()).collect();
     assert_eq!(ids.len(), answer.subtasks.len(), "ids unique");
     for s in &answer.subtasks {

@@ -4,9 +4,9 @@
 //! becomes a single subtask — the request as it is — with `fallback` saying why. Every step is a
 //! line of `log`, which the coordinator copies into the job's log.
 //!
-//! `minItems` of the schema is the number of parts the request lists itself (numbered or bulleted
-//! lines), so a request that names three things comes back as at least three subtasks even from a
-//! small model, while a one-line request may stay one subtask (docs/decisions.md).
+//! A request that lists its parts (numbered or bulleted lines) is asked for exactly one subtask per
+//! part, ids fixed by position, so it comes back in parts even from a small model; any other
+//! request gets between 1 and the limit (docs/decisions.md).
 
 pub mod parse;
 pub mod validate;
@@ -25,14 +25,15 @@ const TOKENS_PER_SUBTASK: u32 = 400;
 const MIN_ANSWER_TOKENS: u32 = 1024;
 const MAX_ANSWER_TOKENS: u32 = 8192;
 
-const SYSTEM: &str = "You split a programming request into subtasks, each done by a different \
-programmer who sees only their own subtask and the files of the subtasks it depends on. Answer \
-with one JSON object and nothing else: {\"subtasks\": [{\"id\": \"s1\", \"title\": \"short \
-title\", \"prompt\": \"what to write, complete and self-contained\", \"language\": \"python\", \
-\"files\": [\"file this subtask writes\"], \"depends_on\": [\"ids of subtasks that must be done \
-first\"], \"check\": null}]}. Give each part of the request its own subtask. Ids are s1, s2, s3 \
-in order. A subtask depends only on earlier ones, never on itself; most depend on none. Files are relative paths, \
-and no two subtasks write the same file.";
+const SYSTEM: &str = "You split a programming request into subtasks, each done by a \
+different programmer who sees only their own subtask and the files of the subtasks it depends \
+on. Answer with one JSON object and nothing else, like: {\"subtasks\": [{\"id\": \"s1\", \
+\"title\": \"parser\", \"prompt\": \"Write parser.py with a function parse(text).\", \
+\"language\": \"python\", \"files\": [\"parser.py\"], \"depends_on\": [], \"check\": null}, \
+{\"id\": \"s2\", \"title\": \"tests\", \"prompt\": \"Write test_parser.py that tests parse.\", \
+\"language\": \"python\", \"files\": [\"test_parser.py\"], \"depends_on\": [\"s1\"], \"check\": \
+null}]}. One subtask per part of the request. Ids are s1, s2, s3 in order. depends_on names only \
+earlier subtasks, usually none. Each file belongs to one subtask.";
 
 /// Decomposes `req` with the service's models; only a model backend that fails is an error.
 pub async fn run(svc: &Service, req: &DecomposeRequest) -> Result<DecomposeResponse, ApiError> {
@@ -205,45 +206,58 @@ fn request_text(req: &DecomposeRequest, parts: usize, limit: usize) -> String {
     text
 }
 
-/// The JSON schema of an answer: between `min` and `max` subtasks of the wire's shape, ids and
-/// dependencies from `s1`…`s<max>`, the language one of [`LANGUAGES`]. Strings and lists are
+/// The JSON schema of an answer: between `min` and `max` subtasks of the wire's shape, ids
+/// `s1`…`s<max>` each depending only on lower ones, the language one of [`LANGUAGES`]. Strings and lists are
 /// bounded: a small model under a grammar otherwise writes one string or list until the output
 /// limit, and the answer is cut off. (The validator still checks everything: a server may ignore
 /// the schema.)
 pub fn schema(min: usize, max: usize) -> Value {
-    let ids: Vec<String> = (1..=max).map(|n| format!("s{n}")).collect();
+    let list = if min >= 2 {
+        // A request that lists its parts: one subtask per part, ids fixed by position.
+        let items: Vec<Value> = (1..=min).map(subtask_schema).collect();
+        json!({"type": "array", "prefixItems": items, "minItems": min, "maxItems": min})
+    } else {
+        let items: Vec<Value> = (1..=max).map(subtask_schema).collect();
+        json!({"type": "array", "minItems": min, "maxItems": max, "items": {"anyOf": items}})
+    };
     json!({
         "type": "object",
         "properties": {
-            "subtasks": {
-                "type": "array",
-                "minItems": min,
-                "maxItems": max,
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "id": {"type": "string", "enum": ids},
-                        "title": {"type": "string", "minLength": 1, "maxLength": 40},
-                        "prompt": {"type": "string", "minLength": 1, "maxLength": 200},
-                        "language": {"type": "string", "enum": LANGUAGES},
-                        "files": {
-                            "type": "array",
-                            "maxItems": 2,
-                            "items": {"type": "string", "minLength": 1, "maxLength": 40},
-                        },
-                        "depends_on": {
-                            "type": "array",
-                            "maxItems": 3,
-                            "items": {"type": "string", "enum": ids},
-                        },
-                        "check": {"type": ["string", "null"], "maxLength": 80},
-                    },
-                    "required": ["id", "title", "prompt", "language", "files", "depends_on", "check"],
-                    "additionalProperties": false,
-                },
-            },
+            "subtasks": list,
         },
         "required": ["subtasks"],
+        "additionalProperties": false,
+    })
+}
+
+/// Subtask `s<n>`: it may depend only on `s1`…`s<n-1>`, so the grammar cannot write a cycle.
+fn subtask_schema(n: usize) -> Value {
+    let earlier: Vec<String> = (1..n).map(|k| format!("s{k}")).collect();
+    let depends_on = if earlier.is_empty() {
+        json!({"type": "array", "maxItems": 0})
+    } else {
+        json!({
+            "type": "array",
+            "maxItems": earlier.len().min(3),
+            "items": {"type": "string", "enum": earlier},
+        })
+    };
+    json!({
+        "type": "object",
+        "properties": {
+            "id": {"type": "string", "enum": [format!("s{n}")]},
+            "title": {"type": "string", "minLength": 1, "maxLength": 30},
+            "prompt": {"type": "string", "minLength": 1, "maxLength": 160},
+            "language": {"type": "string", "enum": LANGUAGES},
+            "files": {
+                "type": "array",
+                "maxItems": 2,
+                "items": {"type": "string", "minLength": 1, "maxLength": 40},
+            },
+            "depends_on": depends_on,
+            "check": {"type": ["string", "null"], "maxLength": 80},
+        },
+        "required": ["id", "title", "prompt", "language", "files", "depends_on", "check"],
         "additionalProperties": false,
     })
 }
@@ -262,15 +276,32 @@ mod tests {
 
     #[test]
     fn the_schema_bounds_the_list() {
-        let s = schema(2, 5);
+        let s = schema(1, 5);
         let list = &s["properties"]["subtasks"];
-        assert_eq!(list["minItems"], 2);
+        assert_eq!(list["minItems"], 1);
         assert_eq!(list["maxItems"], 5);
+        let items = list["items"]["anyOf"]
+            .as_array()
+            .expect("one schema per id");
+        assert_eq!(items.len(), 5);
+        assert_eq!(items[0]["properties"]["depends_on"]["maxItems"], 0);
+        assert_eq!(items[2]["properties"]["id"]["enum"], json!(["s3"]));
+        assert_eq!(
+            items[2]["properties"]["depends_on"]["items"]["enum"],
+            json!(["s1", "s2"])
+        );
         assert!(
-            list["items"]["properties"]["language"]["enum"]
+            items[0]["properties"]["language"]["enum"]
                 .as_array()
                 .is_some_and(|l| l.iter().any(|v| v == "python"))
         );
+        // Listed parts: exactly one subtask per part, in order.
+        let parts = schema(3, 5);
+        let tuple = parts["properties"]["subtasks"]["prefixItems"]
+            .as_array()
+            .expect("a tuple");
+        assert_eq!(tuple.len(), 3);
+        assert_eq!(tuple[1]["properties"]["id"]["enum"], json!(["s2"]));
     }
 
     #[test]
