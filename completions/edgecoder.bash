@@ -286,6 +286,9 @@ _edgecoder() {
             edgecoder__subcmd__help__subcmd__server,events)
                 cmd="edgecoder__subcmd__help__subcmd__server__subcmd__events"
                 ;;
+            edgecoder__subcmd__help__subcmd__server,jobs)
+                cmd="edgecoder__subcmd__help__subcmd__server__subcmd__jobs"
+                ;;
             edgecoder__subcmd__help__subcmd__server,ledger)
                 cmd="edgecoder__subcmd__help__subcmd__server__subcmd__ledger"
                 ;;
@@ -333,6 +336,21 @@ _edgecoder() {
                 ;;
             edgecoder__subcmd__help__subcmd__server__subcmd__credits,transfer)
                 cmd="edgecoder__subcmd__help__subcmd__server__subcmd__credits__subcmd__transfer"
+                ;;
+            edgecoder__subcmd__help__subcmd__server__subcmd__jobs,cancel)
+                cmd="edgecoder__subcmd__help__subcmd__server__subcmd__jobs__subcmd__cancel"
+                ;;
+            edgecoder__subcmd__help__subcmd__server__subcmd__jobs,list)
+                cmd="edgecoder__subcmd__help__subcmd__server__subcmd__jobs__subcmd__list"
+                ;;
+            edgecoder__subcmd__help__subcmd__server__subcmd__jobs,show)
+                cmd="edgecoder__subcmd__help__subcmd__server__subcmd__jobs__subcmd__show"
+                ;;
+            edgecoder__subcmd__help__subcmd__server__subcmd__jobs,submit)
+                cmd="edgecoder__subcmd__help__subcmd__server__subcmd__jobs__subcmd__submit"
+                ;;
+            edgecoder__subcmd__help__subcmd__server__subcmd__jobs,wait)
+                cmd="edgecoder__subcmd__help__subcmd__server__subcmd__jobs__subcmd__wait"
                 ;;
             edgecoder__subcmd__help__subcmd__server__subcmd__ledger,export)
                 cmd="edgecoder__subcmd__help__subcmd__server__subcmd__ledger__subcmd__export"
@@ -472,6 +490,9 @@ _edgecoder() {
             edgecoder__subcmd__server,help)
                 cmd="edgecoder__subcmd__server__subcmd__help"
                 ;;
+            edgecoder__subcmd__server,jobs)
+                cmd="edgecoder__subcmd__server__subcmd__jobs"
+                ;;
             edgecoder__subcmd__server,ledger)
                 cmd="edgecoder__subcmd__server__subcmd__ledger"
                 ;;
@@ -574,6 +595,9 @@ _edgecoder() {
             edgecoder__subcmd__server__subcmd__help,help)
                 cmd="edgecoder__subcmd__server__subcmd__help__subcmd__help"
                 ;;
+            edgecoder__subcmd__server__subcmd__help,jobs)
+                cmd="edgecoder__subcmd__server__subcmd__help__subcmd__jobs"
+                ;;
             edgecoder__subcmd__server__subcmd__help,ledger)
                 cmd="edgecoder__subcmd__server__subcmd__help__subcmd__ledger"
                 ;;
@@ -621,6 +645,21 @@ _edgecoder() {
                 ;;
             edgecoder__subcmd__server__subcmd__help__subcmd__credits,transfer)
                 cmd="edgecoder__subcmd__server__subcmd__help__subcmd__credits__subcmd__transfer"
+                ;;
+            edgecoder__subcmd__server__subcmd__help__subcmd__jobs,cancel)
+                cmd="edgecoder__subcmd__server__subcmd__help__subcmd__jobs__subcmd__cancel"
+                ;;
+            edgecoder__subcmd__server__subcmd__help__subcmd__jobs,list)
+                cmd="edgecoder__subcmd__server__subcmd__help__subcmd__jobs__subcmd__list"
+                ;;
+            edgecoder__subcmd__server__subcmd__help__subcmd__jobs,show)
+                cmd="edgecoder__subcmd__server__subcmd__help__subcmd__jobs__subcmd__show"
+                ;;
+            edgecoder__subcmd__server__subcmd__help__subcmd__jobs,submit)
+                cmd="edgecoder__subcmd__server__subcmd__help__subcmd__jobs__subcmd__submit"
+                ;;
+            edgecoder__subcmd__server__subcmd__help__subcmd__jobs,wait)
+                cmd="edgecoder__subcmd__server__subcmd__help__subcmd__jobs__subcmd__wait"
                 ;;
             edgecoder__subcmd__server__subcmd__help__subcmd__ledger,export)
                 cmd="edgecoder__subcmd__server__subcmd__help__subcmd__ledger__subcmd__export"
@@ -690,6 +729,42 @@ _edgecoder() {
                 ;;
             edgecoder__subcmd__server__subcmd__help__subcmd__update,status)
                 cmd="edgecoder__subcmd__server__subcmd__help__subcmd__update__subcmd__status"
+                ;;
+            edgecoder__subcmd__server__subcmd__jobs,cancel)
+                cmd="edgecoder__subcmd__server__subcmd__jobs__subcmd__cancel"
+                ;;
+            edgecoder__subcmd__server__subcmd__jobs,help)
+                cmd="edgecoder__subcmd__server__subcmd__jobs__subcmd__help"
+                ;;
+            edgecoder__subcmd__server__subcmd__jobs,list)
+                cmd="edgecoder__subcmd__server__subcmd__jobs__subcmd__list"
+                ;;
+            edgecoder__subcmd__server__subcmd__jobs,show)
+                cmd="edgecoder__subcmd__server__subcmd__jobs__subcmd__show"
+                ;;
+            edgecoder__subcmd__server__subcmd__jobs,submit)
+                cmd="edgecoder__subcmd__server__subcmd__jobs__subcmd__submit"
+                ;;
+            edgecoder__subcmd__server__subcmd__jobs,wait)
+                cmd="edgecoder__subcmd__server__subcmd__jobs__subcmd__wait"
+                ;;
+            edgecoder__subcmd__server__subcmd__jobs__subcmd__help,cancel)
+                cmd="edgecoder__subcmd__server__subcmd__jobs__subcmd__help__subcmd__cancel"
+                ;;
+            edgecoder__subcmd__server__subcmd__jobs__subcmd__help,help)
+                cmd="edgecoder__subcmd__server__subcmd__jobs__subcmd__help__subcmd__help"
+                ;;
+            edgecoder__subcmd__server__subcmd__jobs__subcmd__help,list)
+                cmd="edgecoder__subcmd__server__subcmd__jobs__subcmd__help__subcmd__list"
+                ;;
+            edgecoder__subcmd__server__subcmd__jobs__subcmd__help,show)
+                cmd="edgecoder__subcmd__server__subcmd__jobs__subcmd__help__subcmd__show"
+                ;;
+            edgecoder__subcmd__server__subcmd__jobs__subcmd__help,submit)
+                cmd="edgecoder__subcmd__server__subcmd__jobs__subcmd__help__subcmd__submit"
+                ;;
+            edgecoder__subcmd__server__subcmd__jobs__subcmd__help,wait)
+                cmd="edgecoder__subcmd__server__subcmd__jobs__subcmd__help__subcmd__wait"
                 ;;
             edgecoder__subcmd__server__subcmd__ledger,export)
                 cmd="edgecoder__subcmd__server__subcmd__ledger__subcmd__export"
@@ -2206,7 +2281,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__help__subcmd__server)
-            opts="status nodes tasks queue tokens events blacklist audit mode credits ledger update code"
+            opts="status nodes tasks queue tokens events blacklist audit mode credits ledger update code jobs"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2390,6 +2465,90 @@ _edgecoder() {
         edgecoder__subcmd__help__subcmd__server__subcmd__events)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__server__subcmd__jobs)
+            opts="submit list show wait cancel"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__server__subcmd__jobs__subcmd__cancel)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__server__subcmd__jobs__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__server__subcmd__jobs__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__server__subcmd__jobs__subcmd__submit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__server__subcmd__jobs__subcmd__wait)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -3335,7 +3494,7 @@ _edgecoder() {
                     return 0
                     ;;
                 --mode)
-                    COMPREPLY=($(compgen -W "all-in-one coordinator worker ide-provider" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "all-in-one coordinator worker inference ide-provider" -- "${cur}"))
                     return 0
                     ;;
                 --retention-days)
@@ -3362,7 +3521,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server)
-            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version status nodes tasks queue tokens events blacklist audit mode credits ledger update code help"
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version status nodes tasks queue tokens events blacklist audit mode credits ledger update code jobs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4094,7 +4253,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__help)
-            opts="status nodes tasks queue tokens events blacklist audit mode credits ledger update code help"
+            opts="status nodes tasks queue tokens events blacklist audit mode credits ledger update code jobs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4292,6 +4451,90 @@ _edgecoder() {
         edgecoder__subcmd__server__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__help__subcmd__jobs)
+            opts="submit list show wait cancel"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__help__subcmd__jobs__subcmd__cancel)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__help__subcmd__jobs__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__help__subcmd__jobs__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__help__subcmd__jobs__subcmd__submit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__help__subcmd__jobs__subcmd__wait)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -4730,6 +4973,356 @@ _edgecoder() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__jobs)
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version submit list show wait cancel help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__jobs__subcmd__cancel)
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__jobs__subcmd__help)
+            opts="submit list show wait cancel help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__jobs__subcmd__help__subcmd__cancel)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__jobs__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__jobs__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__jobs__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__jobs__subcmd__help__subcmd__submit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__jobs__subcmd__help__subcmd__wait)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__jobs__subcmd__list)
+            opts="-h -V --state --limit --server --token --allow-insecure --config --env-file --json --jq --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__jobs__subcmd__show)
+            opts="-h -V --server --token --allow-insecure --config --env-file --json --jq --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__jobs__subcmd__submit)
+            opts="-h -V --lang --dir --file --check --model --max-subtasks --no-decompose --max-iterations --wait --follow --timeout --out --force --server --token --allow-insecure --config --env-file --json --jq --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --check)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-subtasks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-iterations)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__server__subcmd__jobs__subcmd__wait)
+            opts="-h -V --follow --timeout --server --token --allow-insecure --config --env-file --json --jq --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
