@@ -142,7 +142,13 @@ mod tests {
             .clone()
             .render_long_help()
             .to_string();
-        for shown in ["all-in-one", "coordinator", "worker", "inference", "ide-provider"] {
+        for shown in [
+            "all-in-one",
+            "coordinator",
+            "worker",
+            "inference",
+            "ide-provider",
+        ] {
             assert!(help.contains(shown), "{shown} missing from serve --help");
         }
         for hidden in ["control-plane"] {
