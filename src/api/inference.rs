@@ -6,7 +6,7 @@ use super::{CodeSpec, TaskFile};
 use serde::{Deserialize, Serialize};
 
 /// The most subtasks a decomposition may return, whatever the request asks.
-pub const MAX_SUBTASKS_LIMIT: u32 = 64;
+pub const MAX_SUBTASKS_LIMIT: u32 = 128;
 /// Subtasks a decomposition returns at most when the request names no limit.
 pub const DEFAULT_MAX_SUBTASKS: u32 = 8;
 

@@ -265,7 +265,7 @@ async fn jobs_bad_input_is_refused_with_what_to_do() {
         (
             vec!["submit", "x", "--max-subtasks", "0"],
             2,
-            "give 1 to 64",
+            "give 1 to 128",
         ),
         (vec!["submit", "x", "--out", "o"], 2, "add --wait"),
         (vec!["submit", "x", "--timeout", "1m"], 2, "add --wait"),
