@@ -190,7 +190,9 @@ pub async fn poller(client: Client, ui: Sender<Msg>, poke: Arc<Notify>) {
     let mut ended: HashMap<String, JobInfo> = HashMap::new();
     loop {
         let started = tokio::time::Instant::now();
-        let data = match poll(&client, &mut ended).await {
+        let result = poll(&client, &mut ended).await;
+        let refused = result.as_ref().is_err_and(is_auth_error);
+        let data = match result {
             Ok(jobs) => Some(JobsData::Loaded(jobs)),
             Err(e) => failure(&e),
         };
@@ -202,6 +204,11 @@ pub async fn poller(client: Client, ui: Sender<Msg>, poke: Arc<Notify>) {
             && ui.send(Msg::Net(Net::Jobs(data))).is_err()
         {
             return; // the UI is gone
+        }
+        if refused {
+            // A refused token does not get better by asking again: wait for `r`.
+            poke.notified().await;
+            continue;
         }
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}

@@ -582,11 +582,16 @@ impl Raw {
 }
 
 pub fn http() -> reqwest::Client {
+    http_with_timeout(Duration::from_secs(20))
+}
+
+/// [`http`] with another time limit per request.
+pub fn http_with_timeout(timeout: Duration) -> reqwest::Client {
     // As the crate's own client does: reqwest is built without a provider, and which test of
     // this one binary makes the first client must not matter.
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
-        .timeout(Duration::from_secs(20))
+        .timeout(timeout)
         .build()
         .expect("http client")
 }

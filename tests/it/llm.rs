@@ -113,15 +113,18 @@ async fn the_test_model_answers_a_chat_deterministically() {
             "messages": [{"role": "user", "content": "Write a Python program that prints 42."}],
             "temperature": 0, "seed": 7, "max_tokens": 48,
         });
-        let answer: serde_json::Value = crate::common::http()
-            .post(format!("{}/v1/chat/completions", server.base_url))
-            .json(&body)
-            .send()
-            .await
-            .expect("chat request")
-            .json()
-            .await
-            .expect("chat answer");
+        // The one model server is shared by every model test of this binary: an answer may
+        // wait in its queue behind long ones, so only a stall fails here, not a queue.
+        let answer: serde_json::Value =
+            crate::common::http_with_timeout(std::time::Duration::from_secs(600))
+                .post(format!("{}/v1/chat/completions", server.base_url))
+                .json(&body)
+                .send()
+                .await
+                .expect("chat request")
+                .json()
+                .await
+                .expect("chat answer");
         answer["choices"][0]["message"]["content"]
             .as_str()
             .expect("content")
