@@ -11,91 +11,16 @@ mod support;
 
 use edgecoder::api::client::Client;
 use edgecoder::api::{Role, TokenCreateRequest, TokenKind};
-use serde_json::{Value, json};
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+use support::chat_stream::{MODEL, Timing, env_num, free_port, stream_once};
 use support::{Killed, percentile};
 
-const MODEL: &str = "smollm2-135m";
 const ADMIN: &str = "bench-admin-token-0123456789abcdef";
 const IDE_TOKEN: &str = "eci_benchswarmtoken0123456789abcdef";
-
-fn env_num(key: &str, default: u64) -> u64 {
-    std::env::var(key)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-/// One streamed answer: time to the first token and the tokens per second after it.
-struct Timing {
-    first_token: Duration,
-    tokens_per_s: f64,
-}
-
-async fn stream_once(
-    client: &reqwest::Client,
-    url: &str,
-    token: Option<&str>,
-    tokens: u64,
-) -> Timing {
-    let body = json!({
-        "model": MODEL, "stream": true, "max_tokens": tokens, "ignore_eos": true,
-        "temperature": 0, "seed": 1,
-        "messages": [{"role": "user", "content": "Count from one to a hundred."}],
-    });
-    let mut request = client
-        .post(format!("{url}/v1/chat/completions"))
-        .json(&body);
-    if let Some(t) = token {
-        request = request.bearer_auth(t);
-    }
-    let started = Instant::now();
-    let mut response = request.send().await.expect("sent");
-    assert!(response.status().is_success(), "{}", response.status());
-    let mut buf = String::new();
-    let (mut first, mut last, mut count) = (None, started, 0u64);
-    while let Some(chunk) = response.chunk().await.expect("read") {
-        buf.push_str(&String::from_utf8_lossy(&chunk));
-        while let Some(end) = buf.find("\n\n") {
-            let frame: String = buf.drain(..end + 2).collect();
-            let Some(data) = frame.trim().strip_prefix("data: ") else {
-                continue;
-            };
-            let Ok(v) = serde_json::from_str::<Value>(data) else {
-                continue;
-            };
-            if v["choices"][0]["delta"]["content"]
-                .as_str()
-                .is_some_and(|t| !t.is_empty())
-            {
-                let now = Instant::now();
-                first.get_or_insert(now - started);
-                last = now;
-                count += 1;
-            }
-        }
-    }
-    let first_token = first.expect("no token came");
-    let span = (last - started - first_token).as_secs_f64();
-    Timing {
-        first_token,
-        tokens_per_s: if span > 0.0 {
-            (count.saturating_sub(1)) as f64 / span
-        } else {
-            0.0
-        },
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
 
 /// Starts `cmd` and reads its stdout until it says where it listens.
 fn start_listening(mut cmd: Command) -> (Killed, String) {

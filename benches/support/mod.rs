@@ -2,6 +2,8 @@
 //! readings from /proc. Not a benchmark itself (cargo only runs `benches/*.rs`).
 #![allow(dead_code)]
 
+pub mod chat_stream;
+
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
