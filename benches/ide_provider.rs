@@ -14,7 +14,7 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use support::chat_stream::{MODEL, Timing, env_num, free_port, stream_once};
+use support::chat_stream::{MODEL, env_num, first_token_ms, free_port, stream_once, tokens_per_s};
 use support::percentile;
 
 #[tokio::main]
@@ -104,20 +104,12 @@ async fn main() {
         d.push(stream_once(&client, &direct, None, tokens).await);
         p.push(stream_once(&client, &provider, Some(&token), tokens).await);
     }
-    let ms = |t: &[Timing]| -> Vec<f64> {
-        let mut v: Vec<f64> = t
-            .iter()
-            .map(|t| t.first_token.as_secs_f64() * 1e3)
-            .collect();
-        v.sort_by(f64::total_cmp);
-        v
-    };
-    let tps = |t: &[Timing]| -> Vec<f64> {
-        let mut v: Vec<f64> = t.iter().map(|t| t.tokens_per_s).collect();
-        v.sort_by(f64::total_cmp);
-        v
-    };
-    let (dm, pm, dt, pt) = (ms(&d), ms(&p), tps(&d), tps(&p));
+    let (dm, pm, dt, pt) = (
+        first_token_ms(&d),
+        first_token_ms(&p),
+        tokens_per_s(&d),
+        tokens_per_s(&p),
+    );
     println!(
         "ide provider vs model server directly: {runs} streamed answers of {tokens} tokens each"
     );

@@ -16,7 +16,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-use support::chat_stream::{MODEL, Timing, env_num, free_port, stream_once};
+use support::chat_stream::{MODEL, env_num, first_token_ms, free_port, stream_once, tokens_per_s};
 use support::{Killed, percentile};
 
 const ADMIN: &str = "bench-admin-token-0123456789abcdef";
@@ -191,20 +191,12 @@ async fn main() {
         d.push(stream_once(&client, &direct, None, tokens).await);
         s.push(stream_once(&client, &provider, Some(IDE_TOKEN), tokens).await);
     }
-    let ms = |t: &[Timing]| -> Vec<f64> {
-        let mut v: Vec<f64> = t
-            .iter()
-            .map(|t| t.first_token.as_secs_f64() * 1e3)
-            .collect();
-        v.sort_by(f64::total_cmp);
-        v
-    };
-    let tps = |t: &[Timing]| -> Vec<f64> {
-        let mut v: Vec<f64> = t.iter().map(|t| t.tokens_per_s).collect();
-        v.sort_by(f64::total_cmp);
-        v
-    };
-    let (dm, sm, dt, st) = (ms(&d), ms(&s), tps(&d), tps(&s));
+    let (dm, sm, dt, st) = (
+        first_token_ms(&d),
+        first_token_ms(&s),
+        tokens_per_s(&d),
+        tokens_per_s(&s),
+    );
     println!(
         "swarm route vs model server directly: {runs} streamed answers of {tokens} tokens each"
     );

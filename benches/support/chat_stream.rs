@@ -81,3 +81,20 @@ pub fn free_port() -> u16 {
         .map(|a| a.port())
         .expect("a free port")
 }
+
+/// Each answer's time to first token in milliseconds, sorted (for `percentile`).
+pub fn first_token_ms(timings: &[Timing]) -> Vec<f64> {
+    let mut v: Vec<f64> = timings
+        .iter()
+        .map(|t| t.first_token.as_secs_f64() * 1e3)
+        .collect();
+    v.sort_by(f64::total_cmp);
+    v
+}
+
+/// Each answer's tokens per second, sorted (for `percentile`).
+pub fn tokens_per_s(timings: &[Timing]) -> Vec<f64> {
+    let mut v: Vec<f64> = timings.iter().map(|t| t.tokens_per_s).collect();
+    v.sort_by(f64::total_cmp);
+    v
+}
