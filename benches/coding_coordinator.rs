@@ -13,7 +13,6 @@ mod support;
 
 use edgecoder::api::client::Client;
 use edgecoder::api::*;
-use std::collections::BTreeMap;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 use support::{Killed, command, percentile};
@@ -118,41 +117,6 @@ fn code_result() -> CodeResult {
     }
 }
 
-async fn enroll(url: &str, admin: &Client, workers: usize) -> Vec<Client> {
-    let token = admin
-        .create_token(&TokenCreateRequest {
-            kind: Some(TokenKind::Enroll),
-            uses: Some(workers as u32),
-            auto_approve: true,
-            ..Default::default()
-        })
-        .await
-        .expect("enrollment token");
-    let anon = Client::new(url, None).expect("client");
-    let mut nodes = Vec::new();
-    for i in 0..workers {
-        let reg = anon
-            .register(&RegisterRequest {
-                enrollment_token: token.token.clone(),
-                name: Some(format!("bench-coder-{i}")),
-                labels: BTreeMap::new(),
-                capabilities: Capabilities {
-                    os: std::env::consts::OS.into(),
-                    arch: std::env::consts::ARCH.into(),
-                    cpus: 4,
-                    memory_total_mib: 8192,
-                    max_concurrent_tasks: 64,
-                    models: vec![MODEL.into()],
-                    ..Default::default()
-                },
-            })
-            .await
-            .expect("register");
-        nodes.push(Client::new(url, Some(reg.node_secret)).expect("client"));
-    }
-    nodes
-}
-
 struct Run {
     tasks_per_sec: f64,
     p50_ms: f64,
@@ -233,7 +197,7 @@ fn main() {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
         let admin = Client::new(&url, Some(ADMIN.into())).expect("client");
-        let nodes = enroll(&url, &admin, workers).await;
+        let nodes = support::enroll_model_nodes(&url, &admin, workers, "bench-coder", MODEL).await;
         // Warm-up: both kinds, so neither pays for first statements or page faults.
         run(&admin, &nodes, 20, false).await;
         run(&admin, &nodes, 20, true).await;

@@ -17,7 +17,6 @@ use edgecoder::api::client::Client;
 use edgecoder::api::follow::{Follower, Update};
 use edgecoder::api::*;
 use serde_json::json;
-use std::collections::BTreeMap;
 use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -98,41 +97,6 @@ fn start_coordinator(root: &std::path::Path, inference: &str) -> (Killed, String
         .recv_timeout(Duration::from_secs(30))
         .expect("the coordinator printed no `listening on URL` line within 30 s");
     (child, url)
-}
-
-async fn enroll(url: &str, admin: &Client, workers: usize) -> Vec<Client> {
-    let token = admin
-        .create_token(&TokenCreateRequest {
-            kind: Some(TokenKind::Enroll),
-            uses: Some(workers as u32),
-            auto_approve: true,
-            ..Default::default()
-        })
-        .await
-        .expect("enrollment token");
-    let anon = Client::new(url, None).expect("client");
-    let mut nodes = Vec::new();
-    for i in 0..workers {
-        let reg = anon
-            .register(&RegisterRequest {
-                enrollment_token: token.token.clone(),
-                name: Some(format!("bench-jobs-{i}")),
-                labels: BTreeMap::new(),
-                capabilities: Capabilities {
-                    os: std::env::consts::OS.into(),
-                    arch: std::env::consts::ARCH.into(),
-                    cpus: 4,
-                    memory_total_mib: 8192,
-                    max_concurrent_tasks: 64,
-                    models: vec![MODEL.into()],
-                    ..Default::default()
-                },
-            })
-            .await
-            .expect("register");
-        nodes.push(Client::new(url, Some(reg.node_secret)).expect("client"));
-    }
-    nodes
 }
 
 fn result_of(task: &TaskInfo) -> CodeResult {
@@ -291,7 +255,7 @@ fn main() {
         let inference = stand_in(n).await;
         let (_coord, url) = start_coordinator(root.path(), &inference);
         let admin = Client::new(&url, Some(ADMIN.into())).expect("client");
-        let nodes = enroll(&url, &admin, workers).await;
+        let nodes = support::enroll_model_nodes(&url, &admin, workers, "bench-jobs", MODEL).await;
         // Warm-up: first statements and page faults are not the scheduler's.
         one_job(&admin, &nodes, n).await;
         let mut to_claim = Vec::new();

@@ -1,5 +1,6 @@
-//! Pieces both benchmarks need: an isolated command for the binary, a child killed on drop, and
-//! readings from /proc. Not a benchmark itself (cargo only runs `benches/*.rs`).
+//! Pieces the benchmarks share: an isolated command for the binary, a child killed on drop,
+//! readings from /proc, enrolled simulated nodes. Not a benchmark itself (cargo only runs
+//! `benches/*.rs`).
 #![allow(dead_code)]
 
 pub mod chat_stream;
@@ -70,4 +71,48 @@ pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     }
     let rank = ((sorted.len() as f64) * p).ceil() as usize;
     sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+/// Registers `workers` auto-approved nodes that serve `model`, each a client with its secret.
+pub async fn enroll_model_nodes(
+    url: &str,
+    admin: &edgecoder::api::client::Client,
+    workers: usize,
+    name_prefix: &str,
+    model: &str,
+) -> Vec<edgecoder::api::client::Client> {
+    use edgecoder::api::client::Client;
+    use edgecoder::api::{Capabilities, RegisterRequest, TokenCreateRequest, TokenKind};
+    let token = admin
+        .create_token(&TokenCreateRequest {
+            kind: Some(TokenKind::Enroll),
+            uses: Some(workers as u32),
+            auto_approve: true,
+            ..Default::default()
+        })
+        .await
+        .expect("enrollment token");
+    let anon = Client::new(url, None).expect("client");
+    let mut nodes = Vec::new();
+    for i in 0..workers {
+        let reg = anon
+            .register(&RegisterRequest {
+                enrollment_token: token.token.clone(),
+                name: Some(format!("{name_prefix}-{i}")),
+                labels: Default::default(),
+                capabilities: Capabilities {
+                    os: std::env::consts::OS.into(),
+                    arch: std::env::consts::ARCH.into(),
+                    cpus: 4,
+                    memory_total_mib: 8192,
+                    max_concurrent_tasks: 64,
+                    models: vec![model.into()],
+                    ..Default::default()
+                },
+            })
+            .await
+            .expect("register");
+        nodes.push(Client::new(url, Some(reg.node_secret)).expect("client"));
+    }
+    nodes
 }
