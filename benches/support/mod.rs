@@ -24,6 +24,8 @@ pub fn command(root: &Path) -> Command {
         .env("XDG_STATE_HOME", root.join("state-home"))
         .env("EDGECODER_ENV_FILE", root.join("config-home/edgecoder.env"))
         .env("EDGECODER_LOG_DIR", root.join("logs"))
+        // As root the default is /var/lib/edgecoder: the machine's, not the run's.
+        .env("EDGECODER_DATA_DIR", root.join("data"))
         .env("NO_COLOR", "1")
         .stdin(Stdio::null());
     cmd
