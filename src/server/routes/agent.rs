@@ -130,28 +130,28 @@ async fn claim(
         let id = node.node_id.clone();
         // Read for each look, so a long-poll follows a mode change made while it waits.
         let mode = app.control.network_mode();
+        // Only the lease holder ever gets a task's secrets, and only in this answer. They and
+        // the task's source are read in the claim's own write (index probes that find nothing
+        // for most tasks) rather than in a read after it, which cost a thread hop per claim.
         let claimed = app
             .store
-            .write(move |ctx| leases::claim(ctx, &id, &intervals, mode))
+            .write(move |ctx| {
+                let Some(mut claimed) = leases::claim(ctx, &id, &intervals, mode)? else {
+                    return Ok(None);
+                };
+                let task_id = &claimed.task.id;
+                let sealed = secrets::sealed(ctx.conn, task_id)?;
+                if let Some(source) =
+                    crate::server::store::git_sources::source_of(ctx.conn, task_id)?
+                {
+                    claimed.task.source = Some(source);
+                }
+                Ok(Some((claimed, sealed)))
+            })
             .await?;
-        if let Some(mut claimed) = claimed {
+        if let Some((mut claimed, sealed)) = claimed {
+            claimed.secrets = secrets::open(&app.secrets_key, &claimed.task.id, sealed)?;
             app.metrics.claims.fetch_add(1, Ordering::Relaxed);
-            // Only the lease holder ever gets a task's secrets, and only in this answer.
-            let key = app.secrets_key.clone();
-            let task_id = claimed.task.id.clone();
-            let (task_secrets, source) = app
-                .store
-                .read(move |c| {
-                    Ok((
-                        secrets::load(c, &key, &task_id)?,
-                        crate::server::store::git_sources::source_of(c, &task_id)?,
-                    ))
-                })
-                .await?;
-            claimed.secrets = task_secrets;
-            if source.is_some() {
-                claimed.task.source = source;
-            }
             return Ok(Json(ClaimResponse {
                 claimed: Some(claimed),
             }));

@@ -38,7 +38,7 @@ async fn submit(
     let task_secrets = std::mem::take(&mut req.secrets);
     secrets::validate(&task_secrets, &req.env)?;
     let key = app.secrets_key.clone();
-    let (task, created, warnings) = app
+    let (task, created, fits) = app
         .store
         .write(move |ctx| {
             let source = req.source.clone();
@@ -59,11 +59,19 @@ async fn submit(
             if let Some(source) = git_sources::source_of(ctx.conn, &task.id)? {
                 task.source = Some(source);
             }
-            let warnings =
-                why_waiting::submit_warnings(ctx.conn, &task.requirements, task.placement)?;
-            Ok((task, created, warnings))
+            let fits = why_waiting::quick_fit(ctx.conn, &task.requirements, task.placement)?;
+            Ok((task, created, fits))
         })
         .await?;
+    // Advisory, so read after the commit rather than on the writer's time.
+    let warnings = if fits {
+        Vec::new()
+    } else {
+        let (req, placement) = (task.requirements.clone(), task.placement);
+        app.store
+            .read(move |conn| why_waiting::submit_warnings(conn, &req, placement))
+            .await?
+    };
     let status = if created {
         app.metrics.tasks_submitted.fetch_add(1, Ordering::Relaxed);
         StatusCode::CREATED

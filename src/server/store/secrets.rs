@@ -148,10 +148,25 @@ pub fn load(
     key: &SecretsKey,
     task_id: &str,
 ) -> Result<BTreeMap<String, String>, ApiError> {
-    let sealed: Option<Vec<u8>> = conn
+    open(key, task_id, sealed(conn, task_id)?)
+}
+
+/// A task's secrets as stored (sealed); `None` when it has none. The claim reads them inside
+/// its write and opens them after the commit, so a blob that will not open fails that claim's
+/// answer only, never the batch it was written in.
+pub fn sealed(conn: &Connection, task_id: &str) -> Result<Option<Vec<u8>>, ApiError> {
+    Ok(conn
         .prepare_cached("SELECT sealed FROM task_secrets WHERE task_id = ?1")?
         .query_row([task_id], |r| r.get(0))
-        .optional()?;
+        .optional()?)
+}
+
+/// Opens what [`sealed`] read.
+pub fn open(
+    key: &SecretsKey,
+    task_id: &str,
+    sealed: Option<Vec<u8>>,
+) -> Result<BTreeMap<String, String>, ApiError> {
     match sealed {
         None => Ok(BTreeMap::new()),
         Some(blob) => Ok(serde_json::from_slice(&key.open(task_id, &blob)?)?),

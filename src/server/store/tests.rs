@@ -91,7 +91,7 @@ fn the_wal_starts_over_under_a_steady_load() {
             let (store, value, written) = (store.clone(), value.clone(), written.clone());
             writers.push(tokio::spawn(async move {
                 let mut i = 0u64;
-                while written.load(std::sync::atomic::Ordering::Relaxed) < 64 << 20
+                while written.load(std::sync::atomic::Ordering::Relaxed) < 128 << 20
                     || started.elapsed() < std::time::Duration::from_secs(3)
                 {
                     let (key, value) = (format!("k{w}-{i}"), value.clone());

@@ -100,6 +100,25 @@ fn known_nodes(conn: &Connection, placement: Placement) -> Result<Vec<NodeInfo>,
         .collect())
 }
 
+/// True when some node surely fits: the task asks nothing of its node and one is approved. The
+/// submit route asks this inside its write and reads the whole fleet ([`submit_warnings`]) only
+/// when it says false, after the commit: listing every node (and parsing its capabilities) on
+/// each submission took a third of the store writer's time with 50 nodes.
+pub fn quick_fit(
+    conn: &Connection,
+    req: &Requirements,
+    placement: Placement,
+) -> Result<bool, ApiError> {
+    Ok(*req == Requirements::default() && placement == Placement::Mesh && any_open_node(conn)?)
+}
+
+/// Whether some node is approved and not blacklisted.
+fn any_open_node(conn: &Connection) -> Result<bool, ApiError> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM nodes WHERE state = ?1 AND NOT blacklisted)")?
+        .query_row([NodeState::Approved.as_str()], |r| r.get(0))?)
+}
+
 /// What keeps every known node from running the task, or `None` when one of them could.
 fn never_runnable(nodes: &[NodeInfo], req: &Requirements, placement: Placement) -> Option<String> {
     let local = if placement == Placement::LocalOnly {
@@ -143,6 +162,9 @@ pub fn submit_warnings(
     req: &Requirements,
     placement: Placement,
 ) -> Result<Vec<String>, ApiError> {
+    if quick_fit(conn, req, placement)? {
+        return Ok(Vec::new());
+    }
     let nodes = known_nodes(conn, placement)?;
     Ok(never_runnable(&nodes, req, placement)
         .map(|why| {
