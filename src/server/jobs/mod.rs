@@ -8,6 +8,7 @@
 //! task again on restart instead of making a second one.
 
 pub mod advance;
+pub mod checks;
 mod driver;
 pub mod graph;
 
