@@ -49,6 +49,7 @@ mod inference_coordinator;
 mod inference_service;
 mod installers;
 mod jobs_cli;
+mod jobs_credits;
 mod jobs_graph;
 mod local_runs;
 mod models_detect;
