@@ -224,3 +224,44 @@ async fn a_cancelled_job_releases_its_hold_and_a_short_balance_is_refused_like_a
     assert!(admin.ledger_verify().await.expect("verify").ok);
     assert_cache_matches_entries(&sb);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_a_job_holds_is_released_when_it_ends_after_a_coordinator_restart() {
+    let sb = Sandbox::new();
+    let mut stub = Stub::new(
+        &sb,
+        decomposition(vec![subtask("only", "Write main.py.", &[], "true")]),
+    );
+    stub.start();
+    let coord = priced_coordinator(&sb, &stub);
+    let admin = coord.admin();
+    let (node, _) = enroll_as(&admin, "payee", &[], model_caps(&[(MODEL, "llama")]), true).await;
+    let mut req = job_request("one part");
+    req.max_subtasks = Some(2);
+    let job = admin.submit_job(&req).await.expect("submit").job;
+    let task = eventually(Duration::from_secs(30), || async {
+        task_of(&admin.job(&job.id).await.ok()?, "only")
+    })
+    .await;
+    let each = admin.task_charge(&task).await.expect("charge").hold;
+    // 2 subtasks and the check were quoted; the one task drew its share.
+    let treasury = account(&admin, "treasury").await;
+    assert_eq!(treasury.held, 3 * each, "{treasury:?}");
+
+    coord.signal(libc::SIGKILL);
+    let mut coord = coord;
+    coord.wait_exit(Duration::from_secs(10));
+    drop(node);
+    let coord = priced_coordinator(&sb, &stub);
+    let admin = coord.admin();
+    assert_eq!(account(&admin, "treasury").await.held, 3 * each);
+    let (node, _) = enroll_as(&admin, "payee2", &[], model_caps(&[(MODEL, "llama")]), true).await;
+    assert_eq!(run_next(&node).await, task);
+    let done = wait_final(&admin, &job.id, Duration::from_secs(60)).await;
+    assert_eq!(done.state, JobState::Succeeded, "{done:#?}");
+    let after = account(&admin, "treasury").await;
+    assert_eq!(after.held, 0, "{after:?}");
+    let verdict = admin.ledger_verify().await.expect("verify");
+    assert!(verdict.ok, "{verdict:?}");
+    assert_cache_matches_entries(&sb);
+}
