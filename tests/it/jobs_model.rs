@@ -7,6 +7,12 @@
 //! the service asks for exactly one subtask per part), and the job-level check asks only that
 //! the merged tree holds Python the subtasks wrote, which fails if decomposition, scheduling,
 //! aggregation or the check path is broken, whatever the code's quality.
+//!
+//! What the model does here (measured): it answers two subtasks shaped like the service's
+//! example (the second depending on the first), proposes the checks `"1"` and `"2"`, which the
+//! coordinator drops (src/server/jobs/checks.rs; kept, they failed both subtasks), and writes a
+//! `main.py` the default run command accepts. A graph the model makes sequential still runs both
+//! subtasks; only independent ones are required to land on both workers.
 
 use crate::common::*;
 use crate::jobs_graph::{model_node, wait_final};
