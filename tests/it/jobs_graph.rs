@@ -15,10 +15,10 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const TOKEN: &str = "stub-inference-token-0123456789";
+pub const TOKEN: &str = "stub-inference-token-0123456789";
 
 /// The stand-in inference service; dies with the test (it watches its stdin).
-struct Stub {
+pub struct Stub {
     port: u16,
     answers: PathBuf,
     calls: PathBuf,
@@ -27,7 +27,7 @@ struct Stub {
 
 impl Stub {
     /// Prepared on a free port, not started: `start` brings it up.
-    fn new(sb: &Sandbox, answers: serde_json::Value) -> Stub {
+    pub fn new(sb: &Sandbox, answers: serde_json::Value) -> Stub {
         let answers_path = sb.path().join("answers.json");
         std::fs::write(&answers_path, answers.to_string()).expect("answers");
         Stub {
@@ -38,7 +38,7 @@ impl Stub {
         }
     }
 
-    fn start(&mut self) {
+    pub fn start(&mut self) {
         let script =
             PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/support/inference_stub.py");
         let child = Command::new("python3")
@@ -63,12 +63,12 @@ impl Stub {
         }
     }
 
-    fn url(&self) -> String {
+    pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
 
     /// The calls it answered, by path.
-    fn calls(&self, path: &str) -> Vec<serde_json::Value> {
+    pub fn calls(&self, path: &str) -> Vec<serde_json::Value> {
         std::fs::read_to_string(&self.calls)
             .unwrap_or_default()
             .lines()
@@ -88,14 +88,14 @@ impl Drop for Stub {
     }
 }
 
-fn subtask(id: &str, prompt: &str, deps: &[&str], check: &str) -> serde_json::Value {
+pub fn subtask(id: &str, prompt: &str, deps: &[&str], check: &str) -> serde_json::Value {
     json!({
         "id": id, "title": id, "prompt": prompt, "language": "python",
         "files": [], "depends_on": deps, "check": check,
     })
 }
 
-fn decomposition(subtasks: Vec<serde_json::Value>) -> serde_json::Value {
+pub fn decomposition(subtasks: Vec<serde_json::Value>) -> serde_json::Value {
     json!({
         "decompose": {
             "subtasks": subtasks, "log": ["stub: fixed decomposition"],
@@ -110,7 +110,7 @@ fn decomposition(subtasks: Vec<serde_json::Value>) -> serde_json::Value {
 }
 
 /// A coordinator (no local worker) on `port` that reaches the stub.
-fn coordinator(sb: &Sandbox, port: u16, stub: &Stub) -> Coordinator {
+pub fn coordinator(sb: &Sandbox, port: u16, stub: &Stub) -> Coordinator {
     let mut env = fast_env(sb, "300ms");
     env.push(("EDGECODER_INFERENCE_URL".into(), stub.url()));
     env.push(("EDGECODER_INFERENCE_TOKEN".into(), TOKEN.into()));
@@ -129,7 +129,7 @@ fn coordinator(sb: &Sandbox, port: u16, stub: &Stub) -> Coordinator {
     )
 }
 
-async fn model_node(coord: &Coordinator, name: &str, model: &llm::LlmServer) -> Node {
+pub async fn model_node(coord: &Coordinator, name: &str, model: &llm::LlmServer) -> Node {
     start_node(
         coord,
         name,
@@ -144,7 +144,7 @@ async fn model_node(coord: &Coordinator, name: &str, model: &llm::LlmServer) -> 
     .await
 }
 
-fn job_request(prompt: &str) -> JobSubmitRequest {
+pub fn job_request(prompt: &str) -> JobSubmitRequest {
     JobSubmitRequest {
         prompt: prompt.into(),
         language: "python".into(),
@@ -162,14 +162,14 @@ fn job_request(prompt: &str) -> JobSubmitRequest {
     }
 }
 
-async fn wait_final(admin: &Client, id: &str, within: Duration) -> JobInfo {
+pub async fn wait_final(admin: &Client, id: &str, within: Duration) -> JobInfo {
     eventually(within, || async {
         admin.job(id).await.ok().filter(|j| j.state.is_final())
     })
     .await
 }
 
-fn sub<'a>(job: &'a JobInfo, id: &str) -> &'a JobSubtask {
+pub fn sub<'a>(job: &'a JobInfo, id: &str) -> &'a JobSubtask {
     job.subtasks
         .iter()
         .find(|s| s.subtask.id == id)
@@ -177,7 +177,7 @@ fn sub<'a>(job: &'a JobInfo, id: &str) -> &'a JobSubtask {
 }
 
 /// Every task the job made, by name: none made twice.
-async fn tasks_by_name(admin: &Client) -> Vec<TaskSummary> {
+pub async fn tasks_by_name(admin: &Client) -> Vec<TaskSummary> {
     admin.tasks("limit=200").await.expect("tasks").tasks
 }
 

@@ -12,7 +12,7 @@ use crate::api::{
 };
 use crate::server::error::ApiError;
 use crate::server::store::jobs::{self, JobRow, SubtaskRow, SubtaskState};
-use crate::server::store::ledger::charges::Payer;
+use crate::server::store::ledger::charges::{self, Payer};
 use crate::server::store::tasks::SubmitLimits;
 use crate::server::store::{WriteCtx, blobs, code_result, tasks};
 use std::collections::HashMap;
@@ -56,7 +56,26 @@ pub fn create_task(
     round: u32,
 ) -> Result<String, ApiError> {
     req.source = job.request.source.clone();
-    let (task, created) = tasks::submit(ctx, req, &job.submitted_by, env.limits, &env.payer(job))?;
+    let payer = env.payer(job);
+    // The task's hold comes out of the job's: released here, held again by the task's submission
+    // (and given back to the job if no task was created after all).
+    let draw = if payer.pricing.enabled {
+        let timeout = req.timeout_secs.unwrap_or(env.limits.default_timeout_secs);
+        let wanted = charges::hold_for(&payer, timeout, req.requirements.gpu)?;
+        jobs::release_hold(ctx, job, wanted)?
+    } else {
+        0
+    };
+    let (task, created) = match tasks::submit(ctx, req, &job.submitted_by, env.limits, &payer) {
+        Ok(submitted) => submitted,
+        Err(e) => {
+            jobs::restore_hold(ctx, job, &payer, draw)?;
+            return Err(e);
+        }
+    };
+    if !created {
+        jobs::restore_hold(ctx, job, &payer, draw)?;
+    }
     if created && let Some(crate::api::TaskSource::Blob { sha256, .. }) = &job.request.source {
         blobs::refer(ctx, &task.id, sha256, blobs::SOURCE)?;
     }
@@ -514,6 +533,7 @@ pub fn finish(
             .collect();
     }
     let error = (!why.is_empty()).then_some(why);
+    jobs::release_hold(ctx, job, i64::MAX)?;
     jobs::set_result(ctx, &job.id, &result)?;
     jobs::set_state(ctx, &job.id, state, error)?;
     let message = match error {

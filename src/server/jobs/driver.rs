@@ -136,16 +136,42 @@ fn single(job: &JobRow) -> Subtask {
     }
 }
 
+/// A check the model proposed for a subtask and why it was dropped.
+struct DroppedCheck {
+    subtask: String,
+    check: String,
+    why: String,
+}
+
+/// Drops the checks of `subtasks` that cannot run (`checks::rejected`); the subtask runs without
+/// one. Done here, where the coordinator turns subtasks into tasks, rather than only in the
+/// service: the coordinator does not trust a service of another version (docs/decisions.md).
+fn drop_bad_checks(subtasks: &mut [Subtask]) -> Vec<DroppedCheck> {
+    let mut dropped = Vec::new();
+    for s in subtasks.iter_mut() {
+        let Some(check) = &s.check else { continue };
+        if let Some(why) = super::checks::rejected(check) {
+            dropped.push(DroppedCheck {
+                subtask: s.id.clone(),
+                check: crate::api::clip_chars(check, 200),
+                why,
+            });
+            s.check = None;
+        }
+    }
+    dropped
+}
+
 /// What a decomposition try came to.
 enum Decomposed {
-    /// Subtasks to run, and lines for the job's log.
-    Subtasks(Vec<Subtask>, Vec<String>),
+    /// Subtasks to run, lines for the job's log, and the proposed checks that were dropped.
+    Subtasks(Vec<Subtask>, Vec<String>, Vec<DroppedCheck>),
     /// The service could not be reached (or answered 5xx): try again later.
     Retry(String),
 }
 
 async fn ask_decompose(app: &AppState, job: &JobRow) -> Decomposed {
-    let one = |why: String| Decomposed::Subtasks(vec![single(job)], vec![why]);
+    let one = |why: String| Decomposed::Subtasks(vec![single(job)], vec![why], Vec::new());
     if job.request.decompose == DecomposeMode::Never {
         return one("decompose: never: the request runs as one subtask".into());
     }
@@ -189,7 +215,7 @@ async fn ask_decompose(app: &AppState, job: &JobRow) -> Decomposed {
                 log.push(format!(
                     "the decomposition cannot be used ({why}): the request runs as one subtask"
                 ));
-                return Decomposed::Subtasks(vec![single(job)], log);
+                return Decomposed::Subtasks(vec![single(job)], log, Vec::new());
             }
             log.push(format!(
                 "decomposed by {} into {} subtask(s): {}",
@@ -202,7 +228,9 @@ async fn ask_decompose(app: &AppState, job: &JobRow) -> Decomposed {
                     .collect::<Vec<_>>()
                     .join(", ")
             ));
-            Decomposed::Subtasks(answer.subtasks, log)
+            let mut subtasks = answer.subtasks;
+            let dropped = drop_bad_checks(&mut subtasks);
+            Decomposed::Subtasks(subtasks, log, dropped)
         }
         Err(e) if e.retryable() => Decomposed::Retry(e.to_string()),
         Err(e) => one(format!(
@@ -233,9 +261,23 @@ async fn decompose(app: &AppState, job: JobRow) {
                 return Ok(());
             }
             match outcome {
-                Decomposed::Subtasks(subtasks, lines) => {
+                Decomposed::Subtasks(subtasks, lines, dropped) => {
                     for line in &lines {
                         jobs::log(ctx, &id, "job.log", None, line, serde_json::json!({}))?;
+                    }
+                    for d in &dropped {
+                        jobs::log(
+                            ctx,
+                            &id,
+                            "job.check_dropped",
+                            None,
+                            &format!(
+                                "subtask {}: the proposed check {:?} was dropped ({}); it runs \
+                                 without a check",
+                                d.subtask, d.check, d.why
+                            ),
+                            serde_json::json!({"subtask": d.subtask, "check": d.check}),
+                        )?;
                     }
                     jobs::insert_subtasks(ctx, &id, &subtasks)?;
                     jobs::set_state(ctx, &id, JobState::Running, None)?;

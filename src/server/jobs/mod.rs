@@ -8,6 +8,7 @@
 //! task again on restart instead of making a second one.
 
 pub mod advance;
+pub mod checks;
 mod driver;
 pub mod graph;
 
@@ -42,6 +43,7 @@ pub fn cancel(ctx: &mut WriteCtx<'_>, id: &str) -> Result<(), ApiError> {
     if let Some(check) = &job.check_task_id {
         cancel_task(ctx, check)?;
     }
+    jobs::release_hold(ctx, &job, i64::MAX)?;
     jobs::set_state(ctx, id, JobState::Cancelled, Some("cancelled by request"))?;
     jobs::log(
         ctx,

@@ -12,7 +12,8 @@ use crate::api::{
     JobSubtask, JobSummary, Subtask, TaskState,
 };
 use crate::server::error::ApiError;
-use crate::server::store::ledger::charges::{self, Payer};
+use crate::server::store::ledger::charges::Payer;
+use crate::server::store::ledger::job_holds;
 use crate::server::store::tasks::SubmitLimits;
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -102,6 +103,8 @@ pub struct JobRow {
     pub next_try_at: i64,
     pub check_task_id: Option<String>,
     pub result: Option<JobResult>,
+    /// What the job still holds of its quote (`ledger::job_holds`).
+    pub held: i64,
 }
 
 pub fn parse_state(s: &str) -> Option<JobState> {
@@ -119,7 +122,7 @@ pub const ALL_STATES: [JobState; 7] = [
 ];
 
 const JOB_COLUMNS: &str = "id, state, request, submitted_by, account, created_at, updated_at, \
-     finished_at, error, decompose_tries, next_try_at, check_task_id, result";
+     finished_at, error, decompose_tries, next_try_at, check_task_id, result, held";
 
 fn json_err(i: usize, e: serde_json::Error) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
@@ -145,6 +148,7 @@ fn job_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<JobRow> {
         result: result
             .map(|s| serde_json::from_str(&s).map_err(|e| json_err(12, e)))
             .transpose()?,
+        held: r.get(13)?,
     })
 }
 
@@ -168,19 +172,18 @@ pub fn insert(
             return Ok((id, false));
         }
     }
-    charges::check_holds(
+    let quote = job_holds::quote(
         ctx,
         payer,
         limits.default_timeout_secs,
-        false,
         super::job_input::worst_case_tasks(&req),
     )?;
     let id = crate::server::auth::random_hex(8);
     ctx.conn
         .prepare_cached(
             "INSERT INTO jobs (id, state, request, prompt, language, submitted_by, account, \
-             idempotency_key, created_at, updated_at) \
-             VALUES (?1, 'decomposing', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+             idempotency_key, created_at, updated_at, held) \
+             VALUES (?1, 'decomposing', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
         )?
         .execute(params![
             id,
@@ -194,7 +197,9 @@ pub fn insert(
             payer.account,
             req.idempotency_key,
             ctx.now,
+            quote,
         ])?;
+    job_holds::hold(ctx, payer, &id, quote)?;
     log(
         ctx,
         &id,
@@ -429,6 +434,44 @@ pub fn set_state(
              error = COALESCE(?5, error) WHERE id = ?1",
         )?
         .execute(params![id, state.as_str(), ctx.now, finished, error])?;
+    Ok(())
+}
+
+/// What the job still holds of its quote, read inside the writer (never a stale row's figure).
+pub fn held(conn: &Connection, id: &str) -> Result<i64, ApiError> {
+    Ok(conn
+        .prepare_cached("SELECT held FROM jobs WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))?)
+}
+
+/// Releases `amount` of the job's hold (at most what it holds) to its account.
+pub fn release_hold(ctx: &mut WriteCtx<'_>, job: &JobRow, amount: i64) -> Result<i64, ApiError> {
+    let held = held(ctx.conn, &job.id)?;
+    let amount = amount.clamp(0, held);
+    if amount == 0 {
+        return Ok(0);
+    }
+    job_holds::release(ctx, &job.account, &job.id, amount)?;
+    ctx.conn
+        .prepare_cached("UPDATE jobs SET held = held - ?2 WHERE id = ?1")?
+        .execute(params![job.id, amount])?;
+    Ok(amount)
+}
+
+/// Takes `amount` back into the job's hold (a draw for a task that was not created after all).
+pub fn restore_hold(
+    ctx: &mut WriteCtx<'_>,
+    job: &JobRow,
+    payer: &Payer,
+    amount: i64,
+) -> Result<(), ApiError> {
+    if amount <= 0 {
+        return Ok(());
+    }
+    job_holds::hold(ctx, payer, &job.id, amount)?;
+    ctx.conn
+        .prepare_cached("UPDATE jobs SET held = held + ?2 WHERE id = ?1")?
+        .execute(params![job.id, amount])?;
     Ok(())
 }
 

@@ -412,6 +412,12 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE events ADD COLUMN job_id TEXT;
     CREATE INDEX events_job ON events (job_id, id) WHERE job_id IS NOT NULL;
     "#,
+    // 15: what a job still holds of its quote (src/server/store/ledger/job_holds.rs): the quote
+    // is held at acceptance, each task of the job draws its own hold out of it, the rest is
+    // released when the job ends. Jobs accepted before hold nothing.
+    r#"
+    ALTER TABLE jobs ADD COLUMN held INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];
 
 /// Brings the schema up to date; refuses a database made by a newer edgecoder.

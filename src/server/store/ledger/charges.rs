@@ -217,29 +217,18 @@ pub fn check_token_hold(
     }))
 }
 
-/// Whether the payer could hold `count` tasks of this timeout and kind at once (a job's worst
-/// case), refused with the message a short task submission gets; writes nothing.
-pub fn check_holds(
-    ctx: &mut WriteCtx<'_>,
-    payer: &Payer,
-    timeout_secs: u64,
-    gpu: bool,
-    count: u64,
-) -> Result<(), ApiError> {
-    if !payer.pricing.enabled {
-        return Ok(());
-    }
+/// The hold a task of this timeout and kind takes for `payer` (pricing on).
+pub fn hold_for(payer: &Payer, timeout_secs: u64, gpu: bool) -> Result<i64, ApiError> {
+    hold_amount(payer, timeout_secs, gpu)
+}
+
+/// Whether the payer could hold `amount` now (and passes the contribution-first gate), refused
+/// with the message a short task submission gets; writes nothing.
+pub fn check_amount(ctx: &mut WriteCtx<'_>, payer: &Payer, amount: i64) -> Result<(), ApiError> {
     check_gate(ctx.conn, payer)?;
-    let total = hold_amount(payer, timeout_secs, gpu)?
-        .checked_mul(i64::try_from(count).unwrap_or(i64::MAX))
-        .ok_or_else(|| {
-            ApiError::bad_request(
-                "the holds of this job do not fit in the ledger's amounts: ask for fewer subtasks",
-            )
-        })?;
     ledger::check(
         ctx,
-        &[hold_posting(&payer.account, &payer.actor, None, total)],
+        &[hold_posting(&payer.account, &payer.actor, None, amount)],
     )
 }
 

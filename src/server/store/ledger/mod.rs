@@ -12,6 +12,7 @@ pub mod charges;
 pub mod checkpoints;
 pub mod history;
 pub mod issuance;
+pub mod job_holds;
 pub mod pricing;
 pub mod verify;
 
