@@ -105,7 +105,7 @@ impl Opts {
         let agents = get("agents", "AGENTS", 50).max(1) as usize;
         Opts {
             agents,
-            secs: get("secs", "DURATION_SECS", 10).clamp(1, 120),
+            secs: get("secs", "DURATION_SECS", 10).clamp(1, 900),
             warmup: get("warmup", "WARMUP_SECS", 2).min(30),
             // Enough submitters that the queue never runs dry: an empty queue would make claims
             // wait for work, and their latency would measure the submitters, not the scheduler.
