@@ -9,6 +9,11 @@ use edgecoder::models::{
 use std::sync::Mutex;
 use std::time::Duration;
 
+/// The real model server is shared by every model test in the run and answers one request at a
+/// time, so a request queued behind a long generation sees no byte for minutes. These tests check
+/// what the answer is, not how soon it starts.
+const SHARED_SERVER_IDLE_MS: u64 = 600_000;
+
 fn timeouts(idle_ms: u64) -> Timeouts {
     Timeouts {
         connect: Duration::from_secs(2),
@@ -40,7 +45,8 @@ async fn lists_the_test_model_with_its_context_length() {
     };
     // The base URL works with and without `/v1`.
     for base in [server.base_url.clone(), format!("{}/v1/", server.base_url)] {
-        let client = OpenAiClient::new(&base, None, timeouts(60_000)).expect("client");
+        let client =
+            OpenAiClient::new(&base, None, timeouts(SHARED_SERVER_IDLE_MS)).expect("client");
         let models = client.list_models().await.expect("list");
         assert_eq!(models.len(), 1, "{models:?}");
         assert_eq!(models[0].name, server.model);
@@ -54,7 +60,8 @@ async fn a_streamed_chat_counts_tokens_streams_deltas_and_repeats_itself() {
     let Some(server) = crate::llm::shared() else {
         return;
     };
-    let client = OpenAiClient::new(&server.base_url, None, timeouts(60_000)).expect("client");
+    let client =
+        OpenAiClient::new(&server.base_url, None, timeouts(SHARED_SERVER_IDLE_MS)).expect("client");
     let deltas = Mutex::new(Vec::<String>::new());
     let on_text = |t: &str| deltas.lock().expect("lock").push(t.to_string());
     let first = client
@@ -82,7 +89,8 @@ async fn an_answer_cut_by_max_tokens_says_length() {
     let Some(server) = crate::llm::shared() else {
         return;
     };
-    let client = OpenAiClient::new(&server.base_url, None, timeouts(60_000)).expect("client");
+    let client =
+        OpenAiClient::new(&server.base_url, None, timeouts(SHARED_SERVER_IDLE_MS)).expect("client");
     let answer = client
         .chat(&request(server.model, 4), &|_| {})
         .await
@@ -102,7 +110,7 @@ async fn choose_checks_the_list_not_the_server() {
             api_key: None,
             model: None,
         }),
-        timeouts: timeouts(60_000),
+        timeouts: timeouts(SHARED_SERVER_IDLE_MS),
         ..ModelSettings::default()
     };
     let backends = Backends::from_settings(&settings).expect("backends");
