@@ -9,7 +9,7 @@ use edgecoder::api::client::Client;
 use edgecoder::api::*;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
-use support::{Killed, command, cpu_ticks, percentile, proc_kib};
+use support::{Killed, command, cpu_ticks, percentile, proc_kib, start_listening};
 
 const ADMIN: &str = "bench-admin-token-0123456789abcdef";
 
@@ -33,20 +33,8 @@ async fn main() {
         .arg("--data-dir")
         .arg(root.join("coord"))
         .env("ADMIN_API_TOKEN", ADMIN)
-        .stdout(Stdio::piped())
         .stderr(Stdio::null());
-    let mut coord = Killed(coord.spawn().expect("start coordinator"));
-    let url = {
-        use std::io::BufRead;
-        let out = coord.0.stdout.take().expect("stdout");
-        let mut lines = std::io::BufReader::new(out).lines();
-        loop {
-            let line = lines.next().expect("coordinator output").expect("line");
-            if let Some(u) = line.split("listening on ").nth(1) {
-                break u.trim().to_string();
-            }
-        }
-    };
+    let (coord, url) = start_listening(coord, Duration::from_secs(30));
     let admin = Client::new(&url, Some(ADMIN.into())).expect("client");
     let token = admin
         .create_token(&TokenCreateRequest {

@@ -15,7 +15,7 @@ use edgecoder::api::client::Client;
 use edgecoder::api::*;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
-use support::{Killed, command, percentile};
+use support::{Killed, command, percentile, start_listening};
 
 const ADMIN: &str = "bench-admin-token-0123456789abcdef";
 const MODEL: &str = "qwen2.5-coder:7b";
@@ -30,30 +30,14 @@ fn opt(name: &str, env: &str, default: usize) -> usize {
 }
 
 fn start_coordinator(root: &std::path::Path) -> (Killed, String) {
-    use std::io::BufRead;
     let mut cmd = command(root);
     cmd.args(["serve", "--mode", "coordinator", "--port", "0"])
         .arg("--data-dir")
         .arg(root.join("coord"))
         .env("ADMIN_API_TOKEN", ADMIN)
         .env("EDGECODER_REGISTER_PER_MINUTE", "0")
-        .stdout(Stdio::piped())
         .stderr(Stdio::null());
-    let mut child = Killed(cmd.spawn().expect("start coordinator"));
-    let out = child.0.stdout.take().expect("stdout");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut sent = false;
-        for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
-            if !sent && let Some(u) = line.split("listening on ").nth(1) {
-                let _ = tx.send(u.trim().to_string());
-                sent = true;
-            }
-        }
-    });
-    let url = rx
-        .recv_timeout(Duration::from_secs(30))
-        .expect("the coordinator printed no `listening on URL` line within 30 s");
+    let (child, url) = start_listening(cmd, Duration::from_secs(30));
     (child, url)
 }
 

@@ -243,24 +243,8 @@ fn start_coordinator(root: &std::path::Path) -> (Killed, String) {
         .arg("--data-dir")
         .arg(root.join("coord"))
         .env("ADMIN_API_TOKEN", ADMIN)
-        .stdout(Stdio::piped())
         .stderr(Stdio::null());
-    let mut coord = Killed(coord.spawn().expect("start coordinator"));
-    let out = coord.0.stdout.take().expect("stdout");
-    let url = {
-        use std::io::BufRead;
-        let mut lines = std::io::BufReader::new(out).lines();
-        let url = loop {
-            let line = lines.next().expect("coordinator output").expect("line");
-            if let Some(u) = line.split("listening on ").nth(1) {
-                break u.trim().to_string();
-            }
-        };
-        // Keep reading, so the coordinator never writes its log into a closed pipe.
-        std::thread::spawn(move || lines.for_each(drop));
-        url
-    };
-    (coord, url)
+    start_listening(coord, Duration::from_secs(30))
 }
 
 /// Runs `edgecoder dash` in a pty for `secs` and returns (CPU % of one core, RSS MiB).

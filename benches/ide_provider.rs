@@ -10,7 +10,6 @@
 mod support;
 
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -72,30 +71,11 @@ async fn main() {
         .expect("ide token");
     let token: Value = serde_json::from_slice(&out.stdout).expect("token JSON");
     let token = token["token"].as_str().expect("token").to_string();
-    let mut child = with_env(support::command(root.path()))
+    let mut provider_cmd = with_env(support::command(root.path()));
+    provider_cmd
         .args(["serve", "--mode", "ide-provider", "--port", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start the provider");
-    let stdout = child.stdout.take().expect("stdout");
-    let _provider = support::Killed(child);
-    // Keep reading its stdout to the end: a closed pipe would end the provider at its next line.
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(url) = line
-                .rsplit("listening on ")
-                .next()
-                .filter(|_| line.contains("listening on "))
-            {
-                let _ = tx.send(url.trim().to_string());
-            }
-        }
-    });
-    let provider = rx
-        .recv_timeout(Duration::from_secs(60))
-        .expect("the provider's URL");
+        .stderr(Stdio::null());
+    let (_provider, provider) = support::start_listening(provider_cmd, Duration::from_secs(60));
     // Warm both (model load, prompt cache, connection setup of the first call).
     stream_once(&client, &direct, None, tokens).await;
     stream_once(&client, &provider, Some(&token), tokens).await;

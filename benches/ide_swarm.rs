@@ -12,39 +12,14 @@ mod support;
 use edgecoder::api::client::Client;
 use edgecoder::api::{Role, TokenCreateRequest, TokenKind};
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use support::chat_stream::{MODEL, env_num, first_token_ms, free_port, stream_once, tokens_per_s};
-use support::{Killed, percentile};
+use support::{Killed, percentile, start_listening};
 
 const ADMIN: &str = "bench-admin-token-0123456789abcdef";
 const IDE_TOKEN: &str = "eci_benchswarmtoken0123456789abcdef";
-
-/// Starts `cmd` and reads its stdout until it says where it listens.
-fn start_listening(mut cmd: Command) -> (Killed, String) {
-    let mut child: Child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start");
-    let stdout = child.stdout.take().expect("stdout");
-    let child = Killed(child);
-    let mut lines = BufReader::new(stdout).lines().map_while(Result::ok);
-    let line = lines
-        .find(|l| l.contains("listening on "))
-        .expect("a listening line");
-    // Keep reading: a closed pipe would end the process at its next line.
-    std::thread::spawn(move || lines.for_each(drop));
-    let url = line
-        .rsplit("listening on ")
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_string();
-    (child, url)
-}
 
 async fn wait_ok(client: &reqwest::Client, url: &str, token: Option<&str>) {
     let started = Instant::now();
@@ -135,8 +110,9 @@ async fn main() {
         .arg("--data-dir")
         .arg(c.path().join("data"))
         .env("ADMIN_API_TOKEN", ADMIN)
-        .env("EDGECODER_HEARTBEAT_INTERVAL", "1s");
-    let (_coord, coord_url) = start_listening(coord);
+        .env("EDGECODER_HEARTBEAT_INTERVAL", "1s")
+        .stderr(Stdio::null());
+    let (_coord, coord_url) = start_listening(coord, Duration::from_secs(60));
     let admin = Client::new(&coord_url, Some(ADMIN.into())).expect("client");
     let _agent = machine_b(b.path(), &coord_url, &admin, &direct).await;
     let user = admin
@@ -159,8 +135,9 @@ async fn main() {
         .env("EDGECODER_IDE_ROUTE", "swarm")
         .env("EDGECODER_IDE_TOKEN_FILE", &token_file)
         .env("EDGECODER_URL", &coord_url)
-        .env("EDGECODER_TOKEN", &user.token);
-    let (_ide, provider) = start_listening(ide);
+        .env("EDGECODER_TOKEN", &user.token)
+        .stderr(Stdio::null());
+    let (_ide, provider) = start_listening(ide, Duration::from_secs(60));
     // The provider lists the model once B advertises it.
     let started = Instant::now();
     loop {

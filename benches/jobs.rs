@@ -21,7 +21,7 @@ use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
-use support::{Killed, command, percentile};
+use support::{Killed, command, percentile, start_listening};
 use tokio::sync::Mutex;
 
 const ADMIN: &str = "bench-admin-token-0123456789abcdef";
@@ -70,7 +70,6 @@ async fn stand_in(n: u32) -> String {
 }
 
 fn start_coordinator(root: &std::path::Path, inference: &str) -> (Killed, String) {
-    use std::io::BufRead;
     let mut cmd = command(root);
     cmd.args(["serve", "--mode", "coordinator", "--port", "0"])
         .arg("--data-dir")
@@ -79,23 +78,8 @@ fn start_coordinator(root: &std::path::Path, inference: &str) -> (Killed, String
         .env("EDGECODER_REGISTER_PER_MINUTE", "0")
         .env("EDGECODER_INFERENCE_URL", inference)
         .env("EDGECODER_INFERENCE_TOKEN", INFERENCE_TOKEN)
-        .stdout(Stdio::piped())
         .stderr(Stdio::null());
-    let mut child = Killed(cmd.spawn().expect("start coordinator"));
-    let out = child.0.stdout.take().expect("stdout");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut sent = false;
-        for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
-            if !sent && let Some(u) = line.split("listening on ").nth(1) {
-                let _ = tx.send(u.trim().to_string());
-                sent = true;
-            }
-        }
-    });
-    let url = rx
-        .recv_timeout(Duration::from_secs(30))
-        .expect("the coordinator printed no `listening on URL` line within 30 s");
+    let (child, url) = start_listening(cmd, Duration::from_secs(30));
     (child, url)
 }
 

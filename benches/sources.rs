@@ -11,8 +11,8 @@ use edgecoder::api::client::Client;
 use edgecoder::sources::pack::Selection;
 use edgecoder::sources::upload::upload_dir;
 use std::process::Stdio;
-use std::time::Instant;
-use support::{Killed, command, proc_kib};
+use std::time::{Duration, Instant};
+use support::{command, proc_kib, start_listening};
 
 const ADMIN: &str = "bench-admin-token-0123456789abcdef";
 
@@ -72,22 +72,8 @@ async fn main() {
         .arg("--data-dir")
         .arg(root.join("coord"))
         .env("ADMIN_API_TOKEN", ADMIN)
-        .stdout(Stdio::piped())
         .stderr(Stdio::null());
-    let mut coord = Killed(coord.spawn().expect("start coordinator"));
-    let url = {
-        use std::io::BufRead;
-        let out = coord.0.stdout.take().expect("stdout");
-        let mut lines = std::io::BufReader::new(out).lines();
-        loop {
-            let line = lines.next().expect("coordinator output").expect("line");
-            if let Some(u) = line.split("listening on ").nth(1) {
-                // Keep reading, so a later line never meets a closed pipe.
-                std::thread::spawn(move || lines.for_each(drop));
-                break u.trim().to_string();
-            }
-        }
-    };
+    let (_coord, url) = start_listening(coord, Duration::from_secs(30));
     let client = Client::new(&url, Some(ADMIN.into())).expect("client");
     let me = std::process::id();
     let before = proc_kib(me, "VmHWM");

@@ -28,7 +28,7 @@ use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use support::{Killed, command, cpu_ticks, percentile, proc_kib};
+use support::{Killed, command, cpu_ticks, percentile, proc_kib, start_listening};
 use tokio::sync::Semaphore;
 
 const ADMIN: &str = "bench-admin-token-0123456789abcdef";
@@ -121,7 +121,6 @@ impl Opts {
 
 /// Starts the coordinator and returns it with the URL it printed.
 fn start_coordinator(root: &Path, workers: Option<u64>, free: bool) -> (Killed, String) {
-    use std::io::BufRead;
     let mut cmd = command(root);
     cmd.env_remove("TOKIO_WORKER_THREADS");
     if let Some(n) = workers {
@@ -136,24 +135,8 @@ fn start_coordinator(root: &Path, workers: Option<u64>, free: bool) -> (Killed, 
         .env("ADMIN_API_TOKEN", ADMIN)
         // Phase 2 registers thousands of nodes from this one address: no registration limit.
         .env("EDGECODER_REGISTER_PER_MINUTE", "0")
-        .stdout(Stdio::piped())
         .stderr(Stdio::null());
-    let mut child = Killed(cmd.spawn().expect("start coordinator"));
-    let out = child.0.stdout.take().expect("stdout");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut sent = false;
-        // Keep reading to the end so the coordinator never blocks on a full pipe.
-        for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
-            if !sent && let Some(u) = line.split("listening on ").nth(1) {
-                let _ = tx.send(u.trim().to_string());
-                sent = true;
-            }
-        }
-    });
-    let url = rx
-        .recv_timeout(Duration::from_secs(30))
-        .expect("the coordinator printed no `listening on URL` line within 30 s");
+    let (child, url) = start_listening(cmd, Duration::from_secs(30));
     assert!(
         url.starts_with("http://127.0.0.1:"),
         "the coordinator listens on {url}, not loopback"

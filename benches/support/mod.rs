@@ -40,6 +40,28 @@ impl Drop for Killed {
     }
 }
 
+/// Starts `cmd` with its stdout piped and waits up to `wait` for its `listening on URL` line;
+/// keeps reading stdout after, so the process never writes into a closed pipe.
+pub fn start_listening(mut cmd: Command, wait: std::time::Duration) -> (Killed, String) {
+    use std::io::BufRead;
+    let mut child = Killed(cmd.stdout(Stdio::piped()).spawn().expect("start"));
+    let out = child.0.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut sent = false;
+        for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+            if !sent && let Some(url) = line.split("listening on ").nth(1) {
+                let _ = tx.send(url.trim().to_string());
+                sent = true;
+            }
+        }
+    });
+    let url = rx
+        .recv_timeout(wait)
+        .expect("no `listening on URL` line in time");
+    (child, url)
+}
+
 pub fn proc_kib(pid: u32, field: &str) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()

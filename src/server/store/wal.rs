@@ -24,13 +24,6 @@ pub(super) const WAL_SIZE_LIMIT_BYTES: i64 = 64 * 1024 * 1024;
 /// a checkpoint makes), so it should come about once a second at full load, not four times.
 const CATCH_UP_FRAMES: i64 = 8192;
 
-/// The checkpointer copies again while more than this many frames are left uncopied, so that the
-/// writer's own copy (which every waiting request waits for) stays short.
-const LEFT_TO_WRITER: i64 = 128;
-
-/// At most this many extra passes a tick, in case the writer outruns the copy.
-const MAX_PASSES: usize = 8;
-
 /// Requests the writer acts on between batches.
 #[derive(Default)]
 pub(super) struct WalUpkeep {
@@ -71,29 +64,12 @@ pub(super) fn checkpointer(path: &Path, upkeep: &WalUpkeep) {
             return;
         }
     };
-    let passive = || {
-        // Columns: busy, frames in the WAL, frames copied into the database.
-        conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
-            Ok((r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
-        })
-    };
     loop {
         std::thread::sleep(std::time::Duration::from_millis(250));
-        let mut copied = passive();
-        // Each pass copies what the writer added during the last one, a shrinking amount, so a
-        // few passes here leave the writer only a few frames to copy (its catch-up measured 5–16
-        // ms a time, four times a second, when it was handed all a 250 ms pass left behind: the
-        // coordinator's p99 stalls).
-        for _ in 0..MAX_PASSES {
-            match copied {
-                Ok((frames, done))
-                    if frames > CATCH_UP_FRAMES && frames - done > LEFT_TO_WRITER =>
-                {
-                    copied = passive();
-                }
-                _ => break,
-            }
-        }
+        // Columns: busy, frames in the WAL, frames copied into the database.
+        let copied = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+            Ok((r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+        });
         match copied {
             Ok((frames, _)) if frames > CATCH_UP_FRAMES => {
                 upkeep.catch_up.store(true, Ordering::SeqCst)
