@@ -425,6 +425,7 @@ impl Writer {
             if committed {
                 ledger = ctx.ledger;
             }
+            self.wal.truncate_if_requested(conn);
             for job in batch {
                 job.reply(commit.clone());
             }
@@ -442,8 +443,7 @@ impl Writer {
                 last_event = *self.events.borrow();
             }
         }
-        self.wal.request_truncate();
-        self.wal.after_commit(conn);
+        wal::truncate(conn);
     }
 }
 

@@ -38,18 +38,51 @@ impl WalUpkeep {
         self.truncate.store(true, Ordering::SeqCst);
     }
 
-    /// Runs on the writer's connection, outside any transaction.
-    pub(super) fn after_commit(&self, conn: &Connection) {
-        let mode = if self.truncate.swap(false, Ordering::SeqCst) {
+    /// A clean shutdown's fold, on the writer's connection outside any transaction: run before
+    /// the batch's replies, so the shutdown that asked for it waits for it (answered first, the
+    /// process exited while the fold was still to come, leaving the WAL behind).
+    pub(super) fn truncate_if_requested(&self, conn: &Connection) {
+        if self.truncate.swap(false, Ordering::SeqCst) {
             self.catch_up.store(false, Ordering::SeqCst);
-            "TRUNCATE"
-        } else if self.catch_up.swap(false, Ordering::SeqCst) {
-            "PASSIVE"
-        } else {
-            return;
-        };
-        if let Err(e) = conn.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |_| Ok(())) {
-            tracing::warn!("WAL checkpoint ({mode}) failed: {e}");
+            truncate(conn);
+        }
+    }
+
+    /// The catch-up copy, on the writer's connection outside any transaction, after the
+    /// batch's replies: the next batch waits for it, the answered one does not.
+    pub(super) fn after_commit(&self, conn: &Connection) {
+        if self.catch_up.swap(false, Ordering::SeqCst)
+            && let Err(e) = checkpoint(conn, "PASSIVE")
+        {
+            tracing::warn!("WAL checkpoint (PASSIVE) failed: {e}");
+        }
+    }
+}
+
+/// Runs one checkpoint: whether it reached every frame (false: a reader or another checkpoint
+/// was in the way).
+fn checkpoint(conn: &Connection, mode: &str) -> rusqlite::Result<bool> {
+    conn.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |r| {
+        Ok(r.get::<_, i64>(0)? == 0)
+    })
+}
+
+/// Folds the whole WAL in and empties it. A TRUNCATE that finds the checkpointer thread's own
+/// copy running is refused at once (SQLite calls no busy handler for that lock), and one that
+/// finds a reader on an old snapshot gives up after the busy timeout, leaving the WAL unfolded;
+/// at shutdown it is worth a few more tries.
+pub(super) fn truncate(conn: &Connection) {
+    const TRIES: u32 = 40;
+    for attempt in 1..=TRIES {
+        match checkpoint(conn, "TRUNCATE") {
+            Ok(true) => return,
+            Ok(false) if attempt == TRIES => {
+                tracing::warn!(
+                    "WAL checkpoint (TRUNCATE) was kept busy; the WAL is left for the next start to fold in"
+                )
+            }
+            Err(e) if attempt == TRIES => tracing::warn!("WAL checkpoint (TRUNCATE) failed: {e}"),
+            _ => std::thread::sleep(std::time::Duration::from_millis(25)),
         }
     }
 }
