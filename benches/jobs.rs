@@ -189,6 +189,7 @@ async fn one_job(admin: &Client, nodes: &[Client], n: u32) -> One {
         files: Vec::new(),
         source: None,
         check: None,
+        part_check: None,
         model: None,
         max_subtasks: Some(n),
         decompose: DecomposeMode::Auto,

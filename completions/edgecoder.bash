@@ -5223,7 +5223,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__server__subcmd__jobs__subcmd__submit)
-            opts="-h -V --lang --dir --file --check --model --max-subtasks --no-decompose --max-iterations --wait --follow --timeout --out --force --server --token --allow-insecure --config --env-file --json --jq --help --version"
+            opts="-h -V --lang --dir --file --check --part-check --model --max-subtasks --no-decompose --max-iterations --wait --follow --timeout --out --force --server --token --allow-insecure --config --env-file --json --jq --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5242,6 +5242,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --check)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --part-check)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1150,6 +1150,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand --dir 'A directory every subtask starts from: packed (its .gitignore and .edgecoderignore respected) and uploaded once by content hash'
             cand --file 'A file every subtask starts from (repeatable); sent with its path relative to the current dir'
             cand --check 'A command run on the merged files once every subtask has ended; the job succeeds only when it exits 0 (`pytest -q`, `cargo test`)'
+            cand --part-check 'The command each subtask must pass when the decomposition gives it no check of its own (default: a syntax check of its language''s files, so a module need not run alone)'
             cand --model 'The model every subtask asks for (default: each node''s configured model)'
             cand --max-subtasks 'Split into at most this many subtasks (default: the coordinator''s, 8)'
             cand --max-iterations 'Model calls (each followed by the subtask''s check) each subtask gets at most (default: the coordinator''s, 3)'

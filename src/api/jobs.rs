@@ -34,6 +34,11 @@ pub struct JobSubmitRequest {
     /// Run on the merged tree after every subtask ended; the job succeeds only if it exits 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check: Option<String>,
+    /// The check of every subtask whose decomposition gives it none (or one that was dropped);
+    /// absent: its language's syntax check when the job has several subtasks, its run command
+    /// when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part_check: Option<String>,
     /// The exact model every subtask asks for; absent: each node's default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
@@ -155,6 +160,9 @@ pub struct JobInfo {
     pub prompt: String,
     pub language: String,
     pub check: Option<String>,
+    /// What a subtask without a check of its own runs (see [`JobSubmitRequest::part_check`]).
+    #[serde(default)]
+    pub part_check: Option<String>,
     pub model: Option<String>,
     pub decompose: DecomposeMode,
     pub max_subtasks: Option<u32>,

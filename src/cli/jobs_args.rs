@@ -48,6 +48,10 @@ pub struct JobSubmitArgs {
     /// when it exits 0 (`pytest -q`, `cargo test`).
     #[arg(long, value_name = "CMD")]
     pub check: Option<String>,
+    /// The command each subtask must pass when the decomposition gives it no check of its own
+    /// (default: a syntax check of its language's files, so a module need not run alone).
+    #[arg(long, value_name = "CMD")]
+    pub part_check: Option<String>,
     /// The model every subtask asks for (default: each node's configured model).
     #[arg(long, value_name = "MODEL")]
     pub model: Option<String>,

@@ -12,6 +12,11 @@ pub struct Language {
     pub run: &'static str,
     /// Fence info tags that mean this language (lower case).
     pub fences: &'static [&'static str],
+    /// A shell command that checks every file of the language in the working dir without
+    /// running anything, exiting non-zero on a syntax error: the check of a job's part that
+    /// brings none of its own, since a part (a module) need not be a program that runs alone.
+    /// None where no such check comes with the language's usual tools.
+    pub syntax: Option<&'static str>,
 }
 
 const TABLE: &[Language] = &[
@@ -20,12 +25,16 @@ const TABLE: &[Language] = &[
         entry: "main.py",
         run: "python3 main.py",
         fences: &["python", "py", "python3"],
+        syntax: Some("find . -name '*.py' -not -path '*/.*' -exec python3 -m py_compile {} +"),
     },
     Language {
         name: "javascript",
         entry: "main.js",
         run: "node main.js",
         fences: &["javascript", "js", "node", "nodejs", "mjs"],
+        syntax: Some(
+            "find . -name '*.js' -not -path '*/.*' -exec sh -c 'for f; do node --check \"$f\" || exit 1; done' sh {} +",
+        ),
     },
     Language {
         name: "typescript",
@@ -33,48 +42,62 @@ const TABLE: &[Language] = &[
         // Node 22.6+ runs TypeScript itself; no compiler to install, no network needed.
         run: "node --experimental-strip-types main.ts",
         fences: &["typescript", "ts"],
+        syntax: None,
     },
     Language {
         name: "rust",
         entry: "main.rs",
         run: "rustc -o main main.rs && ./main",
         fences: &["rust", "rs"],
+        syntax: None,
     },
     Language {
         name: "go",
         entry: "main.go",
         run: "go run main.go",
         fences: &["go", "golang"],
+        syntax: Some("gofmt -e -l . > /dev/null"),
     },
     Language {
         name: "c",
         entry: "main.c",
         run: "cc -o main main.c && ./main",
         fences: &["c", "h"],
+        syntax: Some("find . -name '*.c' -not -path '*/.*' -exec cc -fsyntax-only {} +"),
     },
     Language {
         name: "cpp",
         entry: "main.cpp",
         run: "c++ -o main main.cpp && ./main",
         fences: &["cpp", "c++", "cxx", "cc", "hpp"],
+        syntax: Some(
+            "find . \\( -name '*.cpp' -o -name '*.cc' -o -name '*.cxx' \\) -not -path '*/.*' -exec c++ -fsyntax-only {} +",
+        ),
     },
     Language {
         name: "java",
         entry: "Main.java",
         run: "java Main.java",
         fences: &["java"],
+        syntax: None,
     },
     Language {
         name: "ruby",
         entry: "main.rb",
         run: "ruby main.rb",
         fences: &["ruby", "rb"],
+        syntax: Some(
+            "find . -name '*.rb' -not -path '*/.*' -exec sh -c 'for f; do ruby -c \"$f\" > /dev/null || exit 1; done' sh {} +",
+        ),
     },
     Language {
         name: "shell",
         entry: "main.sh",
         run: "sh main.sh",
         fences: &["shell", "sh", "bash", "zsh"],
+        syntax: Some(
+            "find . -name '*.sh' -not -path '*/.*' -exec sh -c 'for f; do sh -n \"$f\" || exit 1; done' sh {} +",
+        ),
     },
 ];
 
@@ -122,5 +145,53 @@ mod tests {
         }
         assert!(lookup("python").unwrap().answers_to("PY"));
         assert!(unknown("cobol").contains("python"));
+    }
+
+    /// Runs `lang`'s syntax check in `dir`: whether it passed.
+    fn syntax_passes(lang: &str, dir: &std::path::Path) -> bool {
+        let command = lookup(lang).and_then(|l| l.syntax).expect("a syntax check");
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(command)
+            .current_dir(dir)
+            .status()
+            .expect("sh runs")
+            .success()
+    }
+
+    #[test]
+    fn a_syntax_check_fails_on_a_broken_file_anywhere_but_in_hidden_dirs() {
+        for (lang, good, bad, name) in [
+            (
+                "python",
+                "def f(x):\n    return x\n",
+                "def f(x)\n    return x\n",
+                "m.py",
+            ),
+            ("shell", "echo hi\n", "if then fi\n", "m.sh"),
+            (
+                "javascript",
+                "function f() { return 1 }\n",
+                "function f( {\n",
+                "m.js",
+            ),
+            (
+                "c",
+                "int f(void) { return 1; }\n",
+                "int f(void) { return 1 }\n",
+                "m.c",
+            ),
+        ] {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let root = dir.path();
+            std::fs::create_dir_all(root.join("pkg")).expect("mkdir");
+            std::fs::create_dir_all(root.join(".tmp")).expect("mkdir");
+            std::fs::write(root.join("pkg").join(name), good).expect("write");
+            // The sandbox's own dirs are hidden; what is there is not the task's code.
+            std::fs::write(root.join(".tmp").join(name), bad).expect("write");
+            assert!(syntax_passes(lang, root), "{lang}: a good tree failed");
+            std::fs::write(root.join(name), bad).expect("write");
+            assert!(!syntax_passes(lang, root), "{lang}: a broken file passed");
+        }
     }
 }

@@ -155,9 +155,23 @@ async fn jobs_commands_without_agents_submit_follow_list_show_wait_cancel() {
     let doc = crate::cli_server::documented();
 
     // submit --json: {job, created}, the Job as documented.
-    let out = jobs(&sb, &coord, &["submit", "two parts", "--json"]);
+    let out = jobs(
+        &sb,
+        &coord,
+        &[
+            "submit",
+            "two parts",
+            "--part-check",
+            "ruff check .",
+            "--json",
+        ],
+    );
     assert_eq!(out.code, Some(0), "{}", out.text());
     let submitted = json_of(&out);
+    assert_eq!(
+        submitted["job"]["part_check"], "ruff check .",
+        "{submitted}"
+    );
     doc.check("server jobs submit PROMPT", &submitted);
     doc.check_object("Job", &submitted["job"]);
     let id = submitted["job"]["id"].as_str().expect("id").to_string();
@@ -284,6 +298,19 @@ async fn jobs_bad_input_is_refused_with_what_to_do() {
         assert_eq!(out.code, Some(code), "{args:?}: {}", out.text());
         assert!(out.stderr.contains(says), "{args:?}: {}", out.text());
         assert!(!out.stderr.contains("panicked"), "{args:?}: {}", out.text());
+    }
+    // At the wire: a part check the shell cannot take is refused, naming the field.
+    for bad in ["  ", "a\0b"] {
+        let mut req = crate::jobs_graph::job_request("x");
+        req.part_check = Some(bad.into());
+        let refused = coord.admin().submit_job(&req).await.expect_err("refused");
+        assert_eq!(refused.status(), Some(400), "{refused}");
+        assert!(
+            refused
+                .to_string()
+                .contains("part_check must be a shell command"),
+            "{refused}"
+        );
     }
     // Nothing was submitted by any of them.
     let listed = coord.admin().jobs(None, None).await.expect("jobs");

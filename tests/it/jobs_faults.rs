@@ -50,16 +50,31 @@ async fn a_check_the_model_proposed_that_cannot_run_is_dropped_and_said_in_the_l
         (j.subtasks.len() == 3 && j.subtasks.iter().all(|s| s.task_id.is_some())).then_some(j)
     })
     .await;
-    for (id, kept) in [
-        ("numbered", None),
-        ("prose", None),
-        ("fine", Some("python3 -m pytest -q".to_string())),
+    // A dropped check leaves the part with none of its own, so its task checks its files'
+    // syntax; the good one is kept as proposed.
+    let syntax = edgecoder::coding::language::lookup("python")
+        .and_then(|l| l.syntax)
+        .map(str::to_string);
+    for (id, own, runs) in [
+        ("numbered", None, syntax.clone()),
+        ("prose", None, syntax.clone()),
+        (
+            "fine",
+            Some("python3 -m pytest -q".to_string()),
+            Some("python3 -m pytest -q".to_string()),
+        ),
     ] {
+        let part = running
+            .subtasks
+            .iter()
+            .find(|s| s.subtask.id == id)
+            .expect("the subtask");
+        assert_eq!(part.subtask.check, own, "subtask {id}");
         let task = admin
             .task(&task_of(&running, id).expect("a task"))
             .await
             .expect("task");
-        assert_eq!(check_of(&task), kept, "subtask {id}");
+        assert_eq!(check_of(&task), runs, "subtask {id}");
     }
     let dropped: Vec<&str> = running
         .log

@@ -154,6 +154,7 @@ pub fn job_request(prompt: &str) -> JobSubmitRequest {
         }],
         source: None,
         check: None,
+        part_check: None,
         model: None,
         max_subtasks: Some(8),
         decompose: DecomposeMode::Auto,

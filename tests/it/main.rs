@@ -52,6 +52,7 @@ mod jobs_cli;
 mod jobs_credits;
 mod jobs_faults;
 mod jobs_graph;
+mod jobs_model;
 mod local_runs;
 mod models_detect;
 mod models_ollama;

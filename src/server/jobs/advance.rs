@@ -282,11 +282,17 @@ fn start_subtask(
             context.join("\n")
         ));
     }
+    let check = row
+        .spec
+        .check
+        .clone()
+        .or_else(|| job.request.part_check.clone())
+        .or_else(|| part_check(&row.spec.language, specs.len()));
     let mut req = SubmitRequest::argv(Vec::new());
     req.command = TaskCommand::Code(Box::new(CodeSpec {
         prompt,
         language: row.spec.language.clone(),
-        check: row.spec.check.clone(),
+        check: check.clone(),
         model: job.request.model.clone(),
         max_iterations: job.request.max_iterations,
         check_timeout_secs: None,
@@ -305,8 +311,20 @@ fn start_subtask(
                 &job.id,
                 "job.subtask_started",
                 Some(&task_id),
-                &format!("subtask {} queued as task {task_id}", row.spec.id),
-                serde_json::json!({"subtask": row.spec.id, "round": row.round}),
+                &format!(
+                    "subtask {} queued as task {task_id}{}",
+                    row.spec.id,
+                    match (&row.spec.check, &check) {
+                        (None, Some(c)) if job.request.part_check.as_ref() == Some(c) => {
+                            format!("; it brings no check, so it runs the job's part check (`{c}`)")
+                        }
+                        (None, Some(c)) => format!(
+                            "; it brings no check, so its files are checked for syntax (`{c}`)"
+                        ),
+                        _ => String::new(),
+                    }
+                ),
+                serde_json::json!({"subtask": row.spec.id, "round": row.round, "check": check}),
             )
         }
         Err(e) => {
@@ -324,6 +342,19 @@ fn start_subtask(
             )
         }
     }
+}
+
+/// The check of a part that brings none: a part of a larger job is often a module that does
+/// not run alone, so its files are checked for syntax, and the job-level check on the merged
+/// tree judges what they do. A job of one subtask keeps the coding task's default (its program
+/// must run), as does a language without a syntax check.
+fn part_check(language: &str, subtasks: usize) -> Option<String> {
+    if subtasks < 2 {
+        return None;
+    }
+    crate::coding::language::lookup(language)
+        .and_then(|l| l.syntax)
+        .map(str::to_string)
 }
 
 /// Every subtask ended: merge what succeeded, then end the job or run its check on the merge.

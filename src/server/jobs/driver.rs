@@ -273,7 +273,7 @@ async fn decompose(app: &AppState, job: JobRow) {
                             None,
                             &format!(
                                 "subtask {}: the proposed check {:?} was dropped ({}); it runs \
-                                 without a check",
+                                 without a check of its own",
                                 d.subtask, d.check, d.why
                             ),
                             serde_json::json!({"subtask": d.subtask, "check": d.check}),

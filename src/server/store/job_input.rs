@@ -56,12 +56,14 @@ pub fn validate(req: &JobSubmitRequest, limits: &SubmitLimits) -> Result<(), Api
             "max_iterations is {n}: it must be between 1 and {MAX_ITERATIONS_LIMIT}"
         )));
     }
-    if let Some(check) = &req.check
-        && (check.trim().is_empty() || check.contains('\0') || check.len() > 64 << 10)
-    {
-        return Err(ApiError::bad_request(
-            "check must be a shell command of 1 byte to 64 KiB, without NUL bytes",
-        ));
+    for (field, check) in [("check", &req.check), ("part_check", &req.part_check)] {
+        if let Some(check) = check
+            && (check.trim().is_empty() || check.contains('\0') || check.len() > 64 << 10)
+        {
+            return Err(ApiError::bad_request(format!(
+                "{field} must be a shell command of 1 byte to 64 KiB, without NUL bytes"
+            )));
+        }
     }
     tasks::validate(&template_task(req), limits)
 }

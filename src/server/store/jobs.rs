@@ -365,6 +365,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<JobInfo, ApiError> {
         prompt: row.request.prompt.clone(),
         language: row.request.language.clone(),
         check: row.request.check.clone(),
+        part_check: row.request.part_check.clone(),
         model: row.request.model.clone(),
         decompose: row.request.decompose,
         max_subtasks: row.request.max_subtasks,

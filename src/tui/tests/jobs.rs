@@ -32,6 +32,7 @@ fn job(n: usize, state: JobState, subtasks: Vec<JobSubtask>) -> JobInfo {
         prompt: format!("a CSV tool number {n} with a parser, a CLI and tests"),
         language: "python".into(),
         check: Some("python3 -m pytest -q".into()),
+        part_check: None,
         model: None,
         decompose: DecomposeMode::Auto,
         max_subtasks: None,

@@ -78,6 +78,9 @@ pub fn details(job: &JobInfo, now: i64) -> String {
     if let Some(check) = &job.check {
         out.push_str(&format!("check        {}\n", one_line(check, 200)));
     }
+    if let Some(check) = &job.part_check {
+        out.push_str(&format!("part check   {}\n", one_line(check, 200)));
+    }
     out.push_str(&format!(
         "submitted    by {}, {} ago, took {}\n",
         job.submitted_by,

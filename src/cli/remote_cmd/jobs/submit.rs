@@ -192,6 +192,7 @@ fn request(args: &JobSubmitArgs) -> Result<JobSubmitRequest, CliError> {
         files,
         source: None,
         check: args.check.clone().filter(|c| !c.trim().is_empty()),
+        part_check: args.part_check.clone().filter(|c| !c.trim().is_empty()),
         model: args.model.clone(),
         max_subtasks: args.max_subtasks,
         decompose: if args.no_decompose {
