@@ -7,9 +7,7 @@
 //! and round, so a step repeated after a crash finds the task it made before.
 
 use super::graph;
-use crate::api::{
-    CodeSpec, JobResult, JobState, SubmitRequest, Subtask, TaskCommand, TaskFile, TaskState,
-};
+use crate::api::{JobResult, JobState, SubmitRequest, Subtask, TaskCommand, TaskFile, TaskState};
 use crate::server::error::ApiError;
 use crate::server::store::jobs::{self, JobRow, SubtaskRow, SubtaskState};
 use crate::server::store::ledger::charges::{self, Payer};
@@ -17,8 +15,6 @@ use crate::server::store::tasks::SubmitLimits;
 use crate::server::store::{WriteCtx, blobs, code_result, tasks};
 use std::collections::HashMap;
 
-/// Characters of a dependency's plan handed to its dependants.
-const SUMMARY_CHARS: usize = 400;
 /// Characters of the check's output kept in the result.
 const CHECK_OUTPUT_CHARS: usize = 4000;
 
@@ -132,7 +128,7 @@ fn run_subtasks(ctx: &mut WriteCtx<'_>, env: &StepEnv, job: &JobRow) -> Result<(
                 .iter()
                 .all(|d| states.get(d.as_str()) == Some(&SubtaskState::Succeeded))
             {
-                start_subtask(ctx, env, job, row)?;
+                super::start::start_subtask(ctx, env, job, row)?;
                 changed = true;
             }
         }
@@ -211,150 +207,6 @@ pub fn final_files(conn: &rusqlite::Connection, task_id: &str) -> Result<Vec<Tas
         Some(code) => code.files,
         None => tasks::files(conn, task_id)?,
     })
-}
-
-fn summary_of(conn: &rusqlite::Connection, row: &SubtaskRow) -> Result<String, ApiError> {
-    let Some(task_id) = &row.task_id else {
-        return Ok(String::new());
-    };
-    let files: Vec<String> = final_files(conn, task_id)?
-        .into_iter()
-        .map(|f| f.path)
-        .collect();
-    let plan = code_result::load(conn, task_id)?
-        .map(|c| crate::api::clip_chars(c.plan.trim(), SUMMARY_CHARS))
-        .unwrap_or_default();
-    Ok(format!(
-        "- {} ({}): files {}{}",
-        row.spec.id,
-        row.spec.title,
-        files.join(", "),
-        if plan.is_empty() {
-            String::new()
-        } else {
-            format!("; its plan: {plan}")
-        }
-    ))
-}
-
-/// The task of a subtask whose dependencies all succeeded: the job's inputs and the
-/// dependencies' final files (in dependency order), and a prompt that says what they did.
-fn start_subtask(
-    ctx: &mut WriteCtx<'_>,
-    env: &StepEnv,
-    job: &JobRow,
-    row: &mut SubtaskRow,
-) -> Result<(), ApiError> {
-    let all = jobs::subtasks(ctx.conn, &job.id)?;
-    let specs: Vec<Subtask> = all.iter().map(|r| r.spec.clone()).collect();
-    let mut files: Vec<TaskFile> = job.request.files.clone();
-    let mut context = Vec::new();
-    for i in graph::order(&specs).unwrap_or_default() {
-        let dep = &all[i];
-        if !row.spec.depends_on.contains(&dep.spec.id) {
-            continue;
-        }
-        let Some(task_id) = &dep.task_id else {
-            continue;
-        };
-        for f in final_files(ctx.conn, task_id)? {
-            files.retain(|g| g.path != f.path);
-            files.push(f);
-        }
-        context.push(summary_of(ctx.conn, dep)?);
-    }
-    let mut prompt = row.spec.prompt.clone();
-    if specs.len() > 1 {
-        prompt.push_str(&format!(
-            "\n\nThis is one part of a larger request: {}",
-            crate::api::clip_chars(&job.request.prompt, 1000)
-        ));
-        if !row.spec.files.is_empty() {
-            prompt.push_str(&format!(
-                "\nThis part writes: {}",
-                row.spec.files.join(", ")
-            ));
-        }
-    }
-    if !context.is_empty() {
-        prompt.push_str(&format!(
-            "\nDone before this part (their files are in the working dir):\n{}",
-            context.join("\n")
-        ));
-    }
-    let check = row
-        .spec
-        .check
-        .clone()
-        .or_else(|| job.request.part_check.clone())
-        .or_else(|| part_check(&row.spec.language, specs.len()));
-    let mut req = SubmitRequest::argv(Vec::new());
-    req.command = TaskCommand::Code(Box::new(CodeSpec {
-        prompt,
-        language: row.spec.language.clone(),
-        check: check.clone(),
-        model: job.request.model.clone(),
-        max_iterations: job.request.max_iterations,
-        check_timeout_secs: None,
-        history: Vec::new(),
-    }));
-    req.files = files;
-    req.name = Some(format!("job {} {}", job.id, row.spec.id));
-    req.idempotency_key = Some(task_key(&job.id, &row.spec.id, row.round));
-    match create_task(ctx, env, job, req, Some(&row.spec.id), row.round) {
-        Ok(task_id) => {
-            row.state = SubtaskState::Running;
-            row.task_id = Some(task_id.clone());
-            jobs::set_subtask(ctx, &job.id, row)?;
-            jobs::log(
-                ctx,
-                &job.id,
-                "job.subtask_started",
-                Some(&task_id),
-                &format!(
-                    "subtask {} queued as task {task_id}{}",
-                    row.spec.id,
-                    match (&row.spec.check, &check) {
-                        (None, Some(c)) if job.request.part_check.as_ref() == Some(c) => {
-                            format!("; it brings no check, so it runs the job's part check (`{c}`)")
-                        }
-                        (None, Some(c)) => format!(
-                            "; it brings no check, so its files are checked for syntax (`{c}`)"
-                        ),
-                        _ => String::new(),
-                    }
-                ),
-                serde_json::json!({"subtask": row.spec.id, "round": row.round, "check": check}),
-            )
-        }
-        Err(e) => {
-            // Refused before anything was written (a short balance, files past the limits).
-            row.state = SubtaskState::Failed;
-            row.error = Some(format!("its task was refused: {}", e.message));
-            jobs::set_subtask(ctx, &job.id, row)?;
-            jobs::log(
-                ctx,
-                &job.id,
-                "job.subtask_failed",
-                None,
-                &format!("subtask {} could not be queued: {}", row.spec.id, e.message),
-                serde_json::json!({"subtask": row.spec.id}),
-            )
-        }
-    }
-}
-
-/// The check of a part that brings none: a part of a larger job is often a module that does
-/// not run alone, so its files are checked for syntax, and the job-level check on the merged
-/// tree judges what they do. A job of one subtask keeps the coding task's default (its program
-/// must run), as does a language without a syntax check.
-fn part_check(language: &str, subtasks: usize) -> Option<String> {
-    if subtasks < 2 {
-        return None;
-    }
-    crate::coding::language::lookup(language)
-        .and_then(|l| l.syntax)
-        .map(str::to_string)
 }
 
 /// Every subtask ended: merge what succeeded, then end the job or run its check on the merge.

@@ -3,7 +3,7 @@
 //! like `2.1.1.1`, a sentence), and a subtask whose check cannot run fails however good its code
 //! is, taking its dependants down with it. So a proposed check must read as a command line whose
 //! program looks like a program; one that does not is dropped (the subtask runs as a part with no
-//! check of its own: `advance::part_check`) and the drop is said in the job's log.
+//! check of its own: `start::part_check`) and the drop is said in the job's log.
 //!
 //! Only the shape is judged here: whether the program exists is for the node that runs it.
 

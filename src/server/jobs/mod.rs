@@ -11,6 +11,7 @@ pub mod advance;
 pub mod checks;
 mod driver;
 pub mod graph;
+mod start;
 
 pub use driver::spawn;
 
