@@ -15,6 +15,8 @@
 //! treasury), so the two runs compare settlement's cost on the queue.
 //! Prints numbers and whether each target was met; never fails on them.
 
+mod load;
+mod machine;
 mod report;
 #[path = "../support/mod.rs"]
 mod support;
@@ -22,6 +24,11 @@ mod support;
 use edgecoder::api::client::{Client, ClientError};
 use edgecoder::api::*;
 use futures_util::StreamExt;
+use load::{Errors, Sample, Samples, Window, agent_loop, submit_loop};
+use machine::{
+    cores, dir_bytes, loadavg, machine_ticks, mb, stop_gracefully, table_bytes, thread_cpu,
+    thread_ticks,
+};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Stdio;
@@ -144,138 +151,6 @@ fn start_coordinator(root: &Path, workers: Option<u64>, free: bool) -> (Killed, 
     (child, url)
 }
 
-/// SIGTERM, then waits (up to 60 s) for the coordinator to drain, fold its WAL and exit.
-fn stop_gracefully(pid: u32) {
-    // SAFETY: kill(2) and a non-blocking waitpid(2) of the child this run started; `Killed`
-    // ignores the error its own wait then gets.
-    unsafe {
-        libc::kill(pid as libc::pid_t, libc::SIGTERM);
-    }
-    let asked = Instant::now();
-    while asked.elapsed() < Duration::from_secs(60) {
-        let mut status = 0;
-        let reaped = unsafe { libc::waitpid(pid as libc::pid_t, &mut status, libc::WNOHANG) };
-        if reaped != 0 {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    eprintln!("the coordinator did not stop within 60 s of SIGTERM; its WAL is counted too");
-}
-
-/// Bytes per table and index of the store (SQLite's `dbstat`), largest first; empty where this
-/// SQLite lacks `dbstat`.
-fn table_bytes(data_dir: &Path) -> Vec<(String, u64)> {
-    let Some(db) = std::fs::read_dir(data_dir).ok().and_then(|d| {
-        d.filter_map(Result::ok)
-            .map(|e| e.path())
-            .find(|p| p.extension().is_some_and(|x| x == "db"))
-    }) else {
-        return Vec::new();
-    };
-    let Ok(conn) = rusqlite::Connection::open(&db) else {
-        return Vec::new();
-    };
-    let Ok(mut stmt) =
-        conn.prepare("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC")
-    else {
-        return Vec::new();
-    };
-    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .map(|rows| rows.filter_map(Result::ok).collect())
-        .unwrap_or_default()
-}
-
-/// Bytes of every file under `dir` (the store, its WAL and whatever else the coordinator keeps).
-fn dir_bytes(dir: &Path) -> u64 {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return 0;
-    };
-    entries
-        .filter_map(Result::ok)
-        .map(|e| match e.metadata() {
-            Ok(m) if m.is_dir() => dir_bytes(&e.path()),
-            Ok(m) => m.len(),
-            Err(_) => 0,
-        })
-        .sum()
-}
-
-fn mb(kib: u64) -> f64 {
-    kib as f64 / 1024.0
-}
-
-/// CPU ticks of each thread of a process, by thread id, with the thread's name.
-fn thread_ticks(pid: u32) -> BTreeMap<String, (String, u64)> {
-    let mut out = BTreeMap::new();
-    let Ok(dir) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
-        return out;
-    };
-    for entry in dir.flatten() {
-        let tid = entry.file_name().to_string_lossy().to_string();
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-            continue;
-        };
-        let name = stat
-            .split_once('(')
-            .and_then(|(_, r)| r.rsplit_once(')'))
-            .map(|(n, _)| n.to_string())
-            .unwrap_or_default();
-        out.insert(tid.clone(), (name, cpu_ticks(&format!("{pid}/task/{tid}"))));
-    }
-    out
-}
-
-/// CPU % of one core per thread name (threads of one name summed), busiest first.
-fn thread_cpu(
-    before: &BTreeMap<String, (String, u64)>,
-    after: &BTreeMap<String, (String, u64)>,
-    secs: f64,
-) -> Vec<(String, f64, usize)> {
-    let mut by_name: BTreeMap<String, (u64, usize)> = BTreeMap::new();
-    for (tid, (name, t1)) in after {
-        let t0 = before.get(tid).map_or(0, |(_, t)| *t);
-        let e = by_name.entry(name.clone()).or_default();
-        e.0 += t1.saturating_sub(t0);
-        e.1 += 1;
-    }
-    let mut v: Vec<(String, f64, usize)> = by_name
-        .into_iter()
-        .map(|(n, (t, count))| (n, t as f64 / secs, count))
-        .collect();
-    v.sort_by(|a, b| b.1.total_cmp(&a.1));
-    v
-}
-
-/// Busy, total and stolen jiffies of the whole machine (all cores), from /proc/stat.
-fn machine_ticks() -> (u64, u64, u64) {
-    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
-    let Some(line) = stat.lines().find(|l| l.starts_with("cpu ")) else {
-        return (0, 0, 0);
-    };
-    let f: Vec<u64> = line
-        .split_whitespace()
-        .skip(1)
-        .filter_map(|v| v.parse().ok())
-        .collect();
-    // user nice system idle iowait irq softirq steal (guest time is inside user already).
-    let total: u64 = f.iter().take(8).sum();
-    let idle = f.get(3).copied().unwrap_or(0) + f.get(4).copied().unwrap_or(0);
-    (total - idle, total, f.get(7).copied().unwrap_or(0))
-}
-
-fn loadavg() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "?".into())
-}
-
-fn cores() -> usize {
-    std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-}
-
 fn capabilities(host: String) -> Capabilities {
     Capabilities {
         os: std::env::consts::OS.into(),
@@ -288,171 +163,6 @@ fn capabilities(host: String) -> Capabilities {
         max_concurrent_tasks: 1,
         ..Default::default()
     }
-}
-
-/// One call's timing: when it returned (since the run began) and how long it took.
-#[derive(Clone, Copy)]
-struct Sample {
-    at: Duration,
-    ms: f64,
-}
-
-#[derive(Default)]
-struct Samples {
-    submit: Vec<Sample>,
-    claim: Vec<Sample>,
-    claim_empty: Vec<Sample>,
-    start: Vec<Sample>,
-    complete: Vec<Sample>,
-    heartbeat: Vec<Sample>,
-}
-
-impl Samples {
-    fn merge(&mut self, o: Samples) {
-        self.submit.extend(o.submit);
-        self.claim.extend(o.claim);
-        self.claim_empty.extend(o.claim_empty);
-        self.start.extend(o.start);
-        self.complete.extend(o.complete);
-        self.heartbeat.extend(o.heartbeat);
-    }
-}
-
-#[derive(Default)]
-struct Errors {
-    count: AtomicU64,
-    first: Mutex<Vec<String>>,
-}
-
-impl Errors {
-    fn record(&self, what: &str, e: &ClientError) {
-        self.count.fetch_add(1, Ordering::Relaxed);
-        if let Ok(mut first) = self.first.lock()
-            && first.len() < 5
-        {
-            first.push(format!("{what}: {e}"));
-        }
-    }
-}
-
-struct Window {
-    from: Duration,
-    to: Duration,
-}
-
-impl Window {
-    fn ms_in(&self, s: &[Sample]) -> Vec<f64> {
-        let mut v: Vec<f64> = s
-            .iter()
-            .filter(|x| x.at >= self.from && x.at < self.to)
-            .map(|x| x.ms)
-            .collect();
-        v.sort_by(|a, b| a.total_cmp(b));
-        v
-    }
-}
-
-fn verdict(ok: bool) -> &'static str {
-    if ok { "met" } else { "MISSED" }
-}
-
-async fn agent_loop(
-    client: Client,
-    t0: Instant,
-    stop: Arc<AtomicBool>,
-    backlog: Arc<Semaphore>,
-    errors: Arc<Errors>,
-) -> Samples {
-    let mut s = Samples::default();
-    while !stop.load(Ordering::Relaxed) {
-        let t = Instant::now();
-        let claimed = match client.claim(CLAIM_WAIT).await {
-            Ok(r) => r.claimed,
-            Err(e) => {
-                errors.record("claim", &e);
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                continue;
-            }
-        };
-        let sample = |t: Instant| Sample {
-            at: t0.elapsed(),
-            ms: t.elapsed().as_secs_f64() * 1000.0,
-        };
-        let Some(c) = claimed else {
-            s.claim_empty.push(sample(t));
-            continue;
-        };
-        s.claim.push(sample(t));
-        let task_id = c.task.id;
-        let lease_id = c.lease.lease_id;
-        let t = Instant::now();
-        if let Err(e) = client.start(&task_id, &lease_id).await {
-            errors.record("start", &e);
-            continue;
-        }
-        s.start.push(sample(t));
-        let t = Instant::now();
-        let done = client
-            .complete(
-                &task_id,
-                &CompleteRequest {
-                    lease_id,
-                    outcome: Outcome::Succeeded,
-                    exit_code: Some(0),
-                    error: None,
-                    duration_ms: Some(0),
-                    cpu_ms: Some(0),
-                    peak_rss_kib: None,
-                    stdout_tail: None,
-                    stderr_tail: None,
-                    code: None,
-                    artifacts: Vec::new(),
-                    permanent: false,
-                    inference: None,
-                },
-            )
-            .await;
-        backlog.add_permits(1);
-        match done {
-            Ok(_) => s.complete.push(sample(t)),
-            Err(e) => errors.record("complete", &e),
-        }
-    }
-    s
-}
-
-async fn submit_loop(
-    client: Client,
-    t0: Instant,
-    stop: Arc<AtomicBool>,
-    backlog: Arc<Semaphore>,
-    errors: Arc<Errors>,
-) -> Samples {
-    let mut s = Samples::default();
-    let req = SubmitRequest::argv(vec!["true".into()]);
-    loop {
-        // Closed at the end of the run.
-        let Ok(permit) = backlog.acquire().await else {
-            break;
-        };
-        permit.forget();
-        if stop.load(Ordering::Relaxed) {
-            break;
-        }
-        let t = Instant::now();
-        match client.submit(&req).await {
-            Ok(_) => s.submit.push(Sample {
-                at: t0.elapsed(),
-                ms: t.elapsed().as_secs_f64() * 1000.0,
-            }),
-            Err(e) => {
-                errors.record("submit", &e);
-                backlog.add_permits(1);
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-        }
-    }
-    s
 }
 
 /// What phase 1 measured.

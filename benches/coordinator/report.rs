@@ -270,3 +270,7 @@ pub fn print(
         s.complete.len()
     );
 }
+
+fn verdict(ok: bool) -> &'static str {
+    if ok { "met" } else { "MISSED" }
+}
