@@ -83,6 +83,25 @@ async fn a_check_the_model_proposed_that_cannot_run_is_dropped_and_said_in_the_l
         .filter(|m| m.contains("was dropped"))
         .collect();
     assert_eq!(dropped.len(), 2, "{:#?}", running.log);
+    // The log says which check each part got, and why.
+    for (id, syntax_checked) in [("numbered", true), ("prose", true), ("fine", false)] {
+        let started = running
+            .log
+            .iter()
+            .find(|l| {
+                l.message
+                    .starts_with(&format!("subtask {id} queued as task"))
+            })
+            .unwrap_or_else(|| panic!("no start of {id}: {:#?}", running.log));
+        assert_eq!(
+            started
+                .message
+                .contains("it brings no check, so its files are checked for syntax"),
+            syntax_checked,
+            "{}",
+            started.message
+        );
+    }
     assert!(
         dropped[0].contains("subtask numbered") && dropped[0].contains("2.1.1.1"),
         "{dropped:?}"

@@ -81,12 +81,7 @@ pub(super) fn start_subtask(
             context.join("\n")
         ));
     }
-    let check = row
-        .spec
-        .check
-        .clone()
-        .or_else(|| job.request.part_check.clone())
-        .or_else(|| part_check(&row.spec.language, specs.len()));
+    let (check, why) = check_of(row, job, specs.len());
     let mut req = SubmitRequest::argv(Vec::new());
     req.command = TaskCommand::Code(Box::new(CodeSpec {
         prompt,
@@ -110,19 +105,13 @@ pub(super) fn start_subtask(
                 &job.id,
                 "job.subtask_started",
                 Some(&task_id),
-                &format!(
-                    "subtask {} queued as task {task_id}{}",
-                    row.spec.id,
-                    match (&row.spec.check, &check) {
-                        (None, Some(c)) if job.request.part_check.as_ref() == Some(c) => {
-                            format!("; it brings no check, so it runs the job's part check (`{c}`)")
-                        }
-                        (None, Some(c)) => format!(
-                            "; it brings no check, so its files are checked for syntax (`{c}`)"
-                        ),
-                        _ => String::new(),
-                    }
-                ),
+                &match (why, &check) {
+                    (Some(why), Some(c)) => format!(
+                        "subtask {} queued as task {task_id}; it brings no check, so {why} (`{c}`)",
+                        row.spec.id
+                    ),
+                    _ => format!("subtask {} queued as task {task_id}", row.spec.id),
+                },
                 serde_json::json!({"subtask": row.spec.id, "round": row.round, "check": check}),
             )
         }
@@ -140,6 +129,25 @@ pub(super) fn start_subtask(
                 serde_json::json!({"subtask": row.spec.id}),
             )
         }
+    }
+}
+
+/// The check a subtask's task runs, and, when the subtask brings none, where it came from in
+/// words for the job's log.
+fn check_of(
+    row: &SubtaskRow,
+    job: &JobRow,
+    subtasks: usize,
+) -> (Option<String>, Option<&'static str>) {
+    if let Some(own) = &row.spec.check {
+        return (Some(own.clone()), None);
+    }
+    if let Some(given) = &job.request.part_check {
+        return (Some(given.clone()), Some("it runs the job's part check"));
+    }
+    match part_check(&row.spec.language, subtasks) {
+        Some(syntax) => (Some(syntax), Some("its files are checked for syntax")),
+        None => (None, None),
     }
 }
 
