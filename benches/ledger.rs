@@ -83,7 +83,9 @@ fn main() {
         .to_bytes();
     rt.block_on(store.checkpoint()).expect("WAL checkpoint");
 
-    let conn = rusqlite::Connection::open(&path).expect("open");
+    let conn = edgecoder::server::store::db::Db::from_sqlite(
+        rusqlite::Connection::open(&path).expect("open"),
+    );
     let mut runs = Vec::new();
     for _ in 0..3 {
         let t = Instant::now();

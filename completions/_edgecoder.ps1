@@ -31,6 +31,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show this node: enrolled, coordinator reachable, approved, where its files are')
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Read and edit the env file (comments, order and unknown keys are kept)')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Read the log files of `serve` and `agent` on this machine')
+            [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'The coordinator''s database: which one, its schema version, migrations')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Inspect the resolved configuration')
             [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Drive a running coordinator: status, nodes, tasks, queue, tokens, events')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Check an API token against a coordinator and store it for later commands')
@@ -53,6 +54,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Address to listen on')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on; given explicitly it is tried once, else up to 100 ports from 4301 (4302 in inference mode)')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where the database, server.json and task working dirs live')
+            [CompletionResult]::new('--database', '--database', [CompletionResultType]::ParameterName, 'Where the queue and ledger live: `sqlite` (default: edgecoder.db in the data dir), `sqlite:PATH`, or `postgres://user@host/db`, which several coordinators can share (EDGECODER_DATABASE_URL; the password may come from EDGECODER_DATABASE_PASSWORD_FILE)')
             [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'What this process runs (EDGE_RUNTIME_MODE; default all-in-one)')
             [CompletionResult]::new('--retention-days', '--retention-days', [CompletionResultType]::ParameterName, 'Delete finished tasks, their logs and events this many days after they end; 0 keeps them forever (EDGECODER_RETENTION_DAYS, default 30)')
             [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log filter: error, warn, info, debug, trace (or a tracing directive)')
@@ -267,6 +269,55 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;db' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Which database the coordinator uses, its schema version and the migrations pending')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Bring the schema up to date now (`serve` also does this when it starts; coordinators sharing a PostgreSQL database migrate it once between them)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'edgecoder;db;status' {
+            [CompletionResult]::new('--database', '--database', [CompletionResultType]::ParameterName, '`sqlite` (edgecoder.db in the data dir), `sqlite:PATH` or `postgres://user@host/db` (default: EDGECODER_DATABASE_URL, else sqlite)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'The coordinator''s data dir (where a SQLite database lives)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the JSON output with a jq expression (implies --json; strings print raw)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (see docs/json-output.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;db;migrate' {
+            [CompletionResult]::new('--database', '--database', [CompletionResultType]::ParameterName, '`sqlite` (edgecoder.db in the data dir), `sqlite:PATH` or `postgres://user@host/db` (default: EDGECODER_DATABASE_URL, else sqlite)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'The coordinator''s data dir (where a SQLite database lives)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'edgecoder;db;help' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Which database the coordinator uses, its schema version and the migrations pending')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Bring the schema up to date now (`serve` also does this when it starts; coordinators sharing a PostgreSQL database migrate it once between them)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'edgecoder;db;help;status' {
+            break
+        }
+        'edgecoder;db;help;migrate' {
+            break
+        }
+        'edgecoder;db;help;help' {
             break
         }
         'edgecoder;config' {
@@ -2009,6 +2060,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show this node: enrolled, coordinator reachable, approved, where its files are')
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Read and edit the env file (comments, order and unknown keys are kept)')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Read the log files of `serve` and `agent` on this machine')
+            [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'The coordinator''s database: which one, its schema version, migrations')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Inspect the resolved configuration')
             [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Drive a running coordinator: status, nodes, tasks, queue, tokens, events')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Check an API token against a coordinator and store it for later commands')
@@ -2075,6 +2127,17 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             break
         }
         'edgecoder;help;logs' {
+            break
+        }
+        'edgecoder;help;db' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Which database the coordinator uses, its schema version and the migrations pending')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Bring the schema up to date now (`serve` also does this when it starts; coordinators sharing a PostgreSQL database migrate it once between them)')
+            break
+        }
+        'edgecoder;help;db;status' {
+            break
+        }
+        'edgecoder;help;db;migrate' {
             break
         }
         'edgecoder;help;config' {

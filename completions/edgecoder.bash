@@ -37,6 +37,9 @@ _edgecoder() {
             edgecoder,dash)
                 cmd="edgecoder__subcmd__dash"
                 ;;
+            edgecoder,db)
+                cmd="edgecoder__subcmd__db"
+                ;;
             edgecoder,enroll)
                 cmd="edgecoder__subcmd__enroll"
                 ;;
@@ -127,6 +130,24 @@ _edgecoder() {
             edgecoder__subcmd__config__subcmd__help,show)
                 cmd="edgecoder__subcmd__config__subcmd__help__subcmd__show"
                 ;;
+            edgecoder__subcmd__db,help)
+                cmd="edgecoder__subcmd__db__subcmd__help"
+                ;;
+            edgecoder__subcmd__db,migrate)
+                cmd="edgecoder__subcmd__db__subcmd__migrate"
+                ;;
+            edgecoder__subcmd__db,status)
+                cmd="edgecoder__subcmd__db__subcmd__status"
+                ;;
+            edgecoder__subcmd__db__subcmd__help,help)
+                cmd="edgecoder__subcmd__db__subcmd__help__subcmd__help"
+                ;;
+            edgecoder__subcmd__db__subcmd__help,migrate)
+                cmd="edgecoder__subcmd__db__subcmd__help__subcmd__migrate"
+                ;;
+            edgecoder__subcmd__db__subcmd__help,status)
+                cmd="edgecoder__subcmd__db__subcmd__help__subcmd__status"
+                ;;
             edgecoder__subcmd__env,edit)
                 cmd="edgecoder__subcmd__env__subcmd__edit"
                 ;;
@@ -190,6 +211,9 @@ _edgecoder() {
             edgecoder__subcmd__help,dash)
                 cmd="edgecoder__subcmd__help__subcmd__dash"
                 ;;
+            edgecoder__subcmd__help,db)
+                cmd="edgecoder__subcmd__help__subcmd__db"
+                ;;
             edgecoder__subcmd__help,enroll)
                 cmd="edgecoder__subcmd__help__subcmd__enroll"
                 ;;
@@ -246,6 +270,12 @@ _edgecoder() {
                 ;;
             edgecoder__subcmd__help__subcmd__config,show)
                 cmd="edgecoder__subcmd__help__subcmd__config__subcmd__show"
+                ;;
+            edgecoder__subcmd__help__subcmd__db,migrate)
+                cmd="edgecoder__subcmd__help__subcmd__db__subcmd__migrate"
+                ;;
+            edgecoder__subcmd__help__subcmd__db,status)
+                cmd="edgecoder__subcmd__help__subcmd__db__subcmd__status"
                 ;;
             edgecoder__subcmd__help__subcmd__env,edit)
                 cmd="edgecoder__subcmd__help__subcmd__env__subcmd__edit"
@@ -1013,7 +1043,7 @@ _edgecoder() {
 
     case "${cmd}" in
         edgecoder)
-            opts="-h -V --help --version serve agent enroll status env logs config server login logout service __update-guard ledger dash task code gc completions man auth ide help"
+            opts="-h -V --help --version serve agent enroll status env logs db config server login logout service __update-guard ledger dash task code gc completions man auth ide help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1496,6 +1526,140 @@ _edgecoder() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        edgecoder__subcmd__db)
+            opts="-h -V --help --version status migrate help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__db__subcmd__help)
+            opts="status migrate help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__db__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__db__subcmd__help__subcmd__migrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__db__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__db__subcmd__migrate)
+            opts="-h -V --database --data-dir --config --env-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --database)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__db__subcmd__status)
+            opts="-h -V --database --data-dir --config --env-file --json --jq --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --database)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         edgecoder__subcmd__enroll)
             opts="-h -V --token --token-file --coordinator --name --label --allow-insecure --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1847,7 +2011,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__help)
-            opts="serve agent enroll status env logs config server login logout service __update-guard ledger dash task code gc completions man auth ide help"
+            opts="serve agent enroll status env logs db config server login logout service __update-guard ledger dash task code gc completions man auth ide help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2003,6 +2167,48 @@ _edgecoder() {
         edgecoder__subcmd__help__subcmd__dash)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__db)
+            opts="status migrate"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__db__subcmd__migrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__db__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -3475,7 +3681,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__serve)
-            opts="-h -V --host --port --data-dir --mode --no-local-worker --free --retention-days --log-level --config --env-file --help --version"
+            opts="-h -V --host --port --data-dir --database --mode --no-local-worker --free --retention-days --log-level --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3490,6 +3696,10 @@ _edgecoder() {
                     return 0
                     ;;
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -28,6 +28,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand status 'Show this node: enrolled, coordinator reachable, approved, where its files are'
             cand env 'Read and edit the env file (comments, order and unknown keys are kept)'
             cand logs 'Read the log files of `serve` and `agent` on this machine'
+            cand db 'The coordinator''s database: which one, its schema version, migrations'
             cand config 'Inspect the resolved configuration'
             cand server 'Drive a running coordinator: status, nodes, tasks, queue, tokens, events'
             cand login 'Check an API token against a coordinator and store it for later commands'
@@ -49,6 +50,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand --host 'Address to listen on'
             cand --port 'Port to listen on; given explicitly it is tried once, else up to 100 ports from 4301 (4302 in inference mode)'
             cand --data-dir 'Where the database, server.json and task working dirs live'
+            cand --database 'Where the queue and ledger live: `sqlite` (default: edgecoder.db in the data dir), `sqlite:PATH`, or `postgres://user@host/db`, which several coordinators can share (EDGECODER_DATABASE_URL; the password may come from EDGECODER_DATABASE_PASSWORD_FILE)'
             cand --mode 'What this process runs (EDGE_RUNTIME_MODE; default all-in-one)'
             cand --retention-days 'Delete finished tasks, their logs and events this many days after they end; 0 keeps them forever (EDGECODER_RETENTION_DAYS, default 30)'
             cand --log-level 'Log filter: error, warn, info, debug, trace (or a tracing directive)'
@@ -238,6 +240,48 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+        }
+        &'edgecoder;db'= {
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand status 'Which database the coordinator uses, its schema version and the migrations pending'
+            cand migrate 'Bring the schema up to date now (`serve` also does this when it starts; coordinators sharing a PostgreSQL database migrate it once between them)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;db;status'= {
+            cand --database '`sqlite` (edgecoder.db in the data dir), `sqlite:PATH` or `postgres://user@host/db` (default: EDGECODER_DATABASE_URL, else sqlite)'
+            cand --data-dir 'The coordinator''s data dir (where a SQLite database lives)'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand --jq 'Filter the JSON output with a jq expression (implies --json; strings print raw)'
+            cand --json 'Machine-readable output (see docs/json-output.md)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;db;migrate'= {
+            cand --database '`sqlite` (edgecoder.db in the data dir), `sqlite:PATH` or `postgres://user@host/db` (default: EDGECODER_DATABASE_URL, else sqlite)'
+            cand --data-dir 'The coordinator''s data dir (where a SQLite database lives)'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'edgecoder;db;help'= {
+            cand status 'Which database the coordinator uses, its schema version and the migrations pending'
+            cand migrate 'Bring the schema up to date now (`serve` also does this when it starts; coordinators sharing a PostgreSQL database migrate it once between them)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'edgecoder;db;help;status'= {
+        }
+        &'edgecoder;db;help;migrate'= {
+        }
+        &'edgecoder;db;help;help'= {
         }
         &'edgecoder;config'= {
             cand -h 'Print help'
@@ -1769,6 +1813,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand status 'Show this node: enrolled, coordinator reachable, approved, where its files are'
             cand env 'Read and edit the env file (comments, order and unknown keys are kept)'
             cand logs 'Read the log files of `serve` and `agent` on this machine'
+            cand db 'The coordinator''s database: which one, its schema version, migrations'
             cand config 'Inspect the resolved configuration'
             cand server 'Drive a running coordinator: status, nodes, tasks, queue, tokens, events'
             cand login 'Check an API token against a coordinator and store it for later commands'
@@ -1821,6 +1866,14 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         &'edgecoder;help;env;edit'= {
         }
         &'edgecoder;help;logs'= {
+        }
+        &'edgecoder;help;db'= {
+            cand status 'Which database the coordinator uses, its schema version and the migrations pending'
+            cand migrate 'Bring the schema up to date now (`serve` also does this when it starts; coordinators sharing a PostgreSQL database migrate it once between them)'
+        }
+        &'edgecoder;help;db;status'= {
+        }
+        &'edgecoder;help;db;migrate'= {
         }
         &'edgecoder;help;config'= {
             cand show 'Print every setting, its value, and where the value came from'

@@ -39,6 +39,9 @@ pub enum Command {
     Env(EnvArgs),
     /// Read the log files of `serve` and `agent` on this machine.
     Logs(LogsArgs),
+    /// The coordinator's database: which one, its schema version, migrations.
+    #[command(after_long_help = crate::cli::examples::DB)]
+    Db(super::db_args::DbArgs),
     /// Inspect the resolved configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -314,6 +317,11 @@ pub struct ServeArgs {
     /// Where the database, server.json and task working dirs live.
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Where the queue and ledger live: `sqlite` (default: edgecoder.db in the data dir),
+    /// `sqlite:PATH`, or `postgres://user@host/db`, which several coordinators can share
+    /// (EDGECODER_DATABASE_URL; the password may come from EDGECODER_DATABASE_PASSWORD_FILE).
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
     /// What this process runs (EDGE_RUNTIME_MODE; default all-in-one).
     #[arg(long, value_enum)]
     pub mode: Option<Mode>,

@@ -3,7 +3,7 @@
 use super::args::ConfigCommand;
 use super::common_args::discovery;
 use super::exit::{CliError, OK};
-use crate::config::envfile::{is_secret, mask};
+use crate::config::envfile::{is_secret, shown};
 use crate::config::{self, Resolved};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -24,14 +24,6 @@ pub fn run(cmd: ConfigCommand) -> Result<u8, CliError> {
             }
             Ok(OK)
         }
-    }
-}
-
-fn shown(env: &str, value: &str, show_secrets: bool) -> String {
-    if is_secret(env) && !show_secrets {
-        mask(value)
-    } else {
-        value.to_string()
     }
 }
 

@@ -3,7 +3,7 @@
 use super::args::{EnvArgs, EnvCommand};
 use super::common_args::discovery;
 use super::exit::{CliError, NOT_FOUND, OK};
-use crate::config::envfile::{self, EnvFile, is_known, is_secret, mask, validate_known};
+use crate::config::envfile::{self, EnvFile, is_known, validate_known};
 use std::path::{Path, PathBuf};
 
 pub fn run(args: EnvArgs) -> Result<u8, CliError> {
@@ -17,13 +17,7 @@ pub fn run(args: EnvArgs) -> Result<u8, CliError> {
             show_secrets, json, ..
         } => {
             let file = load(&path)?.unwrap_or_default();
-            let shown = |k: &str, v: &str| {
-                if is_secret(k) && !show_secrets {
-                    mask(v)
-                } else {
-                    v.to_string()
-                }
-            };
+            let shown = |k: &str, v: &str| envfile::shown(k, v, show_secrets);
             if json {
                 let map: serde_json::Map<String, serde_json::Value> = file
                     .entries()

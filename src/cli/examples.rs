@@ -127,6 +127,18 @@ Examples:
 
 Keys: ? help, q quit, Tab next panel, Enter details, / search the log in the details.";
 
+pub const DB: &str = "\
+Examples:
+  # Where this coordinator keeps its queue and ledger, and its schema version
+  edgecoder db status
+
+  # A PostgreSQL database several coordinators share; the password from a file
+  EDGECODER_DATABASE_PASSWORD_FILE=/etc/edgecoder/db-password \\
+    edgecoder db migrate --database postgres://edgecoder@db.internal/edgecoder
+
+  # Then start each coordinator on it
+  edgecoder serve --database postgres://edgecoder@db.internal/edgecoder";
+
 pub const ENV_SET: &str = "\
 Examples:
   edgecoder env set COORDINATOR_URL https://coord.example.com

@@ -14,6 +14,9 @@ pub mod control_args;
 pub mod credits_args;
 mod dash;
 pub mod dash_args;
+mod database;
+pub mod db_args;
+mod db_cmd;
 mod enroll;
 mod env_cmd;
 pub mod examples;
@@ -98,6 +101,7 @@ pub fn main() -> u8 {
         Command::UpdateGuard(args) => Ok(crate::server::self_update::guard::run(args.into())),
         Command::Auth(args) => auth_cmd::run(args),
         Command::Ide(args) => ide_cmd::run(args),
+        Command::Db(args) => db_cmd::run(args),
     };
     match result {
         Ok(code) => code,

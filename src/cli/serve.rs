@@ -34,6 +34,9 @@ pub fn run(args: ServeArgs) -> Result<u8, CliError> {
     if let Some(d) = &args.data_dir {
         flags.insert("data_dir", d.display().to_string());
     }
+    if let Some(d) = &args.database {
+        flags.insert("database", d.clone());
+    }
     if let Some(m) = args.mode {
         flags.insert("mode", m.as_str().to_string());
     }
@@ -146,6 +149,7 @@ fn settings(r: &Resolved, mode: Mode) -> Result<Settings, CliError> {
     let port: u16 = r.number("port")?.unwrap_or(4301);
     Ok(Settings {
         mode: mode.as_str().to_string(),
+        database: super::database::location(r, &data_dir)?,
         data_dir,
         bind: BindRequest {
             host: r.get("host").unwrap_or("127.0.0.1").to_string(),

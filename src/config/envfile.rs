@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 mod known;
 
-pub use known::{is_known, is_secret, mask, validate_known};
+pub use known::{is_known, is_secret, mask, shown, validate_known};
 
 /// One physical line, kept as written so untouched lines render exactly as read.
 #[derive(Debug, Clone, PartialEq, Eq)]

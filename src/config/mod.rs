@@ -3,6 +3,7 @@
 //! Precedence, highest first: command-line flag > environment variable > env file > config file >
 //! default. A file that exists but does not parse stops start-up; it never falls back silently.
 
+mod database_url;
 pub mod env_scrub;
 pub mod envfile;
 pub mod paths;
@@ -12,4 +13,5 @@ pub mod server_json;
 mod setting_table;
 mod settings;
 
+pub use database_url::{DatabaseSetting, mask_database_url};
 pub use settings::{ConfigError, Discovery, Resolved, SETTINGS, SettingDef, Source, resolve};

@@ -50,6 +50,19 @@ pub const SETTINGS: &[SettingDef] = &[
         None,
         "database, server.json, task workdirs",
     ),
+    def(
+        "database",
+        "EDGECODER_DATABASE_URL",
+        None,
+        "where the queue and ledger live: sqlite (edgecoder.db in the data dir), sqlite:PATH, \
+         or postgres://user@host/db shared by several coordinators",
+    ),
+    def(
+        "database_password_file",
+        "EDGECODER_DATABASE_PASSWORD_FILE",
+        None,
+        "file holding the PostgreSQL password (instead of putting it in the URL)",
+    ),
     def("log_dir", "EDGECODER_LOG_DIR", None, "rotating log files"),
     def(
         "runs_dir",

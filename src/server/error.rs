@@ -84,8 +84,13 @@ impl std::error::Error for ApiError {}
 
 impl From<rusqlite::Error> for ApiError {
     fn from(e: rusqlite::Error) -> Self {
-        let full = matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DiskFull));
-        if full {
+        crate::server::store::db::Error::from(e).into()
+    }
+}
+
+impl From<crate::server::store::db::Error> for ApiError {
+    fn from(e: crate::server::store::db::Error) -> Self {
+        if e.is_disk_full() {
             return ApiError::unavailable(
                 "the coordinator's disk is full: nothing was written; free space and retry",
             );

@@ -38,6 +38,8 @@ pub type AppState = Arc<App>;
 pub struct Settings {
     pub mode: String,
     pub data_dir: PathBuf,
+    /// Where the queue and ledger live (by default `edgecoder.db` in the data dir).
+    pub database: store::Location,
     pub bind: BindRequest,
     pub intervals: Intervals,
     pub submit_limits: SubmitLimits,
@@ -173,7 +175,7 @@ impl Coordinator {
         })?;
         let lock = bind::DataDirLock::acquire(&settings.data_dir)?;
         store::survive_file_size_limit();
-        let store = Store::open(&settings.data_dir.join("edgecoder.db"))?;
+        let store = Store::open_at(settings.database.clone())?;
         let ledger_key = ledger::checkpoints::load_or_create_key(&settings.data_dir)
             .map_err(ServeError::Setup)?;
         let secrets_key = store::secrets::SecretsKey::load_or_create(&settings.data_dir)

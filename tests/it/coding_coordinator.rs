@@ -239,11 +239,7 @@ async fn a_completed_coding_task_shows_its_result_and_a_stale_lease_changes_noth
     );
 
     // The token totals are on the task row itself, where the ledger's entries point.
-    let db = rusqlite::Connection::open_with_flags(
-        sb.data_dir().join("edgecoder.db"),
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .expect("open the database");
+    let db = sb.db();
     let tokens: (i64, i64) = db
         .query_row(
             "SELECT tokens_in, tokens_out FROM tasks WHERE id = ?1",

@@ -21,12 +21,31 @@ pub fn bin() -> &'static str {
 /// A private set of directories standing in for one machine's user account.
 pub struct Sandbox {
     pub dir: tempfile::TempDir,
+    /// The coordinator's PostgreSQL database when the suite runs on that backend
+    /// (`EDGECODER_TEST_BACKEND=postgres`): a new one per sandbox, as its data dir is.
+    pub database_url: Option<String>,
+}
+
+/// Whether this run puts coordinators on PostgreSQL (`EDGECODER_TEST_BACKEND=postgres`); the
+/// default, SQLite in the data dir, needs nothing set.
+pub fn on_postgres() -> bool {
+    match std::env::var("EDGECODER_TEST_BACKEND").as_deref() {
+        Ok("postgres") => true,
+        Ok("sqlite") | Err(_) => false,
+        Ok(other) => panic!("EDGECODER_TEST_BACKEND={other}: use sqlite or postgres"),
+    }
 }
 
 impl Sandbox {
     pub fn new() -> Sandbox {
+        let database_url = on_postgres().then(|| {
+            edgecoder::server::store::db::test_cluster::shared()
+                .and_then(|cluster| cluster.fresh_database())
+                .unwrap_or_else(|why| panic!("EDGECODER_TEST_BACKEND=postgres, but {why}"))
+        });
         Sandbox {
             dir: tempfile::tempdir().expect("temp dir"),
+            database_url,
         }
     }
 
@@ -36,6 +55,23 @@ impl Sandbox {
 
     pub fn data_dir(&self) -> PathBuf {
         self.path().join("data")
+    }
+
+    /// A connection to this sandbox's coordinator database, whichever backend the run uses,
+    /// for tests that check what was stored (or tamper with it).
+    pub fn db(&self) -> edgecoder::server::store::db::Db {
+        use edgecoder::server::store::db::Db;
+        match &self.database_url {
+            Some(url) => Db::connect_postgres(&url.parse().expect("a test database URL"))
+                .expect("connect to the test PostgreSQL"),
+            None => {
+                let conn = rusqlite::Connection::open(self.data_dir().join("edgecoder.db"))
+                    .expect("open the coordinator's SQLite file");
+                conn.busy_timeout(Duration::from_secs(10))
+                    .expect("busy timeout");
+                Db::from_sqlite(conn)
+            }
+        }
     }
 
     pub fn env_file(&self) -> PathBuf {
@@ -70,6 +106,9 @@ impl Sandbox {
             .env_remove("DBUS_SESSION_BUS_ADDRESS")
             .env("XDG_RUNTIME_DIR", p.join("run"))
             .stdin(Stdio::null());
+        if let Some(url) = &self.database_url {
+            cmd.env("EDGECODER_DATABASE_URL", url);
+        }
         cmd
     }
 
@@ -92,6 +131,9 @@ impl Sandbox {
         cmd.env("EDGECODER_DATA_DIR", self.data_dir());
         cmd.env("EDGECODER_LOG_DIR", p.join("logs"));
         cmd.env("TERM", "xterm-256color");
+        if let Some(url) = &self.database_url {
+            cmd.env("EDGECODER_DATABASE_URL", url);
+        }
         cmd
     }
 }

@@ -73,11 +73,8 @@ pub fn expected_charge(ms: i64, rate: i64, multiplier_bps: u32, minimum: i64, ho
     (cost as i64).max(minimum).min(hold)
 }
 
-pub fn db(sb: &Sandbox) -> rusqlite::Connection {
-    let conn = rusqlite::Connection::open(sb.data_dir().join("edgecoder.db")).expect("open db");
-    conn.busy_timeout(Duration::from_secs(10))
-        .expect("busy timeout");
-    conn
+pub fn db(sb: &Sandbox) -> edgecoder::server::store::db::Db {
+    sb.db()
 }
 
 /// Asserts that every cached account figure equals the sum of its ledger entries, computed here

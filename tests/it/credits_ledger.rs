@@ -148,7 +148,7 @@ async fn a_fully_recomputed_chain_is_caught_by_the_signed_checkpoints() {
         let hash = entry_hash(&EntryFields::from(e), &prev);
         conn.execute(
             "UPDATE ledger SET prev_hash = ?2, hash = ?3 WHERE seq = ?1",
-            rusqlite::params![e.seq, &prev[..], &hash[..]],
+            edgecoder::server::store::db::params![e.seq, &prev[..], &hash[..]],
         )
         .expect("rewrite");
         prev = hash;

@@ -39,6 +39,7 @@ mod credits_cli;
 mod credits_ledger;
 mod credits_settle;
 mod dash;
+mod db_cli;
 mod first_steps;
 mod generated_files;
 mod host_policy;

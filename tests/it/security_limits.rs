@@ -316,7 +316,7 @@ async fn run_with_output(node: &edgecoder::api::client::Client, id: &str, output
     .expect("complete");
 }
 
-fn count(conn: &rusqlite::Connection, table: &str, task_id: &str) -> i64 {
+fn count(conn: &edgecoder::server::store::db::Db, table: &str, task_id: &str) -> i64 {
     conn.query_row(
         &format!("SELECT COUNT(*) FROM {table} WHERE task_id = ?1"),
         [task_id],
@@ -428,7 +428,10 @@ async fn a_negative_retention_is_refused_at_start() {
 }
 
 /// Database bytes in use, after folding the WAL in.
-fn db_bytes(conn: &rusqlite::Connection) -> i64 {
+fn db_bytes(conn: &edgecoder::server::store::db::Db) -> i64 {
+    let conn = conn
+        .sqlite()
+        .expect("database bytes are measured on SQLite");
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
         .expect("checkpoint");
     let pages: i64 = conn

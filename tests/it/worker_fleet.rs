@@ -325,13 +325,13 @@ async fn agent_survives_a_coordinator_restart() {
         .wait_for_log("retrying with backoff", Duration::from_secs(10));
     // While it is down, forget what the node reported, so its re-registration is visible.
     {
-        let db = rusqlite::Connection::open(csb.data_dir().join("edgecoder.db")).unwrap();
+        let db = csb.db();
         let n = db
             .execute(
                 "UPDATE nodes SET capabilities = '{}' WHERE id = ?1",
                 [&node.id],
             )
-            .unwrap();
+            .expect("update the stored node");
         assert_eq!(n, 1);
     }
 

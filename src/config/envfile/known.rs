@@ -145,6 +145,20 @@ pub fn is_secret(key: &str) -> bool {
         .any(|s| upper.ends_with(s))
 }
 
+/// How a setting's value is shown by `env list` and `config show`: secrets masked, and a
+/// database URL with its password masked, unless `show_secrets`.
+pub fn shown(key: &str, value: &str, show_secrets: bool) -> String {
+    if show_secrets {
+        value.to_string()
+    } else if is_secret(key) {
+        mask(value)
+    } else if key == "EDGECODER_DATABASE_URL" {
+        crate::config::mask_database_url(value)
+    } else {
+        value.to_string()
+    }
+}
+
 /// Keeps enough of a long secret to tell two apart, while short ones reveal nothing; an empty
 /// value stays empty so "not set" is not mistaken for "set".
 pub fn mask(value: &str) -> String {

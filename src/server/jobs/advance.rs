@@ -202,7 +202,10 @@ fn observe_task(
 }
 
 /// The final files of a succeeded subtask's task (its code result), or its inputs.
-pub fn final_files(conn: &rusqlite::Connection, task_id: &str) -> Result<Vec<TaskFile>, ApiError> {
+pub fn final_files(
+    conn: &crate::server::store::db::Db,
+    task_id: &str,
+) -> Result<Vec<TaskFile>, ApiError> {
     Ok(match code_result::load(conn, task_id)? {
         Some(code) => code.files,
         None => tasks::files(conn, task_id)?,
@@ -335,7 +338,7 @@ fn finish_check(ctx: &mut WriteCtx<'_>, job: &JobRow) -> Result<(), ApiError> {
 
 /// The conflicts decided at aggregation, found again for the result (they are cheap to redo).
 fn kept_conflicts(
-    conn: &rusqlite::Connection,
+    conn: &crate::server::store::db::Db,
     job: &JobRow,
 ) -> Result<Vec<crate::api::JobConflict>, ApiError> {
     let rows = jobs::subtasks(conn, &job.id)?;
@@ -350,7 +353,7 @@ fn kept_conflicts(
     Ok(graph::merge(&job.request.files, &specs, &outputs).conflicts)
 }
 
-fn output_tail(conn: &rusqlite::Connection, task_id: &str) -> Result<String, ApiError> {
+fn output_tail(conn: &crate::server::store::db::Db, task_id: &str) -> Result<String, ApiError> {
     let mut text = String::new();
     let mut offset = 0;
     loop {

@@ -12,7 +12,7 @@ use crate::server::store::{WriteCtx, code_result};
 /// Characters of a dependency's plan handed to its dependants.
 const SUMMARY_CHARS: usize = 400;
 
-fn summary_of(conn: &rusqlite::Connection, row: &SubtaskRow) -> Result<String, ApiError> {
+fn summary_of(conn: &crate::server::store::db::Db, row: &SubtaskRow) -> Result<String, ApiError> {
     let Some(task_id) = &row.task_id else {
         return Ok(String::new());
     };

@@ -9,6 +9,7 @@ use crate::server::AppState;
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
 use crate::server::extract::{ApiPath, ApiQuery};
+use crate::server::store::db::{self, Db, params};
 use crate::server::store::{jobs, tasks, tokens};
 use axum::Router;
 use axum::extract::State;
@@ -16,7 +17,6 @@ use axum::http::HeaderMap;
 use axum::response::sse::{self, KeepAlive, Sse};
 use axum::routing::get;
 use futures_util::Stream;
-use rusqlite::{Connection, params};
 use serde::Deserialize;
 use std::collections::VecDeque;
 use std::convert::Infallible;
@@ -295,13 +295,13 @@ struct Page {
     scanned_to: i64,
 }
 
-fn read_page(c: &Connection, q: &PageQuery) -> Result<Page, ApiError> {
+fn read_page(c: &Db, q: &PageQuery) -> Result<Page, ApiError> {
     let (task_id, after) = (q.task_id.as_deref(), q.after);
-    let map = |r: &rusqlite::Row<'_>| {
+    let map = |r: &db::Row<'_>| {
         let data: String = r.get(5)?;
         let mut data = serde_json::from_str(&data).unwrap_or(serde_json::Value::Null);
         // A `task.log` event points at its chunk; the text lives once, in task_logs.
-        if let (Some(text), Some(fields)) = (r.get::<_, Option<String>>(6)?, data.as_object_mut()) {
+        if let (Some(text), Some(fields)) = (r.get::<Option<String>>(6)?, data.as_object_mut()) {
             fields.insert("data".into(), serde_json::Value::String(text));
         }
         Ok(Event {
@@ -324,8 +324,8 @@ fn read_page(c: &Connection, q: &PageQuery) -> Result<Page, ApiError> {
             .prepare_cached(
                 "SELECT e.id, e.at, e.kind, e.task_id, e.node_id, e.data, l.data \
                  FROM events e LEFT JOIN task_logs l ON e.kind = 'task.log' \
-                 AND l.task_id = e.task_id AND l.attempt = e.data ->> '$.attempt' \
-                 AND l.offset = e.data ->> '$.offset' \
+                 AND l.task_id = e.task_id AND l.attempt = CAST(e.data ->> '$.attempt' AS INTEGER) \
+                 AND l.\"offset\" = CAST(e.data ->> '$.offset' AS INTEGER) \
                  WHERE e.task_id = ?1 AND e.id > ?2 ORDER BY e.id LIMIT ?3",
             )?
             .query_map(params![id, after, PAGE], map)?
@@ -334,14 +334,14 @@ fn read_page(c: &Connection, q: &PageQuery) -> Result<Page, ApiError> {
             .prepare_cached(
                 "SELECT e.id, e.at, e.kind, e.task_id, e.node_id, e.data, l.data \
                  FROM events e LEFT JOIN task_logs l ON e.kind = 'task.log' \
-                 AND l.task_id = e.task_id AND l.attempt = e.data ->> '$.attempt' \
-                 AND l.offset = e.data ->> '$.offset' \
+                 AND l.task_id = e.task_id AND l.attempt = CAST(e.data ->> '$.attempt' AS INTEGER) \
+                 AND l.\"offset\" = CAST(e.data ->> '$.offset' AS INTEGER) \
                  WHERE e.id > ?1 AND e.id <= ?5 AND (?2 OR e.kind != 'task.log') \
-                 AND (?4 IS NULL OR EXISTS (SELECT 1 FROM tasks t \
+                 AND (CAST(?4 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM tasks t \
                       WHERE t.id = e.task_id AND t.submitted_by = ?4) \
                       OR EXISTS (SELECT 1 FROM jobs j \
                       WHERE j.id = e.job_id AND j.submitted_by = ?4)) \
-                 AND (?6 IS NULL OR e.job_id = ?6 OR e.task_id IN \
+                 AND (CAST(?6 AS TEXT) IS NULL OR e.job_id = ?6 OR e.task_id IN \
                       (SELECT jt.task_id FROM job_tasks jt WHERE jt.job_id = ?6)) \
                  ORDER BY e.id LIMIT ?3",
             )?

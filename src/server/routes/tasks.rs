@@ -8,12 +8,12 @@ use crate::server::AppState;
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
 use crate::server::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::server::store::db::Db;
 use crate::server::store::{blobs, git_sources, nodes, secrets, tasks, why_waiting};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use rusqlite::Connection;
 use serde::Deserialize;
 use std::sync::atomic::Ordering;
 
@@ -225,7 +225,7 @@ async fn queue(State(app): State<AppState>, _: Caller) -> Result<Json<QueueSumma
     Ok(Json(app.store.read(queue_summary).await?))
 }
 
-pub fn queue_summary(c: &Connection) -> Result<QueueSummary, ApiError> {
+pub fn queue_summary(c: &Db) -> Result<QueueSummary, ApiError> {
     let counts = tasks::counts_by_state(c)?;
     let oldest: Option<i64> = c.query_row(
         "SELECT MIN(created_at) FROM tasks WHERE state = 'queued'",
@@ -233,20 +233,14 @@ pub fn queue_summary(c: &Connection) -> Result<QueueSummary, ApiError> {
         |r| r.get(0),
     )?;
     let mut stmt = c.prepare_cached(
-        "SELECT requirements, placement, COUNT(*) FROM tasks WHERE state = 'queued' \
+        "SELECT requirements, COUNT(*) FROM tasks WHERE state = 'queued' \
          GROUP BY requirements ORDER BY COUNT(*) DESC LIMIT 20",
     )?;
     let backlog = stmt
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-            ))
-        })?
+        .query_map([], |r| Ok((r.get::<String>(0)?, r.get::<i64>(1)?)))?
         .collect::<Result<Vec<_>, _>>()?
         .into_iter()
-        .map(|(req, _placement, n)| {
+        .map(|(req, n)| {
             Ok(RequirementBacklog {
                 requirements: serde_json::from_str(&req)?,
                 queued: n as u64,

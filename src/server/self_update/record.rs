@@ -5,16 +5,16 @@ use crate::api::{UpdateInfo, UpdateState};
 use crate::server::error::ApiError;
 use crate::server::store::WriteCtx;
 use crate::server::store::audit::Actor;
+use crate::server::store::db::{self, Db, OptionalExtension, Row, params};
 use crate::server::store::nodes::{self, NodeAction};
-use rusqlite::{Connection, OptionalExtension, Row, params};
 
-const COLUMNS: &str = "id, state, from_version, to_version, binary, sha256, started_by, \
+const COLUMNS: &str = "id, state, from_version, to_version, \"binary\", sha256, started_by, \
                        started_at, updated_at, finished_at, drain_deadline, message";
 
 /// How many past updates `GET /api/v1/update` lists.
 pub const HISTORY_LEN: u32 = 20;
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<UpdateInfo> {
+fn from_row(row: &Row<'_>) -> db::Result<UpdateInfo> {
     let state: String = row.get(1)?;
     Ok(UpdateInfo {
         id: row.get(0)?,
@@ -72,7 +72,7 @@ pub fn insert(ctx: &mut WriteCtx<'_>, new: NewUpdate) -> Result<UpdateInfo, ApiE
         }
     }
     ctx.conn.execute(
-        "INSERT INTO updates (id, state, from_version, to_version, binary, sha256, started_by, \
+        "INSERT INTO updates (id, state, from_version, to_version, \"binary\", sha256, started_by, \
          started_at, updated_at, drain_deadline, drained_local_node, message) \
          VALUES (?1, 'deferred', ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10)",
         params![
@@ -97,7 +97,7 @@ pub fn insert(ctx: &mut WriteCtx<'_>, new: NewUpdate) -> Result<UpdateInfo, ApiE
     get(ctx.conn, &new.id)
 }
 
-pub fn get(conn: &Connection, id: &str) -> Result<UpdateInfo, ApiError> {
+pub fn get(conn: &Db, id: &str) -> Result<UpdateInfo, ApiError> {
     conn.prepare_cached(&format!("SELECT {COLUMNS} FROM updates WHERE id = ?1"))?
         .query_row([id], from_row)
         .optional()?
@@ -105,7 +105,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<UpdateInfo, ApiError> {
 }
 
 /// The unfinished update, if any.
-pub fn current(conn: &Connection) -> Result<Option<UpdateInfo>, ApiError> {
+pub fn current(conn: &Db) -> Result<Option<UpdateInfo>, ApiError> {
     Ok(conn
         .prepare_cached(&format!(
             "SELECT {COLUMNS} FROM updates WHERE state IN ('deferred', 'restarting') \
@@ -115,19 +115,19 @@ pub fn current(conn: &Connection) -> Result<Option<UpdateInfo>, ApiError> {
         .optional()?)
 }
 
-pub fn history(conn: &Connection, limit: u32) -> Result<Vec<UpdateInfo>, ApiError> {
+pub fn history(conn: &Db, limit: u32) -> Result<Vec<UpdateInfo>, ApiError> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM updates ORDER BY started_at DESC, rowid DESC LIMIT ?1"
+        "SELECT {COLUMNS} FROM updates ORDER BY started_at DESC, id DESC LIMIT ?1"
     ))?;
     let rows = stmt.query_map([limit], from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Tasks the node holds a lease on (claimed, accepted or running).
-pub fn running_on(conn: &Connection, node: &str) -> Result<u64, ApiError> {
+pub fn running_on(conn: &Db, node: &str) -> Result<u64, ApiError> {
     Ok(conn
         .prepare_cached("SELECT COUNT(*) FROM leases WHERE node_id = ?1")?
-        .query_row([node], |r| r.get::<_, i64>(0))
+        .query_row([node], |r| r.get::<i64>(0))
         .map(|n| n.max(0) as u64)?)
 }
 

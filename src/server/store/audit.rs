@@ -6,7 +6,7 @@ use super::WriteCtx;
 use crate::api::{AuditEntry, AuditPage};
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
-use rusqlite::{Connection, Row, params};
+use crate::server::store::db::{self, Db, Row, params};
 use serde_json::Value;
 
 /// Who acted: an API token's id and its name at the time.
@@ -53,24 +53,28 @@ pub fn record(
     before: Option<&Value>,
     after: Option<&Value>,
 ) -> Result<i64, ApiError> {
-    ctx.conn
+    let id = ctx
+        .conn
         .prepare_cached(
             "INSERT INTO audit (at, actor, actor_name, action, target, before, after) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
         )?
-        .execute(params![
-            ctx.now,
-            actor.id,
-            actor.name,
-            action,
-            target,
-            before.map(Value::to_string),
-            after.map(Value::to_string),
-        ])?;
-    Ok(ctx.conn.last_insert_rowid())
+        .query_row(
+            params![
+                ctx.now,
+                actor.id,
+                actor.name,
+                action,
+                target,
+                before.map(Value::to_string),
+                after.map(Value::to_string),
+            ],
+            |row| row.get(0),
+        )?;
+    Ok(id)
 }
 
-fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<AuditEntry> {
+fn entry_from_row(row: &Row<'_>) -> db::Result<AuditEntry> {
     // A record whose JSON does not parse is still shown, as a string, rather than hiding it.
     let json =
         |text: Option<String>| text.map(|t| serde_json::from_str(&t).unwrap_or(Value::String(t)));
@@ -88,14 +92,14 @@ fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<AuditEntry> {
 
 /// Newest first, `limit` entries older than `before` (an entry id), optionally one target's.
 pub fn list(
-    conn: &Connection,
+    conn: &Db,
     limit: u32,
     before: Option<i64>,
     target: Option<&str>,
 ) -> Result<AuditPage, ApiError> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, at, actor, actor_name, action, target, before, after FROM audit \
-         WHERE id < ?1 AND (?2 IS NULL OR target = ?2) ORDER BY id DESC LIMIT ?3",
+         WHERE id < ?1 AND (CAST(?2 AS TEXT) IS NULL OR target = ?2) ORDER BY id DESC LIMIT ?3",
     )?;
     let entries: Vec<AuditEntry> = stmt
         .query_map(

@@ -11,8 +11,8 @@ use super::transitions::take_back_work;
 use crate::api::{BlacklistAdd, BlacklistChange, BlacklistEntry};
 use crate::server::auth::random_hex;
 use crate::server::error::ApiError;
+use crate::server::store::db::{self, Db, OptionalExtension, Row, params};
 use axum::http::StatusCode;
-use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::net::IpAddr;
 
 const MAX_REASON_CHARS: usize = 500;
@@ -60,7 +60,7 @@ pub fn address_blacklisted_error(address: &str) -> ApiError {
 
 const ENTRY_COLUMNS: &str = "id, node_id, address, reason, created_at, created_by";
 
-fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<BlacklistEntry> {
+fn entry_from_row(row: &Row<'_>) -> db::Result<BlacklistEntry> {
     Ok(BlacklistEntry {
         id: row.get(0)?,
         node_id: row.get(1)?,
@@ -73,7 +73,7 @@ fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<BlacklistEntry> {
 }
 
 /// The nodes an entry matches (removed nodes left out).
-fn matched_nodes(conn: &Connection, entry: &BlacklistEntry) -> Result<Vec<String>, ApiError> {
+fn matched_nodes(conn: &Db, entry: &BlacklistEntry) -> Result<Vec<String>, ApiError> {
     let mut stmt = conn.prepare_cached(
         "SELECT id FROM nodes WHERE (id = ?1 OR address = ?2) AND state != 'removed' \
          ORDER BY registered_at",
@@ -84,12 +84,12 @@ fn matched_nodes(conn: &Connection, entry: &BlacklistEntry) -> Result<Vec<String
     Ok(ids)
 }
 
-fn with_nodes(conn: &Connection, mut entry: BlacklistEntry) -> Result<BlacklistEntry, ApiError> {
+fn with_nodes(conn: &Db, mut entry: BlacklistEntry) -> Result<BlacklistEntry, ApiError> {
     entry.nodes = matched_nodes(conn, &entry)?;
     Ok(entry)
 }
 
-pub fn list(conn: &Connection) -> Result<Vec<BlacklistEntry>, ApiError> {
+pub fn list(conn: &Db) -> Result<Vec<BlacklistEntry>, ApiError> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {ENTRY_COLUMNS} FROM blacklist ORDER BY created_at, id"
     ))?;
@@ -100,7 +100,7 @@ pub fn list(conn: &Connection) -> Result<Vec<BlacklistEntry>, ApiError> {
 }
 
 /// Every blacklisted address, for the coordinator's in-memory check of connecting peers.
-pub fn addresses(conn: &Connection) -> Result<Vec<String>, ApiError> {
+pub fn addresses(conn: &Db) -> Result<Vec<String>, ApiError> {
     let mut stmt =
         conn.prepare_cached("SELECT address FROM blacklist WHERE address IS NOT NULL")?;
     let rows = stmt.query_map([], |r| r.get(0))?;
@@ -108,7 +108,7 @@ pub fn addresses(conn: &Connection) -> Result<Vec<String>, ApiError> {
 }
 
 /// Whether an entry names this address (checked again inside registration's write job).
-pub fn address_listed(conn: &Connection, address: &str) -> Result<bool, ApiError> {
+pub fn address_listed(conn: &Db, address: &str) -> Result<bool, ApiError> {
     Ok(conn
         .prepare_cached("SELECT 1 FROM blacklist WHERE address = ?1")?
         .query_row([address], |_| Ok(()))
@@ -127,10 +127,10 @@ pub fn refresh_node(ctx: &mut WriteCtx<'_>, node_id: &str) -> Result<(bool, bool
     let after: bool = ctx
         .conn
         .prepare_cached(
-            "UPDATE nodes SET blacklisted = \
-             (EXISTS (SELECT 1 FROM blacklist b WHERE b.node_id = nodes.id) \
-              OR EXISTS (SELECT 1 FROM blacklist b WHERE b.address = nodes.address)) \
-             WHERE id = ?1 RETURNING blacklisted",
+            "UPDATE nodes SET blacklisted = CASE WHEN \
+             EXISTS (SELECT 1 FROM blacklist b WHERE b.node_id = nodes.id) \
+             OR EXISTS (SELECT 1 FROM blacklist b WHERE b.address = nodes.address) \
+             THEN 1 ELSE 0 END WHERE id = ?1 RETURNING blacklisted",
         )?
         .query_row([node_id], |r| r.get(0))
         .optional()?
@@ -182,7 +182,7 @@ pub fn add(
     let existing = ctx
         .conn
         .prepare_cached("SELECT id FROM blacklist WHERE node_id = ?1 OR address = ?2")?
-        .query_row(params![node_id, address], |r| r.get::<_, String>(0))
+        .query_row(params![node_id, address], |r| r.get::<String>(0))
         .optional()?;
     if let Some(id) = existing {
         return Err(ApiError::conflict(
@@ -256,7 +256,7 @@ pub fn add(
 }
 
 /// Finds the entry named by its id, or by the node or address it lists.
-fn find(conn: &Connection, given: &str) -> Result<BlacklistEntry, ApiError> {
+fn find(conn: &Db, given: &str) -> Result<BlacklistEntry, ApiError> {
     let given = given.trim();
     let address = parse_address(given).ok();
     let node = super::nodes::resolve_id(conn, given).ok();

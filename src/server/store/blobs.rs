@@ -11,7 +11,7 @@
 use super::WriteCtx;
 use crate::api::TaskSource;
 use crate::server::error::ApiError;
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::server::store::db::{Db, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 
 /// An unreferenced blob younger than this is kept: it may be a source uploaded just now whose
@@ -42,10 +42,10 @@ pub fn path_of(data_dir: &Path, sha256: &str) -> PathBuf {
 }
 
 /// The stored size of a blob, if it is stored.
-pub fn size_of(conn: &Connection, sha256: &str) -> Result<Option<u64>, ApiError> {
+pub fn size_of(conn: &Db, sha256: &str) -> Result<Option<u64>, ApiError> {
     Ok(conn
         .prepare_cached("SELECT size FROM blobs WHERE sha256 = ?1")?
-        .query_row([sha256], |r| r.get::<_, i64>(0))
+        .query_row([sha256], |r| r.get::<i64>(0))
         .optional()?
         .map(|s| s as u64))
 }
@@ -63,7 +63,7 @@ pub fn record(ctx: &WriteCtx<'_>, sha256: &str, size: u64) -> Result<(), ApiErro
 }
 
 /// Checks that a submission's source is stored with the size it claims, before the task exists.
-pub fn check_source(conn: &Connection, source: &TaskSource) -> Result<(), ApiError> {
+pub fn check_source(conn: &Db, source: &TaskSource) -> Result<(), ApiError> {
     let TaskSource::Blob { sha256, size } = source else {
         return Ok(());
     };
@@ -90,7 +90,8 @@ pub fn check_source(conn: &Connection, source: &TaskSource) -> Result<(), ApiErr
 pub fn refer(ctx: &WriteCtx<'_>, task_id: &str, sha256: &str, kind: &str) -> Result<(), ApiError> {
     ctx.conn
         .prepare_cached(
-            "INSERT OR IGNORE INTO blob_refs (sha256, task_id, kind) VALUES (?1, ?2, ?3)",
+            "INSERT INTO blob_refs (sha256, task_id, kind) VALUES (?1, ?2, ?3) \
+             ON CONFLICT DO NOTHING",
         )?
         .execute(params![sha256, task_id, kind])?;
     ctx.conn
@@ -100,7 +101,7 @@ pub fn refer(ctx: &WriteCtx<'_>, task_id: &str, sha256: &str, kind: &str) -> Res
 }
 
 /// A task's source, as the agent that runs it and `tasks show` see it.
-pub fn source_of(conn: &Connection, task_id: &str) -> Result<Option<TaskSource>, ApiError> {
+pub fn source_of(conn: &Db, task_id: &str) -> Result<Option<TaskSource>, ApiError> {
     Ok(conn
         .prepare_cached(
             "SELECT b.sha256, b.size FROM blob_refs r JOIN blobs b ON b.sha256 = r.sha256 \
@@ -109,7 +110,7 @@ pub fn source_of(conn: &Connection, task_id: &str) -> Result<Option<TaskSource>,
         .query_row([task_id], |r| {
             Ok(TaskSource::Blob {
                 sha256: r.get(0)?,
-                size: r.get::<_, i64>(1)? as u64,
+                size: r.get::<i64>(1)? as u64,
             })
         })
         .optional()?)
@@ -118,7 +119,7 @@ pub fn source_of(conn: &Connection, task_id: &str) -> Result<Option<TaskSource>,
 /// Whether an API caller may read a blob: `submitted_by` None for an owner or an admin (any
 /// stored blob), else the caller's token id (a blob of one of its tasks).
 pub fn user_may_read(
-    conn: &Connection,
+    conn: &Db,
     sha256: &str,
     submitted_by: Option<&str>,
 ) -> Result<bool, ApiError> {
@@ -134,7 +135,7 @@ pub fn user_may_read(
 }
 
 /// Whether a node may read a blob: one of the tasks leased to it now refers to it.
-pub fn node_may_read(conn: &Connection, sha256: &str, node_id: &str) -> Result<bool, ApiError> {
+pub fn node_may_read(conn: &Db, sha256: &str, node_id: &str) -> Result<bool, ApiError> {
     Ok(conn
         .prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM blob_refs r JOIN leases l ON l.task_id = r.task_id \

@@ -10,7 +10,7 @@
 use super::WriteCtx;
 use crate::api::{CodeResult, CodeStatus};
 use crate::server::error::ApiError;
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::server::store::db::{Db, OptionalExtension, params};
 
 /// A reported result, checked against its task and ready to store.
 pub struct Accepted {
@@ -69,7 +69,7 @@ pub fn store(ctx: &mut WriteCtx<'_>, task_id: &str, code: &Accepted) -> Result<(
 }
 
 /// The stored result of a task, if it has one (`tasks show`; listings never read it).
-pub fn load(conn: &Connection, task_id: &str) -> Result<Option<CodeResult>, ApiError> {
+pub fn load(conn: &Db, task_id: &str) -> Result<Option<CodeResult>, ApiError> {
     let raw: Option<String> = conn
         .prepare_cached("SELECT code_result FROM tasks WHERE id = ?1")?
         .query_row([task_id], |r| r.get(0))

@@ -5,7 +5,7 @@
 use super::WriteCtx;
 use crate::api::TaskSource;
 use crate::server::error::ApiError;
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::server::store::db::{Db, OptionalExtension, params};
 use std::collections::BTreeMap;
 
 /// Checks a git source before the task exists: a URL and rev git may be given, and a
@@ -40,8 +40,9 @@ pub fn save(ctx: &mut WriteCtx<'_>, task_id: &str, source: &TaskSource) -> Resul
     {
         ctx.conn
             .prepare_cached(
-                "INSERT OR REPLACE INTO task_git_sources (task_id, url, rev, credentials_secret) \
-                 VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO task_git_sources (task_id, url, rev, credentials_secret) \
+                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT (task_id) DO UPDATE SET url = excluded.url, \
+                 rev = excluded.rev, credentials_secret = excluded.credentials_secret",
             )?
             .execute(params![task_id, url, rev, credentials_secret])?;
     }
@@ -49,7 +50,7 @@ pub fn save(ctx: &mut WriteCtx<'_>, task_id: &str, source: &TaskSource) -> Resul
 }
 
 /// The task's source, blob or git.
-pub fn source_of(conn: &Connection, task_id: &str) -> Result<Option<TaskSource>, ApiError> {
+pub fn source_of(conn: &Db, task_id: &str) -> Result<Option<TaskSource>, ApiError> {
     if let Some(blob) = super::blobs::source_of(conn, task_id)? {
         return Ok(Some(blob));
     }

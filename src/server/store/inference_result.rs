@@ -6,7 +6,7 @@
 use super::WriteCtx;
 use crate::api::{InferenceUsage, TEMPLATE_TOKENS, TaskCommand};
 use crate::server::error::ApiError;
-use rusqlite::{OptionalExtension, params};
+use crate::server::store::db::{OptionalExtension, params};
 
 /// The tokens to pay for (None: not an inference task, or nothing reported); refuses a report
 /// for a task of another kind.
@@ -43,7 +43,7 @@ pub fn accept(
     let answer_bytes: i64 = ctx
         .conn
         .prepare_cached(
-            "SELECT COALESCE(SUM(length(CAST(data AS BLOB))), 0) FROM task_logs \
+            "SELECT CAST(COALESCE(SUM(octet_length(data)), 0) AS BIGINT) FROM task_logs \
              WHERE task_id = ?1 AND stream = 'stdout'",
         )?
         .query_row([task_id], |r| r.get(0))?;

@@ -12,10 +12,10 @@ use crate::api::{
     JobSubtask, JobSummary, Subtask, TaskState,
 };
 use crate::server::error::ApiError;
+use crate::server::store::db::{self, Db, OptionalExtension, params};
 use crate::server::store::ledger::charges::Payer;
 use crate::server::store::ledger::job_holds;
 use crate::server::store::tasks::SubmitLimits;
-use rusqlite::{Connection, OptionalExtension, params};
 
 /// Log lines a job shows, the newest kept.
 const LOG_LINES: i64 = 500;
@@ -124,11 +124,11 @@ pub const ALL_STATES: [JobState; 7] = [
 const JOB_COLUMNS: &str = "id, state, request, submitted_by, account, created_at, updated_at, \
      finished_at, error, decompose_tries, next_try_at, check_task_id, result, held";
 
-fn json_err(i: usize, e: serde_json::Error) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+fn json_err(i: usize, e: serde_json::Error) -> db::Error {
+    db::Error::column(i, format!("stored JSON is unreadable: {e}"))
 }
 
-fn job_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<JobRow> {
+fn job_from_row(r: &db::Row<'_>) -> db::Result<JobRow> {
     let state: String = r.get(1)?;
     let request: String = r.get(2)?;
     let result: Option<String> = r.get(12)?;
@@ -236,7 +236,7 @@ pub fn log(
     Ok(())
 }
 
-pub fn get_row(conn: &Connection, id: &str) -> Result<JobRow, ApiError> {
+pub fn get_row(conn: &Db, id: &str) -> Result<JobRow, ApiError> {
     conn.prepare_cached(&format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = ?1"))?
         .query_row([id], job_from_row)
         .optional()?
@@ -244,14 +244,14 @@ pub fn get_row(conn: &Connection, id: &str) -> Result<JobRow, ApiError> {
 }
 
 /// Ids of jobs that have not ended, oldest first: what the driver looks at.
-pub fn open_ids(conn: &Connection) -> Result<Vec<String>, ApiError> {
+pub fn open_ids(conn: &Db) -> Result<Vec<String>, ApiError> {
     Ok(conn
         .prepare_cached("SELECT id FROM jobs WHERE finished_at IS NULL ORDER BY created_at")?
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?)
 }
 
-pub fn subtasks(conn: &Connection, job_id: &str) -> Result<Vec<SubtaskRow>, ApiError> {
+pub fn subtasks(conn: &Db, job_id: &str) -> Result<Vec<SubtaskRow>, ApiError> {
     let mut stmt = conn.prepare_cached(
         "SELECT seq, spec, state, task_id, round, escalated, error, next_try_at \
          FROM job_subtasks WHERE job_id = ?1 ORDER BY seq",
@@ -278,7 +278,7 @@ pub fn subtasks(conn: &Connection, job_id: &str) -> Result<Vec<SubtaskRow>, ApiE
 /// Resolves a job id or unique prefix the caller may see; another user's job is the same 404
 /// as a job that does not exist.
 pub fn resolve_visible_id(
-    conn: &Connection,
+    conn: &Db,
     prefix: &str,
     submitted_by: Option<&str>,
 ) -> Result<String, ApiError> {
@@ -288,7 +288,7 @@ pub fn resolve_visible_id(
     let ids: Vec<String> = conn
         .prepare_cached(
             "SELECT id FROM jobs WHERE id >= ?1 AND id < ?1 || 'g' \
-             AND (?2 IS NULL OR submitted_by = ?2) LIMIT 2",
+             AND (CAST(?2 AS TEXT) IS NULL OR submitted_by = ?2) LIMIT 2",
         )?
         .query_map(params![prefix.to_ascii_lowercase(), submitted_by], |r| {
             r.get(0)
@@ -304,7 +304,7 @@ pub fn resolve_visible_id(
     }
 }
 
-fn log_lines(conn: &Connection, job_id: &str) -> Result<Vec<JobLogLine>, ApiError> {
+fn log_lines(conn: &Db, job_id: &str) -> Result<Vec<JobLogLine>, ApiError> {
     let mut lines: Vec<JobLogLine> = conn
         .prepare_cached(
             "SELECT at, data ->> '$.message' FROM events WHERE job_id = ?1 \
@@ -313,7 +313,7 @@ fn log_lines(conn: &Connection, job_id: &str) -> Result<Vec<JobLogLine>, ApiErro
         .query_map(params![job_id, LOG_LINES], |r| {
             Ok(JobLogLine {
                 at: r.get(0)?,
-                message: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                message: r.get::<Option<String>>(1)?.unwrap_or_default(),
             })
         })?
         .collect::<Result<_, _>>()?;
@@ -322,7 +322,7 @@ fn log_lines(conn: &Connection, job_id: &str) -> Result<Vec<JobLogLine>, ApiErro
 }
 
 /// A subtask as `jobs show` prints it: its row, and the task running it now.
-fn subtask_view(conn: &Connection, row: &SubtaskRow) -> Result<JobSubtask, ApiError> {
+fn subtask_view(conn: &Db, row: &SubtaskRow) -> Result<JobSubtask, ApiError> {
     let (mut state, mut node_id, mut iterations) = (None, None, Vec::new());
     let mut error = row.error.clone();
     if let Some(task_id) = &row.task_id {
@@ -353,7 +353,7 @@ fn subtask_view(conn: &Connection, row: &SubtaskRow) -> Result<JobSubtask, ApiEr
 }
 
 /// A job with its subtasks, log and (once ended) result.
-pub fn get(conn: &Connection, id: &str) -> Result<JobInfo, ApiError> {
+pub fn get(conn: &Db, id: &str) -> Result<JobInfo, ApiError> {
     let row = get_row(conn, id)?;
     let subtasks = subtasks(conn, id)?
         .iter()
@@ -382,7 +382,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<JobInfo, ApiError> {
 
 /// A page of jobs, newest first.
 pub fn list(
-    conn: &Connection,
+    conn: &Db,
     state: Option<JobState>,
     limit: u32,
     submitted_by: Option<&str>,
@@ -392,7 +392,7 @@ pub fn list(
          j.finished_at, \
          (SELECT COUNT(*) FROM job_subtasks s WHERE s.job_id = j.id), \
          (SELECT COUNT(*) FROM job_subtasks s WHERE s.job_id = j.id AND s.state = 'succeeded') \
-         FROM jobs j WHERE (?1 IS NULL OR j.state = ?1) AND (?2 IS NULL OR j.submitted_by = ?2) \
+         FROM jobs j WHERE (CAST(?1 AS TEXT) IS NULL OR j.state = ?1) AND (CAST(?2 AS TEXT) IS NULL OR j.submitted_by = ?2) \
          ORDER BY j.created_at DESC, j.id DESC LIMIT ?3",
     )?;
     let jobs = stmt
@@ -439,7 +439,7 @@ pub fn set_state(
 }
 
 /// What the job still holds of its quote, read inside the writer (never a stale row's figure).
-pub fn held(conn: &Connection, id: &str) -> Result<i64, ApiError> {
+pub fn held(conn: &Db, id: &str) -> Result<i64, ApiError> {
     Ok(conn
         .prepare_cached("SELECT held FROM jobs WHERE id = ?1")?
         .query_row([id], |r| r.get(0))?)
@@ -501,7 +501,8 @@ pub fn insert_subtasks(
     subtasks: &[Subtask],
 ) -> Result<(), ApiError> {
     let mut stmt = ctx.conn.prepare_cached(
-        "INSERT OR IGNORE INTO job_subtasks (job_id, seq, subtask_id, spec) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO job_subtasks (job_id, seq, subtask_id, spec) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT DO NOTHING",
     )?;
     for (seq, s) in subtasks.iter().enumerate() {
         stmt.execute(params![job_id, seq as i64, s.id, serde_json::to_string(s)?])?;
@@ -542,8 +543,8 @@ pub fn link_task(
 ) -> Result<(), ApiError> {
     ctx.conn
         .prepare_cached(
-            "INSERT OR IGNORE INTO job_tasks (task_id, job_id, subtask_id, round) \
-             VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO job_tasks (task_id, job_id, subtask_id, round) \
+             VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
         )?
         .execute(params![task_id, job_id, subtask_id, round])?;
     Ok(())
@@ -557,7 +558,7 @@ pub fn set_check_task(ctx: &mut WriteCtx<'_>, job_id: &str, task_id: &str) -> Re
 }
 
 /// Every task a job made, for totals.
-pub fn task_ids(conn: &Connection, job_id: &str) -> Result<Vec<String>, ApiError> {
+pub fn task_ids(conn: &Db, job_id: &str) -> Result<Vec<String>, ApiError> {
     Ok(conn
         .prepare_cached("SELECT task_id FROM job_tasks WHERE job_id = ?1")?
         .query_map([job_id], |r| r.get(0))?

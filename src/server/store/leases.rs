@@ -11,8 +11,8 @@ use crate::api::{
 };
 use crate::server::auth::random_hex;
 use crate::server::error::ApiError;
+use crate::server::store::db::{OptionalExtension, params};
 use crate::server::store::ledger::charges::Usage;
-use rusqlite::{OptionalExtension, params};
 use std::collections::{BTreeMap, HashMap};
 
 /// Slack past a task's timeout before the coordinator gives up on the agent enforcing it.
@@ -58,12 +58,12 @@ pub fn claim(
         )?
         .query_row([node_id], |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, bool>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, bool>(4)?,
-                r.get::<_, bool>(5)?,
+                r.get::<String>(0)?,
+                r.get::<bool>(1)?,
+                r.get::<String>(2)?,
+                r.get::<String>(3)?,
+                r.get::<bool>(4)?,
+                r.get::<bool>(5)?,
             ))
         })
         .optional()?
@@ -151,7 +151,7 @@ pub fn claim(
         let eligible = if plain && placement_of(&placement) == Placement::Mesh {
             true
         } else {
-            let key = (placement, row.get::<_, String>(3)?);
+            let key = (placement, row.get::<String>(3)?);
             match verdicts.get(&key) {
                 Some(v) => *v,
                 None => {
@@ -245,7 +245,7 @@ fn held_lease(
                     attempt: r.get(0)?,
                     started_at: r.get(1)?,
                 },
-                r.get::<_, String>(2)?,
+                r.get::<String>(2)?,
             ))
         })
         .optional()?;
@@ -331,7 +331,7 @@ pub fn append_log(
     let end: i64 = ctx
         .conn
         .prepare_cached(
-            "SELECT COALESCE(MAX(offset + length(CAST(data AS BLOB))), 0) FROM task_logs \
+            "SELECT COALESCE(MAX(\"offset\" + octet_length(data)), 0) FROM task_logs \
              WHERE task_id = ?1 AND attempt = ?2",
         )?
         .query_row(params![task_id, lease.attempt], |r| r.get(0))?;
@@ -349,7 +349,7 @@ pub fn append_log(
     if upload.offset == end && !upload.data.is_empty() {
         ctx.conn
             .prepare_cached(
-                "INSERT INTO task_logs (task_id, attempt, offset, stream, data) \
+                "INSERT INTO task_logs (task_id, attempt, \"offset\", stream, data) \
                  VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
             .execute(params![

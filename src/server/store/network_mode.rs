@@ -4,7 +4,7 @@ use super::WriteCtx;
 use super::audit::{self, Actor};
 use crate::api::{NetworkMode, NetworkModeInfo};
 use crate::server::error::ApiError;
-use rusqlite::{Connection, OptionalExtension};
+use crate::server::store::db::{Db, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 const META_KEY: &str = "network_mode";
@@ -18,7 +18,7 @@ struct Stored {
 }
 
 /// The mode in force: the one an admin set at run time, else the configured setting.
-pub fn load(conn: &Connection, configured: NetworkMode) -> Result<NetworkModeInfo, ApiError> {
+pub fn load(conn: &Db, configured: NetworkMode) -> Result<NetworkModeInfo, ApiError> {
     let text: Option<String> = conn
         .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
         .query_row([META_KEY], |r| r.get(0))
@@ -77,7 +77,10 @@ pub fn set(
         set_at: ctx.now,
     };
     ctx.conn
-        .prepare_cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)")?
+        .prepare_cached(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )?
         .execute([META_KEY, &serde_json::to_string(&stored)?])?;
     audit::record(
         ctx,

@@ -6,8 +6,8 @@ use super::blacklist;
 use crate::api::{Capabilities, HostStatus, NodeInfo, NodeState};
 use crate::server::auth::{hash_secret, new_node_secret, random_hex};
 use crate::server::error::ApiError;
+use crate::server::store::db::{self, Db, OptionalExtension, Row, params};
 use axum::http::StatusCode;
-use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::collections::BTreeMap;
 
 const NODE_COLUMNS: &str = "id, name, state, online, draining, labels, capabilities, \
@@ -17,7 +17,7 @@ const NODE_COLUMNS: &str = "id, name, state, online, draining, labels, capabilit
 /// The labels the scheduler trusts; fixed at enrollment (see `reregister`).
 pub const TRUST_LABELS: [&str; 3] = ["local", "trusted", "owned"];
 
-fn node_from_row(row: &Row<'_>) -> rusqlite::Result<NodeInfo> {
+fn node_from_row(row: &Row<'_>) -> db::Result<NodeInfo> {
     let state: String = row.get(2)?;
     let labels: String = row.get(5)?;
     let caps: String = row.get(6)?;
@@ -48,7 +48,7 @@ fn node_from_row(row: &Row<'_>) -> rusqlite::Result<NodeInfo> {
     })
 }
 
-pub fn get(conn: &Connection, id: &str) -> Result<NodeInfo, ApiError> {
+pub fn get(conn: &Db, id: &str) -> Result<NodeInfo, ApiError> {
     conn.prepare_cached(&format!("SELECT {NODE_COLUMNS} FROM nodes WHERE id = ?1"))?
         .query_row([id], node_from_row)
         .optional()?
@@ -56,10 +56,10 @@ pub fn get(conn: &Connection, id: &str) -> Result<NodeInfo, ApiError> {
 }
 
 /// Resolves a node id, a unique prefix of one, or a unique node name.
-pub fn resolve_id(conn: &Connection, given: &str) -> Result<String, ApiError> {
+pub fn resolve_id(conn: &Db, given: &str) -> Result<String, ApiError> {
     let mut stmt = conn.prepare_cached(
         "SELECT id FROM nodes WHERE id = ?1 UNION SELECT id FROM nodes WHERE name = ?1 \
-         UNION SELECT id FROM nodes WHERE substr(id, 1, length(?1)) = ?1 LIMIT 3",
+         UNION SELECT id FROM nodes WHERE substr(id, 1, length(CAST(?1 AS TEXT))) = ?1 LIMIT 3",
     )?;
     let ids: Vec<String> = stmt
         .query_map([given], |r| r.get(0))?
@@ -77,9 +77,9 @@ pub fn resolve_id(conn: &Connection, given: &str) -> Result<String, ApiError> {
     }
 }
 
-pub fn list(conn: &Connection, state: Option<NodeState>) -> Result<Vec<NodeInfo>, ApiError> {
+pub fn list(conn: &Db, state: Option<NodeState>) -> Result<Vec<NodeInfo>, ApiError> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {NODE_COLUMNS} FROM nodes WHERE (?1 IS NULL OR state = ?1) \
+        "SELECT {NODE_COLUMNS} FROM nodes WHERE (CAST(?1 AS TEXT) IS NULL OR state = ?1) \
          AND state != 'removed' ORDER BY registered_at"
     ))?;
     let rows = stmt.query_map([state.map(NodeState::as_str)], node_from_row)?;
@@ -126,13 +126,13 @@ pub fn register(ctx: &mut WriteCtx<'_>, new: NewNode) -> Result<(NodeInfo, Strin
             )?
             .query_row([&hash[..]], |r| {
                 Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Option<i64>>(2)?,
-                    r.get::<_, Option<i64>>(3)?,
-                    r.get::<_, bool>(4)?,
-                    r.get::<_, Option<i64>>(5)?,
-                    r.get::<_, String>(6)?,
+                    r.get::<String>(0)?,
+                    r.get::<String>(1)?,
+                    r.get::<Option<i64>>(2)?,
+                    r.get::<Option<i64>>(3)?,
+                    r.get::<bool>(4)?,
+                    r.get::<Option<i64>>(5)?,
+                    r.get::<String>(6)?,
                 ))
             })
             .optional()?;
@@ -346,7 +346,7 @@ pub fn heartbeat(
     for task_id in running {
         let row = stmt
             .query_row([task_id], |r| {
-                Ok((r.get::<_, bool>(0)?, r.get::<_, Option<String>>(1)?))
+                Ok((r.get::<bool>(0)?, r.get::<Option<String>>(1)?))
             })
             .optional()?;
         let keep = matches!(&row, Some((false, Some(holder))) if holder == id);
@@ -417,7 +417,7 @@ pub fn restart_grace(ctx: &mut WriteCtx<'_>, lease_ttl_ms: i64) -> Result<(), Ap
         [ctx.now + pause_ms],
     )?;
     ctx.conn.execute(
-        "UPDATE leases SET expires_at = MAX(expires_at, ?1)",
+        "UPDATE leases SET expires_at = ?1 WHERE expires_at < ?1",
         [ctx.now + lease_ttl_ms + pause_ms],
     )?;
     Ok(())
@@ -551,20 +551,20 @@ fn act_with(
 }
 
 /// The stored hash of a node's secret and its state, for authentication.
-pub fn credential(conn: &Connection, id: &str) -> Result<Option<(Vec<u8>, String)>, ApiError> {
+pub fn credential(conn: &Db, id: &str) -> Result<Option<(Vec<u8>, String)>, ApiError> {
     Ok(conn
         .prepare_cached("SELECT secret_hash, state FROM nodes WHERE id = ?1")?
         .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?)
 }
 
-pub fn counts(conn: &Connection) -> Result<(u64, u64), ApiError> {
+pub fn counts(conn: &Db) -> Result<(u64, u64), ApiError> {
     Ok(conn
         .prepare_cached(
-            "SELECT COALESCE(SUM(online = 1 AND state = 'approved'), 0), \
-             COALESCE(SUM(state = 'pending'), 0) FROM nodes",
+            "SELECT COUNT(CASE WHEN online = 1 AND state = 'approved' THEN 1 END), \
+             COUNT(CASE WHEN state = 'pending' THEN 1 END) FROM nodes",
         )?
         .query_row([], |r| {
-            Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64))
+            Ok((r.get::<i64>(0)? as u64, r.get::<i64>(1)? as u64))
         })?)
 }

@@ -9,7 +9,7 @@
 
 use super::WriteCtx;
 use crate::server::error::ApiError;
-use rusqlite::{OptionalExtension, params};
+use crate::server::store::db::{OptionalExtension, params};
 
 /// What one retention pass deleted, for logs.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -39,8 +39,8 @@ pub fn purge(
         let logs = ctx
             .conn
             .prepare_cached(
-                "DELETE FROM task_logs WHERE (task_id, attempt, offset) IN \
-                 (SELECT task_id, attempt, offset FROM task_logs WHERE task_id = ?1 LIMIT ?2)",
+                "DELETE FROM task_logs WHERE (task_id, attempt, \"offset\") IN \
+                 (SELECT task_id, attempt, \"offset\" FROM task_logs WHERE task_id = ?1 LIMIT ?2)",
             )?
             .execute(params![task_id, left as i64])? as u64;
         report.rows += logs;
@@ -94,7 +94,7 @@ fn oldest_expired_task(ctx: &WriteCtx<'_>, cutoff: i64) -> Result<Option<String>
             "SELECT id FROM tasks INDEXED BY tasks_finished \
              WHERE finished_at IS NOT NULL AND finished_at < ?1 \
              AND state IN ('succeeded', 'failed', 'cancelled', 'timed_out') \
-             AND (charge IS NULL OR charge ->> '$.state' IS NOT 'held') \
+             AND (charge IS NULL OR charge ->> '$.state' IS DISTINCT FROM 'held') \
              ORDER BY finished_at LIMIT 1",
         )?
         .query_row([cutoff], |r| r.get(0))
@@ -141,7 +141,7 @@ mod tests {
                 )?;
                 for offset in 0..25 {
                     ctx.conn.execute(
-                        "INSERT INTO task_logs (task_id, attempt, offset, stream, data) \
+                        "INSERT INTO task_logs (task_id, attempt, \"offset\", stream, data) \
                          VALUES (?1, 1, ?2, 'stdout', 'x')",
                         params![id, offset],
                     )?;

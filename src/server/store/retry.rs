@@ -8,7 +8,7 @@
 
 use crate::api::{RetryRule, SubmitRequest};
 use crate::server::error::ApiError;
-use rusqlite::{Connection, params};
+use crate::server::store::db::{Db, params};
 
 /// How an attempt failed, as far as retrying goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +35,7 @@ pub(super) enum Decision {
 
 /// Decides whether the task runs again after attempt number `attempts` failed as `failure`.
 pub(super) fn decide(
-    conn: &Connection,
+    conn: &Db,
     task_id: &str,
     failure: Failure,
     attempts: u32,

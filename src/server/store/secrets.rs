@@ -9,8 +9,8 @@
 //! No route returns secrets except the claim answer to the agent holding the lease.
 
 use crate::server::error::ApiError;
+use crate::server::store::db::{Db, OptionalExtension, params};
 use ring::aead::{Aad, CHACHA20_POLY1305, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
-use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -127,7 +127,7 @@ pub fn validate(
 
 /// Seals and stores a new task's secrets (nothing is written when there are none).
 pub fn save(
-    conn: &Connection,
+    conn: &Db,
     key: &SecretsKey,
     task_id: &str,
     secrets: &BTreeMap<String, String>,
@@ -144,7 +144,7 @@ pub fn save(
 
 /// A task's secrets, opened; empty when it has none (or they were dropped when it ended).
 pub fn load(
-    conn: &Connection,
+    conn: &Db,
     key: &SecretsKey,
     task_id: &str,
 ) -> Result<BTreeMap<String, String>, ApiError> {
@@ -154,7 +154,7 @@ pub fn load(
 /// A task's secrets as stored (sealed); `None` when it has none. The claim reads them inside
 /// its write and opens them after the commit, so a blob that will not open fails that claim's
 /// answer only, never the batch it was written in.
-pub fn sealed(conn: &Connection, task_id: &str) -> Result<Option<Vec<u8>>, ApiError> {
+pub fn sealed(conn: &Db, task_id: &str) -> Result<Option<Vec<u8>>, ApiError> {
     Ok(conn
         .prepare_cached("SELECT sealed FROM task_secrets WHERE task_id = ?1")?
         .query_row([task_id], |r| r.get(0))

@@ -6,7 +6,7 @@ use super::WriteCtx;
 use super::transitions::{self, end_attempt};
 use crate::api::Outcome;
 use crate::server::error::ApiError;
-use rusqlite::params;
+use crate::server::store::db::params;
 
 /// What one sweep changed, for metrics.
 #[derive(Debug, Default, Clone, Copy)]
@@ -51,7 +51,7 @@ pub fn sweep(ctx: &mut WriteCtx<'_>, offline_after_ms: i64) -> Result<SweepRepor
             "SELECT l.id, l.task_id, l.node_id, l.attempt, l.started_at, l.expires_at, l.deadline \
              FROM leases l LEFT JOIN nodes n ON n.id = l.node_id \
              WHERE (l.started_at IS NULL AND l.accept_by < ?1) OR l.expires_at < ?1 \
-             OR l.deadline < ?1 OR n.online IS NOT 1",
+             OR l.deadline < ?1 OR n.online IS DISTINCT FROM 1",
         )?
         .query_map([now], |r| {
             Ok((

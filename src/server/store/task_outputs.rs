@@ -8,8 +8,8 @@
 use super::WriteCtx;
 use crate::api::{ArtifactInfo, CacheSpec, SubmitRequest};
 use crate::server::error::ApiError;
+use crate::server::store::db::{Db, OptionalExtension, params};
 use axum::http::StatusCode;
-use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::BTreeSet;
 use std::path::{Component, Path};
 
@@ -124,10 +124,7 @@ pub fn store_spec(ctx: &WriteCtx<'_>, task_id: &str, req: &SubmitRequest) -> Res
 }
 
 /// The artifact globs and caches of a task, for the agent that runs it.
-pub fn spec_of(
-    conn: &Connection,
-    task_id: &str,
-) -> Result<(Vec<String>, Vec<CacheSpec>), ApiError> {
+pub fn spec_of(conn: &Db, task_id: &str) -> Result<(Vec<String>, Vec<CacheSpec>), ApiError> {
     let row: Option<(Option<String>, Option<String>)> = conn
         .prepare_cached("SELECT artifact_globs, caches FROM tasks WHERE id = ?1")?
         .query_row(params![task_id], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -137,7 +134,7 @@ pub fn spec_of(
 }
 
 /// The artifacts a task kept (its last reported attempt's).
-pub fn load(conn: &Connection, task_id: &str) -> Result<Vec<ArtifactInfo>, ApiError> {
+pub fn load(conn: &Db, task_id: &str) -> Result<Vec<ArtifactInfo>, ApiError> {
     let text: Option<Option<String>> = conn
         .prepare_cached("SELECT artifacts FROM tasks WHERE id = ?1")?
         .query_row(params![task_id], |r| r.get(0))

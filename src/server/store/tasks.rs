@@ -6,8 +6,8 @@ use crate::api::{
     TaskState, TaskSummary,
 };
 use crate::server::error::ApiError;
+use crate::server::store::db::{self, Db, OptionalExtension, Row, params};
 use crate::server::store::ledger::charges::{self, Payer};
-use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::collections::BTreeMap;
 
 pub const TASK_COLUMNS: &str = "id, state, command, env, timeout_ms, requirements, placement, \
@@ -16,9 +16,9 @@ pub const TASK_COLUMNS: &str = "id, state, command, env, timeout_ms, requirement
 
 pub use super::task_input::{FieldLimits, SubmitLimits};
 
-pub fn task_from_row(row: &Row<'_>) -> rusqlite::Result<TaskInfo> {
+pub fn task_from_row(row: &Row<'_>) -> db::Result<TaskInfo> {
     let json_err = |i: usize, e: serde_json::Error| {
-        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+        db::Error::column(i, format!("stored JSON is unreadable: {e}"))
     };
     let state: String = row.get(1)?;
     let command: String = row.get(2)?;
@@ -31,7 +31,7 @@ pub fn task_from_row(row: &Row<'_>) -> rusqlite::Result<TaskInfo> {
         state: TaskState::parse(&state).unwrap_or(TaskState::Failed),
         command: serde_json::from_str(&command).map_err(|e| json_err(2, e))?,
         env: serde_json::from_str(&env).map_err(|e| json_err(3, e))?,
-        timeout_secs: row.get::<_, i64>(4)? as u64 / 1000,
+        timeout_secs: row.get::<i64>(4)? as u64 / 1000,
         requirements: serde_json::from_str(&requirements).map_err(|e| json_err(5, e))?,
         placement: if placement == "local-only" {
             Placement::LocalOnly
@@ -238,21 +238,21 @@ pub fn submit(
     Ok((task, true))
 }
 
-pub fn get(conn: &Connection, id: &str) -> Result<TaskInfo, ApiError> {
+pub fn get(conn: &Db, id: &str) -> Result<TaskInfo, ApiError> {
     conn.prepare_cached(&format!("SELECT {TASK_COLUMNS} FROM tasks WHERE id = ?1"))?
         .query_row([id], task_from_row)
         .optional()?
         .ok_or_else(|| ApiError::not_found("task", id))
 }
 
-pub fn files(conn: &Connection, id: &str) -> Result<Vec<TaskFile>, ApiError> {
+pub fn files(conn: &Db, id: &str) -> Result<Vec<TaskFile>, ApiError> {
     let raw: String = conn
         .prepare_cached("SELECT files FROM tasks WHERE id = ?1")?
         .query_row([id], |r| r.get(0))?;
     Ok(serde_json::from_str(&raw)?)
 }
 
-pub fn attempts(conn: &Connection, id: &str) -> Result<Vec<Attempt>, ApiError> {
+pub fn attempts(conn: &Db, id: &str) -> Result<Vec<Attempt>, ApiError> {
     let mut stmt = conn.prepare_cached(
         "SELECT number, node_id, lease_id, claimed_at, started_at, finished_at, outcome, \
          exit_code, error, duration_ms, cpu_ms, peak_rss_kib \
@@ -269,16 +269,16 @@ pub fn attempts(conn: &Connection, id: &str) -> Result<Vec<Attempt>, ApiError> {
             outcome: r.get(6)?,
             exit_code: r.get(7)?,
             error: r.get(8)?,
-            duration_ms: r.get::<_, Option<i64>>(9)?.map(|v| v as u64),
-            cpu_ms: r.get::<_, Option<i64>>(10)?.map(|v| v as u64),
-            peak_rss_kib: r.get::<_, Option<i64>>(11)?.map(|v| v as u64),
+            duration_ms: r.get::<Option<i64>>(9)?.map(|v| v as u64),
+            cpu_ms: r.get::<Option<i64>>(10)?.map(|v| v as u64),
+            peak_rss_kib: r.get::<Option<i64>>(11)?.map(|v| v as u64),
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Resolves an id or a unique prefix of one.
-pub fn resolve_id(conn: &Connection, prefix: &str) -> Result<String, ApiError> {
+pub fn resolve_id(conn: &Db, prefix: &str) -> Result<String, ApiError> {
     resolve_visible_id(conn, prefix, None)
 }
 
@@ -298,7 +298,7 @@ const SUMMARY_COLUMNS: &str = "id, state, kind, summary, priority, \
      placement, timeout_ms, max_attempts, attempts, submitted_by, created_at, updated_at, \
      finished_at, node_id, exit_code, substr(error, 1, 201), cancel_requested, seq, name";
 
-fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<TaskSummary> {
+fn summary_from_row(row: &Row<'_>) -> db::Result<TaskSummary> {
     let state: String = row.get(1)?;
     let placement: String = row.get(5)?;
     Ok(TaskSummary {
@@ -312,7 +312,7 @@ fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<TaskSummary> {
         } else {
             Placement::Mesh
         },
-        timeout_secs: row.get::<_, i64>(6)? as u64 / 1000,
+        timeout_secs: row.get::<i64>(6)? as u64 / 1000,
         max_attempts: row.get(7)?,
         attempts: row.get(8)?,
         submitted_by: row.get(9)?,
@@ -322,7 +322,7 @@ fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<TaskSummary> {
         node_id: row.get(13)?,
         exit_code: row.get(14)?,
         error: row
-            .get::<_, Option<String>>(15)?
+            .get::<Option<String>>(15)?
             .map(|e| crate::api::clip_chars(&e, crate::api::SUMMARY_CHARS)),
         cancel_requested: row.get(16)?,
         name: row.get(18)?,
@@ -330,14 +330,11 @@ fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<TaskSummary> {
 }
 
 /// Newest first; returns the page and the cursor of the next one.
-pub fn list(
-    conn: &Connection,
-    f: &ListFilter,
-) -> Result<(Vec<TaskSummary>, Option<i64>), ApiError> {
+pub fn list(conn: &Db, f: &ListFilter) -> Result<(Vec<TaskSummary>, Option<i64>), ApiError> {
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS} FROM tasks \
-         WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR node_id = ?2) \
-         AND (?3 IS NULL OR seq < ?3) AND (?5 IS NULL OR submitted_by = ?5) \
+         WHERE (CAST(?1 AS TEXT) IS NULL OR state = ?1) AND (CAST(?2 AS TEXT) IS NULL OR node_id = ?2) \
+         AND (CAST(?3 AS BIGINT) IS NULL OR seq < ?3) AND (CAST(?5 AS TEXT) IS NULL OR submitted_by = ?5) \
          ORDER BY seq DESC LIMIT ?4"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -351,7 +348,7 @@ pub fn list(
             limit + 1,
             f.submitted_by
         ],
-        |r| Ok((summary_from_row(r)?, r.get::<_, i64>(17)?)),
+        |r| Ok((summary_from_row(r)?, r.get::<i64>(17)?)),
     )?;
     let mut tasks = Vec::new();
     let mut more = false;
@@ -402,7 +399,7 @@ pub fn cancel(ctx: &mut WriteCtx<'_>, id: &str) -> Result<TaskInfo, ApiError> {
 
 /// A page of a task's log, by byte offset within one attempt (the latest by default).
 pub fn logs(
-    conn: &Connection,
+    conn: &Db,
     id: &str,
     attempt: Option<u32>,
     from_offset: u64,
@@ -411,8 +408,8 @@ pub fn logs(
     let task = get(conn, id)?;
     let attempt = attempt.unwrap_or(task.attempts.max(1));
     let mut stmt = conn.prepare_cached(
-        "SELECT offset, stream, data FROM task_logs WHERE task_id = ?1 AND attempt = ?2 \
-         AND offset >= ?3 ORDER BY offset LIMIT ?4",
+        "SELECT \"offset\", stream, data FROM task_logs WHERE task_id = ?1 AND attempt = ?2 \
+         AND \"offset\" >= ?3 ORDER BY \"offset\" LIMIT ?4",
     )?;
     let chunks: Vec<LogChunk> = stmt
         .query_map(
@@ -420,7 +417,7 @@ pub fn logs(
             |r| {
                 Ok(LogChunk {
                     attempt,
-                    offset: r.get::<_, i64>(0)? as u64,
+                    offset: r.get::<i64>(0)? as u64,
                     stream: r.get(1)?,
                     data: r.get(2)?,
                 })
@@ -439,13 +436,13 @@ pub fn logs(
     })
 }
 
-pub fn counts_by_state(conn: &Connection) -> Result<BTreeMap<String, u64>, ApiError> {
+pub fn counts_by_state(conn: &Db) -> Result<BTreeMap<String, u64>, ApiError> {
     let mut counts: BTreeMap<String, u64> = TaskState::ALL
         .iter()
         .map(|s| (s.as_str().to_string(), 0))
         .collect();
     let mut stmt = conn.prepare_cached("SELECT state, COUNT(*) FROM tasks GROUP BY state")?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<String>(0)?, r.get::<i64>(1)?)))?;
     for row in rows {
         let (state, n) = row?;
         counts.insert(state, n as u64);
@@ -456,7 +453,7 @@ pub fn counts_by_state(conn: &Connection) -> Result<BTreeMap<String, u64>, ApiEr
 /// Like [`resolve_id`], but among the tasks `submitted_by` submitted when given (a `user`
 /// caller): another user's task is "not found", and its id never makes a prefix ambiguous.
 pub fn resolve_visible_id(
-    conn: &Connection,
+    conn: &Db,
     prefix: &str,
     submitted_by: Option<&str>,
 ) -> Result<String, ApiError> {
@@ -465,7 +462,7 @@ pub fn resolve_visible_id(
     }
     let mut stmt = conn.prepare_cached(
         "SELECT id FROM tasks WHERE id >= ?1 AND id < ?1 || 'g' \
-         AND (?2 IS NULL OR submitted_by = ?2) LIMIT 2",
+         AND (CAST(?2 AS TEXT) IS NULL OR submitted_by = ?2) LIMIT 2",
     )?;
     let ids: Vec<String> = stmt
         .query_map(params![prefix.to_ascii_lowercase(), submitted_by], |r| {

@@ -4,12 +4,12 @@ use super::WriteCtx;
 use crate::api::{Role, TokenCreateRequest, TokenInfo, TokenKind};
 use crate::server::auth::{hash_secret, new_api_token, new_enroll_token, random_hex};
 use crate::server::error::ApiError;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use crate::server::store::db::{self, Db, OptionalExtension, Row, params};
 
 const TOKEN_COLUMNS: &str =
     "id, kind, role, name, created_at, created_by, expires_at, uses_left, auto_approve, revoked_at";
 
-fn token_from_row(row: &Row<'_>) -> rusqlite::Result<TokenInfo> {
+fn token_from_row(row: &Row<'_>) -> db::Result<TokenInfo> {
     let kind: String = row.get(1)?;
     let role: Option<String> = row.get(2)?;
     Ok(TokenInfo {
@@ -30,7 +30,7 @@ fn token_from_row(row: &Row<'_>) -> rusqlite::Result<TokenInfo> {
     })
 }
 
-pub fn get(conn: &Connection, id: &str) -> Result<TokenInfo, ApiError> {
+pub fn get(conn: &Db, id: &str) -> Result<TokenInfo, ApiError> {
     conn.prepare_cached(&format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE id = ?1"))?
         .query_row([id], token_from_row)
         .optional()?
@@ -38,7 +38,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<TokenInfo, ApiError> {
 }
 
 /// The token a secret belongs to, if any (revoked and expired ones included: the caller decides).
-pub fn by_secret(conn: &Connection, secret: &str) -> Result<Option<TokenInfo>, ApiError> {
+pub fn by_secret(conn: &Db, secret: &str) -> Result<Option<TokenInfo>, ApiError> {
     Ok(conn
         .prepare_cached(&format!(
             "SELECT {TOKEN_COLUMNS} FROM tokens WHERE hash = ?1"
@@ -47,7 +47,7 @@ pub fn by_secret(conn: &Connection, secret: &str) -> Result<Option<TokenInfo>, A
         .optional()?)
 }
 
-pub fn list(conn: &Connection) -> Result<Vec<TokenInfo>, ApiError> {
+pub fn list(conn: &Db) -> Result<Vec<TokenInfo>, ApiError> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {TOKEN_COLUMNS} FROM tokens ORDER BY created_at, id"
     ))?;
@@ -170,7 +170,7 @@ fn is_last_admin(ctx: &WriteCtx<'_>, token: &TokenInfo) -> Result<bool, ApiError
 }
 
 /// Whether any admin token exists (first start makes one).
-pub fn has_admin(conn: &Connection) -> Result<bool, ApiError> {
+pub fn has_admin(conn: &Db) -> Result<bool, ApiError> {
     Ok(conn
         .query_row(
             "SELECT 1 FROM tokens WHERE kind = 'api' AND role = 'admin' AND revoked_at IS NULL \

@@ -8,8 +8,8 @@ pub(super) use super::retry::Failure;
 use super::retry::{self, Decision};
 use crate::api::Outcome;
 use crate::server::error::ApiError;
+use crate::server::store::db::params;
 use crate::server::store::ledger::charges::{self, Usage};
-use rusqlite::params;
 
 /// Queued → leased: handed to `node_id` as attempt number `attempt`.
 pub(super) fn lease(
@@ -137,8 +137,8 @@ pub(super) fn end_attempt_with(
                 // The submitter's rule grants this run: it never falls to `max_attempts`.
                 ctx.conn
                     .prepare_cached(
-                        "UPDATE tasks SET max_attempts = MAX(max_attempts, attempts + 1) \
-                         WHERE id = ?1",
+                        "UPDATE tasks SET max_attempts = CASE WHEN max_attempts > attempts + 1 \
+                         THEN max_attempts ELSE attempts + 1 END WHERE id = ?1",
                     )?
                     .execute([task_id])?;
                 "queued"

@@ -90,7 +90,7 @@ pub(super) fn truncate(conn: &Connection) {
 /// Four times a second copies the WAL into the database without blocking the writer (PASSIVE
 /// never waits for locks); when frames were left behind, asks the writer to finish the job.
 pub(super) fn checkpointer(path: &Path, upkeep: &WalUpkeep) {
-    let conn = match super::open_connection(path, false) {
+    let conn = match super::location::open_connection(path, false) {
         Ok(conn) => conn,
         Err(e) => {
             tracing::warn!("WAL checkpointer could not open the database: {e}");

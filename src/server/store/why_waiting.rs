@@ -8,7 +8,7 @@
 
 use crate::api::{Capabilities, NodeInfo, NodeState, Placement, Requirements};
 use crate::server::error::ApiError;
-use rusqlite::Connection;
+use crate::server::store::db::Db;
 use std::collections::BTreeMap;
 
 /// The requirements of `req` this node does not meet, each said as what is missing
@@ -86,7 +86,7 @@ fn models_unmet(caps: &Capabilities, req: &Requirements, missing: &mut Vec<Strin
 
 /// Nodes that may ever run work: approved, not removed, not blacklisted; for a local-only task,
 /// only the ones the owner vouches for.
-fn known_nodes(conn: &Connection, placement: Placement) -> Result<Vec<NodeInfo>, ApiError> {
+fn known_nodes(conn: &Db, placement: Placement) -> Result<Vec<NodeInfo>, ApiError> {
     let nodes = super::nodes::list(conn, Some(NodeState::Approved))?;
     Ok(nodes
         .into_iter()
@@ -104,18 +104,14 @@ fn known_nodes(conn: &Connection, placement: Placement) -> Result<Vec<NodeInfo>,
 /// submit route asks this inside its write and reads the whole fleet ([`submit_warnings`]) only
 /// when it says false, after the commit: listing every node (and parsing its capabilities) on
 /// each submission took a third of the store writer's time with 50 nodes.
-pub fn quick_fit(
-    conn: &Connection,
-    req: &Requirements,
-    placement: Placement,
-) -> Result<bool, ApiError> {
+pub fn quick_fit(conn: &Db, req: &Requirements, placement: Placement) -> Result<bool, ApiError> {
     Ok(*req == Requirements::default() && placement == Placement::Mesh && any_open_node(conn)?)
 }
 
 /// Whether some node is approved and not blacklisted.
-fn any_open_node(conn: &Connection) -> Result<bool, ApiError> {
+fn any_open_node(conn: &Db) -> Result<bool, ApiError> {
     Ok(conn
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM nodes WHERE state = ?1 AND NOT blacklisted)")?
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM nodes WHERE state = ?1 AND blacklisted = 0)")?
         .query_row([NodeState::Approved.as_str()], |r| r.get(0))?)
 }
 
@@ -158,7 +154,7 @@ fn count(n: usize, what: &str) -> String {
 
 /// Warnings for a submission no known node could ever run; empty when some node could.
 pub fn submit_warnings(
-    conn: &Connection,
+    conn: &Db,
     req: &Requirements,
     placement: Placement,
 ) -> Result<Vec<String>, ApiError> {
@@ -179,11 +175,7 @@ pub fn submit_warnings(
 
 /// Why a queued task waits, said when shown: "waiting: no node has toolchain `cargo` (3 nodes
 /// online)", the nodes that could run it being offline, or busy.
-pub fn explain(
-    conn: &Connection,
-    req: &Requirements,
-    placement: Placement,
-) -> Result<String, ApiError> {
+pub fn explain(conn: &Db, req: &Requirements, placement: Placement) -> Result<String, ApiError> {
     let nodes = known_nodes(conn, placement)?;
     let online = nodes.iter().filter(|n| n.online).count();
     let online_text = count(online, "node");

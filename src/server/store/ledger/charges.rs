@@ -8,8 +8,8 @@ use super::{self as ledger, COORDINATOR, Posting, TREASURY, balance, post};
 use crate::api::{Quote, TaskCharge};
 use crate::server::error::ApiError;
 use crate::server::store::WriteCtx;
+use crate::server::store::db::{Db, OptionalExtension, params};
 use axum::http::StatusCode;
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 /// Who pays for a submission and at what load, captured before the write.
@@ -47,7 +47,7 @@ fn hold_amount(payer: &Payer, timeout_secs: u64, gpu: bool) -> Result<i64, ApiEr
 /// The contribution-first gate (off unless configured): a user account that has earned less than
 /// it spent (its own and its nodes' earnings) and holds less than the burst allowance must
 /// contribute before it may submit.
-fn check_gate(conn: &Connection, payer: &Payer) -> Result<(), ApiError> {
+fn check_gate(conn: &Db, payer: &Payer) -> Result<(), ApiError> {
     let Some(token) = payer.account.strip_prefix("user:") else {
         return Ok(());
     };
@@ -61,7 +61,7 @@ fn check_gate(conn: &Connection, payer: &Payer) -> Result<(), ApiError> {
         .unwrap_or((0, 0, 0));
     let nodes_earned: i64 = conn
         .prepare_cached(
-            "SELECT COALESCE(SUM(a.earned), 0) FROM credit_accounts a \
+            "SELECT CAST(COALESCE(SUM(a.earned), 0) AS BIGINT) FROM credit_accounts a \
              JOIN nodes n ON a.id = 'node:' || n.id JOIN tokens t ON t.id = n.enrolled_with \
              WHERE t.created_by = ?1",
         )?
@@ -267,7 +267,7 @@ pub struct Usage {
 /// Billable milliseconds: the node's report, never more than the coordinator itself saw. A GPU
 /// task pays per wall-clock second of its run (the GPU is the node's for the whole attempt); a
 /// CPU task per CPU-second, at most the node's CPU count per wall-clock second.
-fn billable_ms(conn: &Connection, held: &Charge, usage: &Usage, now: i64) -> Result<i64, ApiError> {
+fn billable_ms(conn: &Db, held: &Charge, usage: &Usage, now: i64) -> Result<i64, ApiError> {
     let observed = usage.started_at.map_or(0, |s| (now - s).max(0));
     if held.gpu {
         let reported = usage
@@ -378,7 +378,7 @@ pub fn task_ended(
 }
 
 /// The task's charge; None for a task submitted with pricing off (or unknown).
-fn stored_charge(conn: &Connection, task_id: &str) -> Result<Option<Charge>, ApiError> {
+fn stored_charge(conn: &Db, task_id: &str) -> Result<Option<Charge>, ApiError> {
     let raw: Option<String> = conn
         .prepare_cached("SELECT charge FROM tasks WHERE id = ?1")?
         .query_row([task_id], |r| r.get(0))
@@ -394,13 +394,13 @@ fn stored_charge(conn: &Connection, task_id: &str) -> Result<Option<Charge>, Api
     .transpose()
 }
 
-fn store_charge(conn: &Connection, task_id: &str, charge: &Charge) -> Result<(), ApiError> {
+fn store_charge(conn: &Db, task_id: &str, charge: &Charge) -> Result<(), ApiError> {
     conn.prepare_cached("UPDATE tasks SET charge = ?2 WHERE id = ?1")?
         .execute(params![task_id, charge.to_json()?])?;
     Ok(())
 }
 
-pub fn task_charge(conn: &Connection, task_id: &str) -> Result<TaskCharge, ApiError> {
+pub fn task_charge(conn: &Db, task_id: &str) -> Result<TaskCharge, ApiError> {
     let charge = stored_charge(conn, task_id)?.ok_or_else(|| {
         ApiError::new(
             StatusCode::NOT_FOUND,
@@ -432,7 +432,7 @@ pub fn task_charge(conn: &Connection, task_id: &str) -> Result<TaskCharge, ApiEr
 /// What submitting a task of this timeout and kind would hold for `payer` now; `token_bound`:
 /// an inference task's (held by tokens).
 pub fn quote(
-    conn: &Connection,
+    conn: &Db,
     payer: &Payer,
     timeout_secs: u64,
     gpu: bool,

@@ -11,8 +11,8 @@ use crate::api::Checkpoint;
 use crate::api::ledger_chain::checkpoint_message;
 use crate::server::error::ApiError;
 use crate::server::store::WriteCtx;
+use crate::server::store::db::{Db, OptionalExtension, params};
 use ed25519_dalek::{Signer, SigningKey};
-use rusqlite::{Connection, OptionalExtension, params};
 use std::path::Path;
 
 pub const KEY_FILE: &str = "ledger-signing.key";
@@ -28,7 +28,7 @@ pub fn load_or_create_key(data_dir: &Path) -> Result<SigningKey, String> {
 }
 
 /// The newest checkpoint's sequence number and time (0, 0 when none).
-fn last(conn: &Connection) -> Result<(i64, i64), ApiError> {
+fn last(conn: &Db) -> Result<(i64, i64), ApiError> {
     Ok(conn
         .prepare_cached("SELECT seq, at FROM ledger_checkpoints ORDER BY seq DESC LIMIT 1")?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -64,7 +64,7 @@ pub fn checkpoint_if_due(
     Ok(Some(seq))
 }
 
-pub fn list(conn: &Connection) -> Result<Vec<Checkpoint>, ApiError> {
+pub fn list(conn: &Db) -> Result<Vec<Checkpoint>, ApiError> {
     let mut stmt = conn.prepare_cached(
         "SELECT seq, at, head_hash, signature FROM ledger_checkpoints ORDER BY seq",
     )?;
@@ -72,8 +72,8 @@ pub fn list(conn: &Connection) -> Result<Vec<Checkpoint>, ApiError> {
         Ok(Checkpoint {
             seq: r.get(0)?,
             at: r.get(1)?,
-            head_hash: hex::encode(r.get::<_, Vec<u8>>(2)?),
-            signature: hex::encode(r.get::<_, Vec<u8>>(3)?),
+            head_hash: hex::encode(r.get::<Vec<u8>>(2)?),
+            signature: hex::encode(r.get::<Vec<u8>>(3)?),
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

@@ -10,12 +10,12 @@ use super::{ENTRY_COLUMNS, entry_from_row, written_head};
 use crate::api::{LedgerEntry, LedgerPage};
 use crate::server::error::ApiError;
 use crate::server::store::WriteCtx;
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::server::store::db::{Db, OptionalExtension, params};
 
 const INDEXED_UPTO: &str = "ledger_indexed_upto";
 
 /// The last sequence number whose entry is in `ledger_by_account`.
-fn indexed_upto(conn: &Connection) -> Result<i64, ApiError> {
+fn indexed_upto(conn: &Db) -> Result<i64, ApiError> {
     let value: Option<String> = conn
         .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
         .query_row([INDEXED_UPTO], |r| r.get(0))
@@ -56,7 +56,7 @@ pub fn index_accounts(ctx: &mut WriteCtx<'_>) -> Result<usize, ApiError> {
 
 /// Entries after `after` in order, optionally of one account; with the cursor of the next page.
 pub fn page(
-    conn: &Connection,
+    conn: &Db,
     account: Option<&str>,
     after: i64,
     limit: u32,
@@ -87,7 +87,7 @@ pub fn page(
 }
 
 fn of_account(
-    conn: &Connection,
+    conn: &Db,
     account: &str,
     after: i64,
     wanted: usize,

@@ -7,7 +7,7 @@ use super::pricing::LedgerSettings;
 use super::{COORDINATOR, Posting, post};
 use crate::server::error::ApiError;
 use crate::server::store::WriteCtx;
-use rusqlite::{OptionalExtension, params};
+use crate::server::store::db::{OptionalExtension, params};
 
 const ISSUED_UNTIL: &str = "ledger.issued_until";
 
@@ -20,7 +20,7 @@ pub fn issue_due(ctx: &mut WriteCtx<'_>, settings: &LedgerSettings) -> Result<us
     let until: Option<i64> = ctx
         .conn
         .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
-        .query_row([ISSUED_UNTIL], |r| r.get::<_, String>(0))
+        .query_row([ISSUED_UNTIL], |r| r.get::<String>(0))
         .optional()?
         .and_then(|v| v.parse().ok());
     let Some(mut start) = until else {
@@ -63,9 +63,9 @@ fn issue_window(
     let work: Vec<(String, i64)> = ctx
         .conn
         .prepare_cached(
-            "SELECT account, SUM(amount) AS w FROM ledger \
+            "SELECT account, CAST(SUM(amount) AS BIGINT) AS w FROM ledger \
              WHERE kind = 'earn' AND at > ?1 AND at <= ?2 \
-             GROUP BY account HAVING w > 0 ORDER BY w DESC, account",
+             GROUP BY account HAVING SUM(amount) > 0 ORDER BY w DESC, account",
         )?
         .query_map(params![start, end], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;

@@ -21,8 +21,8 @@ use crate::api::{Account, LedgerEntry, Role};
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
 use crate::server::store::WriteCtx;
+use crate::server::store::db::{self, Db, OptionalExtension, Row, params};
 use axum::http::StatusCode;
-use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::collections::HashMap;
 
 pub const TREASURY: &str = "treasury";
@@ -116,7 +116,7 @@ pub struct WriterCache {
 const CACHED_ACCOUNTS: usize = 4096;
 
 impl WriterCache {
-    fn figures(&mut self, conn: &Connection, id: &str) -> Result<(bool, Figures), ApiError> {
+    fn figures(&mut self, conn: &Db, id: &str) -> Result<(bool, Figures), ApiError> {
         if let Some(known) = self.accounts.get(id) {
             return Ok(*known);
         }
@@ -150,7 +150,7 @@ fn account_kind(id: &str) -> Option<&'static str> {
 
 /// Whether `id` names an account that exists or may come into being: the treasury, an API
 /// token's owner, or an enrolled node.
-pub fn account_exists(conn: &Connection, id: &str) -> Result<bool, ApiError> {
+pub fn account_exists(conn: &Db, id: &str) -> Result<bool, ApiError> {
     let known: bool = conn
         .prepare_cached("SELECT 1 FROM credit_accounts WHERE id = ?1")?
         .query_row([id], |_| Ok(()))
@@ -174,7 +174,7 @@ pub fn account_exists(conn: &Connection, id: &str) -> Result<bool, ApiError> {
 }
 
 /// 404 unless `id` names an account (see [`account_exists`]).
-pub fn require_account(conn: &Connection, id: &str) -> Result<(), ApiError> {
+pub fn require_account(conn: &Db, id: &str) -> Result<(), ApiError> {
     if account_kind(id).is_none() {
         return Err(ApiError::bad_request(format!(
             "{id:?} is not an account name: use treasury, user:<token id> or node:<node id>"
@@ -194,7 +194,7 @@ pub fn require_account(conn: &Connection, id: &str) -> Result<(), ApiError> {
     }
 }
 
-fn figures(conn: &Connection, id: &str) -> Result<Option<Figures>, ApiError> {
+fn figures(conn: &Db, id: &str) -> Result<Option<Figures>, ApiError> {
     Ok(conn
         .prepare_cached("SELECT balance, held, earned, spent FROM credit_accounts WHERE id = ?1")?
         .query_row([id], |r| {
@@ -209,12 +209,12 @@ fn figures(conn: &Connection, id: &str) -> Result<Option<Figures>, ApiError> {
 }
 
 /// The spendable balance of an account (0 for one with no entries yet).
-pub fn balance(conn: &Connection, id: &str) -> Result<i64, ApiError> {
+pub fn balance(conn: &Db, id: &str) -> Result<i64, ApiError> {
     Ok(figures(conn, id)?.map_or(0, |f| f.balance))
 }
 
 /// The chain's head: its last sequence number and hash (0 and zeros when empty).
-pub fn head(conn: &Connection) -> Result<(i64, [u8; 32]), ApiError> {
+pub fn head(conn: &Db) -> Result<(i64, [u8; 32]), ApiError> {
     let row: Option<(i64, Vec<u8>)> = conn
         .prepare_cached("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1")?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -368,7 +368,7 @@ fn append(
     Ok(())
 }
 
-fn account_from_row(r: &Row<'_>) -> rusqlite::Result<Account> {
+fn account_from_row(r: &Row<'_>) -> db::Result<Account> {
     Ok(Account {
         id: r.get(0)?,
         kind: r.get(1)?,
@@ -389,7 +389,7 @@ const ACCOUNT_COLUMNS: &str = "id, kind, balance, held, earned, spent, \
      END";
 
 /// An account's figures; one that exists but has no entries yet reads as all zeros.
-pub fn get_account(conn: &Connection, id: &str) -> Result<Account, ApiError> {
+pub fn get_account(conn: &Db, id: &str) -> Result<Account, ApiError> {
     require_account(conn, id)?;
     let found = conn
         .prepare_cached(&format!(
@@ -408,7 +408,7 @@ pub fn get_account(conn: &Connection, id: &str) -> Result<Account, ApiError> {
     }))
 }
 
-pub fn list_accounts(conn: &Connection) -> Result<Vec<Account>, ApiError> {
+pub fn list_accounts(conn: &Db) -> Result<Vec<Account>, ApiError> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {ACCOUNT_COLUMNS} FROM credit_accounts ORDER BY kind = 'treasury' DESC, id"
     ))?;
@@ -416,7 +416,7 @@ pub fn list_accounts(conn: &Connection) -> Result<Vec<Account>, ApiError> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-pub(crate) fn entry_from_row(r: &Row<'_>) -> rusqlite::Result<LedgerEntry> {
+pub(crate) fn entry_from_row(r: &Row<'_>) -> db::Result<LedgerEntry> {
     Ok(LedgerEntry {
         seq: r.get(0)?,
         at: r.get(1)?,
@@ -425,8 +425,8 @@ pub(crate) fn entry_from_row(r: &Row<'_>) -> rusqlite::Result<LedgerEntry> {
         amount: r.get(4)?,
         task_id: r.get(5)?,
         actor: r.get(6)?,
-        prev_hash: hex::encode(r.get::<_, Vec<u8>>(7)?),
-        hash: hex::encode(r.get::<_, Vec<u8>>(8)?),
+        prev_hash: hex::encode(r.get::<Vec<u8>>(7)?),
+        hash: hex::encode(r.get::<Vec<u8>>(8)?),
     })
 }
 
@@ -439,7 +439,7 @@ pub use history::page;
 /// its own account and those of the nodes enrolled with enrollment tokens it made; an owner may
 /// read every account; an admin may read and spend from every account.
 pub fn controls(
-    conn: &Connection,
+    conn: &Db,
     caller: &Caller,
     account: &str,
     spending: bool,
@@ -466,13 +466,13 @@ pub fn controls(
 }
 
 /// The same figures recomputed from the entries alone (the cache must always equal them).
-pub fn sums_from_entries(conn: &Connection) -> Result<Vec<Account>, ApiError> {
+pub fn sums_from_entries(conn: &Db) -> Result<Vec<Account>, ApiError> {
     let mut stmt = conn.prepare(
         "SELECT account, \
-           SUM(amount), \
-           -SUM(CASE WHEN kind IN ('hold', 'release') THEN amount ELSE 0 END), \
-           SUM(CASE WHEN kind IN ('earn', 'fee', 'issue') THEN amount ELSE 0 END), \
-           -SUM(CASE WHEN kind = 'settle' THEN amount ELSE 0 END) \
+           CAST(SUM(amount) AS BIGINT), \
+           CAST(-SUM(CASE WHEN kind IN ('hold', 'release') THEN amount ELSE 0 END) AS BIGINT), \
+           CAST(SUM(CASE WHEN kind IN ('earn', 'fee', 'issue') THEN amount ELSE 0 END) AS BIGINT), \
+           CAST(-SUM(CASE WHEN kind = 'settle' THEN amount ELSE 0 END) AS BIGINT) \
          FROM ledger GROUP BY account ORDER BY account",
     )?;
     let rows = stmt.query_map([], |r| {

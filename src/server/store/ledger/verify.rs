@@ -5,13 +5,13 @@ use super::checkpoints;
 use crate::api::LedgerVerify;
 use crate::api::ledger_chain::{ChainVerifier, EntryFields};
 use crate::server::error::ApiError;
-use rusqlite::Connection;
+use crate::server::store::db::Db;
 
 /// Slack past the checkpoint interval before an unsigned stretch of old entries is suspicious.
 const UNSIGNED_GRACE_MS: i64 = 60_000;
 
 pub fn verify(
-    conn: &Connection,
+    conn: &Db,
     public_key: &[u8; 32],
     checkpoint_interval_ms: i64,
     now: i64,
@@ -30,23 +30,23 @@ pub fn verify(
             let fields = EntryFields {
                 seq: r.get(0)?,
                 at: r.get(1)?,
-                kind: r.get_ref(2)?.as_str().unwrap_or("\u{0}not text"),
-                account: r.get_ref(3)?.as_str().unwrap_or("\u{0}not text"),
+                kind: r.get_value(2)?.as_str().unwrap_or("\u{0}not text"),
+                account: r.get_value(3)?.as_str().unwrap_or("\u{0}not text"),
                 amount: r.get(4)?,
                 task_id: r
-                    .get_ref(5)?
+                    .get_value(5)?
                     .as_str_or_null()
                     .unwrap_or(Some("\u{0}not text")),
                 actor: r
-                    .get_ref(6)?
+                    .get_value(6)?
                     .as_str_or_null()
                     .unwrap_or(Some("\u{0}not text")),
             };
             if fields.seq == last_checkpoint + 1 {
                 oldest_unsigned_at = Some(fields.at);
             }
-            let prev = r.get_ref(7)?.as_blob().unwrap_or(&[]);
-            let hash = r.get_ref(8)?.as_blob().unwrap_or(&[]);
+            let prev = r.get_value(7)?.as_blob().unwrap_or(&[]);
+            let hash = r.get_value(8)?.as_blob().unwrap_or(&[]);
             if !walker.push(&fields, prev, hash) {
                 break;
             }

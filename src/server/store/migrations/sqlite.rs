@@ -1,10 +1,11 @@
-//! Numbered schema migrations, applied in order at start and recorded in `PRAGMA user_version`.
+//! SQLite's numbered schema migrations, applied in order at start and recorded in
+//! `PRAGMA user_version`.
 //!
-//! Never edit a migration that has shipped: add the next one.
+//! Never edit a migration that has shipped: add the next one, here and in `postgres.rs`.
 
 use rusqlite::Connection;
 
-const MIGRATIONS: &[&str] = &[
+pub(super) const MIGRATIONS: &[&str] = &[
     // 1: the coordinator's first schema.
     r#"
     CREATE TABLE meta (
@@ -420,18 +421,18 @@ const MIGRATIONS: &[&str] = &[
     "#,
 ];
 
-/// Brings the schema up to date; refuses a database made by a newer edgecoder.
-pub fn run(conn: &mut Connection) -> Result<(), String> {
-    let current: i64 = conn
+/// The schema version the file is at (0: a new, empty file).
+pub(super) fn version(conn: &Connection) -> Result<u32, String> {
+    let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .map_err(|e| format!("cannot read schema version: {e}"))?;
-    let known = MIGRATIONS.len() as i64;
-    if current > known {
-        return Err(format!(
-            "schema version {current} is newer than this edgecoder knows ({known}); \
-             run the newer edgecoder, or point --data-dir elsewhere"
-        ));
-    }
+    u32::try_from(version).map_err(|_| format!("schema version {version} is not valid"))
+}
+
+/// Brings the schema up to date; refuses a database made by a newer edgecoder.
+pub(super) fn run(conn: &mut Connection) -> Result<(), String> {
+    let current = version(conn)?;
+    super::refuse_newer(current)?;
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         let version = index as i64 + 1;
         let tx = conn
@@ -479,6 +480,7 @@ mod tests {
         )
         .expect("v4 rows");
         run(&mut conn).expect("migrate");
+        let conn = crate::server::store::db::Db::from_sqlite(conn);
         let charge = |id: &str| {
             crate::server::store::ledger::charges::task_charge(&conn, id)
                 .expect("charge after migration")
@@ -558,6 +560,7 @@ mod tests {
         )
         .expect("v8 row");
         run(&mut conn).expect("migrate");
+        let conn = crate::server::store::db::Db::from_sqlite(conn);
         let node = crate::server::store::nodes::get(&conn, "n1").expect("node");
         assert_eq!((&node.host, node.drain_deadline), (&None, None));
         assert_eq!(node.host_label(), "running");
