@@ -278,6 +278,7 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Which database the coordinator uses, its schema version and the migrations pending')
             [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Bring the schema up to date now (`serve` also does this when it starts; coordinators sharing a PostgreSQL database migrate it once between them)')
+            [CompletionResult]::new('copy', 'copy', [CompletionResultType]::ParameterValue, 'Copy every row of a coordinator''s database into another, empty one (a SQLite coordinator onto PostgreSQL, say), in one transaction; stop the coordinator first')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -305,9 +306,21 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'edgecoder;db;copy' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The database to read: `sqlite:PATH`, or `postgres://…`')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The database to fill: `postgres://…` or `sqlite:PATH`; made and migrated if need be, and it must hold no data yet')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./edgecoder.toml, then the user and system config dirs)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'edgecoder;db;help' {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Which database the coordinator uses, its schema version and the migrations pending')
             [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Bring the schema up to date now (`serve` also does this when it starts; coordinators sharing a PostgreSQL database migrate it once between them)')
+            [CompletionResult]::new('copy', 'copy', [CompletionResultType]::ParameterValue, 'Copy every row of a coordinator''s database into another, empty one (a SQLite coordinator onto PostgreSQL, say), in one transaction; stop the coordinator first')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -315,6 +328,9 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
             break
         }
         'edgecoder;db;help;migrate' {
+            break
+        }
+        'edgecoder;db;help;copy' {
             break
         }
         'edgecoder;db;help;help' {
@@ -2132,12 +2148,16 @@ Register-ArgumentCompleter -Native -CommandName 'edgecoder' -ScriptBlock {
         'edgecoder;help;db' {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Which database the coordinator uses, its schema version and the migrations pending')
             [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Bring the schema up to date now (`serve` also does this when it starts; coordinators sharing a PostgreSQL database migrate it once between them)')
+            [CompletionResult]::new('copy', 'copy', [CompletionResultType]::ParameterValue, 'Copy every row of a coordinator''s database into another, empty one (a SQLite coordinator onto PostgreSQL, say), in one transaction; stop the coordinator first')
             break
         }
         'edgecoder;help;db;status' {
             break
         }
         'edgecoder;help;db;migrate' {
+            break
+        }
+        'edgecoder;help;db;copy' {
             break
         }
         'edgecoder;help;config' {

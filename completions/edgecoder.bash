@@ -130,6 +130,9 @@ _edgecoder() {
             edgecoder__subcmd__config__subcmd__help,show)
                 cmd="edgecoder__subcmd__config__subcmd__help__subcmd__show"
                 ;;
+            edgecoder__subcmd__db,copy)
+                cmd="edgecoder__subcmd__db__subcmd__copy"
+                ;;
             edgecoder__subcmd__db,help)
                 cmd="edgecoder__subcmd__db__subcmd__help"
                 ;;
@@ -138,6 +141,9 @@ _edgecoder() {
                 ;;
             edgecoder__subcmd__db,status)
                 cmd="edgecoder__subcmd__db__subcmd__status"
+                ;;
+            edgecoder__subcmd__db__subcmd__help,copy)
+                cmd="edgecoder__subcmd__db__subcmd__help__subcmd__copy"
                 ;;
             edgecoder__subcmd__db__subcmd__help,help)
                 cmd="edgecoder__subcmd__db__subcmd__help__subcmd__help"
@@ -270,6 +276,9 @@ _edgecoder() {
                 ;;
             edgecoder__subcmd__help__subcmd__config,show)
                 cmd="edgecoder__subcmd__help__subcmd__config__subcmd__show"
+                ;;
+            edgecoder__subcmd__help__subcmd__db,copy)
+                cmd="edgecoder__subcmd__help__subcmd__db__subcmd__copy"
                 ;;
             edgecoder__subcmd__help__subcmd__db,migrate)
                 cmd="edgecoder__subcmd__help__subcmd__db__subcmd__migrate"
@@ -1527,7 +1536,7 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__db)
-            opts="-h -V --help --version status migrate help"
+            opts="-h -V --help --version status migrate copy help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1540,9 +1549,53 @@ _edgecoder() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        edgecoder__subcmd__db__subcmd__help)
-            opts="status migrate help"
+        edgecoder__subcmd__db__subcmd__copy)
+            opts="-h -V --from --to --config --env-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__db__subcmd__help)
+            opts="status migrate copy help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__db__subcmd__help__subcmd__copy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2179,8 +2232,22 @@ _edgecoder() {
             return 0
             ;;
         edgecoder__subcmd__help__subcmd__db)
-            opts="status migrate"
+            opts="status migrate copy"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        edgecoder__subcmd__help__subcmd__db__subcmd__copy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -248,6 +248,7 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand --version 'Print version'
             cand status 'Which database the coordinator uses, its schema version and the migrations pending'
             cand migrate 'Bring the schema up to date now (`serve` also does this when it starts; coordinators sharing a PostgreSQL database migrate it once between them)'
+            cand copy 'Copy every row of a coordinator''s database into another, empty one (a SQLite coordinator onto PostgreSQL, say), in one transaction; stop the coordinator first'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'edgecoder;db;status'= {
@@ -272,14 +273,27 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'edgecoder;db;copy'= {
+            cand --from 'The database to read: `sqlite:PATH`, or `postgres://…`'
+            cand --to 'The database to fill: `postgres://…` or `sqlite:PATH`; made and migrated if need be, and it must hold no data yet'
+            cand --config 'Config file (default: ./edgecoder.toml, then the user and system config dirs)'
+            cand --env-file 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'edgecoder;db;help'= {
             cand status 'Which database the coordinator uses, its schema version and the migrations pending'
             cand migrate 'Bring the schema up to date now (`serve` also does this when it starts; coordinators sharing a PostgreSQL database migrate it once between them)'
+            cand copy 'Copy every row of a coordinator''s database into another, empty one (a SQLite coordinator onto PostgreSQL, say), in one transaction; stop the coordinator first'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'edgecoder;db;help;status'= {
         }
         &'edgecoder;db;help;migrate'= {
+        }
+        &'edgecoder;db;help;copy'= {
         }
         &'edgecoder;db;help;help'= {
         }
@@ -1870,10 +1884,13 @@ set edit:completion:arg-completer[edgecoder] = {|@words|
         &'edgecoder;help;db'= {
             cand status 'Which database the coordinator uses, its schema version and the migrations pending'
             cand migrate 'Bring the schema up to date now (`serve` also does this when it starts; coordinators sharing a PostgreSQL database migrate it once between them)'
+            cand copy 'Copy every row of a coordinator''s database into another, empty one (a SQLite coordinator onto PostgreSQL, say), in one transaction; stop the coordinator first'
         }
         &'edgecoder;help;db;status'= {
         }
         &'edgecoder;help;db;migrate'= {
+        }
+        &'edgecoder;help;db;copy'= {
         }
         &'edgecoder;help;config'= {
             cand show 'Print every setting, its value, and where the value came from'

@@ -166,11 +166,12 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand logs" -s f -l follow
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand logs" -l json -d 'Print the raw JSON lines'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand logs" -s h -l help -d 'Print help'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand logs" -s V -l version -d 'Print version'
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand db; and not __fish_seen_subcommand_from status migrate help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand db; and not __fish_seen_subcommand_from status migrate help" -s V -l version -d 'Print version'
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand db; and not __fish_seen_subcommand_from status migrate help" -f -a "status" -d 'Which database the coordinator uses, its schema version and the migrations pending'
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand db; and not __fish_seen_subcommand_from status migrate help" -f -a "migrate" -d 'Bring the schema up to date now (`serve` also does this when it starts; coordinators sharing a PostgreSQL database migrate it once between them)'
-complete -c edgecoder -n "__fish_edgecoder_using_subcommand db; and not __fish_seen_subcommand_from status migrate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand db; and not __fish_seen_subcommand_from status migrate copy help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand db; and not __fish_seen_subcommand_from status migrate copy help" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand db; and not __fish_seen_subcommand_from status migrate copy help" -f -a "status" -d 'Which database the coordinator uses, its schema version and the migrations pending'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand db; and not __fish_seen_subcommand_from status migrate copy help" -f -a "migrate" -d 'Bring the schema up to date now (`serve` also does this when it starts; coordinators sharing a PostgreSQL database migrate it once between them)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand db; and not __fish_seen_subcommand_from status migrate copy help" -f -a "copy" -d 'Copy every row of a coordinator\'s database into another, empty one (a SQLite coordinator onto PostgreSQL, say), in one transaction; stop the coordinator first'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand db; and not __fish_seen_subcommand_from status migrate copy help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand db; and __fish_seen_subcommand_from status" -l database -d '`sqlite` (edgecoder.db in the data dir), `sqlite:PATH` or `postgres://user@host/db` (default: EDGECODER_DATABASE_URL, else sqlite)' -r
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand db; and __fish_seen_subcommand_from status" -l data-dir -d 'The coordinator\'s data dir (where a SQLite database lives)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand db; and __fish_seen_subcommand_from status" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
@@ -185,8 +186,15 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand db; and __fish_seen_
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand db; and __fish_seen_subcommand_from migrate" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand db; and __fish_seen_subcommand_from migrate" -s h -l help -d 'Print help'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand db; and __fish_seen_subcommand_from migrate" -s V -l version -d 'Print version'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand db; and __fish_seen_subcommand_from copy" -l from -d 'The database to read: `sqlite:PATH`, or `postgres://…`' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand db; and __fish_seen_subcommand_from copy" -l to -d 'The database to fill: `postgres://…` or `sqlite:PATH`; made and migrated if need be, and it must hold no data yet' -r
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand db; and __fish_seen_subcommand_from copy" -l config -d 'Config file (default: ./edgecoder.toml, then the user and system config dirs)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand db; and __fish_seen_subcommand_from copy" -l env-file -d 'Env file (default: /etc/edgecoder/edgecoder.env as root, else the user config dir)' -r -F
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand db; and __fish_seen_subcommand_from copy" -s h -l help -d 'Print help'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand db; and __fish_seen_subcommand_from copy" -s V -l version -d 'Print version'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "status" -d 'Which database the coordinator uses, its schema version and the migrations pending'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "migrate" -d 'Bring the schema up to date now (`serve` also does this when it starts; coordinators sharing a PostgreSQL database migrate it once between them)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "copy" -d 'Copy every row of a coordinator\'s database into another, empty one (a SQLite coordinator onto PostgreSQL, say), in one transaction; stop the coordinator first'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand config; and not __fish_seen_subcommand_from show help" -s h -l help -d 'Print help'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand config; and not __fish_seen_subcommand_from show help" -s V -l version -d 'Print version'
@@ -674,6 +682,7 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_see
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "edit" -d 'Open the env file in $EDITOR; it is checked before it replaces the original'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'Which database the coordinator uses, its schema version and the migrations pending'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "migrate" -d 'Bring the schema up to date now (`serve` also does this when it starts; coordinators sharing a PostgreSQL database migrate it once between them)'
+complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "copy" -d 'Copy every row of a coordinator\'s database into another, empty one (a SQLite coordinator onto PostgreSQL, say), in one transaction; stop the coordinator first'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print every setting, its value, and where the value came from'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "status" -d 'Coordinator version, uptime, mode, queue counts, nodes online/pending'
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "nodes" -d 'List and manage worker nodes'

@@ -17,6 +17,22 @@ pub enum DbCommand {
     /// Bring the schema up to date now (`serve` also does this when it starts; coordinators
     /// sharing a PostgreSQL database migrate it once between them).
     Migrate(DbTarget),
+    /// Copy every row of a coordinator's database into another, empty one (a SQLite
+    /// coordinator onto PostgreSQL, say), in one transaction; stop the coordinator first.
+    Copy(DbCopyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DbCopyArgs {
+    /// The database to read: `sqlite:PATH`, or `postgres://…`.
+    #[arg(long, value_name = "URL")]
+    pub from: String,
+    /// The database to fill: `postgres://…` or `sqlite:PATH`; made and migrated if need be,
+    /// and it must hold no data yet.
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
 /// Which database: the same settings `serve` reads.

@@ -1,6 +1,6 @@
 //! `edgecoder db status` and `db migrate`.
 
-use super::db_args::{DbArgs, DbCommand, DbStatusArgs, DbTarget};
+use super::db_args::{DbArgs, DbCommand, DbCopyArgs, DbStatusArgs, DbTarget};
 use super::exit::{CliError, OK};
 use crate::config::{self, paths};
 use crate::server::store::Location;
@@ -26,6 +26,7 @@ pub fn run(args: DbArgs) -> Result<u8, CliError> {
     match args.command {
         DbCommand::Status(args) => status(args),
         DbCommand::Migrate(target) => migrate(target),
+        DbCommand::Copy(args) => copy(args),
     }
 }
 
@@ -102,20 +103,7 @@ fn status(args: DbStatusArgs) -> Result<u8, CliError> {
 
 fn migrate(target: DbTarget) -> Result<u8, CliError> {
     let location = location(&target)?;
-    let mut db = match &location {
-        // A new SQLite file is made by migrating, in a private data dir, as `serve` would.
-        Location::Sqlite(path) => {
-            if let Some(dir) = path.parent().filter(|d| !d.exists()) {
-                crate::config::private_dir::make_private(dir).map_err(|e| {
-                    CliError::error(format!("cannot create {}: {e}", dir.display()))
-                })?;
-            }
-            location.connect(false).map_err(|why| {
-                CliError::error(format!("database {}: {why}", location.describe()))
-            })?
-        }
-        Location::Postgres(_) => open(&location)?,
-    };
+    let mut db = open_or_create(&location)?;
     let failed = |why: String| CliError::error(format!("database {}: {why}", location.describe()));
     let before = migrations::status(&db).map_err(failed)?.version;
     migrations::run(&mut db).map_err(failed)?;
@@ -129,4 +117,77 @@ fn migrate(target: DbTarget) -> Result<u8, CliError> {
         );
     }
     Ok(OK)
+}
+
+fn copy(args: DbCopyArgs) -> Result<u8, CliError> {
+    let target = |database: &str| DbTarget {
+        database: Some(database.to_string()),
+        data_dir: None,
+        config: args.config.clone(),
+    };
+    let from = location(&target(&args.from))?;
+    let to = location(&target(&args.to))?;
+    // A coordinator still writing to a SQLite source would write after the snapshot is taken:
+    // hold its data dir's lock, as a second `serve` would, for the whole copy.
+    let _held = match &from {
+        Location::Sqlite(path) => Some(hold_data_dir(path)?),
+        Location::Postgres(_) => None,
+    };
+    let source = open(&from)?;
+    let mut target = open_or_create(&to)?;
+    let report = crate::server::store::copy::copy(&source, &mut target).map_err(|why| {
+        CliError::error(format!(
+            "copy from {} to {}: {why}",
+            from.describe(),
+            to.describe()
+        ))
+    })?;
+    for (table, rows) in &report.tables {
+        println!("{rows:>9}  {table}");
+    }
+    println!(
+        "copied {} rows from {} to {}",
+        report.rows(),
+        from.describe(),
+        to.describe()
+    );
+    println!(
+        "next: start the coordinator on it with the data dir that holds its keys \
+         (ledger-signing.key, task-secrets.key), then `edgecoder server ledger verify`"
+    );
+    Ok(OK)
+}
+
+fn hold_data_dir(db_file: &std::path::Path) -> Result<crate::files::FileLock, CliError> {
+    let dir = db_file.parent().unwrap_or(std::path::Path::new("."));
+    match crate::files::FileLock::try_acquire(&dir.join("coordinator.lock")) {
+        Ok(Some(lock)) => Ok(lock),
+        Ok(None) => Err(CliError::error(format!(
+            "a coordinator is running on {}: stop it first, so nothing it writes is left behind",
+            dir.display()
+        ))),
+        Err(e) => Err(CliError::error(format!(
+            "cannot lock {}: {e}",
+            dir.join("coordinator.lock").display()
+        ))),
+    }
+}
+
+/// Opens the database, making a SQLite file (in a private data dir, as `serve` would) when
+/// there is none yet.
+fn open_or_create(location: &Location) -> Result<Db, CliError> {
+    Ok(match location {
+        // A new SQLite file is made by migrating, in a private data dir, as `serve` would.
+        Location::Sqlite(path) => {
+            if let Some(dir) = path.parent().filter(|d| !d.exists()) {
+                crate::config::private_dir::make_private(dir).map_err(|e| {
+                    CliError::error(format!("cannot create {}: {e}", dir.display()))
+                })?;
+            }
+            location.connect(false).map_err(|why| {
+                CliError::error(format!("database {}: {why}", location.describe()))
+            })?
+        }
+        Location::Postgres(_) => open(location)?,
+    })
 }

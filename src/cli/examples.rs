@@ -132,11 +132,13 @@ Examples:
   # Where this coordinator keeps its queue and ledger, and its schema version
   edgecoder db status
 
-  # A PostgreSQL database several coordinators share; the password from a file
+  # A PostgreSQL database, the password read from a file
   EDGECODER_DATABASE_PASSWORD_FILE=/etc/edgecoder/db-password \\
     edgecoder db migrate --database postgres://edgecoder@db.internal/edgecoder
 
-  # Then start each coordinator on it
+  # Move a stopped SQLite coordinator onto it, then start it there (same data dir: its keys)
+  edgecoder db copy --from sqlite:/var/lib/edgecoder/edgecoder.db \\
+    --to postgres://edgecoder@db.internal/edgecoder
   edgecoder serve --database postgres://edgecoder@db.internal/edgecoder";
 
 pub const ENV_SET: &str = "\

@@ -144,3 +144,113 @@ fn postgres_status_migrate_and_serve_without_showing_the_password() {
         assert!(!printed.contains("hunter2"), "{printed}");
     }
 }
+
+/// Rows per table, the same way on either backend.
+fn counts(db: &edgecoder::server::store::db::Db, tables: &[&str]) -> Vec<(String, i64)> {
+    tables
+        .iter()
+        .map(|t| {
+            let n: i64 = db
+                .query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0))
+                .unwrap_or_else(|e| panic!("count {t}: {e}"));
+            (t.to_string(), n)
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn db_copy_moves_a_sqlite_coordinator_onto_postgres_with_its_ledger_intact() {
+    use edgecoder::api::{Outcome, SubmitRequest};
+    let cluster = match edgecoder::server::store::db::test_cluster::shared() {
+        Ok(cluster) => cluster,
+        Err(why) => return skip_unless_ci(&why),
+    };
+    let sb = Sandbox::new();
+    let sqlite_only = |extra: &[&str]| CoordinatorOptions {
+        args: ["--port", "0", "--mode", "coordinator"]
+            .iter()
+            .chain(extra)
+            .map(|s| s.to_string())
+            .collect(),
+        ..Default::default()
+    };
+    // A SQLite coordinator with pricing on: 2,000 tasks, some run, some cancelled.
+    let mut coord = Coordinator::start_with(&sb, sqlite_only(&["--database", "sqlite"]));
+    let admin = coord.admin();
+    let (node, _) = enroll_node(&admin, "copy-node").await;
+    let _beat = Heartbeat::start(&node);
+    let mut ids = Vec::new();
+    for i in 0..2000 {
+        let req = SubmitRequest::argv(vec!["echo".into(), i.to_string()]);
+        ids.push(admin.submit(&req).await.expect("submit").task.id);
+    }
+    for id in ids.iter().rev().take(100) {
+        admin.cancel(id).await.expect("cancel");
+    }
+    for _ in 0..60 {
+        let claimed = crate::coding_common::claim_and_start(&node).await;
+        node.complete(
+            &claimed.task.id,
+            &complete_req(&claimed.lease.lease_id, Outcome::Succeeded, None),
+        )
+        .await
+        .expect("complete");
+    }
+    assert!(admin.ledger_verify().await.expect("verify").ok);
+    coord.signal(libc::SIGTERM);
+    assert_eq!(coord.wait_exit(Duration::from_secs(15)), Some(0));
+    drop(coord);
+
+    let url = cluster.fresh_database().expect("a database");
+    let from = format!("sqlite:{}", sb.data_dir().join("edgecoder.db").display());
+    let (code, out, err) = db_cli(&sb, &["copy", "--from", &from, "--to", &url]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("copied") && out.contains("tasks"), "{out}");
+    let tables = [
+        "tasks",
+        "events",
+        "ledger",
+        "credit_accounts",
+        "nodes",
+        "tokens",
+        "attempts",
+    ];
+    let sqlite = edgecoder::server::store::db::Db::from_sqlite(
+        rusqlite::Connection::open(sb.data_dir().join("edgecoder.db")).expect("open"),
+    );
+    let postgres =
+        edgecoder::server::store::db::Db::connect_postgres(&url.parse().expect("the test URL"))
+            .expect("connect");
+    let copied = counts(&postgres, &tables);
+    assert_eq!(counts(&sqlite, &tables), copied, "every row arrived");
+    assert!(copied[0].1 == 2000 && copied[2].1 > 2000, "{copied:?}");
+
+    // Into a database that holds data already: refused, and nothing is written.
+    let (code, _, err) = db_cli(&sb, &["copy", "--from", &from, "--to", &url]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("already holds data"), "{err}");
+    assert_eq!(counts(&postgres, &tables), copied);
+
+    // The coordinator on PostgreSQL, with its data dir (and keys): the ledger verifies, old
+    // tasks are there, and new ones get new ids and events after the old ones.
+    let coord = Coordinator::start_with(&sb, sqlite_only(&["--database", &url]));
+    let admin = coord.admin();
+    let report = admin.ledger_verify().await.expect("verify");
+    assert!(report.ok, "{report:?}");
+    let old = admin.task(&ids[0]).await.expect("an old task");
+    assert_eq!(old.id, ids[0]);
+    let newest_event: i64 = postgres
+        .query_row("SELECT MAX(id) FROM events", [], |r| r.get(0))
+        .expect("events");
+    let fresh = admin
+        .submit(&SubmitRequest::argv(vec!["true".into()]))
+        .await
+        .expect("a new task after the copy");
+    assert!(fresh.created);
+    let after: i64 = postgres
+        .query_row("SELECT MAX(id) FROM events", [], |r| r.get(0))
+        .expect("events");
+    assert!(after > newest_event, "new events follow the copied ones");
+    let (_, status_out, _) = db_cli(&sb, &["status", "--json", "--database", &url]);
+    assert!(status_out.contains("\"pending\": []"), "{status_out}");
+}

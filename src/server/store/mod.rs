@@ -314,6 +314,7 @@ pub mod blacklist;
 pub mod blobs;
 pub mod code_input;
 pub mod code_result;
+pub mod copy;
 pub mod db;
 pub mod git_sources;
 pub mod inference_input;

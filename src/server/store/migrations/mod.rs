@@ -4,6 +4,7 @@
 
 use super::db::{Db, Kind};
 
+pub mod introspect;
 mod postgres;
 mod sqlite;
 
