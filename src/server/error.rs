@@ -82,6 +82,14 @@ impl std::fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
+impl ApiError {
+    /// A PostgreSQL store that is down or cut off: nothing was written, and the caller should
+    /// retry.
+    pub fn database_unreachable() -> ApiError {
+        ApiError::unavailable("the coordinator cannot reach its database just now; retry shortly")
+    }
+}
+
 impl From<rusqlite::Error> for ApiError {
     fn from(e: rusqlite::Error) -> Self {
         crate::server::store::db::Error::from(e).into()
@@ -90,6 +98,12 @@ impl From<rusqlite::Error> for ApiError {
 
 impl From<crate::server::store::db::Error> for ApiError {
     fn from(e: crate::server::store::db::Error) -> Self {
+        if e.is_unavailable() {
+            return ApiError {
+                internal: Some(format!("store error: {e}")),
+                ..ApiError::database_unreachable()
+            };
+        }
         if e.is_disk_full() {
             return ApiError::unavailable(
                 "the coordinator's disk is full: nothing was written; free space and retry",

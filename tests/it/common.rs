@@ -74,6 +74,13 @@ impl Sandbox {
         }
     }
 
+    /// One integer a query on the PostgreSQL database at `url` returns (`SELECT COUNT(*) …`).
+    pub fn db_at(&self, url: &str, sql: &str) -> i64 {
+        edgecoder::server::store::db::Db::connect_postgres(&url.parse().expect("a database URL"))
+            .and_then(|db| db.query_row(sql, [], |r| r.get(0)))
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
     pub fn env_file(&self) -> PathBuf {
         self.path().join("config/edgecoder.env")
     }
@@ -621,6 +628,16 @@ impl Raw {
             "no x-request-id header"
         );
     }
+}
+
+/// The status `/ready` answers with (0 when nothing answers).
+pub async fn ready_status(url: &str) -> u16 {
+    http()
+        .get(format!("{url}/ready"))
+        .send()
+        .await
+        .map(|r| r.status().as_u16())
+        .unwrap_or(0)
 }
 
 pub fn http() -> reqwest::Client {

@@ -40,6 +40,7 @@ mod credits_ledger;
 mod credits_settle;
 mod dash;
 mod db_cli;
+mod db_outage;
 mod first_steps;
 mod generated_files;
 mod host_policy;

@@ -288,15 +288,6 @@ fn set_file_size_limit(pid: u32, soft: Option<u64>) {
     }
 }
 
-async fn ready_status(url: &str) -> u16 {
-    http()
-        .get(format!("{url}/ready"))
-        .send()
-        .await
-        .map(|r| r.status().as_u16())
-        .unwrap_or(0)
-}
-
 /// A file-size limit of one byte makes every database write fail as a full disk would, for root
 /// as for anyone, without mount rights (docs/decisions.md).
 #[tokio::test]

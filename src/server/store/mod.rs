@@ -264,9 +264,7 @@ impl Store {
                     Some(conn) if !conn.is_closed() => conn,
                     _ => location.connect(true).map_err(|why| {
                         tracing::debug!("the store cannot open a reader: {why}");
-                        ApiError::unavailable(
-                            "the coordinator cannot reach its database just now; retry shortly",
-                        )
+                        ApiError::database_unreachable()
                     })?,
                 };
                 let result = f(&conn);

@@ -53,6 +53,31 @@ impl Error {
         Error::Conversion(format!("column {index}: {why}"))
     }
 
+    /// Whether the database could not be reached (down, restarting, the connection cut): the
+    /// caller should retry, not report a fault.
+    pub fn is_unavailable(&self) -> bool {
+        use postgres::error::SqlState;
+        match self {
+            Error::Postgres(e) => {
+                e.is_closed()
+                    || match e.code() {
+                        Some(code) => {
+                            code.code().starts_with("08")
+                                || [
+                                    SqlState::ADMIN_SHUTDOWN,
+                                    SqlState::CRASH_SHUTDOWN,
+                                    SqlState::CANNOT_CONNECT_NOW,
+                                ]
+                                .contains(code)
+                        }
+                        // No answer from the server at all: the connection failed.
+                        None => e.as_db_error().is_none(),
+                    }
+            }
+            _ => false,
+        }
+    }
+
     /// Whether the database refused the write for want of disk space.
     pub fn is_disk_full(&self) -> bool {
         match self {

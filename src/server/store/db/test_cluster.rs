@@ -5,17 +5,22 @@
 
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
+use std::process::Child;
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 const SUPERUSER: &str = "postgres";
 const PORT: u16 = 5432;
 
 pub struct TestCluster {
-    socket_dir: PathBuf,
+    dir: PathBuf,
+    bin: PathBuf,
+    run_as: Option<crate::agent::sandbox::RunAs>,
     databases_made: AtomicU32,
+    /// The running server; `None` while stopped (a private cluster only).
+    server: Mutex<Option<Child>>,
 }
 
 impl TestCluster {
@@ -23,7 +28,7 @@ impl TestCluster {
     pub fn url(&self, name: &str) -> String {
         format!(
             "host={} port={PORT} user={SUPERUSER} dbname={name} connect_timeout=10",
-            self.socket_dir.display()
+            self.dir.display()
         )
     }
 
@@ -41,6 +46,118 @@ impl TestCluster {
         })?;
         Ok(self.url(&name))
     }
+
+    /// Stops the server as a crash would (immediate shutdown: no checkpoint, every connection
+    /// cut), for tests of a database that goes away; [`TestCluster::start`] brings it back.
+    pub fn stop(&self) -> Result<(), String> {
+        let mut server = self
+            .server
+            .lock()
+            .map_err(|_| "the server lock is poisoned")?;
+        if let Some(mut child) = server.take() {
+            // SAFETY: a signal to our own child process.
+            unsafe { libc::kill(child.id() as i32, libc::SIGQUIT) };
+            child
+                .wait()
+                .map_err(|e| format!("waiting for postgres to stop: {e}"))?;
+        }
+        Ok(())
+    }
+
+    /// Starts the server again on the same data (after [`TestCluster::stop`]).
+    pub fn start(&self) -> Result<(), String> {
+        let mut server = self
+            .server
+            .lock()
+            .map_err(|_| "the server lock is poisoned")?;
+        if server.is_none() {
+            *server = Some(self.spawn_server()?);
+        }
+        Ok(())
+    }
+
+    fn command(&self, program: &str) -> Command {
+        let mut cmd = Command::new(self.bin.join(program));
+        if let Some(user) = &self.run_as {
+            cmd.uid(user.uid).gid(user.gid);
+        }
+        cmd.env_remove("PGDATA").current_dir(&self.dir);
+        cmd
+    }
+
+    fn spawn_server(&self) -> Result<Child, String> {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.dir.join("server.log"))
+            .map_err(|e| format!("cannot open the server log: {e}"))?;
+        let mut server = self.command("postgres");
+        server
+            .arg("-D")
+            .arg(self.dir.join("data"))
+            .arg("-k")
+            .arg(&self.dir)
+            .args([
+                "-p",
+                &PORT.to_string(),
+                "-c",
+                "listen_addresses=",
+                "-c",
+                "fsync=off",
+            ])
+            .args(["-c", "max_connections=200"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log);
+        // SAFETY: prctl is async-signal-safe; it runs after the uid change, which would clear it.
+        unsafe {
+            server.pre_exec(|| {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGQUIT) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let mut child = server
+            .spawn()
+            .map_err(|e| format!("cannot start postgres: {e}"))?;
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            // The probe may run on an async thread; the child stays this thread's, so that its
+            // parent-death signal follows this thread, not a probe's.
+            let url = self.url("postgres");
+            if super::off_the_runtime(|| postgres::Client::connect(&url, postgres::NoTls).is_ok()) {
+                return Ok(child);
+            }
+            let log = || std::fs::read_to_string(self.dir.join("server.log")).unwrap_or_default();
+            if let Ok(Some(status)) = child.try_wait() {
+                return Err(format!("postgres exited ({status}): {}", log().trim()));
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                return Err(format!(
+                    "postgres did not accept connections in 30 s: {}",
+                    log()
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for TestCluster {
+    fn drop(&mut self) {
+        let _ = self.stop();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A server of the test's own, which it may stop and start; stopped and removed when dropped
+/// (and by its parent-death signal when the thread that started it ends).
+pub fn private() -> Result<TestCluster, String> {
+    static MADE: AtomicU32 = AtomicU32::new(0);
+    let n = MADE.fetch_add(1, Ordering::Relaxed);
+    start(&format!("edgecoder-pg-{}-{n}", std::process::id()))
 }
 
 /// The process's test server, started on first use; `Err` says why there is none (no
@@ -60,7 +177,7 @@ fn start_on_keeper_thread() -> Result<TestCluster, String> {
     std::thread::Builder::new()
         .name("test-postgres".into())
         .spawn(move || {
-            let _ = tx.send(start());
+            let _ = tx.send(start(&format!("edgecoder-pg-{}", std::process::id())));
             loop {
                 std::thread::park();
             }
@@ -101,10 +218,11 @@ fn bindir() -> Result<PathBuf, String> {
     })
 }
 
-fn start() -> Result<TestCluster, String> {
+/// Makes a cluster in `<temp dir>/<name>` and starts its server.
+fn start(name: &str) -> Result<TestCluster, String> {
     let bin = bindir()?;
     remove_stale_dirs();
-    let dir = std::env::temp_dir().join(format!("edgecoder-pg-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
     // initdb refuses to run as root: as root, the server runs as the distribution's user.
@@ -118,18 +236,17 @@ fn start() -> Result<TestCluster, String> {
     } else {
         None
     };
-    let command = |program: &str| {
-        let mut cmd = Command::new(bin.join(program));
-        if let Some(user) = &run_as {
-            cmd.uid(user.uid).gid(user.gid);
-        }
-        cmd.env_remove("PGDATA").current_dir(&dir);
-        cmd
+    let cluster = TestCluster {
+        dir,
+        bin,
+        run_as,
+        databases_made: AtomicU32::new(0),
+        server: Mutex::new(None),
     };
-    let data = dir.join("data");
-    let initdb = command("initdb")
+    let initdb = cluster
+        .command("initdb")
         .arg("-D")
-        .arg(&data)
+        .arg(cluster.dir.join("data"))
         .args([
             "-N",
             "-A",
@@ -148,60 +265,8 @@ fn start() -> Result<TestCluster, String> {
             String::from_utf8_lossy(&initdb.stderr).trim()
         ));
     }
-    let log = std::fs::File::create(dir.join("server.log"))
-        .map_err(|e| format!("cannot make the server log: {e}"))?;
-    let mut server = command("postgres");
-    server
-        .arg("-D")
-        .arg(&data)
-        .arg("-k")
-        .arg(&dir)
-        .args([
-            "-p",
-            &PORT.to_string(),
-            "-c",
-            "listen_addresses=",
-            "-c",
-            "fsync=off",
-        ])
-        .args(["-c", "max_connections=200"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(log);
-    // SAFETY: prctl is async-signal-safe; it runs after the uid change, which would clear it.
-    unsafe {
-        server.pre_exec(|| {
-            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGQUIT) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
-    let mut child = server
-        .spawn()
-        .map_err(|e| format!("cannot start postgres: {e}"))?;
-    let cluster = TestCluster {
-        socket_dir: dir.clone(),
-        databases_made: AtomicU32::new(0),
-    };
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if postgres::Client::connect(&cluster.url("postgres"), postgres::NoTls).is_ok() {
-            return Ok(cluster);
-        }
-        let log = || std::fs::read_to_string(dir.join("server.log")).unwrap_or_default();
-        if let Ok(Some(status)) = child.try_wait() {
-            return Err(format!("postgres exited ({status}): {}", log().trim()));
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            return Err(format!(
-                "postgres did not accept connections in 30 s: {}",
-                log()
-            ));
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    cluster.start()?;
+    Ok(cluster)
 }
 
 /// Data dirs left by test processes that have ended.
@@ -214,6 +279,7 @@ fn remove_stale_dirs() {
         let Some(pid) = name
             .to_str()
             .and_then(|n| n.strip_prefix("edgecoder-pg-"))
+            .and_then(|p| p.split('-').next())
             .and_then(|p| p.parse::<u32>().ok())
         else {
             continue;
