@@ -13,6 +13,9 @@
 //! `--free` (or PRICING=off) starts the coordinator with pricing off; by default pricing is on and
 //! every task is held at submission and settled at completion (the admin token pays from the
 //! treasury), so the two runs compare settlement's cost on the queue.
+//! `--postgres` (or BACKEND=postgres) puts the coordinator on a PostgreSQL server the benchmark
+//! starts for itself (as the tests do) instead of its SQLite file; the store's size is then the
+//! database's growth over the run.
 //! Prints numbers and whether each target was met; never fails on them.
 
 mod load;
@@ -68,16 +71,23 @@ struct Opts {
     coord_workers: Option<u64>,
     /// `serve --free`: no holds or settlements.
     free: bool,
+    /// The coordinator on PostgreSQL (`--database`), not SQLite.
+    postgres: bool,
 }
 
 impl Opts {
     fn parse() -> Opts {
         let mut args: BTreeMap<String, String> = BTreeMap::new();
         let mut free = std::env::var("PRICING").is_ok_and(|v| v == "off");
+        let mut postgres = std::env::var("BACKEND").is_ok_and(|v| v == "postgres");
         let mut it = std::env::args().skip(1);
         while let Some(a) = it.next() {
             if a == "--free" {
                 free = true;
+                continue;
+            }
+            if a == "--postgres" {
+                postgres = true;
                 continue;
             }
             // cargo bench passes `--bench`; anything we do not know is ignored.
@@ -122,12 +132,18 @@ impl Opts {
             node_concurrency: get("node-concurrency", "NODE_CONCURRENCY", 32).max(1) as usize,
             coord_workers: Some(get("coord-workers", "COORD_WORKERS", 0)).filter(|n| *n > 0),
             free,
+            postgres,
         }
     }
 }
 
 /// Starts the coordinator and returns it with the URL it printed.
-fn start_coordinator(root: &Path, workers: Option<u64>, free: bool) -> (Killed, String) {
+fn start_coordinator(
+    root: &Path,
+    workers: Option<u64>,
+    free: bool,
+    database: Option<&str>,
+) -> (Killed, String) {
     let mut cmd = command(root);
     cmd.env_remove("TOKIO_WORKER_THREADS");
     if let Some(n) = workers {
@@ -136,6 +152,9 @@ fn start_coordinator(root: &Path, workers: Option<u64>, free: bool) -> (Killed, 
     cmd.args(["serve", "--mode", "coordinator", "--port", "0"]);
     if free {
         cmd.arg("--free");
+    }
+    if let Some(url) = database {
+        cmd.arg("--database").arg(url);
     }
     cmd.arg("--data-dir")
         .arg(root.join("coord"))
@@ -459,11 +478,11 @@ fn print_latency(name: &str, v: &[f64]) {
     );
 }
 
-async fn run(opts: Opts) {
+async fn run(opts: Opts, database: Option<String>) {
     let load_start = loadavg();
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path();
-    let (coord, url) = start_coordinator(root, opts.coord_workers, opts.free);
+    let (coord, url) = start_coordinator(root, opts.coord_workers, opts.free, database.as_deref());
     let pid = coord.0.id();
     let admin = Client::new(&url, Some(ADMIN.into())).expect("client");
     let ready = Instant::now();
@@ -475,9 +494,16 @@ async fn run(opts: Opts) {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     println!(
-        "edgecoder coordinator benchmark: {} cores, load average {load_start}, {url} (pid {pid})",
-        cores()
+        "edgecoder coordinator benchmark: {} cores, load average {load_start}, {url} (pid {pid}), \
+         store on {}",
+        cores(),
+        if database.is_some() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        }
     );
+    let size_before = database.as_deref().map(postgres_bytes);
     println!(
         "phase 1: {} agents, {} submitters, backlog ≤ {}, {} s warm-up + {} s measured, pricing {}",
         opts.agents,
@@ -501,8 +527,13 @@ async fn run(opts: Opts) {
     let hwm = proc_kib(pid, "VmHWM:");
     // A clean stop folds the WAL into the database, so what is measured is the data itself.
     stop_gracefully(pid);
-    let store_bytes = dir_bytes(&root.join("coord"));
-    let tables = table_bytes(&root.join("coord"));
+    let (store_bytes, tables) = match (&database, size_before) {
+        (Some(url), Some(before)) => (postgres_bytes(url).saturating_sub(before), Vec::new()),
+        _ => (
+            dir_bytes(&root.join("coord")),
+            table_bytes(&root.join("coord")),
+        ),
+    };
     let load_end = loadavg();
     drop(coord);
 
@@ -528,15 +559,36 @@ async fn run(opts: Opts) {
     );
 }
 
+/// The PostgreSQL database's size on disk.
+fn postgres_bytes(url: &str) -> u64 {
+    let db = edgecoder::server::store::db::Db::connect_postgres(&url.parse().expect("URL"))
+        .expect("connect to the benchmark's PostgreSQL");
+    db.query_row("SELECT pg_database_size(current_database())", [], |r| {
+        r.get(0)
+    })
+    .expect("database size")
+}
+
 fn main() {
     let opts = Opts::parse();
+    // The server is started here, before the runtime, and lives as long as `main`.
+    let cluster = opts.postgres.then(|| {
+        edgecoder::server::store::db::test_cluster::private()
+            .unwrap_or_else(|why| panic!("--postgres: {why}"))
+    });
+    let database = cluster
+        .as_ref()
+        .map(|c| c.fresh_database().expect("a benchmark database"));
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("tokio runtime");
     rt.block_on(async {
         let limit = Duration::from_secs(opts.warmup + opts.secs) + OVERRUN;
-        if tokio::time::timeout(limit, run(opts)).await.is_err() {
+        if tokio::time::timeout(limit, run(opts, database))
+            .await
+            .is_err()
+        {
             eprintln!(
                 "the benchmark ran past {} s and was stopped",
                 limit.as_secs()

@@ -1,7 +1,8 @@
-//! A throwaway PostgreSQL server for the tests (unit and integration): one per test process,
-//! on a unix socket in a temp dir, stopped when the process ends however it ends.
+//! A throwaway PostgreSQL server for the tests (unit and integration) and the benchmarks: one
+//! shared per test process, or a private one a test may stop and start; on a unix socket in a
+//! temp dir, stopped when the process ends however it ends.
 //!
-//! Not used by the coordinator itself; it lives here so both kinds of test share one.
+//! Not used by the coordinator itself; it lives here so the tests and benchmarks share one.
 
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
