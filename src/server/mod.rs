@@ -16,6 +16,7 @@ pub(crate) mod metrics;
 pub mod openapi;
 mod routes;
 pub mod self_update;
+mod shared_state;
 pub mod store;
 
 use crate::api::{Intervals, TokenCreateRequest, TokenKind};
@@ -176,6 +177,9 @@ impl Coordinator {
         let lock = bind::DataDirLock::acquire(&settings.data_dir)?;
         store::survive_file_size_limit();
         let store = Store::open_at(settings.database.clone())?;
+        // Coordinators that may share the database keep nothing in memory that another could
+        // change without telling them.
+        let shared = store.location().kind() == store::db::Kind::Postgres;
         let ledger_key = ledger::checkpoints::load_or_create_key(&settings.data_dir)
             .map_err(ServeError::Setup)?;
         let secrets_key = store::secrets::SecretsKey::load_or_create(&settings.data_dir)
@@ -184,7 +188,7 @@ impl Coordinator {
         let app = Arc::new(App {
             store,
             settings: settings.clone(),
-            auth: credentials::AuthCache::default(),
+            auth: credentials::AuthCache::new(shared),
             metrics: metrics::Metrics::default(),
             started_at: crate::api::now_ms(),
             known_nodes: Mutex::new(HashSet::new()),
@@ -195,6 +199,11 @@ impl Coordinator {
             pressure: Pressure::default(),
             self_update: self_update::Updater::default(),
         });
+        if shared {
+            shared_state::check_group_keys(&app)
+                .await
+                .map_err(ServeError::Setup)?;
+        }
         let new_admin_token = bootstrap_admin(&app).await?;
         load_control_state(&app).await?;
         let ttl = settings.intervals.lease_ttl_ms as i64;
@@ -251,6 +260,8 @@ impl Coordinator {
         let sweeper = tokio::spawn(sweep_loop(app.clone()));
         let ledger_upkeep = tokio::spawn(ledger_loop(app.clone()));
         let job_driver = jobs::spawn(app.clone());
+        let shared_refresh = (app.store.location().kind() == store::db::Kind::Postgres)
+            .then(|| tokio::spawn(shared_state::refresh_loop(app.clone())));
         tokio::spawn(finish_update(app.clone()));
         let router = routes::router(app.clone());
         let shutdown_app = app.clone();
@@ -266,6 +277,9 @@ impl Coordinator {
         sweeper.abort();
         ledger_upkeep.abort();
         job_driver.abort();
+        if let Some(refresh) = shared_refresh {
+            refresh.abort();
+        }
         if let Err(e) = ledger_checkpoint(&app, true).await {
             tracing::warn!("final ledger checkpoint failed: {e}");
         }
@@ -373,9 +387,7 @@ async fn bootstrap_admin(app: &AppState) -> Result<Option<String>, ServeError> {
 async fn load_control_state(app: &AppState) -> Result<(), ServeError> {
     let setup = |e: error::ApiError| ServeError::Setup(format!("control plane: {}", e.detail()));
     let configured = app.settings.network_mode;
-    let info = app
-        .store
-        .read(move |c| store::network_mode::load(c, configured))
+    let info = shared_state::apply_control_state(app)
         .await
         .map_err(setup)?;
     if info.mode != configured {
@@ -387,13 +399,6 @@ async fn load_control_state(app: &AppState) -> Result<(), ServeError> {
             configured.as_str()
         );
     }
-    app.control.set_network_mode(info.mode);
-    let addresses = app
-        .store
-        .read(store::blacklist::addresses)
-        .await
-        .map_err(setup)?;
-    app.control.set_blocked_addresses(&addresses);
     Ok(())
 }
 

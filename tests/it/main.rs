@@ -62,6 +62,7 @@ mod models_openai;
 mod newcomer_texts;
 mod node_drain;
 mod owner_pause;
+mod postgres_group;
 mod security_http;
 mod security_limits;
 mod security_openapi;

@@ -7,6 +7,7 @@
 //! store error) rolls back its whole batch, and every caller in it is told to retry. Accepted therefore means durable, while a busy
 //! coordinator pays for one commit per batch instead of one per request.
 
+mod listener;
 mod location;
 pub mod migrations;
 mod wal;
@@ -177,7 +178,7 @@ impl Store {
             writes_ok: writes_ok.clone(),
             conn,
             location: location.clone(),
-            events: events_tx,
+            events: events_tx.clone(),
             queue: queue.clone(),
             wal: wal.clone(),
         };
@@ -185,6 +186,14 @@ impl Store {
             .name("store-writer".into())
             .spawn(move || writer.run(jobs_rx))
             .map_err(|e| failed(format!("cannot start writer: {e}")))?;
+        if let Location::Postgres(target) = &location {
+            let (target, events, queue) =
+                (target.as_ref().clone(), events_tx.clone(), queue.clone());
+            std::thread::Builder::new()
+                .name("store-listener".into())
+                .spawn(move || listener::run(target, events, queue))
+                .map_err(|e| failed(format!("cannot start the listener: {e}")))?;
+        }
         if let Location::Sqlite(path) = &location {
             let checkpoint_path = path.clone();
             let checkpoint_wal = wal.clone();

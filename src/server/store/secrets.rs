@@ -44,6 +44,21 @@ impl SecretsKey {
         Ok(SecretsKey(Arc::new(LessSafeKey::new(key))))
     }
 
+    /// Names the key without revealing it: the tag of an empty message under a nonce no seal
+    /// uses (theirs are random), so coordinators can tell whether they hold the same key.
+    pub fn fingerprint(&self) -> String {
+        let mut tag = Vec::new();
+        let sealed = self.0.seal_in_place_append_tag(
+            Nonce::assume_unique_for_key([0u8; NONCE_LEN]),
+            Aad::from(b"edgecoder task-secrets key fingerprint"),
+            &mut tag,
+        );
+        match sealed {
+            Ok(()) => tag.iter().map(|b| format!("{b:02x}")).collect(),
+            Err(_) => String::new(),
+        }
+    }
+
     /// Nonce followed by ciphertext and tag.
     fn seal(&self, task_id: &str, plain: &[u8]) -> Result<Vec<u8>, ApiError> {
         let mut nonce = [0u8; NONCE_LEN];

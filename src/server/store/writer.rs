@@ -113,7 +113,18 @@ impl Writer {
             let commit = match conn.execute_batch(&begin_write(conn)) {
                 Ok(()) => {
                     conn.take_failed();
-                    let clean = batch.iter_mut().all(|job| job.run(&mut ctx));
+                    let mut clean = batch.iter_mut().all(|job| job.run(&mut ctx));
+                    // Other coordinators on the database learn of new events and work at the
+                    // commit: one notification per batch.
+                    if clean && shared && (ctx.last_event > last_event || ctx.newly_queued > 0) {
+                        let payload = super::listener::payload(ctx.last_event, ctx.newly_queued);
+                        clean = conn
+                            .execute(
+                                "SELECT pg_notify(?1, ?2)",
+                                [super::listener::CHANNEL, &payload],
+                            )
+                            .is_ok();
+                    }
                     // On PostgreSQL any failed statement has already doomed the transaction
                     // (a COMMIT would quietly roll it back), whether or not it wrote.
                     if clean && !conn.take_failed() {

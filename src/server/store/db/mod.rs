@@ -238,6 +238,17 @@ impl Db {
         }
     }
 
+    /// PostgreSQL's notifications on the channels this connection `LISTEN`s to: waits up to
+    /// `wait` for one, then takes all that have arrived. SQLite has none to give.
+    pub fn notifications(&self, wait: std::time::Duration) -> Result<Vec<String>> {
+        match &self.backend {
+            Backend::Sqlite(_) => Err(Error::Conversion(
+                "SQLite has no notifications: only a PostgreSQL store listens".into(),
+            )),
+            Backend::Postgres(conn) => conn.notifications(wait),
+        }
+    }
+
     /// Rows changed since the connection opened: a job that changed none left nothing behind.
     pub fn total_changes(&self) -> u64 {
         match &self.backend {

@@ -93,6 +93,26 @@ impl PgConn {
         })
     }
 
+    /// Waits up to `wait` for a notification on a channel this connection `LISTEN`s to, then
+    /// takes every one already arrived: their payloads (none: the wait ran out, or the
+    /// connection closed, which `is_closed` then says).
+    pub(super) fn notifications(&self, wait: std::time::Duration) -> Result<Vec<String>> {
+        use postgres::fallible_iterator::FallibleIterator;
+        self.call(|client| {
+            let mut notifications = client.notifications();
+            let mut payloads = Vec::new();
+            let first = notifications.timeout_iter(wait).next()?;
+            if let Some(first) = first {
+                payloads.push(first.payload().to_string());
+                let mut pending = notifications.iter();
+                while let Some(more) = pending.next()? {
+                    payloads.push(more.payload().to_string());
+                }
+            }
+            Ok(payloads)
+        })
+    }
+
     pub(super) fn total_changes(&self) -> u64 {
         self.changes.get()
     }

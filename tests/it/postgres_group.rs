@@ -1,0 +1,158 @@
+//! Two coordinators on one PostgreSQL database (the start of issue 19's group): what one
+//! writes, a client of the other sees, live.
+
+use crate::common::*;
+use edgecoder::api::{Outcome, SubmitRequest};
+use std::time::Duration;
+
+/// Two coordinators on the database at `url`, holding the same keys (the group's, see the last
+/// test), each with a data dir of its own.
+fn pair(url: &str) -> (Sandbox, Coordinator, Sandbox, Coordinator) {
+    let (sa, sb) = (Sandbox::new(), Sandbox::new());
+    let a = Coordinator::start_with(&sa, on(url));
+    std::fs::create_dir_all(sb.data_dir()).expect("B's data dir");
+    for key in ["ledger-signing.key", "task-secrets.key"] {
+        std::fs::copy(sa.data_dir().join(key), sb.data_dir().join(key)).expect("copy a key");
+    }
+    let b = Coordinator::start_with(&sb, on(url));
+    (sa, a, sb, b)
+}
+
+fn on(url: &str) -> CoordinatorOptions {
+    CoordinatorOptions {
+        args: [
+            "--port",
+            "0",
+            "--mode",
+            "coordinator",
+            "--free",
+            "--database",
+            url,
+        ]
+        .map(String::from)
+        .to_vec(),
+        ..Default::default()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_event_written_through_one_coordinator_reaches_a_follower_of_the_other() {
+    let cluster = match edgecoder::server::store::db::test_cluster::shared() {
+        Ok(cluster) => cluster,
+        Err(why) => return skip_unless_ci(&why),
+    };
+    let url = cluster.fresh_database().expect("a database");
+    let (_sa, a, _sb, b) = pair(&url);
+
+    let resp = http()
+        .get(format!("{}/api/v1/events", b.url))
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .await
+        .expect("follow B's events");
+    assert_eq!(resp.status(), 200);
+    let mut follower = SseReader::new(resp);
+    let task = a
+        .admin()
+        .submit(&SubmitRequest::argv(vec!["true".into()]))
+        .await
+        .expect("submit through A")
+        .task;
+    // B wrote nothing, so only the database can tell it (its listener's notification, or at
+    // worst the stream's own re-read every 2 s); a follower waits no longer than that.
+    let deadline = std::time::Instant::now() + Duration::from_secs(3);
+    let seen = loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let event = follower.next(left).await.expect("B's stream stays open");
+        if event.json()["task_id"] == task.id.as_str() {
+            break event;
+        }
+    };
+    assert_eq!(seen.event, "task.submitted", "{}", seen.data);
+
+    // A node that long-polls B is given the task A accepted, and its completion through B is
+    // what A reports.
+    let (node, _) = enroll_node(&b.admin(), "group-node").await;
+    let _beat = Heartbeat::start(&node);
+    let claimed = crate::coding_common::claim_and_start(&node).await;
+    assert_eq!(claimed.task.id, task.id);
+    node.complete(
+        &claimed.task.id,
+        &complete_req(&claimed.lease.lease_id, Outcome::Succeeded, None),
+    )
+    .await
+    .expect("complete through B");
+    let through_a = a.admin().task(&task.id).await.expect("the task through A");
+    assert_eq!(through_a.state, edgecoder::api::TaskState::Succeeded);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_an_admin_changes_through_one_coordinator_holds_on_the_other() {
+    use edgecoder::api::{BlacklistAdd, Role, TokenCreateRequest};
+    let cluster = match edgecoder::server::store::db::test_cluster::shared() {
+        Ok(cluster) => cluster,
+        Err(why) => return skip_unless_ci(&why),
+    };
+    let url = cluster.fresh_database().expect("a database");
+    let (_sa, a, _sb, b) = pair(&url);
+
+    // A user's token, used (and so cached) on B, revoked through A: B refuses it soon after.
+    let created = a
+        .admin()
+        .create_token(&TokenCreateRequest {
+            role: Some(Role::User),
+            name: Some("short-lived".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("a user token");
+    let user_on_b = b.client(&created.token);
+    user_on_b.whoami().await.expect("valid on B");
+    a.admin()
+        .revoke_token(&created.info.id)
+        .await
+        .expect("revoke through A");
+    eventually(Duration::from_secs(5), || async {
+        let refused = user_on_b.whoami().await.err()?;
+        (refused.status() == Some(401)).then_some(())
+    })
+    .await;
+
+    // An address blacklisted through A: B refuses the nodes connecting from it.
+    let (node, _) = enroll_node(&b.admin(), "doomed-node").await;
+    node.claim(Duration::from_millis(10))
+        .await
+        .expect("claims are taken before");
+    a.admin()
+        .blacklist_add(&BlacklistAdd {
+            node_id: None,
+            address: Some("127.0.0.1".into()),
+            reason: "test".into(),
+        })
+        .await
+        .expect("blacklist through A");
+    eventually(Duration::from_secs(5), || async {
+        let refused = node.claim(Duration::from_millis(10)).await.err()?;
+        (refused.status() == Some(403)).then_some(())
+    })
+    .await;
+}
+
+#[test]
+fn a_coordinator_with_other_keys_is_refused_by_the_group() {
+    let cluster = match edgecoder::server::store::db::test_cluster::shared() {
+        Ok(cluster) => cluster,
+        Err(why) => return skip_unless_ci(&why),
+    };
+    let url = cluster.fresh_database().expect("a database");
+    let (sa, sb) = (Sandbox::new(), Sandbox::new());
+    let _a = Coordinator::start_with(&sa, on(&url));
+    // B makes keys of its own in its empty data dir.
+    let refused = Coordinator::try_start(&sb, on(&url))
+        .err()
+        .expect("B is refused");
+    assert!(
+        refused.contains("ledger-signing.key") && refused.contains("copy"),
+        "{refused}"
+    );
+}
