@@ -368,6 +368,15 @@ pub async fn enroll_node(admin: &Client, name: &str) -> (Client, String) {
 // ---------------------------------------------------------------------------------------------
 
 /// A coordinator only (no local worker to take tasks away), on any free port, default intervals.
+/// A coordinator only, pricing off, on the PostgreSQL database at `url`.
+pub fn coordinator_on(url: &str) -> CoordinatorOptions {
+    let mut options = coordinator_only();
+    options
+        .args
+        .extend(["--free", "--database", url].map(String::from));
+    options
+}
+
 pub fn coordinator_only() -> CoordinatorOptions {
     CoordinatorOptions {
         args: vec![

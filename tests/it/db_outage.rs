@@ -15,23 +15,7 @@ async fn the_database_killed_and_restarted_under_load_loses_nothing_accepted() {
     };
     let url = cluster.fresh_database().expect("a database");
     let sb = Sandbox::new();
-    let coord = Coordinator::start_with(
-        &sb,
-        CoordinatorOptions {
-            args: [
-                "--port",
-                "0",
-                "--mode",
-                "coordinator",
-                "--free",
-                "--database",
-                &url,
-            ]
-            .map(String::from)
-            .to_vec(),
-            ..Default::default()
-        },
-    );
+    let coord = Coordinator::start_with(&sb, coordinator_on(&url));
     let admin = coord.admin();
     assert_eq!(ready_status(&coord.url).await, 200);
 

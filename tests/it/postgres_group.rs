@@ -9,30 +9,13 @@ use std::time::Duration;
 /// test), each with a data dir of its own.
 fn pair(url: &str) -> (Sandbox, Coordinator, Sandbox, Coordinator) {
     let (sa, sb) = (Sandbox::new(), Sandbox::new());
-    let a = Coordinator::start_with(&sa, on(url));
+    let a = Coordinator::start_with(&sa, coordinator_on(url));
     std::fs::create_dir_all(sb.data_dir()).expect("B's data dir");
     for key in ["ledger-signing.key", "task-secrets.key"] {
         std::fs::copy(sa.data_dir().join(key), sb.data_dir().join(key)).expect("copy a key");
     }
-    let b = Coordinator::start_with(&sb, on(url));
+    let b = Coordinator::start_with(&sb, coordinator_on(url));
     (sa, a, sb, b)
-}
-
-fn on(url: &str) -> CoordinatorOptions {
-    CoordinatorOptions {
-        args: [
-            "--port",
-            "0",
-            "--mode",
-            "coordinator",
-            "--free",
-            "--database",
-            url,
-        ]
-        .map(String::from)
-        .to_vec(),
-        ..Default::default()
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -146,9 +129,9 @@ fn a_coordinator_with_other_keys_is_refused_by_the_group() {
     };
     let url = cluster.fresh_database().expect("a database");
     let (sa, sb) = (Sandbox::new(), Sandbox::new());
-    let _a = Coordinator::start_with(&sa, on(&url));
+    let _a = Coordinator::start_with(&sa, coordinator_on(&url));
     // B makes keys of its own in its empty data dir.
-    let refused = Coordinator::try_start(&sb, on(&url))
+    let refused = Coordinator::try_start(&sb, coordinator_on(&url))
         .err()
         .expect("B is refused");
     assert!(
