@@ -367,7 +367,6 @@ pub async fn enroll_node(admin: &Client, name: &str) -> (Client, String) {
 // Helpers for the coordinator suites (leases, scheduler, bad input, runtime, config).
 // ---------------------------------------------------------------------------------------------
 
-/// A coordinator only (no local worker to take tasks away), on any free port, default intervals.
 /// A coordinator only, pricing off, on the PostgreSQL database at `url`.
 pub fn coordinator_on(url: &str) -> CoordinatorOptions {
     let mut options = coordinator_only();
@@ -377,6 +376,7 @@ pub fn coordinator_on(url: &str) -> CoordinatorOptions {
     options
 }
 
+/// A coordinator only (no local worker to take tasks away), on any free port, default intervals.
 pub fn coordinator_only() -> CoordinatorOptions {
     CoordinatorOptions {
         args: vec![

@@ -63,6 +63,7 @@ mod newcomer_texts;
 mod node_drain;
 mod owner_pause;
 mod postgres_group;
+mod postgres_group_load;
 mod security_http;
 mod security_limits;
 mod security_openapi;
