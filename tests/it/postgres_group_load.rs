@@ -177,7 +177,7 @@ async fn three_coordinators_a_kill_and_a_restart_lose_and_repeat_nothing() {
                 .expect("the group's keys");
         }
     }
-    let mut group = vec![
+    let mut group = [
         first,
         Coordinator::start_with(&sandboxes[1], member(&url, 0)),
         Coordinator::start_with(&sandboxes[2], member(&url, 0)),
