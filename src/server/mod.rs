@@ -103,6 +103,9 @@ pub struct App {
     pub secrets_key: store::secrets::SecretsKey,
     /// Queue pressure, refreshed by the ledger loop so a submission prices without counting.
     pub pressure: Pressure,
+    /// This process among the coordinators sharing a PostgreSQL database; `None` alone on
+    /// SQLite.
+    pub group_id: Option<String>,
 }
 
 /// Queued tasks and online nodes as last counted, and the load multiplier they give.
@@ -198,6 +201,7 @@ impl Coordinator {
             secrets_key,
             pressure: Pressure::default(),
             self_update: self_update::Updater::default(),
+            group_id: shared.then(|| format!("c{}", auth::random_hex(6))),
         });
         if shared {
             shared_state::check_group_keys(&app)
@@ -207,10 +211,19 @@ impl Coordinator {
         let new_admin_token = bootstrap_admin(&app).await?;
         load_control_state(&app).await?;
         let ttl = settings.intervals.lease_ttl_ms as i64;
-        app.store
-            .write(move |ctx| store::nodes::restart_grace(ctx, ttl))
+        if shared_state::join_group(&app)
             .await
-            .map_err(|e| ServeError::Setup(e.detail()))?;
+            .map_err(|e| ServeError::Setup(e.detail()))?
+        {
+            tracing::info!(
+                "other coordinators of the group are running: the fleet's leases are left as they are"
+            );
+        } else {
+            app.store
+                .write(move |ctx| store::nodes::restart_grace(ctx, ttl))
+                .await
+                .map_err(|e| ServeError::Setup(e.detail()))?;
+        }
         // Entries written since the last checkpoint (a crash) are signed before anything new.
         ledger_checkpoint(&app, true)
             .await
@@ -279,6 +292,7 @@ impl Coordinator {
         job_driver.abort();
         if let Some(refresh) = shared_refresh {
             refresh.abort();
+            shared_state::leave_group(&app).await;
         }
         if let Err(e) = ledger_checkpoint(&app, true).await {
             tracing::warn!("final ledger checkpoint failed: {e}");
@@ -425,9 +439,19 @@ async fn sweep_loop(app: AppState) {
             blob_tick(&app).await;
         }
         let offline_after = app.settings.offline_after_ms;
+        let group_id = app.group_id.clone();
         match app
             .store
-            .write(move |ctx| store::sweep::sweep(ctx, offline_after))
+            .write(move |ctx| {
+                // In a group one coordinator sweeps at a time: the others' sweeps would find
+                // nothing left, but would each take the write lock to learn it.
+                if let Some(me) = &group_id
+                    && !store::coordinators::leads(ctx, me)?
+                {
+                    return Ok(Default::default());
+                }
+                store::sweep::sweep(ctx, offline_after)
+            })
             .await
         {
             Ok(report) => {

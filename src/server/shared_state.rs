@@ -1,6 +1,8 @@
-//! What a coordinator keeps in memory that an admin may change: the network mode and the
-//! blacklisted addresses. Read at start; when other coordinators share the database (one of
-//! them may have changed it), read again every second.
+//! A coordinator among others on one PostgreSQL database: its place in the group (renewed every
+//! second, so the group knows who is alive and who sweeps), the keys they must share, and what
+//! it keeps in memory that an admin may change through another (the network mode and the
+//! blacklisted addresses), read again every second. Alone on SQLite, only the last is read,
+//! once, at start.
 
 use super::AppState;
 use super::error::ApiError;
@@ -22,12 +24,19 @@ pub(super) async fn apply_control_state(app: &AppState) -> Result<NetworkModeInf
     Ok(info)
 }
 
-/// Every second, what another coordinator of the group may have changed.
+/// Every second: this coordinator is still alive, and what another coordinator of the group
+/// may have changed is read again.
 pub(super) async fn refresh_loop(app: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
+        if let Err(e) = renew_membership(&app).await {
+            tracing::debug!(
+                "cannot renew this coordinator's place in the group: {}",
+                e.detail()
+            );
+        }
         if let Err(e) = apply_control_state(&app).await {
             tracing::debug!("cannot refresh the control plane's state: {}", e.detail());
         }
@@ -97,4 +106,46 @@ pub(super) async fn check_group_keys(app: &AppState) -> Result<(), String> {
         })
         .await
         .map_err(|e| e.detail())
+}
+
+/// Records this coordinator in the group (on a shared database); whether another was already
+/// running, in which case the fleet's leases were not left to expire by an outage.
+pub(super) async fn join_group(app: &AppState) -> Result<bool, ApiError> {
+    let Some(me) = app.group_id.clone() else {
+        return Ok(false);
+    };
+    let started_at = app.started_at;
+    let id = me.clone();
+    let others = app
+        .store
+        .write(move |ctx| {
+            let others = store::coordinators::others_alive(ctx, &id)?;
+            store::coordinators::renew(ctx, &id, started_at)?;
+            Ok(others)
+        })
+        .await?;
+    tracing::info!("joined the group of coordinators on this database as {me}");
+    Ok(others)
+}
+
+/// A clean stop leaves the group at once (the next sweeper need not wait for this one to age out).
+pub(super) async fn leave_group(app: &AppState) {
+    if let Some(me) = app.group_id.clone()
+        && let Err(e) = app
+            .store
+            .write(move |ctx| store::coordinators::leave(ctx, &me))
+            .await
+    {
+        tracing::debug!("cannot leave the group: {}", e.detail());
+    }
+}
+
+async fn renew_membership(app: &AppState) -> Result<(), ApiError> {
+    let Some(me) = app.group_id.clone() else {
+        return Ok(());
+    };
+    let started_at = app.started_at;
+    app.store
+        .write(move |ctx| store::coordinators::renew(ctx, &me, started_at))
+        .await
 }

@@ -9,6 +9,13 @@ use std::time::Duration;
 /// test), each with a data dir of its own.
 fn pair(url: &str) -> (Sandbox, Coordinator, Sandbox, Coordinator) {
     let (sa, sb) = (Sandbox::new(), Sandbox::new());
+    let coordinator_on = |url: &str| {
+        let mut options = coordinator_on(url);
+        options
+            .env
+            .push(("EDGECODER_ACCEPT_WINDOW".into(), "1s".into()));
+        options
+    };
     let a = Coordinator::start_with(&sa, coordinator_on(url));
     std::fs::create_dir_all(sb.data_dir()).expect("B's data dir");
     for key in ["ledger-signing.key", "task-secrets.key"] {
@@ -138,4 +145,56 @@ fn a_coordinator_with_other_keys_is_refused_by_the_group() {
         refused.contains("ledger-signing.key") && refused.contains("copy"),
         "{refused}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_the_sweeping_coordinator_dies_another_sweeps() {
+    let cluster = match edgecoder::server::store::db::test_cluster::shared() {
+        Ok(cluster) => cluster,
+        Err(why) => return skip_unless_ci(&why),
+    };
+    let url = cluster.fresh_database().expect("a database");
+    let (_sa, mut a, _sb, mut b) = pair(&url);
+    let db = edgecoder::server::store::db::Db::connect_postgres(&url.parse().expect("URL"))
+        .expect("connect");
+    let live = || -> i64 {
+        db.query_row("SELECT COUNT(*) FROM coordinators", [], |r| r.get(0))
+            .expect("count")
+    };
+    eventually(Duration::from_secs(10), || async {
+        (live() == 2).then_some(())
+    })
+    .await;
+    let leader: String = db
+        .query_row("SELECT MIN(id) FROM coordinators", [], |r| r.get(0))
+        .expect("the leader");
+    let joined = |c: &Coordinator| (c.stdout() + &c.stderr()).contains(&format!("as {leader}"));
+    let (dead, survivor) = if joined(&a) {
+        (&mut a, &b)
+    } else {
+        (&mut b, &a)
+    };
+    dead.signal(libc::SIGKILL);
+    assert_eq!(dead.wait_exit(Duration::from_secs(10)), None, "killed");
+
+    // A node takes a task through the survivor and never starts it: only a sweep gives it
+    // back, and the one that swept is gone.
+    let admin = survivor.admin();
+    let (node, _) = enroll_node(&admin, "slow-node").await;
+    let _beat = Heartbeat::start(&node);
+    let task = admin
+        .submit(&SubmitRequest::argv(vec!["true".into()]))
+        .await
+        .expect("submit")
+        .task;
+    let claimed = eventually(Duration::from_secs(10), || async {
+        node.claim(Duration::from_secs(1)).await.ok()?.claimed
+    })
+    .await;
+    assert_eq!(claimed.task.id, task.id);
+    eventually(Duration::from_secs(20), || async {
+        let now = admin.task(&task.id).await.ok()?;
+        (now.state == edgecoder::api::TaskState::Queued).then_some(())
+    })
+    .await;
 }

@@ -215,6 +215,14 @@ async fn three_coordinators_a_kill_and_a_restart_lose_and_repeat_nothing() {
     );
     tokio::time::sleep(Duration::from_millis(500)).await;
     group[1] = Coordinator::start_with(&sandboxes[1], member(&url, port));
+    // Restarted while the others run, it leaves the fleet's leases as they are.
+    eventually(Duration::from_secs(10), || async {
+        let restarted = &group[1];
+        (restarted.stdout() + &restarted.stderr())
+            .contains("leases are left as they are")
+            .then_some(())
+    })
+    .await;
 
     let mut accepted = std::collections::BTreeSet::new();
     for s in submitters {

@@ -321,6 +321,7 @@ pub mod blacklist;
 pub mod blobs;
 pub mod code_input;
 pub mod code_result;
+pub mod coordinators;
 pub mod copy;
 pub mod db;
 pub mod git_sources;

@@ -11,7 +11,15 @@ use super::super::db::{Db, OptionalExtension};
 const MIGRATION_LOCK: i64 = 0x6564_6765_6d69_6772; // "edgemigr"
 
 /// (the version it reaches, its SQL)
-const MIGRATIONS: &[(u32, &str)] = &[(15, BASELINE_15)];
+const MIGRATIONS: &[(u32, &str)] = &[(15, BASELINE_15), (16, COORDINATORS_16)];
+
+const COORDINATORS_16: &str = r#"
+CREATE TABLE coordinators (
+    id         TEXT PRIMARY KEY,
+    started_at BIGINT NOT NULL,
+    seen_at    BIGINT NOT NULL
+);
+"#;
 
 const BASELINE_15: &str = r#"
 CREATE TABLE meta (

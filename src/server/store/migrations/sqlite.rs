@@ -419,6 +419,15 @@ pub(super) const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE jobs ADD COLUMN held INTEGER NOT NULL DEFAULT 0;
     "#,
+    // 16: the coordinators of a group sharing one database (issue 19): each is alive while it
+    // renews its row (src/server/store/coordinators.rs).
+    r#"
+    CREATE TABLE coordinators (
+        id         TEXT PRIMARY KEY,
+        started_at INTEGER NOT NULL,
+        seen_at    INTEGER NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version the file is at (0: a new, empty file).
