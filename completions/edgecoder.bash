@@ -3771,7 +3771,7 @@ _edgecoder() {
                     return 0
                     ;;
                 --mode)
-                    COMPREPLY=($(compgen -W "all-in-one coordinator worker inference ide-provider" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "all-in-one coordinator worker control-plane inference ide-provider" -- "${cur}"))
                     return 0
                     ;;
                 --retention-days)

@@ -56,6 +56,7 @@ complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l database -
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l mode -d 'What this process runs (EDGE_RUNTIME_MODE; default all-in-one)' -r -f -a "all-in-one\t'Coordinator plus a local worker in the same process'
 coordinator\t'Coordinator only'
 worker\t'Worker only (same as `edgecoder agent`)'
+control-plane\t'The operator routes of a group of coordinators on one PostgreSQL database (approvals, tokens, blacklist, mode, audit, credits), scheduling nothing (port 4303)'
 inference\t'The inference service the coordinator decomposes and escalates jobs with (port 4302)'
 ide-provider\t'The IDE provider only (same as `edgecoder ide`; port 4304)'"
 complete -c edgecoder -n "__fish_edgecoder_using_subcommand serve" -l retention-days -d 'Delete finished tasks, their logs and events this many days after they end; 0 keeps them forever (EDGECODER_RETENTION_DAYS, default 30)' -r

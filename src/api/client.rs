@@ -76,6 +76,14 @@ impl Client {
         Self::for_url(&url, token)
     }
 
+    /// The same credentials, sent to another coordinator (of a group sharing one database).
+    pub fn pointed_at(&self, base: &str) -> Result<Client, ClientError> {
+        let mut other = Client::new(base, self.token.clone())?;
+        other.mesh_token = self.mesh_token.clone();
+        other.allow_insecure = self.allow_insecure;
+        Ok(other)
+    }
+
     pub fn for_url(url: &CoordinatorUrl, token: Option<String>) -> Result<Client, ClientError> {
         let base = url.as_str();
         // HTTPS uses rustls with the ring provider; an already installed provider is kept.

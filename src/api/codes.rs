@@ -15,5 +15,7 @@ pub const UNAUTHORIZED: &str = "unauthorized";
 pub const FORBIDDEN: &str = "forbidden";
 /// 503: starting, draining or otherwise unable to serve for now; retry.
 pub const UNAVAILABLE: &str = "unavailable";
+/// 409 from a control plane (`serve --mode control-plane`) to an agent: it hands out no work.
+pub const CONTROL_PLANE: &str = "control_plane";
 /// 500: a fault of the coordinator's own.
 pub const INTERNAL: &str = "internal";

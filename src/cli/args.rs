@@ -276,8 +276,8 @@ pub enum Mode {
     Coordinator,
     /// Worker only (same as `edgecoder agent`).
     Worker,
-    // Not served yet: hidden from `--help` and completions, refused with a message by `serve`.
-    #[value(hide = true)]
+    /// The operator routes of a group of coordinators on one PostgreSQL database (approvals,
+    /// tokens, blacklist, mode, audit, credits), scheduling nothing (port 4303).
     ControlPlane,
     /// The inference service the coordinator decomposes and escalates jobs with (port 4302).
     Inference,

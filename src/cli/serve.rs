@@ -57,7 +57,7 @@ pub fn run(args: ServeArgs) -> Result<u8, CliError> {
     let mode =
         Mode::parse(mode).ok_or_else(|| CliError::usage(format!("unknown mode {mode:?}")))?;
     match mode {
-        Mode::AllInOne | Mode::Coordinator => {}
+        Mode::AllInOne | Mode::Coordinator | Mode::ControlPlane => {}
         Mode::Inference => return super::serve_inference::run(&resolved),
         Mode::Worker => {
             return super::agent_cmd::run(AgentArgs {
@@ -85,15 +85,21 @@ pub fn run(args: ServeArgs) -> Result<u8, CliError> {
                 &args.config,
             );
         }
-        other => {
-            return Err(CliError::usage(format!(
-                "mode {} is not served by this version of edgecoder; use all-in-one or coordinator",
-                other.as_str()
-            )));
-        }
     }
     super::logging::init_service(&resolved, "serve");
     let mut settings = settings(&resolved, mode)?;
+    if mode == Mode::ControlPlane
+        && !matches!(
+            settings.database,
+            crate::server::store::Location::Postgres(_)
+        )
+    {
+        return Err(CliError::usage(
+            "--mode control-plane serves the operator routes of coordinators that share a \
+             PostgreSQL database: give it theirs with --database postgres://… (a coordinator \
+             on SQLite is its own control plane)",
+        ));
+    }
     let inference = super::serve_inference::plan(&resolved, mode)?;
     if let super::serve_inference::Plan::Remote(endpoint) = &inference {
         settings.inference = Some(endpoint.clone());
@@ -146,7 +152,11 @@ fn settings(r: &Resolved, mode: Mode) -> Result<Settings, CliError> {
     let max_timeout = r
         .duration("max_task_timeout")?
         .unwrap_or(Duration::from_secs(7 * 86400));
-    let port: u16 = r.number("port")?.unwrap_or(4301);
+    // The control plane's own default port, as the inference service has 4302.
+    let port: u16 = match (mode, r.source("port")) {
+        (Mode::ControlPlane, None | Some(config::Source::Default)) => 4303,
+        _ => r.number("port")?.unwrap_or(4301),
+    };
     Ok(Settings {
         mode: mode.as_str().to_string(),
         database: super::database::location(r, &data_dir)?,

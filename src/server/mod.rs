@@ -16,7 +16,7 @@ pub(crate) mod metrics;
 pub mod openapi;
 mod routes;
 pub mod self_update;
-mod shared_state;
+pub(crate) mod shared_state;
 pub mod store;
 
 use crate::api::{Intervals, TokenCreateRequest, TokenKind};
@@ -71,6 +71,12 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// False for a control plane (`--mode control-plane`): it serves operators and hands out
+    /// no work, so it neither sweeps, drives jobs, nor takes part in the group's leadership.
+    pub fn schedules(&self) -> bool {
+        self.mode != "control-plane"
+    }
+
     pub fn intervals_for(heartbeat: Duration, claim_wait: Duration, accept: Duration) -> Intervals {
         let hb = heartbeat.as_millis().max(100) as u64;
         Intervals {
@@ -201,7 +207,7 @@ impl Coordinator {
             secrets_key,
             pressure: Pressure::default(),
             self_update: self_update::Updater::default(),
-            group_id: shared.then(|| format!("c{}", auth::random_hex(6))),
+            group_id: (shared && settings.schedules()).then(|| format!("c{}", auth::random_hex(6))),
         });
         if shared {
             shared_state::check_group_keys(&app)
@@ -211,7 +217,9 @@ impl Coordinator {
         let new_admin_token = bootstrap_admin(&app).await?;
         load_control_state(&app).await?;
         let ttl = settings.intervals.lease_ttl_ms as i64;
-        if shared_state::join_group(&app)
+        if !settings.schedules() {
+            tracing::info!("the group's control plane: operator routes only, no work handed out");
+        } else if shared_state::join_group(&app)
             .await
             .map_err(|e| ServeError::Setup(e.detail()))?
         {
@@ -270,9 +278,10 @@ impl Coordinator {
         stop: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> Option<self_update::RestartPlan> {
         let app = self.started.app.clone();
-        let sweeper = tokio::spawn(sweep_loop(app.clone()));
+        let schedules = app.settings.schedules();
+        let sweeper = schedules.then(|| tokio::spawn(sweep_loop(app.clone())));
         let ledger_upkeep = tokio::spawn(ledger_loop(app.clone()));
-        let job_driver = jobs::spawn(app.clone());
+        let job_driver = schedules.then(|| jobs::spawn(app.clone()));
         let shared_refresh = (app.store.location().kind() == store::db::Kind::Postgres)
             .then(|| tokio::spawn(shared_state::refresh_loop(app.clone())));
         tokio::spawn(finish_update(app.clone()));
@@ -287,9 +296,10 @@ impl Coordinator {
             shutdown_app.shutdown.send_replace(true);
         };
         http::serve(self.listener, router, app.settings.conn_limits, graceful).await;
-        sweeper.abort();
+        for task in [sweeper, job_driver].into_iter().flatten() {
+            task.abort();
+        }
         ledger_upkeep.abort();
-        job_driver.abort();
         if let Some(refresh) = shared_refresh {
             refresh.abort();
             shared_state::leave_group(&app).await;
@@ -446,7 +456,7 @@ async fn sweep_loop(app: AppState) {
                 // In a group one coordinator sweeps at a time: the others' sweeps would find
                 // nothing left, but would each take the write lock to learn it.
                 if let Some(me) = &group_id
-                    && !store::coordinators::leads(ctx, me)?
+                    && !store::coordinators::leads(ctx.conn, me, ctx.now)?
                 {
                     return Ok(Default::default());
                 }

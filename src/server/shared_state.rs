@@ -140,6 +140,19 @@ pub(super) async fn leave_group(app: &AppState) {
     }
 }
 
+/// Whether this coordinator leads its group (always, alone on its database): the leader drives
+/// jobs, so two coordinators do not ask the inference service the same question.
+pub async fn leads(app: &AppState) -> bool {
+    let Some(me) = app.group_id.clone() else {
+        return true;
+    };
+    let now = crate::api::now_ms();
+    app.store
+        .read(move |c| store::coordinators::leads(c, &me, now))
+        .await
+        .unwrap_or(false)
+}
+
 async fn renew_membership(app: &AppState) -> Result<(), ApiError> {
     let Some(me) = app.group_id.clone() else {
         return Ok(());

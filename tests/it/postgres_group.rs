@@ -17,12 +17,17 @@ fn pair(url: &str) -> (Sandbox, Coordinator, Sandbox, Coordinator) {
         options
     };
     let a = Coordinator::start_with(&sa, coordinator_on(url));
-    std::fs::create_dir_all(sb.data_dir()).expect("B's data dir");
-    for key in ["ledger-signing.key", "task-secrets.key"] {
-        std::fs::copy(sa.data_dir().join(key), sb.data_dir().join(key)).expect("copy a key");
-    }
+    give_keys(&sa, &sb);
     let b = Coordinator::start_with(&sb, coordinator_on(url));
     (sa, a, sb, b)
+}
+
+/// Copies the group's key files from one member's data dir into another's.
+pub fn give_keys(from: &Sandbox, to: &Sandbox) {
+    std::fs::create_dir_all(to.data_dir()).expect("a data dir");
+    for key in ["ledger-signing.key", "task-secrets.key"] {
+        std::fs::copy(from.data_dir().join(key), to.data_dir().join(key)).expect("copy a key");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -197,4 +202,81 @@ async fn when_the_sweeping_coordinator_dies_another_sweeps() {
         (now.state == edgecoder::api::TaskState::Queued).then_some(())
     })
     .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_control_plane_serves_operators_and_sends_agents_elsewhere() {
+    let cluster = match edgecoder::server::store::db::test_cluster::shared() {
+        Ok(cluster) => cluster,
+        Err(why) => return skip_unless_ci(&why),
+    };
+    let url = cluster.fresh_database().expect("a database");
+    let (sa, coordinator, _sb, _b) = pair(&url);
+
+    // On SQLite there is no group to be the control plane of.
+    let alone = Sandbox::new();
+    let refused = Coordinator::try_start(
+        &alone,
+        CoordinatorOptions {
+            args: [
+                "--port",
+                "0",
+                "--mode",
+                "control-plane",
+                "--database",
+                "sqlite",
+            ]
+            .map(String::from)
+            .to_vec(),
+            ..Default::default()
+        },
+    )
+    .err()
+    .expect("refused on SQLite");
+    assert!(refused.contains("PostgreSQL"), "{refused}");
+
+    let mut options = coordinator_on(&url);
+    options.args[3] = "control-plane".into();
+    let sc = Sandbox::new();
+    give_keys(&sa, &sc);
+    let control = Coordinator::start_with(&sc, options);
+    assert!(
+        control.stdout().contains("mode:     control-plane"),
+        "{}",
+        control.stdout()
+    );
+
+    // An agent enrolled through a coordinator is refused by the control plane with where to go…
+    let (node, node_id) = enroll_node(&coordinator.admin(), "a-node").await;
+    let through_control = node
+        .pointed_at(&control.url)
+        .expect("the node's client, pointed at the control plane");
+    let refused = through_control
+        .claim(Duration::from_millis(10))
+        .await
+        .expect_err("no work from the control plane");
+    assert_eq!(refused.status(), Some(409), "{refused}");
+    assert!(
+        refused.to_string().contains("--mode coordinator"),
+        "{refused}"
+    );
+
+    // …while an operator drains it there, and the coordinator hands it nothing.
+    control
+        .admin()
+        .drain_node(&node_id, None)
+        .await
+        .expect("an operator route on the control plane");
+    let task = coordinator
+        .admin()
+        .submit(&SubmitRequest::argv(vec!["true".into()]))
+        .await
+        .expect("submit")
+        .task;
+    let offered = node.claim(Duration::from_millis(500)).await.expect("claim");
+    assert!(
+        offered.claimed.is_none(),
+        "a drained node was given {}",
+        task.id
+    );
 }

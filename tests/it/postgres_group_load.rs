@@ -171,11 +171,7 @@ async fn three_coordinators_a_kill_and_a_restart_lose_and_repeat_nothing() {
     let sandboxes = [Sandbox::new(), Sandbox::new(), Sandbox::new()];
     let first = Coordinator::start_with(&sandboxes[0], member(&url, 0));
     for sb in &sandboxes[1..] {
-        std::fs::create_dir_all(sb.data_dir()).expect("data dir");
-        for key in ["ledger-signing.key", "task-secrets.key"] {
-            std::fs::copy(sandboxes[0].data_dir().join(key), sb.data_dir().join(key))
-                .expect("the group's keys");
-        }
+        crate::postgres_group::give_keys(&sandboxes[0], sb);
     }
     let mut group = [
         first,

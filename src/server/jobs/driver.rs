@@ -45,7 +45,9 @@ async fn run(app: AppState) {
         if *shutdown.borrow() {
             return;
         }
-        if let Err(e) = pass(&app, &busy).await {
+        if crate::server::shared_state::leads(&app).await
+            && let Err(e) = pass(&app, &busy).await
+        {
             tracing::warn!("the job driver's pass failed (it tries again): {e}");
         }
         tokio::select! {

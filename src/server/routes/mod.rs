@@ -25,7 +25,7 @@ use std::time::Instant;
 
 pub fn router(app: AppState) -> Router {
     let max_body = app.settings.max_body_bytes;
-    Router::new()
+    let routes = Router::new()
         .merge(system::router())
         .merge(tokens::router())
         .merge(nodes::router())
@@ -39,10 +39,33 @@ pub fn router(app: AppState) -> Router {
         .merge(blobs::router())
         .merge(jobs::router())
         .method_not_allowed_fallback(method_not_allowed)
-        .fallback(no_route)
+        .fallback(no_route);
+    let routes = if app.settings.schedules() {
+        routes
+    } else {
+        routes.layer(middleware::from_fn(refuse_agents))
+    };
+    routes
         .layer(DefaultBodyLimit::max(max_body))
         .layer(middleware::from_fn_with_state(app.clone(), observe))
         .with_state(app)
+}
+
+/// A control plane hands out no work: agents (and enrollment, which makes one) are sent to a
+/// coordinator of the group.
+async fn refuse_agents(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    if path.starts_with("/api/v1/agent/") || path == "/api/v1/nodes/register" {
+        return ApiError::new(
+            StatusCode::CONFLICT,
+            crate::api::codes::CONTROL_PLANE,
+            "this is the group's control plane: it hands out no work. Point agents (and \
+             `edgecoder enroll --coordinator`) at a coordinator of the group, one started \
+             with `edgecoder serve --mode coordinator --database …`",
+        )
+        .into_response();
+    }
+    next.run(req).await
 }
 
 async fn no_route() -> ApiError {

@@ -3,6 +3,7 @@
 //! alive does not stretch the fleet's leases as one starting after an outage of them all does.
 
 use super::WriteCtx;
+use super::db::Db;
 use crate::server::error::ApiError;
 
 /// A coordinator not seen for this long is taken for gone.
@@ -33,12 +34,12 @@ pub fn others_alive(ctx: &mut WriteCtx<'_>, me: &str) -> Result<bool, ApiError> 
         .query_row(super::db::params![me, ctx.now - ALIVE_FOR_MS], |r| r.get(0))?)
 }
 
-/// Whether `me` is the live coordinator that sweeps (the smallest id among the live ones).
-pub fn leads(ctx: &mut WriteCtx<'_>, me: &str) -> Result<bool, ApiError> {
-    let leader: Option<String> = ctx
-        .conn
+/// Whether `me` is the group's leader at `now`: the live coordinator with the smallest id. It
+/// sweeps and drives jobs; the others serve requests.
+pub fn leads(conn: &Db, me: &str, now: i64) -> Result<bool, ApiError> {
+    let leader: Option<String> = conn
         .prepare_cached("SELECT MIN(id) FROM coordinators WHERE seen_at >= ?1")?
-        .query_row([ctx.now - ALIVE_FOR_MS], |r| r.get(0))?;
+        .query_row([now - ALIVE_FOR_MS], |r| r.get(0))?;
     Ok(leader.is_none_or(|leader| leader.as_str() >= me))
 }
 
