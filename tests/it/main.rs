@@ -8,6 +8,7 @@ mod control_common;
 mod credits_common;
 mod llm;
 mod machine;
+mod raw_http;
 mod waits;
 mod worker_common;
 
