@@ -46,6 +46,11 @@ fn location(target: &DbTarget) -> Result<Location, CliError> {
     super::database::location(&resolved, &data_dir)
 }
 
+/// What a failure of `location` tells the user.
+fn failed(location: &Location) -> impl Fn(String) -> CliError + '_ {
+    move |why| CliError::error(format!("database {}: {why}", location.describe()))
+}
+
 /// Opens the database without creating it: a SQLite file that is not there yet is an error
 /// that says so, not a new empty file.
 fn open(location: &Location) -> Result<Db, CliError> {
@@ -57,16 +62,13 @@ fn open(location: &Location) -> Result<Db, CliError> {
             path.display()
         )));
     }
-    location
-        .connect(false)
-        .map_err(|why| CliError::error(format!("database {}: {why}", location.describe())))
+    location.connect(false).map_err(failed(location))
 }
 
 fn status(args: DbStatusArgs) -> Result<u8, CliError> {
     let location = location(&args.target)?;
     let db = open(&location)?;
-    let found = migrations::status(&db)
-        .map_err(|why| CliError::error(format!("database {}: {why}", location.describe())))?;
+    let found = migrations::status(&db).map_err(failed(&location))?;
     let report = DbStatus {
         backend: found.backend.as_str(),
         database: location.describe(),
@@ -104,10 +106,9 @@ fn status(args: DbStatusArgs) -> Result<u8, CliError> {
 fn migrate(target: DbTarget) -> Result<u8, CliError> {
     let location = location(&target)?;
     let mut db = open_or_create(&location)?;
-    let failed = |why: String| CliError::error(format!("database {}: {why}", location.describe()));
-    let before = migrations::status(&db).map_err(failed)?.version;
-    migrations::run(&mut db).map_err(failed)?;
-    let after = migrations::status(&db).map_err(failed)?.version;
+    let before = migrations::status(&db).map_err(failed(&location))?.version;
+    migrations::run(&mut db).map_err(failed(&location))?;
+    let after = migrations::status(&db).map_err(failed(&location))?.version;
     if before == after {
         println!("{}: already at schema version {after}", location.describe());
     } else {
@@ -184,9 +185,7 @@ fn open_or_create(location: &Location) -> Result<Db, CliError> {
                     CliError::error(format!("cannot create {}: {e}", dir.display()))
                 })?;
             }
-            location.connect(false).map_err(|why| {
-                CliError::error(format!("database {}: {why}", location.describe()))
-            })?
+            location.connect(false).map_err(failed(location))?
         }
         Location::Postgres(_) => open(location)?,
     })

@@ -188,7 +188,7 @@ impl Coordinator {
         let store = Store::open_at(settings.database.clone())?;
         // Coordinators that may share the database keep nothing in memory that another could
         // change without telling them.
-        let shared = store.location().kind() == store::db::Kind::Postgres;
+        let shared = store.is_shared();
         let ledger_key = ledger::checkpoints::load_or_create_key(&settings.data_dir)
             .map_err(ServeError::Setup)?;
         let secrets_key = store::secrets::SecretsKey::load_or_create(&settings.data_dir)
@@ -282,7 +282,9 @@ impl Coordinator {
         let sweeper = schedules.then(|| tokio::spawn(sweep_loop(app.clone())));
         let ledger_upkeep = tokio::spawn(ledger_loop(app.clone()));
         let job_driver = schedules.then(|| jobs::spawn(app.clone()));
-        let shared_refresh = (app.store.location().kind() == store::db::Kind::Postgres)
+        let shared_refresh = app
+            .store
+            .is_shared()
             .then(|| tokio::spawn(shared_state::refresh_loop(app.clone())));
         tokio::spawn(finish_update(app.clone()));
         let router = routes::router(app.clone());

@@ -26,6 +26,18 @@ pub struct Sandbox {
     pub database_url: Option<String>,
 }
 
+/// The one integer a query returns (`SELECT COUNT(*) …`), on either backend.
+pub fn query_i64(db: &edgecoder::server::store::db::Db, sql: &str) -> i64 {
+    db.query_row(sql, [], |r| r.get(0))
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+/// A connection to the PostgreSQL database at `url` (a test's own).
+pub fn postgres_at(url: &str) -> edgecoder::server::store::db::Db {
+    edgecoder::server::store::db::Db::connect_postgres(&url.parse().expect("a database URL"))
+        .expect("connect to the test PostgreSQL")
+}
+
 /// Whether this run puts coordinators on PostgreSQL (`EDGECODER_TEST_BACKEND=postgres`); the
 /// default, SQLite in the data dir, needs nothing set.
 pub fn on_postgres() -> bool {
@@ -62,8 +74,7 @@ impl Sandbox {
     pub fn db(&self) -> edgecoder::server::store::db::Db {
         use edgecoder::server::store::db::Db;
         match &self.database_url {
-            Some(url) => Db::connect_postgres(&url.parse().expect("a test database URL"))
-                .expect("connect to the test PostgreSQL"),
+            Some(url) => postgres_at(url),
             None => {
                 let conn = rusqlite::Connection::open(self.data_dir().join("edgecoder.db"))
                     .expect("open the coordinator's SQLite file");
@@ -72,13 +83,6 @@ impl Sandbox {
                 Db::from_sqlite(conn)
             }
         }
-    }
-
-    /// One integer a query on the PostgreSQL database at `url` returns (`SELECT COUNT(*) …`).
-    pub fn db_at(&self, url: &str, sql: &str) -> i64 {
-        edgecoder::server::store::db::Db::connect_postgres(&url.parse().expect("a database URL"))
-            .and_then(|db| db.query_row(sql, [], |r| r.get(0)))
-            .unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
 
     pub fn env_file(&self) -> PathBuf {

@@ -118,9 +118,7 @@ fn postgres_status_migrate_and_serve_without_showing_the_password() {
         .expect("submit")
         .task
         .id;
-    let check =
-        edgecoder::server::store::db::Db::connect_postgres(&url.parse().expect("the test URL"))
-            .expect("connect");
+    let check = postgres_at(&url);
     let stored: i64 = check
         .query_row("SELECT COUNT(*) FROM tasks WHERE id = ?1", [&id], |r| {
             r.get(0)
@@ -152,10 +150,10 @@ fn counts(db: &edgecoder::server::store::db::Db, tables: &[&str]) -> Vec<(String
     tables
         .iter()
         .map(|t| {
-            let n: i64 = db
-                .query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0))
-                .unwrap_or_else(|e| panic!("count {t}: {e}"));
-            (t.to_string(), n)
+            (
+                t.to_string(),
+                query_i64(db, &format!("SELECT COUNT(*) FROM {t}")),
+            )
         })
         .collect()
 }
@@ -220,9 +218,7 @@ async fn db_copy_moves_a_sqlite_coordinator_onto_postgres_with_its_ledger_intact
     let sqlite = edgecoder::server::store::db::Db::from_sqlite(
         rusqlite::Connection::open(sb.data_dir().join("edgecoder.db")).expect("open"),
     );
-    let postgres =
-        edgecoder::server::store::db::Db::connect_postgres(&url.parse().expect("the test URL"))
-            .expect("connect");
+    let postgres = postgres_at(&url);
     let copied = counts(&postgres, &tables);
     assert_eq!(counts(&sqlite, &tables), copied, "every row arrived");
     assert!(copied[0].1 == 2000 && copied[2].1 > 2000, "{copied:?}");

@@ -46,7 +46,7 @@ async fn the_database_killed_and_restarted_under_load_loses_nothing_accepted() {
         })
     };
     eventually(Duration::from_secs(20), || async {
-        let n: i64 = sb.db_at(&url, "SELECT COUNT(*) FROM tasks");
+        let n: i64 = query_i64(&postgres_at(&url), "SELECT COUNT(*) FROM tasks");
         (n >= 50).then_some(())
     })
     .await;
@@ -75,9 +75,9 @@ async fn the_database_killed_and_restarted_under_load_loses_nothing_accepted() {
     })
     .await;
     // Writes go on after the outage.
-    let before_stop: i64 = sb.db_at(&url, "SELECT COUNT(*) FROM tasks");
+    let before_stop: i64 = query_i64(&postgres_at(&url), "SELECT COUNT(*) FROM tasks");
     eventually(Duration::from_secs(20), || async {
-        let n: i64 = sb.db_at(&url, "SELECT COUNT(*) FROM tasks");
+        let n: i64 = query_i64(&postgres_at(&url), "SELECT COUNT(*) FROM tasks");
         (n >= before_stop + 20).then_some(())
     })
     .await;
@@ -88,7 +88,7 @@ async fn the_database_killed_and_restarted_under_load_loses_nothing_accepted() {
         "only 503s while the database was away: {refusals:?}"
     );
     assert!(!refusals.is_empty(), "the outage was seen by the client");
-    let stored: i64 = sb.db_at(&url, "SELECT COUNT(*) FROM tasks");
+    let stored: i64 = query_i64(&postgres_at(&url), "SELECT COUNT(*) FROM tasks");
     assert_eq!(
         stored, keys as i64,
         "one task per idempotency key, none lost, none twice"

@@ -160,12 +160,8 @@ async fn when_the_sweeping_coordinator_dies_another_sweeps() {
     };
     let url = cluster.fresh_database().expect("a database");
     let (_sa, mut a, _sb, mut b) = pair(&url);
-    let db = edgecoder::server::store::db::Db::connect_postgres(&url.parse().expect("URL"))
-        .expect("connect");
-    let live = || -> i64 {
-        db.query_row("SELECT COUNT(*) FROM coordinators", [], |r| r.get(0))
-            .expect("count")
-    };
+    let db = postgres_at(&url);
+    let live = || query_i64(&db, "SELECT COUNT(*) FROM coordinators");
     eventually(Duration::from_secs(10), || async {
         (live() == 2).then_some(())
     })

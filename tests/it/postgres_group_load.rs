@@ -7,7 +7,6 @@
 use crate::common::*;
 use edgecoder::api::client::Client;
 use edgecoder::api::{Outcome, SubmitRequest};
-use edgecoder::server::store::db::Db;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -45,11 +44,6 @@ fn address_of(url: &str) -> SocketAddr {
     url.trim_start_matches("http://")
         .parse()
         .expect("a loopback address")
-}
-
-fn count(db: &Db, sql: &str) -> i64 {
-    db.query_row(sql, [], |r| r.get(0))
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
 /// A coordinator of the group, pricing on, on `port` (0: any).
@@ -167,7 +161,7 @@ async fn three_coordinators_a_kill_and_a_restart_lose_and_repeat_nothing() {
         Err(why) => return skip_unless_ci(&why),
     };
     let url = cluster.fresh_database().expect("a database");
-    let db = Db::connect_postgres(&url.parse().expect("URL")).expect("connect");
+    let db = postgres_at(&url);
     let sandboxes = [Sandbox::new(), Sandbox::new(), Sandbox::new()];
     let first = Coordinator::start_with(&sandboxes[0], member(&url, 0));
     for sb in &sandboxes[1..] {
@@ -199,7 +193,8 @@ async fn three_coordinators_a_kill_and_a_restart_lose_and_repeat_nothing() {
     // A third of the way, the second coordinator is killed outright, then started again on
     // its port (the proxy knows it by address).
     eventually(Duration::from_secs(120), || async {
-        (count(&db, "SELECT COUNT(*) FROM tasks WHERE state = 'succeeded'") >= 600).then_some(())
+        (query_i64(&db, "SELECT COUNT(*) FROM tasks WHERE state = 'succeeded'") >= 600)
+            .then_some(())
     })
     .await;
     let port = address_of(&urls[1]).port();
@@ -226,7 +221,7 @@ async fn three_coordinators_a_kill_and_a_restart_lose_and_repeat_nothing() {
     }
     assert_eq!(accepted.len(), TASKS, "one task per key");
     eventually(Duration::from_secs(180), || async {
-        (count(&db, "SELECT COUNT(*) FROM tasks WHERE state = 'succeeded'") == TASKS as i64)
+        (query_i64(&db, "SELECT COUNT(*) FROM tasks WHERE state = 'succeeded'") == TASKS as i64)
             .then_some(())
     })
     .await;
@@ -234,12 +229,12 @@ async fn three_coordinators_a_kill_and_a_restart_lose_and_repeat_nothing() {
     for a in agents {
         a.await.expect("agent");
     }
-    *newest.lock().expect("lock") = count(&db, "SELECT COALESCE(MAX(id), 0) FROM events");
+    *newest.lock().expect("lock") = query_i64(&db, "SELECT COALESCE(MAX(id), 0) FROM events");
     let followed = follower.await.expect("follower");
 
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM tasks"), TASKS as i64);
+    assert_eq!(query_i64(&db, "SELECT COUNT(*) FROM tasks"), TASKS as i64);
     assert_eq!(
-        count(
+        query_i64(
             &db,
             "SELECT COUNT(*) FROM (SELECT task_id FROM attempts WHERE outcome = 'succeeded' \
              GROUP BY task_id HAVING COUNT(*) > 1) twice"
@@ -248,12 +243,12 @@ async fn three_coordinators_a_kill_and_a_restart_lose_and_repeat_nothing() {
         "no task completed twice"
     );
     assert_eq!(
-        count(&db, "SELECT COUNT(*) FROM leases"),
+        query_i64(&db, "SELECT COUNT(*) FROM leases"),
         0,
         "no lease left live"
     );
     assert_eq!(
-        count(
+        query_i64(
             &db,
             "SELECT COUNT(DISTINCT task_id) FROM ledger WHERE kind = 'settle'"
         ),
@@ -261,7 +256,7 @@ async fn three_coordinators_a_kill_and_a_restart_lose_and_repeat_nothing() {
         "every task settled"
     );
     assert_eq!(
-        count(
+        query_i64(
             &db,
             "SELECT COUNT(*) FROM (SELECT task_id FROM ledger WHERE kind = 'settle' \
              GROUP BY task_id HAVING COUNT(*) > 1) twice"
@@ -270,7 +265,7 @@ async fn three_coordinators_a_kill_and_a_restart_lose_and_repeat_nothing() {
         "one settlement per task"
     );
     assert_eq!(
-        count(
+        query_i64(
             &db,
             "SELECT CAST(COALESCE(SUM(balance + held), 0) AS BIGINT) FROM credit_accounts"
         ),

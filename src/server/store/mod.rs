@@ -219,6 +219,11 @@ impl Store {
         &self.location
     }
 
+    /// Whether other coordinators may share this store's database (PostgreSQL).
+    pub fn is_shared(&self) -> bool {
+        self.location.kind() == db::Kind::Postgres
+    }
+
     /// Whether the last write batch committed (false while the disk is full or failing).
     pub fn writes_ok(&self) -> bool {
         self.writes_ok.load(Ordering::Relaxed)
